@@ -1,0 +1,14 @@
+//! The schema's history. Each migration describes its own day's schema with string literals,
+//! never today's entities, so it replays the same way on SQLite and PostgreSQL forever.
+pub use sea_orm_migration::prelude::*;
+
+mod m20261127_000001_create_audit_log;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261127_000001_create_audit_log::Migration)]
+    }
+}

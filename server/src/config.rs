@@ -1,0 +1,210 @@
+//! Settings: the compiled-in `configuration/*.yaml` files, then an optional operator file,
+//! then `APP_*` environment variables (`APP_DATABASE__MAX_CONNECTIONS=8`), then the two
+//! conventional shortcuts `DATABASE_URL` and `REDIS_URL`.
+//!
+//! The YAML files are compiled in so the binary behaves the same from any working directory.
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+use config::{Config, Environment as EnvSource, File, FileFormat};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+const BASE: &str = include_str!("../configuration/base.yaml");
+const LOCAL: &str = include_str!("../configuration/local.yaml");
+const PRODUCTION: &str = include_str!("../configuration/production.yaml");
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Environment {
+    /// Developer machines and tests: missing secrets are generated into the data dir.
+    Local,
+    /// Every secret must be configured; nothing is generated.
+    Production,
+}
+
+impl Environment {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "local" => Ok(Self::Local),
+            "production" => Ok(Self::Production),
+            other => Err(format!(
+                "APP_ENVIRONMENT is `{other}`; use `local` or `production`"
+            )),
+        }
+    }
+
+    /// Reads APP_ENVIRONMENT; unset means `local`.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var("APP_ENVIRONMENT") {
+            Ok(raw) => Self::parse(&raw),
+            Err(_) => Ok(Self::Local),
+        }
+    }
+
+    fn file(self) -> &'static str {
+        match self {
+            Self::Local => LOCAL,
+            Self::Production => PRODUCTION,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    #[serde(skip, default = "default_environment")]
+    pub environment: Environment,
+    pub application: ApplicationSettings,
+    pub database: DatabaseSettings,
+    pub cache: CacheSettings,
+    pub secrets: SecretSettings,
+    pub wechat: WechatSettings,
+}
+
+fn default_environment() -> Environment {
+    Environment::Local
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct ApplicationSettings {
+    pub bind: String,
+    pub data_dir: PathBuf,
+    pub public_base_url: String,
+    pub json_limit_bytes: usize,
+    pub log_format: LogFormat,
+    pub shutdown_timeout_secs: u64,
+}
+
+impl ApplicationSettings {
+    pub fn bind_addr(&self) -> Result<SocketAddr, String> {
+        self.bind
+            .parse()
+            .map_err(|_| format!("application.bind `{}` is not an IP:port address", self.bind))
+    }
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `postgres://…`; unset selects the embedded SQLite file in the data dir.
+    pub url: Option<SecretString>,
+    /// PostgreSQL schema to use as the search path (tests give each run its own).
+    pub schema: Option<String>,
+    pub max_connections: u32,
+    pub min_connections: u32,
+    pub acquire_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CacheSettings {
+    /// `redis://…`; unset selects the in-process cache.
+    pub redis_url: Option<SecretString>,
+    pub key_prefix: String,
+    pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecretSettings {
+    pub jwt_secret: Option<SecretString>,
+    pub qr_secret: Option<SecretString>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct WechatSettings {
+    pub base_url: String,
+    pub appid: String,
+    pub app_secret: Option<SecretString>,
+    pub timeout_ms: u64,
+}
+
+impl Settings {
+    /// Loads the layered settings. `extra_file` is an operator's YAML file (`--config`).
+    pub fn load(
+        environment: Environment,
+        extra_file: Option<&Path>,
+    ) -> Result<Self, config::ConfigError> {
+        let mut builder = Config::builder()
+            .add_source(File::from_str(BASE, FileFormat::Yaml))
+            .add_source(File::from_str(environment.file(), FileFormat::Yaml));
+        if let Some(path) = extra_file {
+            builder = builder.add_source(File::from(path).required(true));
+        }
+        builder = builder
+            .add_source(
+                EnvSource::with_prefix("APP")
+                    .prefix_separator("_")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .set_override_option("database.url", non_empty_env("DATABASE_URL"))?
+            .set_override_option("cache.redis_url", non_empty_env("REDIS_URL"))?;
+        let mut settings: Settings = builder.build()?.try_deserialize()?;
+        settings.environment = environment;
+        Ok(settings)
+    }
+
+    pub fn uses_postgres(&self) -> bool {
+        self.database.url.is_some()
+    }
+
+    pub fn uses_redis(&self) -> bool {
+        self.cache.redis_url.is_some()
+    }
+}
+
+fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// `APP_*` variables that match no setting are almost always typos; say so at start-up
+/// instead of silently running on a default.
+pub fn unknown_app_variables() -> Vec<String> {
+    const KNOWN_PREFIXES: &[&str] = &[
+        "APP_ENVIRONMENT",
+        "APP_APPLICATION__",
+        "APP_DATABASE__",
+        "APP_CACHE__",
+        "APP_SECRETS__",
+        "APP_WECHAT__",
+    ];
+    std::env::vars()
+        .map(|(name, _)| name)
+        .filter(|name| name.starts_with("APP_"))
+        .filter(|name| !KNOWN_PREFIXES.iter().any(|p| name.starts_with(p)))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_describe_the_embedded_mode() {
+        let settings = Settings::load(Environment::Local, None).expect("defaults load");
+        assert_eq!(settings.application.bind, "127.0.0.1:8080");
+        assert_eq!(settings.application.data_dir, PathBuf::from("./data"));
+        assert!(settings.application.bind_addr().is_ok());
+        assert_eq!(settings.application.log_format, LogFormat::Pretty);
+    }
+
+    #[test]
+    fn production_logs_json_and_listens_everywhere() {
+        let settings = Settings::load(Environment::Production, None).expect("production loads");
+        assert_eq!(settings.application.log_format, LogFormat::Json);
+        assert_eq!(settings.application.bind, "0.0.0.0:8080");
+        assert_eq!(settings.environment, Environment::Production);
+    }
+
+    #[test]
+    fn an_unknown_environment_name_is_refused() {
+        assert!(Environment::parse("staging").is_err());
+        assert_eq!(Environment::parse(" Production "), Ok(Environment::Production));
+    }
+}

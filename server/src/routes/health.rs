@@ -1,0 +1,89 @@
+//! Liveness and readiness, for load balancers and operators.
+use std::time::{Duration, Instant};
+
+use actix_web::{HttpResponse, web};
+use sea_orm::DatabaseConnection;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::cache::Cache;
+
+/// A readiness probe that hangs is worse than one that fails.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Serialize, ToSchema)]
+pub struct Liveness {
+    #[schema(example = "ok")]
+    status: &'static str,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` when every dependency answers, else `not_ready`.
+    #[schema(example = "ready")]
+    status: &'static str,
+    database: DependencyCheck,
+    cache: DependencyCheck,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DependencyCheck {
+    /// `sqlite` / `postgresql`, `in-process` / `redis`.
+    kind: &'static str,
+    ok: bool,
+    latency_ms: u64,
+    /// Why the check failed, in operator terms (no connection strings).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// The process is up and serving HTTP.
+#[utoipa::path(get, path = "/healthz", tag = "operations",
+    responses((status = 200, description = "The process is alive", body = Liveness)))]
+pub async fn healthz() -> web::Json<Liveness> {
+    web::Json(Liveness { status: "ok" })
+}
+
+/// The database and the cache both answer. 503 names the one that does not.
+#[utoipa::path(get, path = "/readyz", tag = "operations", responses(
+    (status = 200, description = "Every dependency answers", body = Readiness),
+    (status = 503, description = "A dependency is down; the body says which", body = Readiness)))]
+#[tracing::instrument(name = "Check readiness", skip_all)]
+pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) -> HttpResponse {
+    let database = check(crate::db::kind(&db), async {
+        db.ping().await.map_err(|e| e.to_string())
+    })
+    .await;
+    let cache = check(cache.kind(), async { cache.ping().await.map_err(|e| e.to_string()) }).await;
+    let ready = database.ok && cache.ok;
+    if !ready {
+        tracing::warn!(database_ok = database.ok, cache_ok = cache.ok, "not ready");
+    }
+    let report = Readiness {
+        status: if ready { "ready" } else { "not_ready" },
+        database,
+        cache,
+    };
+    if ready {
+        HttpResponse::Ok().json(report)
+    } else {
+        HttpResponse::ServiceUnavailable().json(report)
+    }
+}
+
+async fn check(
+    kind: &'static str,
+    probe: impl Future<Output = Result<(), String>>,
+) -> DependencyCheck {
+    let started = Instant::now();
+    let outcome = match tokio::time::timeout(CHECK_TIMEOUT, probe).await {
+        Ok(result) => result,
+        Err(_) => Err(format!("no answer within {} s", CHECK_TIMEOUT.as_secs())),
+    };
+    DependencyCheck {
+        kind,
+        ok: outcome.is_ok(),
+        latency_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        error: outcome.err(),
+    }
+}

@@ -1,0 +1,62 @@
+//! The OpenAPI 3 document, generated from the handlers' annotations.
+use actix_web::web;
+use utoipa::OpenApi;
+
+use super::health;
+use crate::error::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Huodongri API",
+        description = "统一活动日: monthly activity days of grassroots Party organisations. \
+            Every error is `{\"code\": \"area.reason\", \"message\": \"…\"}`; clients switch on `code`. \
+            Codes shared by every route: request.invalid_body (400), request.invalid_path (400), \
+            request.invalid_query (400), request.not_found (404), request.method_not_allowed (405), \
+            request.body_too_large (413), request.unsupported_media_type (415), internal (500)."
+    ),
+    paths(health::healthz, health::readyz, openapi_json),
+    components(schemas(ErrorBody))
+)]
+pub struct ApiDoc;
+
+/// This document.
+#[utoipa::path(get, path = "/openapi.json", tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json")))]
+pub async fn openapi_json() -> web::Json<utoipa::openapi::OpenApi> {
+    web::Json(ApiDoc::openapi())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routes::ROUTES;
+
+    #[test]
+    fn every_route_is_in_the_openapi_document() {
+        let doc = ApiDoc::openapi();
+        let value = serde_json::to_value(&doc).expect("the document serialises");
+        let missing: Vec<String> = ROUTES
+            .iter()
+            .filter(|(method, path)| value["paths"][*path][*method].is_null())
+            .map(|(method, path)| format!("{} {path}", method.to_uppercase()))
+            .collect();
+        assert!(missing.is_empty(), "routes missing from /openapi.json: {missing:?}");
+    }
+
+    #[test]
+    fn the_document_lists_no_route_the_server_does_not_answer() {
+        let doc = ApiDoc::openapi();
+        for (path, item) in &doc.paths.paths {
+            let value = serde_json::to_value(item).expect("a path item serialises");
+            for method in ["get", "post", "put", "patch", "delete"] {
+                if !value[method].is_null() {
+                    assert!(
+                        ROUTES.contains(&(method, path.as_str())),
+                        "{method} {path} is documented but not routed"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Builds the whole application from settings: stores, secrets, the HTTP server.
+use std::{net::TcpListener, time::Duration};
+
+use actix_web::{
+    App, HttpMessage, HttpServer,
+    dev::Server,
+    http::header::{HeaderName, HeaderValue},
+    middleware::ErrorHandlers,
+    web,
+};
+use anyhow::Context;
+use sea_orm::DatabaseConnection;
+use secrecy::ExposeSecret;
+use tracing_actix_web::{RequestId, TracingLogger};
+
+use crate::{
+    cache::Cache,
+    config::Settings,
+    db,
+    error::{json_error_handler, normalise_error_response, path_error_handler, query_error_handler},
+    routes,
+    secrets::Secrets,
+};
+
+pub struct Application {
+    port: u16,
+    server: Server,
+    db: DatabaseConnection,
+    cache: Cache,
+}
+
+impl Application {
+    /// Connects the stores, migrates, and binds the listener (port 0 = any free port).
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let secrets = Secrets::resolve(&settings)?;
+        let db = db::connect(&settings.database, &settings.application.data_dir).await?;
+        db::migrate(&db).await?;
+        let cache = build_cache(&settings)?;
+        let bind = settings
+            .application
+            .bind_addr()
+            .map_err(anyhow::Error::msg)?;
+        let listener =
+            TcpListener::bind(bind).with_context(|| format!("cannot listen on {bind}"))?;
+        let port = listener.local_addr()?.port();
+        tracing::info!(
+            address = %listener.local_addr()?,
+            database = db::kind(&db),
+            cache = cache.kind(),
+            "huodongri is listening"
+        );
+        let server = run(listener, &settings, secrets, db.clone(), cache.clone())?;
+        Ok(Self {
+            port,
+            server,
+            db,
+            cache,
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn db(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    pub fn cache(&self) -> &Cache {
+        &self.cache
+    }
+
+    /// Serves until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout_secs` to finish.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+fn build_cache(settings: &Settings) -> anyhow::Result<Cache> {
+    let cache = &settings.cache;
+    match &cache.redis_url {
+        Some(url) => Cache::redis(
+            url.expose_secret(),
+            &cache.key_prefix,
+            Duration::from_millis(cache.timeout_ms),
+        )
+        .context("cannot set up the Redis cache"),
+        None => Ok(Cache::in_process(&cache.key_prefix)),
+    }
+}
+
+fn run(
+    listener: TcpListener,
+    settings: &Settings,
+    _secrets: Secrets,
+    db: DatabaseConnection,
+    cache: Cache,
+) -> anyhow::Result<Server> {
+    let db = web::Data::new(db);
+    let cache = web::Data::new(cache);
+    let json_limit = settings.application.json_limit_bytes;
+    let server = HttpServer::new(move || {
+        App::new()
+            .wrap(
+                ErrorHandlers::new()
+                    .default_handler_client(normalise_error_response)
+                    .default_handler_server(normalise_error_response),
+            )
+            .wrap_fn(|req, srv| {
+                use actix_web::dev::Service;
+                let request_id = req.extensions().get::<RequestId>().copied();
+                let fut = srv.call(req);
+                async move {
+                    let mut res = fut.await?;
+                    if let Some(id) = request_id
+                        && let Ok(value) = HeaderValue::from_str(&id.to_string())
+                    {
+                        res.headers_mut()
+                            .insert(HeaderName::from_static("x-request-id"), value);
+                    }
+                    Ok(res)
+                }
+            })
+            .wrap(TracingLogger::default())
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(json_limit)
+                    .error_handler(json_error_handler),
+            )
+            .app_data(web::PathConfig::default().error_handler(path_error_handler))
+            .app_data(web::QueryConfig::default().error_handler(query_error_handler))
+            .app_data(db.clone())
+            .app_data(cache.clone())
+            .configure(routes::configure)
+    })
+    .shutdown_timeout(settings.application.shutdown_timeout_secs)
+    .listen(listener)?
+    .run();
+    Ok(server)
+}
