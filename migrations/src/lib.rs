@@ -3,12 +3,16 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_audit_log;
+mod m20261127_000002_create_identity;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20261127_000001_create_audit_log::Migration)]
+        vec![
+            Box::new(m20261127_000001_create_audit_log::Migration),
+            Box::new(m20261127_000002_create_identity::Migration),
+        ]
     }
 }

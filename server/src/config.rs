@@ -60,6 +60,7 @@ pub struct Settings {
     pub cache: CacheSettings,
     pub secrets: SecretSettings,
     pub wechat: WechatSettings,
+    pub auth: AuthSettings,
 }
 
 fn default_environment() -> Environment {
@@ -74,6 +75,7 @@ pub struct ApplicationSettings {
     pub json_limit_bytes: usize,
     pub log_format: LogFormat,
     pub shutdown_timeout_secs: u64,
+    pub workers: usize,
 }
 
 impl ApplicationSettings {
@@ -122,6 +124,16 @@ pub struct WechatSettings {
     pub appid: String,
     pub app_secret: Option<SecretString>,
     pub timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    pub access_token_ttl_secs: u64,
+    pub refresh_token_ttl_days: u64,
+    pub bind_ticket_ttl_secs: u64,
+    pub invite_code_ttl_hours: u64,
+    pub invite_max_failures: u32,
+    pub invite_failure_window_secs: u64,
 }
 
 impl Settings {
@@ -173,6 +185,7 @@ pub fn unknown_app_variables() -> Vec<String> {
         "APP_CACHE__",
         "APP_SECRETS__",
         "APP_WECHAT__",
+        "APP_AUTH__",
     ];
     std::env::vars()
         .map(|(name, _)| name)
@@ -205,6 +218,9 @@ mod tests {
     #[test]
     fn an_unknown_environment_name_is_refused() {
         assert!(Environment::parse("staging").is_err());
-        assert_eq!(Environment::parse(" Production "), Ok(Environment::Production));
+        assert_eq!(
+            Environment::parse(" Production "),
+            Ok(Environment::Production)
+        );
     }
 }

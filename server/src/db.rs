@@ -20,7 +20,10 @@ pub fn sqlite_path(data_dir: &Path) -> std::path::PathBuf {
 }
 
 #[tracing::instrument(name = "Connect to the database", skip_all)]
-pub async fn connect(settings: &DatabaseSettings, data_dir: &Path) -> anyhow::Result<DatabaseConnection> {
+pub async fn connect(
+    settings: &DatabaseSettings,
+    data_dir: &Path,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = match &settings.url {
         Some(url) => {
             let mut options = ConnectOptions::new(url.expose_secret().to_owned());
@@ -60,7 +63,11 @@ pub async fn connect(settings: &DatabaseSettings, data_dir: &Path) -> anyhow::Re
     let db = Database::connect(options)
         .await
         .context("cannot connect to the database")?;
-    if let Some(schema) = settings.schema.as_deref().filter(|_| settings.url.is_some()) {
+    if let Some(schema) = settings
+        .schema
+        .as_deref()
+        .filter(|_| settings.url.is_some())
+    {
         db.execute_unprepared(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
             .await
             .with_context(|| format!("cannot create the schema {schema}"))?;

@@ -98,7 +98,8 @@ impl ResponseError for RequestError {
 
 pub fn json_error_handler(err: JsonPayloadError, _req: &HttpRequest) -> actix_web::Error {
     let mapped = match &err {
-        JsonPayloadError::Overflow { limit } | JsonPayloadError::OverflowKnownLength { limit, .. } => {
+        JsonPayloadError::Overflow { limit }
+        | JsonPayloadError::OverflowKnownLength { limit, .. } => {
             RequestError::BodyTooLarge { limit: *limit }
         }
         JsonPayloadError::ContentType => RequestError::UnsupportedMediaType,
@@ -140,10 +141,9 @@ pub fn normalise_error_response<B: MessageBody + 'static>(
             "this route does not accept that method",
         ),
         StatusCode::PAYLOAD_TOO_LARGE => ("request.body_too_large", "the body is too large"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
-            "request.unsupported_media_type",
-            "unsupported Content-Type",
-        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("request.unsupported_media_type", "unsupported Content-Type")
+        }
         s if s.is_server_error() => ("internal", "internal error"),
         _ => ("request.invalid", "the request could not be processed"),
     };

@@ -3,6 +3,7 @@ use std::path::PathBuf;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use huodongri::{
+    cli,
     config::{Environment, Settings, unknown_app_variables},
     db,
     startup::Application,
@@ -26,6 +27,53 @@ enum Command {
     Serve(ServeArgs),
     /// Apply pending database migrations and exit.
     Migrate(StoreArgs),
+    /// Operator tasks: organisations, the first administrator, tokens for scripts.
+    #[command(subcommand)]
+    Admin(AdminCommand),
+    /// Seed a small demo city (idempotent) and print how to sign in as each role.
+    Demo(StoreArgs),
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create an organisation; the city root has no --parent-code.
+    CreateOrg {
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// city, district, committee, branch or community
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        parent_code: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Create a person who administers an organisation's subtree (org-department admin).
+    Create {
+        #[arg(long)]
+        phone: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        org_code: String,
+        /// Read a password for browser login from standard input (never from the command line).
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Print an access token for a person (audited), e.g. for scripts and load tests.
+    Token {
+        #[arg(long)]
+        phone: String,
+        /// 30m, 12h, 7d …
+        #[arg(long, default_value = "1h")]
+        ttl: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Args, Default)]
@@ -52,7 +100,12 @@ fn main() -> anyhow::Result<()> {
     let command = cli.command.unwrap_or(Command::Serve(ServeArgs::default()));
     let store = match &command {
         Command::Serve(args) => &args.store,
-        Command::Migrate(args) => args,
+        Command::Migrate(args) | Command::Demo(args) => args,
+        Command::Admin(
+            AdminCommand::CreateOrg { store, .. }
+            | AdminCommand::Create { store, .. }
+            | AdminCommand::Token { store, .. },
+        ) => store,
     };
     if let Some(dir) = &store.data_dir {
         settings.application.data_dir = dir.clone();
@@ -80,12 +133,71 @@ fn main() -> anyhow::Result<()> {
                 tracing::info!("stopped");
             }
             Command::Migrate(_) => {
-                let connection =
-                    db::connect(&settings.database, &settings.application.data_dir).await?;
-                let applied = db::migrate(&connection).await?;
-                println!("{applied} migration(s) applied");
+                let connection = connect(&settings).await?;
+                println!("{} migration(s) applied", db::migrate(&connection).await?);
+            }
+            Command::Admin(admin) => run_admin(admin, &settings).await?,
+            Command::Demo(_) => {
+                let connection = connect(&settings).await?;
+                db::migrate(&connection).await?;
+                let logins = cli::seed_demo(&connection).await?;
+                println!("Demo city 扬州市 is ready. Sign in as any of these with an access token:");
+                for login in logins {
+                    println!("  {:<16} {:<14} {:<22} huodongri admin token --phone {}", login.role, login.name, login.org, login.phone);
+                }
+                println!("Then call the API with: curl -H \"Authorization: Bearer <token>\" http://{}/api/v1/me", settings.application.bind);
             }
         }
         Ok(())
     })
+}
+
+async fn connect(settings: &Settings) -> anyhow::Result<sea_orm::DatabaseConnection> {
+    db::connect(&settings.database, &settings.application.data_dir).await
+}
+
+async fn run_admin(command: AdminCommand, settings: &Settings) -> anyhow::Result<()> {
+    let connection = connect(settings).await?;
+    db::migrate(&connection).await?;
+    match command {
+        AdminCommand::CreateOrg {
+            code,
+            name,
+            kind,
+            parent_code,
+            ..
+        } => {
+            let id =
+                cli::create_org(&connection, &code, &name, &kind, parent_code.as_deref()).await?;
+            println!("organisation {code} created (id {id})");
+        }
+        AdminCommand::Create {
+            phone,
+            name,
+            org_code,
+            password_stdin,
+            ..
+        } => {
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .read_line(&mut line)
+                    .context("cannot read the password")?;
+                Some(line.trim_end_matches(['\n', '\r']).to_owned())
+            } else {
+                None
+            };
+            let id = cli::create_admin(&connection, &phone, &name, &org_code, password.as_deref())
+                .await?;
+            println!("administrator {name} (id {id}) now manages {org_code}");
+        }
+        AdminCommand::Token { phone, ttl, .. } => {
+            let ttl = cli::parse_ttl(&ttl)?;
+            println!(
+                "{}",
+                cli::issue_token(&connection, settings, &phone, ttl).await?
+            );
+        }
+    }
+    Ok(())
 }

@@ -14,13 +14,19 @@ use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::{
+    auth::TokenIssuer,
     cache::Cache,
     config::Settings,
     db,
-    error::{json_error_handler, normalise_error_response, path_error_handler, query_error_handler},
+    error::{
+        json_error_handler, normalise_error_response, path_error_handler, query_error_handler,
+    },
     routes,
     secrets::Secrets,
+    wechat::WechatClient,
 };
+
+const ROSTER_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 
 pub struct Application {
     port: u16,
@@ -92,12 +98,18 @@ fn build_cache(settings: &Settings) -> anyhow::Result<Cache> {
 fn run(
     listener: TcpListener,
     settings: &Settings,
-    _secrets: Secrets,
+    secrets: Secrets,
     db: DatabaseConnection,
     cache: Cache,
 ) -> anyhow::Result<Server> {
     let db = web::Data::new(db);
     let cache = web::Data::new(cache);
+    let tokens = web::Data::new(TokenIssuer::new(&secrets.jwt_secret, &settings.auth));
+    let wechat = web::Data::new(WechatClient::new(
+        &settings.wechat,
+        secrets.wechat_app_secret.clone(),
+    )?);
+    let auth_settings = web::Data::new(settings.auth.clone());
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()
@@ -127,14 +139,22 @@ fn run(
                     .limit(json_limit)
                     .error_handler(json_error_handler),
             )
+            // Roster uploads are the largest bodies we take.
+            .app_data(web::PayloadConfig::new(ROSTER_LIMIT_BYTES))
             .app_data(web::PathConfig::default().error_handler(path_error_handler))
             .app_data(web::QueryConfig::default().error_handler(query_error_handler))
             .app_data(db.clone())
             .app_data(cache.clone())
+            .app_data(tokens.clone())
+            .app_data(wechat.clone())
+            .app_data(auth_settings.clone())
             .configure(routes::configure)
     })
-    .shutdown_timeout(settings.application.shutdown_timeout_secs)
-    .listen(listener)?
-    .run();
+    .shutdown_timeout(settings.application.shutdown_timeout_secs);
+    let server = match settings.application.workers {
+        0 => server,
+        n => server.workers(n),
+    };
+    let server = server.listen(listener)?.run();
     Ok(server)
 }

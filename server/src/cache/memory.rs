@@ -89,7 +89,9 @@ impl MemoryCache {
                 value: Value::Text(text),
                 ..
             }) => {
-                let current: i64 = text.parse().map_err(|_| CacheError::WrongType(key.clone()))?;
+                let current: i64 = text
+                    .parse()
+                    .map_err(|_| CacheError::WrongType(key.clone()))?;
                 current
                     .checked_add(delta)
                     .ok_or_else(|| CacheError::WrongType(key.clone()))?

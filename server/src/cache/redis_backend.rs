@@ -188,7 +188,8 @@ impl RedisCache {
 
 fn wrong_type_or_unavailable(err: redis::RedisError, key: String) -> CacheError {
     if err.code() == Some("WRONGTYPE")
-        || matches!(err.kind(), redis::ErrorKind::UnexpectedReturnType) {
+        || matches!(err.kind(), redis::ErrorKind::UnexpectedReturnType)
+    {
         CacheError::WrongType(key)
     } else {
         CacheError::Unavailable(err.to_string())

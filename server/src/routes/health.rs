@@ -54,7 +54,10 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) 
         db.ping().await.map_err(|e| e.to_string())
     })
     .await;
-    let cache = check(cache.kind(), async { cache.ping().await.map_err(|e| e.to_string()) }).await;
+    let cache = check(cache.kind(), async {
+        cache.ping().await.map_err(|e| e.to_string())
+    })
+    .await;
     let ready = database.ok && cache.ok;
     if !ready {
         tracing::warn!(database_ok = database.ok, cache_ok = cache.ok, "not ready");

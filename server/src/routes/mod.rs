@@ -1,7 +1,12 @@
 //! Every path the server answers, in one screen. Routes are declared only through
 //! `routes!`, which also emits `ROUTES`, so the OpenAPI test can prove each is documented.
+mod auth;
+mod directory_error;
 mod health;
 pub mod openapi;
+mod orgs;
+pub mod pagination;
+mod people;
 
 use actix_web::web;
 
@@ -20,4 +25,20 @@ routes! {
     "/healthz" => { get: health::healthz },
     "/readyz" => { get: health::readyz },
     "/openapi.json" => { get: openapi::openapi_json },
+    "/api/v1/auth/wechat" => { post: auth::wechat_login },
+    "/api/v1/auth/bind" => { post: auth::bind },
+    "/api/v1/auth/refresh" => { post: auth::refresh },
+    "/api/v1/auth/logout" => { post: auth::logout },
+    "/api/v1/auth/password" => { post: auth::password_login },
+    "/api/v1/me" => { get: auth::me },
+    "/api/v1/orgs" => { post: orgs::create_org },
+    "/api/v1/orgs/{id}" => { get: orgs::get_org },
+    "/api/v1/orgs/{id}/children" => { get: orgs::list_children },
+    "/api/v1/orgs/{id}/roles" => { get: orgs::list_roles, post: orgs::grant_role },
+    "/api/v1/orgs/{id}/roles/{grant_id}" => { delete: orgs::revoke_role },
+    "/api/v1/orgs/{id}/audit" => { get: orgs::list_audit },
+    "/api/v1/orgs/{id}/people" => { get: people::list_people, post: people::create_person },
+    "/api/v1/orgs/{id}/roster" => { get: people::export_roster, post: people::import_roster },
+    "/api/v1/people/{id}" => { get: people::get_person, put: people::update_person },
+    "/api/v1/people/{id}/invite" => { post: people::issue_invite },
 }

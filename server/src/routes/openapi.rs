@@ -2,7 +2,7 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::health;
+use super::{auth, health, orgs, people};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -15,10 +15,37 @@ use crate::error::ErrorBody;
             request.invalid_query (400), request.not_found (404), request.method_not_allowed (405), \
             request.body_too_large (413), request.unsupported_media_type (415), internal (500)."
     ),
-    paths(health::healthz, health::readyz, openapi_json),
-    components(schemas(ErrorBody))
+    paths(
+        health::healthz, health::readyz, openapi_json,
+        auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me,
+        orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
+        orgs::revoke_role, orgs::list_audit,
+        people::list_people, people::create_person, people::get_person, people::update_person,
+        people::issue_invite, people::import_roster, people::export_roster,
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&BearerAuth)
 )]
 pub struct ApiDoc;
+
+/// Declares the `bearer` scheme that private routes list under `security`.
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
 
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
@@ -41,7 +68,10 @@ mod tests {
             .filter(|(method, path)| value["paths"][*path][*method].is_null())
             .map(|(method, path)| format!("{} {path}", method.to_uppercase()))
             .collect();
-        assert!(missing.is_empty(), "routes missing from /openapi.json: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "routes missing from /openapi.json: {missing:?}"
+        );
     }
 
     #[test]

@@ -1,0 +1,123 @@
+//! Closed vocabularies, stored and sent as English slugs; parse also accepts the Chinese
+//! labels people write in rosters.
+
+/// `slug_enum!(Name { Variant = ("slug", "中文"), ... })`: as_str, label, parse, serde.
+macro_rules! slug_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = ($slug:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $slug),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(raw: &str) -> Result<Self, String> {
+                let raw = raw.trim();
+                match raw {
+                    $($slug | $label => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "`{raw}` is not one of: {}",
+                        [$(concat!($slug, " (", $label, ")")),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+
+slug_enum!(
+    /// Levels of the organisation tree, plus communities (社区) that publish service items.
+    OrgKind {
+        City = ("city", "市"),
+        District = ("district", "县区"),
+        Committee = ("committee", "党委"),
+        Branch = ("branch", "党支部"),
+        Community = ("community", "社区"),
+    }
+);
+
+impl OrgKind {
+    /// Which kinds may sit directly under this one.
+    pub fn allows_child(self, child: OrgKind) -> bool {
+        use OrgKind::*;
+        matches!(
+            (self, child),
+            (City, District | Committee | Community)
+                | (District, Committee | Community | District)
+                | (Committee, Committee | Branch | Community)
+        )
+    }
+}
+
+slug_enum!(
+    /// Standing in the Party; activists are not members but may be invited.
+    MemberStatus {
+        Full = ("full", "正式党员"),
+        Probationary = ("probationary", "预备党员"),
+        Activist = ("activist", "入党积极分子"),
+    }
+);
+
+slug_enum!(
+    PartyPost {
+        Secretary = ("secretary", "书记"),
+        DeputySecretary = ("deputy_secretary", "副书记"),
+        CommitteeMember = ("committee_member", "委员"),
+        GroupLeader = ("group_leader", "党小组长"),
+    }
+);
+
+slug_enum!(
+    /// The level of a Party-congress deputy (党代表).
+    DeputyLevel {
+        City = ("city", "市"),
+        County = ("county", "县"),
+        Township = ("township", "乡"),
+    }
+);
+
+slug_enum!(
+    /// What a person may do, always within an organisation subtree (see `authz`).
+    Role {
+        Secretary = ("secretary", "支部书记"),
+        Reviewer = ("reviewer", "审核人"),
+        OrgAdmin = ("org_admin", "组织部门管理员"),
+        Supervisor = ("supervisor", "督查"),
+        CommunityAdmin = ("community_admin", "社区管理员"),
+        VolunteerLead = ("volunteer_lead", "志愿服务负责人"),
+    }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_and_chinese_labels_both_parse() {
+        assert_eq!(
+            MemberStatus::parse("预备党员"),
+            Ok(MemberStatus::Probationary)
+        );
+        assert_eq!(MemberStatus::parse(" full "), Ok(MemberStatus::Full));
+        assert!(MemberStatus::parse("member").is_err());
+        for kind in OrgKind::ALL {
+            assert_eq!(OrgKind::parse(kind.as_str()), Ok(*kind));
+        }
+    }
+
+    #[test]
+    fn branches_sit_under_committees_not_under_the_city() {
+        assert!(OrgKind::Committee.allows_child(OrgKind::Branch));
+        assert!(!OrgKind::City.allows_child(OrgKind::Branch));
+        assert!(!OrgKind::Branch.allows_child(OrgKind::Branch));
+    }
+}

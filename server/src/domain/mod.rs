@@ -1,0 +1,16 @@
+//! Validated domain types: holding one means its checks passed.
+pub mod enums;
+pub mod invite_code;
+pub mod login_code;
+pub mod org_code;
+pub mod password;
+pub mod person_name;
+pub mod phone;
+
+pub use enums::{DeputyLevel, MemberStatus, OrgKind, PartyPost, Role};
+pub use invite_code::InviteCode;
+pub use login_code::LoginCode;
+pub use org_code::OrgCode;
+pub use password::Password;
+pub use person_name::PersonName;
+pub use phone::Phone;

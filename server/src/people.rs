@@ -1,0 +1,144 @@
+//! Person queries shared by the HTTP routes, the token issuer and the command line.
+use anyhow::Context;
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+};
+
+use crate::{
+    clock,
+    domain::{DeputyLevel, MemberStatus, PartyPost, PersonName, Phone},
+    entities::person,
+};
+
+pub async fn find(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<person::Model>> {
+    person::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a person")
+}
+
+pub async fn is_active(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<bool> {
+    Ok(find(db, id).await?.is_some_and(|p| p.active))
+}
+
+pub async fn find_by_phone(
+    db: &impl ConnectionTrait,
+    phone: &str,
+) -> anyhow::Result<Option<person::Model>> {
+    person::Entity::find()
+        .filter(person::Column::Phone.eq(phone))
+        .one(db)
+        .await
+        .context("cannot read a person by phone")
+}
+
+pub async fn find_by_openid(
+    db: &impl ConnectionTrait,
+    openid: &str,
+) -> anyhow::Result<Option<person::Model>> {
+    person::Entity::find()
+        .filter(person::Column::WechatOpenid.eq(openid))
+        .one(db)
+        .await
+        .context("cannot read a person by openid")
+}
+
+/// Everything a roster line or a form says about a person, already validated.
+#[derive(Debug, Clone)]
+pub struct PersonFields {
+    pub name: PersonName,
+    pub phone: Phone,
+    pub org_id: i64,
+    pub status: MemberStatus,
+    pub join_date: Option<NaiveDate>,
+    pub party_post: Option<PartyPost>,
+    pub leader_level: Option<String>,
+    pub deputy_level: Option<DeputyLevel>,
+    pub work_unit: Option<String>,
+    pub in_service_organ: bool,
+    pub exempt: bool,
+    pub exempt_reason: Option<String>,
+}
+
+pub enum Upserted {
+    Created(person::Model),
+    Updated(person::Model),
+    Unchanged(person::Model),
+}
+
+fn apply(active: &mut person::ActiveModel, f: &PersonFields) {
+    active.name = Set(f.name.as_str().to_owned());
+    active.phone = Set(f.phone.as_str().to_owned());
+    active.org_id = Set(f.org_id);
+    active.status = Set(f.status.as_str().to_owned());
+    active.join_date = Set(f.join_date);
+    active.party_post = Set(f.party_post.map(|p| p.as_str().to_owned()));
+    active.leader_level = Set(f.leader_level.clone());
+    active.deputy_level = Set(f.deputy_level.map(|d| d.as_str().to_owned()));
+    active.work_unit = Set(f.work_unit.clone());
+    active.in_service_organ = Set(f.in_service_organ);
+    active.exempt = Set(f.exempt);
+    active.exempt_reason = Set(f.exempt_reason.clone());
+}
+
+fn same(model: &person::Model, f: &PersonFields) -> bool {
+    model.name == f.name.as_str()
+        && model.org_id == f.org_id
+        && model.status == f.status.as_str()
+        && model.join_date == f.join_date
+        && model.party_post.as_deref() == f.party_post.map(|p| p.as_str())
+        && model.leader_level == f.leader_level
+        && model.deputy_level.as_deref() == f.deputy_level.map(|d| d.as_str())
+        && model.work_unit == f.work_unit
+        && model.in_service_organ == f.in_service_organ
+        && model.exempt == f.exempt
+        && model.exempt_reason == f.exempt_reason
+}
+
+/// Creates the person, or updates the one with the same phone: re-importing a roster
+/// never duplicates anyone.
+pub async fn upsert_by_phone(
+    db: &impl ConnectionTrait,
+    fields: &PersonFields,
+) -> anyhow::Result<Upserted> {
+    let now = clock::now();
+    match find_by_phone(db, fields.phone.as_str()).await? {
+        Some(existing) if same(&existing, fields) => Ok(Upserted::Unchanged(existing)),
+        Some(existing) => {
+            let mut active = existing.into_active_model();
+            apply(&mut active, fields);
+            active.updated_at = Set(now);
+            Ok(Upserted::Updated(
+                active.update(db).await.context("cannot update a person")?,
+            ))
+        }
+        None => {
+            let mut active = person::ActiveModel {
+                active: Set(true),
+                wechat_openid: Set(None),
+                wechat_unionid: Set(None),
+                password_hash: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            };
+            apply(&mut active, fields);
+            Ok(Upserted::Created(
+                active.insert(db).await.context("cannot insert a person")?,
+            ))
+        }
+    }
+}
+
+/// Updates a known person in place (the phone may change, if no one else has it).
+pub async fn update(
+    db: &impl ConnectionTrait,
+    existing: person::Model,
+    fields: &PersonFields,
+) -> Result<person::Model, sea_orm::DbErr> {
+    let mut active = existing.into_active_model();
+    apply(&mut active, fields);
+    active.updated_at = Set(clock::now());
+    active.update(db).await
+}

@@ -1,0 +1,620 @@
+//! People on the roster: list, create, read, update, invite codes, roster import/export.
+use actix_web::{HttpRequest, HttpResponse, http::header, web};
+use anyhow::Context;
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+
+use super::{
+    directory_error::DirectoryError,
+    pagination::{Page, PageQuery},
+};
+use crate::{
+    audit::{self, Actor, AuditEntry},
+    auth::AuthUser,
+    authz::{self, MANAGE_PEOPLE, READ_DIRECTORY},
+    clock,
+    config::AuthSettings,
+    domain::{DeputyLevel, InviteCode, MemberStatus, OrgKind, PartyPost, PersonName, Phone},
+    entities::{invite_code, organisation, person},
+    error::ErrorBody,
+    orgs,
+    people::{self, PersonFields, Upserted},
+    roster::{self, ExportRow, RosterFormat},
+};
+
+/// A person as staff see them. No openid, no password hash: only whether WeChat is bound.
+#[derive(Serialize, ToSchema)]
+pub struct PersonResponse {
+    pub id: i64,
+    pub name: String,
+    pub phone: String,
+    pub org_id: i64,
+    pub status: String,
+    pub join_date: Option<NaiveDate>,
+    pub party_post: Option<String>,
+    pub leader_level: Option<String>,
+    pub deputy_level: Option<String>,
+    pub work_unit: Option<String>,
+    pub in_service_organ: bool,
+    pub exempt: bool,
+    pub exempt_reason: Option<String>,
+    pub active: bool,
+    pub wechat_bound: bool,
+}
+
+impl From<person::Model> for PersonResponse {
+    fn from(p: person::Model) -> Self {
+        Self {
+            id: p.id,
+            name: p.name,
+            phone: p.phone,
+            org_id: p.org_id,
+            status: p.status,
+            join_date: p.join_date,
+            party_post: p.party_post,
+            leader_level: p.leader_level,
+            deputy_level: p.deputy_level,
+            work_unit: p.work_unit,
+            in_service_organ: p.in_service_organ,
+            exempt: p.exempt,
+            exempt_reason: p.exempt_reason,
+            active: p.active,
+            wechat_bound: p.wechat_openid.is_some(),
+        }
+    }
+}
+
+/// A person's details as a form sends them; `org_id` defaults to the org in the path.
+#[derive(Deserialize, ToSchema)]
+pub struct PersonRequest {
+    pub name: String,
+    pub phone: String,
+    pub org_id: Option<i64>,
+    /// full, probationary or activist (or 正式党员 / 预备党员 / 入党积极分子)
+    pub status: String,
+    /// YYYY-MM-DD
+    pub join_date: Option<String>,
+    pub party_post: Option<String>,
+    pub leader_level: Option<String>,
+    pub deputy_level: Option<String>,
+    pub work_unit: Option<String>,
+    #[serde(default)]
+    pub in_service_organ: bool,
+    #[serde(default)]
+    pub exempt: bool,
+    pub exempt_reason: Option<String>,
+}
+
+fn optional_text(
+    value: &Option<String>,
+    field: &str,
+    max: usize,
+) -> Result<Option<String>, DirectoryError> {
+    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+        None => Ok(None),
+        Some(v) if v.chars().count() <= max && !v.chars().any(char::is_control) => {
+            Ok(Some(v.to_owned()))
+        }
+        Some(_) => Err(DirectoryError::InvalidInput(format!(
+            "{field} has at most {max} characters"
+        ))),
+    }
+}
+
+fn optional<T>(
+    value: &Option<String>,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<Option<T>, DirectoryError> {
+    value
+        .as_deref()
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(parse)
+        .transpose()
+        .map_err(DirectoryError::InvalidInput)
+}
+
+impl PersonRequest {
+    fn parse(&self, default_org: i64) -> Result<PersonFields, DirectoryError> {
+        let invalid = DirectoryError::InvalidInput;
+        let exempt_reason = optional_text(&self.exempt_reason, "exempt_reason", 200)?;
+        if self.exempt && exempt_reason.is_none() {
+            return Err(invalid("an exempt person needs an exempt_reason".into()));
+        }
+        Ok(PersonFields {
+            name: PersonName::parse(&self.name).map_err(invalid)?,
+            phone: Phone::parse(&self.phone).map_err(invalid)?,
+            org_id: self.org_id.unwrap_or(default_org),
+            status: MemberStatus::parse(&self.status).map_err(invalid)?,
+            join_date: optional(&self.join_date, |d| {
+                NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .map_err(|_| format!("join_date `{d}` is not YYYY-MM-DD"))
+            })?,
+            party_post: optional(&self.party_post, PartyPost::parse)?,
+            leader_level: optional_text(&self.leader_level, "leader_level", 30)?,
+            deputy_level: optional(&self.deputy_level, DeputyLevel::parse)?,
+            work_unit: optional_text(&self.work_unit, "work_unit", 100)?,
+            in_service_organ: self.in_service_organ,
+            exempt: self.exempt,
+            exempt_reason,
+        })
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeopleQuery {
+    /// Part of a name or phone number.
+    pub q: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct InviteResponse {
+    /// Hand this to the person; it is shown once and stored only as a hash.
+    pub code: String,
+    pub expires_at: String,
+    /// The same code as an SVG QR code, for the person to scan.
+    pub qr_svg: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ImportReport {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ExportQuery {
+    /// csv (default) or xlsx
+    pub format: Option<String>,
+}
+
+async fn existing_org(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<organisation::Model, DirectoryError> {
+    orgs::find(db, id).await?.ok_or(DirectoryError::OrgNotFound)
+}
+
+async fn existing_person(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<person::Model, DirectoryError> {
+    people::find(db, id)
+        .await?
+        .ok_or(DirectoryError::PersonNotFound)
+}
+
+/// People belong to branches (党支部).
+async fn require_branch(db: &DatabaseConnection, org_id: i64) -> Result<(), DirectoryError> {
+    let org = existing_org(db, org_id).await?;
+    if org.kind == OrgKind::Branch.as_str() {
+        Ok(())
+    } else {
+        Err(DirectoryError::InvalidInput(format!(
+            "people belong to a branch; {} is a {}",
+            org.name, org.kind
+        )))
+    }
+}
+
+fn phone_taken(err: sea_orm::DbErr) -> DirectoryError {
+    match err.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => DirectoryError::Conflict(
+            "someone else has this phone number".into(),
+            "person.phone_taken",
+        ),
+        _ => DirectoryError::Unexpected(anyhow::Error::new(err).context("cannot save a person")),
+    }
+}
+
+fn summary(p: &person::Model) -> serde_json::Value {
+    json!({"name": p.name, "phone": p.phone, "org_id": p.org_id, "status": p.status,
+           "party_post": p.party_post, "exempt": p.exempt, "active": p.active})
+}
+
+/// People of this organisation and everything under it, by name.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/people", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path), PageQuery, PeopleQuery), responses(
+    (status = 200, description = "A page of people", body = Page<PersonResponse>),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
+pub async fn list_people(
+    user: AuthUser,
+    path: web::Path<i64>,
+    page: web::Query<PageQuery>,
+    filter: web::Query<PeopleQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Page<PersonResponse>>, DirectoryError> {
+    let org = existing_org(&db, *path).await?;
+    authz::require(db.get_ref(), user, READ_DIRECTORY, org.id).await?;
+    let (index, per_page) = page.resolve();
+    let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
+    let mut query = person::Entity::find().filter(person::Column::OrgId.is_in(subtree));
+    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        query = query.filter(
+            sea_orm::Condition::any()
+                .add(person::Column::Name.contains(q))
+                .add(person::Column::Phone.contains(q)),
+        );
+    }
+    let paginator = query
+        .order_by_asc(person::Column::Name)
+        .order_by_asc(person::Column::Id)
+        .paginate(db.get_ref(), per_page);
+    let total = paginator.num_items().await.context("cannot count people")?;
+    let items = paginator
+        .fetch_page(index)
+        .await
+        .context("cannot list people")?;
+    Ok(web::Json(Page {
+        items: items.into_iter().map(Into::into).collect(),
+        page: index + 1,
+        per_page,
+        total,
+    }))
+}
+
+/// Add a person to a branch's roster.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/people", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = PersonRequest, responses(
+    (status = 201, description = "Created", body = PersonResponse),
+    (status = 400, description = "directory.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody),
+    (status = 409, description = "person.phone_taken", body = ErrorBody)))]
+#[tracing::instrument(name = "Add a person", skip_all, fields(person_id = user.person_id))]
+pub async fn create_person(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<PersonRequest>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<HttpResponse, DirectoryError> {
+    let fields = body.parse(*path)?;
+    require_branch(&db, fields.org_id).await?;
+    authz::require(db.get_ref(), user, MANAGE_PEOPLE, *path).await?;
+    authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
+    if people::find_by_phone(db.get_ref(), fields.phone.as_str())
+        .await?
+        .is_some()
+    {
+        return Err(DirectoryError::Conflict(
+            "someone else has this phone number".into(),
+            "person.phone_taken",
+        ));
+    }
+    let txn = db.begin().await.context("cannot start a transaction")?;
+    let created = match people::upsert_by_phone(&txn, &fields).await? {
+        Upserted::Created(p) => p,
+        _ => {
+            return Err(DirectoryError::Conflict(
+                "someone else has this phone number".into(),
+                "person.phone_taken",
+            ));
+        }
+    };
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "person.create",
+            target_type: "person",
+            target_id: created.id.to_string(),
+            org_id: Some(created.org_id),
+            detail: json!({"after": summary(&created)}),
+        },
+    )
+    .await?;
+    txn.commit().await.map_err(phone_taken)?;
+    Ok(HttpResponse::Created().json(PersonResponse::from(created)))
+}
+
+/// One person (staff in scope, or the person themselves).
+#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, description = "The person", body = PersonResponse),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "person.not_found", body = ErrorBody)))]
+pub async fn get_person(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<PersonResponse>, DirectoryError> {
+    let person = existing_person(&db, *path).await?;
+    if person.id != user.person_id {
+        authz::require(db.get_ref(), user, READ_DIRECTORY, person.org_id).await?;
+    }
+    Ok(web::Json(person.into()))
+}
+
+/// Replace a person's details (secretaries of their branch, org-department admins).
+#[utoipa::path(put, path = "/api/v1/people/{id}", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = PersonRequest, responses(
+    (status = 200, description = "Updated", body = PersonResponse),
+    (status = 400, description = "directory.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "person.not_found", body = ErrorBody),
+    (status = 409, description = "person.phone_taken", body = ErrorBody)))]
+#[tracing::instrument(name = "Update a person", skip_all, fields(person_id = user.person_id))]
+pub async fn update_person(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<PersonRequest>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<web::Json<PersonResponse>, DirectoryError> {
+    let existing = existing_person(&db, *path).await?;
+    let fields = body.parse(existing.org_id)?;
+    authz::require(db.get_ref(), user, MANAGE_PEOPLE, existing.org_id).await?;
+    if fields.org_id != existing.org_id {
+        require_branch(&db, fields.org_id).await?;
+        authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
+    }
+    let before = summary(&existing);
+    let txn = db.begin().await.context("cannot start a transaction")?;
+    let updated = people::update(&txn, existing, &fields)
+        .await
+        .map_err(phone_taken)?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "person.update",
+            target_type: "person",
+            target_id: updated.id.to_string(),
+            org_id: Some(updated.org_id),
+            detail: json!({"before": before, "after": summary(&updated)}),
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit an update")?;
+    Ok(web::Json(updated.into()))
+}
+
+/// Issue a one-time invite code for binding this person's WeChat (replaces earlier unused ones).
+#[utoipa::path(post, path = "/api/v1/people/{id}/invite", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 201, description = "A new code; shown once", body = InviteResponse),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "person.not_found", body = ErrorBody)))]
+#[tracing::instrument(name = "Issue an invite code", skip_all, fields(person_id = user.person_id))]
+pub async fn issue_invite(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<AuthSettings>,
+    request_id: RequestId,
+) -> Result<HttpResponse, DirectoryError> {
+    let person = existing_person(&db, *path).await?;
+    authz::require(db.get_ref(), user, MANAGE_PEOPLE, person.org_id).await?;
+    let code = InviteCode::generate();
+    let now = clock::now();
+    let expires_at = now + std::time::Duration::from_secs(settings.invite_code_ttl_hours * 3600);
+    let txn = db.begin().await.context("cannot start a transaction")?;
+    // One live code per person: an older, unused code stops working.
+    invite_code::Entity::update_many()
+        .col_expr(
+            invite_code::Column::ExpiresAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(invite_code::Column::PersonId.eq(person.id))
+        .filter(invite_code::Column::UsedAt.is_null())
+        .filter(invite_code::Column::ExpiresAt.gt(now))
+        .exec(&txn)
+        .await
+        .context("cannot retire older invite codes")?;
+    let stored = invite_code::ActiveModel {
+        person_id: Set(person.id),
+        code_hash: Set(code.hash()),
+        expires_at: Set(expires_at),
+        used_at: Set(None),
+        created_by: Set(Some(user.person_id)),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .context("cannot store an invite code")?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "person.issue_invite",
+            target_type: "person",
+            target_id: person.id.to_string(),
+            org_id: Some(person.org_id),
+            detail: json!({"invite_id": stored.id, "expires_at": expires_at.to_rfc3339()}),
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit an invite code")?;
+    let qr_svg = qrcode::QrCode::new(code.as_str().as_bytes())
+        .context("cannot encode the invite QR code")?
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(200, 200)
+        .build();
+    Ok(HttpResponse::Created().json(InviteResponse {
+        code: code.as_str().to_owned(),
+        expires_at: expires_at.with_timezone(&clock::shanghai()).to_rfc3339(),
+        qr_svg,
+    }))
+}
+
+/// Import a roster file (CSV or XLSX) into this organisation: all rows or none.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/roster", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = Vec<u8>, content_type = "text/csv", description = "CSV (UTF-8) or XLSX (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet)"),
+    responses(
+    (status = 200, description = "Imported", body = ImportReport),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody),
+    (status = 415, description = "roster.unsupported_format", body = ErrorBody),
+    (status = 422, description = "roster.invalid: every problem, by row and column", body = super::directory_error::RosterErrorBody)))]
+#[tracing::instrument(name = "Import a roster", skip_all, fields(person_id = user.person_id))]
+pub async fn import_roster(
+    user: AuthUser,
+    path: web::Path<i64>,
+    req: HttpRequest,
+    body: web::Bytes,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<web::Json<ImportReport>, DirectoryError> {
+    let org = existing_org(&db, *path).await?;
+    authz::require(db.get_ref(), user, MANAGE_PEOPLE, org.id).await?;
+    let format = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(RosterFormat::from_content_type)
+        .ok_or(DirectoryError::UnsupportedFormat)?;
+    let rows = roster::parse(format, &body).map_err(DirectoryError::RosterInvalid)?;
+
+    // Resolve each row's branch and check the caller may manage it; report every problem.
+    let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
+    let mut problems = Vec::new();
+    let mut fields = Vec::with_capacity(rows.len());
+    for row in rows {
+        let target = match &row.org_code {
+            None => Some(org.clone()),
+            Some(code) => orgs::find_by_code(db.get_ref(), code.as_str()).await?,
+        };
+        let target = match target {
+            Some(t) if subtree.contains(&t.id) && t.kind == OrgKind::Branch.as_str() => t,
+            _ => {
+                problems.push(roster::RowProblem {
+                    row: row.row,
+                    column: "支部编码".into(),
+                    reason: format!("not a branch under {}", org.name),
+                });
+                continue;
+            }
+        };
+        fields.push(PersonFields {
+            name: row.name,
+            phone: row.phone,
+            org_id: target.id,
+            status: row.status,
+            join_date: row.join_date,
+            party_post: row.party_post,
+            leader_level: row.leader_level,
+            deputy_level: row.deputy_level,
+            work_unit: row.work_unit,
+            in_service_organ: row.in_service_organ,
+            exempt: row.exempt,
+            exempt_reason: row.exempt_reason,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(DirectoryError::RosterInvalid(problems));
+    }
+    let txn = db.begin().await.context("cannot start a transaction")?;
+    let mut report = ImportReport {
+        created: 0,
+        updated: 0,
+        unchanged: 0,
+    };
+    for f in &fields {
+        match people::upsert_by_phone(&txn, f).await? {
+            Upserted::Created(_) => report.created += 1,
+            Upserted::Updated(_) => report.updated += 1,
+            Upserted::Unchanged(_) => report.unchanged += 1,
+        }
+    }
+    audit::record(&txn, Some(request_id.to_string()), AuditEntry {
+        actor: Actor::Person(user.person_id),
+        action: "roster.import",
+        target_type: "organisation",
+        target_id: org.id.to_string(),
+        org_id: Some(org.id),
+        detail: json!({"format": format.extension(), "rows": fields.len(),
+                       "created": report.created, "updated": report.updated, "unchanged": report.unchanged}),
+    })
+    .await?;
+    txn.commit().await.context("cannot commit the import")?;
+    tracing::info!(
+        org_id = org.id,
+        created = report.created,
+        updated = report.updated,
+        "roster imported"
+    );
+    Ok(web::Json(report))
+}
+
+/// Export the roster of this organisation's subtree, in the import format.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/roster", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path), ExportQuery), responses(
+    (status = 200, description = "The roster file", content_type = "text/csv"),
+    (status = 400, description = "directory.invalid_input (unknown format)", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
+pub async fn export_roster(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<ExportQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, DirectoryError> {
+    let format = match query.format.as_deref().unwrap_or("csv") {
+        "csv" => RosterFormat::Csv,
+        "xlsx" => RosterFormat::Xlsx,
+        other => {
+            return Err(DirectoryError::InvalidInput(format!(
+                "format `{other}` is not csv or xlsx"
+            )));
+        }
+    };
+    let org = existing_org(&db, *path).await?;
+    authz::require(db.get_ref(), user, READ_DIRECTORY, org.id).await?;
+    let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
+    let codes: std::collections::HashMap<i64, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(subtree.clone()))
+        .all(db.get_ref())
+        .await
+        .context("cannot read the subtree")?
+        .into_iter()
+        .map(|o| (o.id, o.code))
+        .collect();
+    let people = person::Entity::find()
+        .filter(person::Column::OrgId.is_in(subtree))
+        .order_by_asc(person::Column::OrgId)
+        .order_by_asc(person::Column::Name)
+        .all(db.get_ref())
+        .await
+        .context("cannot read the roster")?;
+    let rows: Vec<ExportRow> = people
+        .into_iter()
+        .map(|p| ExportRow {
+            org_code: codes.get(&p.org_id).cloned().unwrap_or_default(),
+            name: p.name,
+            phone: p.phone,
+            status: p.status,
+            join_date: p.join_date,
+            party_post: p.party_post,
+            leader_level: p.leader_level,
+            deputy_level: p.deputy_level,
+            work_unit: p.work_unit,
+            in_service_organ: p.in_service_organ,
+            exempt: p.exempt,
+            exempt_reason: p.exempt_reason,
+        })
+        .collect();
+    let bytes = roster::export(format, &rows)?;
+    let filename = format!("roster-{}.{}", org.code, format.extension());
+    Ok(HttpResponse::Ok()
+        .content_type(format.content_type())
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(bytes))
+}

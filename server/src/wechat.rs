@@ -1,0 +1,125 @@
+//! The WeChat server API, as a typed client (contract: `shared/wechat-api.md`). Business
+//! errors arrive as HTTP 200 with `errcode`; success is `errcode` 0 or absent.
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+
+use crate::{config::WechatSettings, domain::LoginCode};
+
+/// `-1` means "system busy, retry"; WeChat recommends backing off.
+const BUSY: i64 = -1;
+const BUSY_RETRIES: u32 = 2;
+
+pub struct WechatClient {
+    http: reqwest::Client,
+    base_url: String,
+    appid: String,
+    secret: SecretString,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum WechatError {
+    #[error("WeChat answered errcode {code}: {message}")]
+    Api { code: i64, message: String },
+    #[error("WeChat could not be reached")]
+    Transport(#[source] reqwest::Error),
+    #[error("WeChat's answer could not be read")]
+    Decode(#[source] reqwest::Error),
+}
+
+impl WechatError {
+    pub fn code(&self) -> Option<i64> {
+        match self {
+            Self::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+}
+
+/// The result of `jscode2session`. `session_key` never leaves the server and is not kept.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub openid: String,
+    pub unionid: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SessionBody {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    openid: Option<String>,
+    unionid: Option<String>,
+}
+
+impl WechatClient {
+    pub fn new(settings: &WechatSettings, secret: SecretString) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_millis(settings.timeout_ms))
+            .build()?;
+        Ok(Self {
+            http,
+            base_url: settings.base_url.trim_end_matches('/').to_owned(),
+            appid: settings.appid.clone(),
+            secret,
+        })
+    }
+
+    #[tracing::instrument(name = "WeChat jscode2session", skip_all)]
+    pub async fn code_to_session(&self, code: &LoginCode) -> Result<Session, WechatError> {
+        let mut attempt = 0;
+        loop {
+            match self.code_to_session_once(code).await {
+                Err(WechatError::Api { code: BUSY, .. }) if attempt < BUSY_RETRIES => {
+                    attempt += 1;
+                    tokio::time::sleep(Duration::from_millis(200 * 2u64.pow(attempt))).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    async fn code_to_session_once(&self, code: &LoginCode) -> Result<Session, WechatError> {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/sns/jscode2session", self.base_url),
+            [
+                ("appid", self.appid.as_str()),
+                ("secret", self.secret.expose_secret()),
+                ("js_code", code.as_str()),
+                ("grant_type", "authorization_code"),
+            ],
+        )
+        .map_err(|e| WechatError::Api {
+            code: 0,
+            message: format!("bad base URL: {e}"),
+        })?;
+        let body: SessionBody = self
+            .http
+            .get(url)
+            .send()
+            .await
+            .map_err(WechatError::Transport)?
+            .json()
+            .await
+            .map_err(WechatError::Decode)?;
+        if body.errcode != 0 {
+            tracing::warn!(errcode = body.errcode, errmsg = %body.errmsg, "jscode2session refused");
+            return Err(WechatError::Api {
+                code: body.errcode,
+                message: body.errmsg,
+            });
+        }
+        match body.openid {
+            Some(openid) if !openid.is_empty() => Ok(Session {
+                openid,
+                unionid: body.unionid,
+            }),
+            _ => Err(WechatError::Api {
+                code: 0,
+                message: "success without an openid".into(),
+            }),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! A small organisation tree with people in every role, built straight into the test's
+//! database, so authorisation tests read as "secretary of A tries B".
+use huodongri::{
+    auth::TokenIssuer,
+    cli,
+    domain::{MemberStatus, PersonName, Phone, Role},
+    entities::role_grant,
+    orgs,
+    people::{self, PersonFields, Upserted},
+    secrets::Secrets,
+};
+use sea_orm::{ActiveModelTrait, Set};
+
+use crate::TestApp;
+
+#[derive(Debug, Clone)]
+pub struct Someone {
+    pub id: i64,
+    pub phone: String,
+    pub token: String,
+}
+
+pub struct World {
+    pub city: i64,
+    pub committee: i64,
+    pub branch_a: i64,
+    pub branch_b: i64,
+    pub other_committee: i64,
+    pub branch_c: i64,
+    pub admin: Someone,
+    pub secretary_a: Someone,
+    pub reviewer: Someone,
+    pub supervisor: Someone,
+    pub member_a: Someone,
+    pub member_b: Someone,
+    pub member_c: Someone,
+}
+
+impl TestApp {
+    pub fn token_issuer(&self) -> TokenIssuer {
+        let secrets = Secrets::resolve(&self.settings).expect("the test's secrets");
+        TokenIssuer::new(&secrets.jwt_secret, &self.settings.auth)
+    }
+
+    pub async fn add_person(&self, name: &str, phone: &str, org_id: i64) -> Someone {
+        let fields = PersonFields {
+            name: PersonName::parse(name).expect("valid name"),
+            phone: Phone::parse(phone).expect("valid phone"),
+            org_id,
+            status: MemberStatus::Full,
+            join_date: None,
+            party_post: None,
+            leader_level: None,
+            deputy_level: None,
+            work_unit: None,
+            in_service_organ: false,
+            exempt: false,
+            exempt_reason: None,
+        };
+        let person = match people::upsert_by_phone(&self.db, &fields)
+            .await
+            .expect("person saved")
+        {
+            Upserted::Created(p) | Upserted::Unchanged(p) | Upserted::Updated(p) => p,
+        };
+        Someone {
+            id: person.id,
+            phone: person.phone,
+            token: self.token_issuer().issue_access(person.id).expect("token"),
+        }
+    }
+
+    pub async fn grant(&self, who: &Someone, role: Role, org_id: i64) {
+        role_grant::ActiveModel {
+            person_id: Set(who.id),
+            role: Set(role.as_str().to_owned()),
+            org_id: Set(org_id),
+            granted_by: Set(None),
+            created_at: Set(huodongri::clock::now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("role granted");
+    }
+
+    async fn org(&self, code: &str, name: &str, kind: &str, parent: Option<&str>) -> i64 {
+        cli::create_org(&self.db, code, name, kind, parent)
+            .await
+            .expect("org created")
+    }
+
+    /// City → committee → branches A, B; city → other committee → branch C.
+    pub async fn world(&self) -> World {
+        let city = self.org("TS", "测试市", "city", None).await;
+        let committee = self.org("TS-C1", "第一党委", "committee", Some("TS")).await;
+        let branch_a = self.org("TS-C1-A", "甲支部", "branch", Some("TS-C1")).await;
+        let branch_b = self.org("TS-C1-B", "乙支部", "branch", Some("TS-C1")).await;
+        let other_committee = self.org("TS-C2", "第二党委", "committee", Some("TS")).await;
+        let branch_c = self.org("TS-C2-C", "丙支部", "branch", Some("TS-C2")).await;
+        let admin = self.add_person("管理员", "13700000001", city).await;
+        self.grant(&admin, Role::OrgAdmin, city).await;
+        let secretary_a = self.add_person("甲书记", "13700000002", branch_a).await;
+        self.grant(&secretary_a, Role::Secretary, branch_a).await;
+        let reviewer = self.add_person("审核员", "13700000003", branch_a).await;
+        self.grant(&reviewer, Role::Reviewer, committee).await;
+        let supervisor = self.add_person("督查员", "13700000004", branch_c).await;
+        self.grant(&supervisor, Role::Supervisor, city).await;
+        let member_a = self.add_person("甲党员", "13700000005", branch_a).await;
+        let member_b = self.add_person("乙党员", "13700000006", branch_b).await;
+        let member_c = self.add_person("丙党员", "13700000007", branch_c).await;
+        let _ = orgs::subtree_ids(&self.db, city)
+            .await
+            .expect("subtree readable");
+        World {
+            city,
+            committee,
+            branch_a,
+            branch_b,
+            other_committee,
+            branch_c,
+            admin,
+            secretary_a,
+            reviewer,
+            supervisor,
+            member_a,
+            member_b,
+            member_c,
+        }
+    }
+
+    pub async fn get_as(&self, who: &Someone, path: &str) -> reqwest::Response {
+        self.client
+            .get(self.url(path))
+            .bearer_auth(&who.token)
+            .send()
+            .await
+            .expect("sent")
+    }
+
+    pub async fn post_as(
+        &self,
+        who: &Someone,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .expect("sent")
+    }
+
+    pub async fn put_as(
+        &self,
+        who: &Someone,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.client
+            .put(self.url(path))
+            .bearer_auth(&who.token)
+            .json(body)
+            .send()
+            .await
+            .expect("sent")
+    }
+
+    pub async fn upload_as(
+        &self,
+        who: &Someone,
+        path: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(&who.token)
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("sent")
+    }
+}

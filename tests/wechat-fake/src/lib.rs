@@ -1,0 +1,34 @@
+//! A stateful fake of the WeChat server API (`api.weixin.qq.com`) for offline tests. It
+//! enforces WeChat's rules (single-use login codes, token lifetimes and eviction, quotas, JSON
+//! bodies) so a client that would fail against WeChat fails here too. Contract:
+//! `shared/wechat-api.md` §9.
+//!
+//! ```no_run
+//! # async fn demo() {
+//! let wechat = wechat_fake::spawn().await;
+//! let code = wechat.mint_code("o-alice");
+//! // point the client at wechat.uri() and exchange `code` exactly once
+//! # }
+//! ```
+//!
+//! New endpoint families get a module of their own plus a line in `routes.rs`; the middleware
+//! in `plumbing.rs` records, delays and fails them without further work, and
+//! `State::authenticate` checks their `?access_token=`.
+
+mod clock;
+mod config;
+mod control;
+mod fake;
+mod login;
+mod network;
+mod plumbing;
+mod routes;
+mod state;
+mod token;
+mod token_store;
+
+pub use config::FakeConfig;
+pub use control::CONTROL_ENDPOINTS;
+pub use fake::{FakeWechat, serve, spawn, spawn_with};
+pub use routes::WECHAT_ENDPOINTS;
+pub use state::RecordedRequest;
