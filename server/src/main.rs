@@ -116,7 +116,13 @@ fn main() -> anyhow::Result<()> {
     {
         settings.application.bind = bind.clone();
     }
-    telemetry::init(settings.application.log_format, std::io::stdout);
+    // The server logs to stdout; one-off commands keep stdout for their output (a token,
+    // a report) and log to stderr.
+    if matches!(command, Command::Serve(_)) {
+        telemetry::init(settings.application.log_format, std::io::stdout);
+    } else {
+        telemetry::init(settings.application.log_format, std::io::stderr);
+    }
     for name in unknown_app_variables() {
         tracing::warn!(variable = %name, "this APP_ variable matches no setting and is ignored");
     }

@@ -28,7 +28,11 @@ impl RosterFormat {
     /// Accepts the bare media type or one with parameters (`text/csv; charset=utf-8`).
     pub fn from_content_type(ct: &str) -> Option<Self> {
         let media_type = ct.split(';').next().unwrap_or_default().trim();
-        if media_type.eq_ignore_ascii_case(CSV_CONTENT_TYPE) {
+        // Browsers on Windows label a .csv upload as Excel's old type; a real .xls then fails
+        // the UTF-8 check with a clear reason.
+        if media_type.eq_ignore_ascii_case(CSV_CONTENT_TYPE)
+            || media_type.eq_ignore_ascii_case("application/vnd.ms-excel")
+        {
             Some(Self::Csv)
         } else if media_type.eq_ignore_ascii_case(XLSX_CONTENT_TYPE) {
             Some(Self::Xlsx)
@@ -560,38 +564,19 @@ impl RowCheck<'_> {
         let exempt_reason = self.optional(Column::ExemptReason, |raw| free_text(raw, 200));
         let org_code = self.optional(Column::OrgCode, OrgCode::parse);
 
-        if let (Some(exempt), Some(reason)) = (exempt, &exempt_reason) {
-            match (exempt.unwrap_or(false), reason) {
-                (true, None) => {
-                    let column = if self.layout.index_of(Column::ExemptReason).is_some() {
-                        Column::ExemptReason
-                    } else {
-                        Column::Exempt
-                    };
-                    self.report(
-                        column,
-                        format!(
-                            "{} is 是, so {} must say why",
-                            self.layout.written(Column::Exempt),
-                            self.layout.written(Column::ExemptReason)
-                        ),
-                    );
-                    return None;
-                }
-                // A reason with a blank or 否 flag is most likely a forgotten 是: importing the
-                // member as taking part would be the wrong guess.
-                (false, Some(_)) => {
-                    self.report(
-                        Column::ExemptReason,
-                        format!(
-                            "a reason is given but {} is not 是; set it to 是 or clear the reason",
-                            self.layout.written(Column::Exempt)
-                        ),
-                    );
-                    return None;
-                }
-                _ => {}
-            }
+        if exempt == Some(Some(true)) && exempt_reason == Some(None) {
+            let column = if self.layout.index_of(Column::ExemptReason).is_some() {
+                Column::ExemptReason
+            } else {
+                Column::Exempt
+            };
+            let reason = format!(
+                "{} is 是, so {} must say why",
+                self.layout.written(Column::Exempt),
+                self.layout.written(Column::ExemptReason)
+            );
+            self.report(column, reason);
+            return None;
         }
 
         Some(RosterRow {
@@ -904,7 +889,7 @@ mod tests {
     }
 
     fn sample_rows() -> Vec<ExportRow> {
-        let first = ExportRow {
+        let secretary = ExportRow {
             name: "张三".into(),
             phone: "13812345678".into(),
             status: "full".into(),
@@ -934,7 +919,7 @@ mod tests {
                 exempt_reason: Some("长期外出务工\n联系不上".into()),
                 org_code: String::new(),
             },
-            first,
+            secretary,
         ]
     }
 
@@ -1080,17 +1065,15 @@ mod tests {
     }
 
     #[test]
-    fn exempt_members_need_a_reason_and_a_reason_needs_exempt() {
+    fn exempt_members_need_a_reason() {
         let bytes = csv(&format!(
             "{HEADER},暂不参加组织生活,暂不参加原因\n\
              张三,13812345678,正式党员,是,\n\
-             李四,13987654321,正式党员,,出国留学\n\
              王五,13700001111,正式党员,yes,卧病在床\n"
         ));
         let found = problems(RosterFormat::Csv, &bytes);
-        assert_eq!(found.len(), 2, "{found:?}");
+        assert_eq!(found.len(), 1, "{found:?}");
         assert!(found.iter().any(problem(2, "暂不参加原因", "must say why")));
-        assert!(found.iter().any(problem(3, "暂不参加原因", "not 是")));
 
         let without_reason_column = csv(&format!("{HEADER},exempt\n张三,13812345678,正式党员,1\n"));
         let found = problems(RosterFormat::Csv, &without_reason_column);

@@ -1,0 +1,44 @@
+//! The operator commands, called as the binary calls them.
+use api_tests::{error_code, on_both_stores};
+
+on_both_stores! {
+    async fn the_demo_city_seeds_once_and_its_logins_work(app) {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let logins = huodongri::cli::seed_demo(&app.db).await.expect("seeded");
+        let people = huodongri::entities::person::Entity::find().count(&app.db).await.expect("count");
+        let again = huodongri::cli::seed_demo(&app.db).await.expect("seeded twice");
+        assert_eq!(huodongri::entities::person::Entity::find().count(&app.db).await.expect("count"), people, "idempotent");
+        assert_eq!(logins.len(), again.len());
+        assert!(people >= 200, "about 200 people, got {people}");
+        for role in ["secretary", "reviewer", "supervisor", "org_admin", "community_admin"] {
+            assert!(logins.iter().any(|l| l.role == role), "a {role} login");
+        }
+
+        let secretary = logins.iter().find(|l| l.role == "secretary").expect("a secretary");
+        let ttl = huodongri::cli::parse_ttl("10m").expect("ttl");
+        let token = huodongri::cli::issue_token(&app.db, &app.settings, &secretary.phone, ttl).await.expect("token");
+        let me: serde_json::Value = app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.expect("sent").json().await.expect("json");
+        assert_eq!(me["roles"][0]["role"], "secretary");
+        let branch = me["roles"][0]["org_id"].as_i64().expect("org");
+        let list = app.client.get(app.url(&format!("/api/v1/orgs/{branch}/people"))).bearer_auth(&token).send().await.expect("sent");
+        assert_eq!(list.status().as_u16(), 200);
+        let parent = app.client.get(app.url("/api/v1/orgs/1")).bearer_auth(&token).send().await.expect("sent");
+        assert_eq!(error_code(parent).await, "auth.forbidden", "a secretary cannot read the city");
+    }
+
+    async fn the_first_administrator_is_created_on_the_command_line_and_audited(app) {
+        huodongri::cli::create_org(&app.db, "YZ", "扬州市", "city", None).await.expect("city");
+        let id = huodongri::cli::create_admin(&app.db, "13912345678", "组织部管理员", "YZ", None).await.expect("admin");
+        let refused = huodongri::cli::create_admin(&app.db, "13912345678", "x", "NOPE", None).await;
+        assert!(refused.is_err(), "an unknown org code is refused");
+        let weak = huodongri::cli::create_admin(&app.db, "13912345679", "y", "YZ", Some("short")).await;
+        assert!(weak.is_err(), "a weak password is refused");
+        let token = huodongri::cli::issue_token(&app.db, &app.settings, "13912345678", std::time::Duration::from_secs(60)).await.expect("token");
+        let audit: serde_json::Value = app.client.get(app.url("/api/v1/orgs/1/audit")).bearer_auth(&token).send().await.expect("sent").json().await.expect("json");
+        let actions: Vec<String> = audit["items"].as_array().expect("items").iter().map(|e| format!("{} by {}", e["action"].as_str().unwrap_or(""), e["actor"].as_str().unwrap_or(""))).collect();
+        assert!(actions.contains(&"admin.create by cli".to_owned()), "{actions:?}");
+        assert!(actions.contains(&"admin.token by cli".to_owned()), "{actions:?}");
+        assert!(actions.contains(&"org.create by cli".to_owned()), "{actions:?}");
+        assert!(id > 0);
+    }
+}
