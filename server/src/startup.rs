@@ -121,6 +121,9 @@ fn run(
             .wrap_fn(|req, srv| {
                 use actix_web::dev::Service;
                 let request_id = req.extensions().get::<RequestId>().copied();
+                let method = req.method().clone();
+                let path = req.path().to_owned();
+                let started = std::time::Instant::now();
                 let fut = srv.call(req);
                 async move {
                     let mut res = fut.await?;
@@ -130,6 +133,7 @@ fn run(
                         res.headers_mut()
                             .insert(HeaderName::from_static("x-request-id"), value);
                     }
+                    log_request(&method, &path, res.status(), started.elapsed());
                     Ok(res)
                 }
             })
@@ -157,4 +161,22 @@ fn run(
     };
     let server = server.listen(listener)?.run();
     Ok(server)
+}
+
+/// One line per request. Probes are logged at debug so they do not drown the log.
+fn log_request(
+    method: &actix_web::http::Method,
+    path: &str,
+    status: actix_web::http::StatusCode,
+    elapsed: Duration,
+) {
+    let ms = elapsed.as_secs_f64() * 1000.0;
+    let status = status.as_u16();
+    if path == "/healthz" || path == "/readyz" {
+        tracing::debug!(%method, path, status, ms, "request");
+    } else if status >= 500 {
+        tracing::error!(%method, path, status, ms, "request");
+    } else {
+        tracing::info!(%method, path, status, ms, "request");
+    }
 }

@@ -11,6 +11,8 @@ use crate::{config::WechatSettings, domain::LoginCode};
 const BUSY: i64 = -1;
 const BUSY_RETRIES: u32 = 2;
 
+/// Calls carry the app secret in the query string (WeChat's design), so every reqwest error
+/// is stripped of its URL before it can reach a log.
 pub struct WechatClient {
     http: reqwest::Client,
     base_url: String,
@@ -100,10 +102,10 @@ impl WechatClient {
             .get(url)
             .send()
             .await
-            .map_err(WechatError::Transport)?
+            .map_err(|e| WechatError::Transport(e.without_url()))?
             .json()
             .await
-            .map_err(WechatError::Decode)?;
+            .map_err(|e| WechatError::Decode(e.without_url()))?;
         if body.errcode != 0 {
             tracing::warn!(errcode = body.errcode, errmsg = %body.errmsg, "jscode2session refused");
             return Err(WechatError::Api {

@@ -220,3 +220,29 @@ on_both_stores! {
         assert_eq!(error_code(nobody).await, "auth.bad_credentials");
     }
 }
+
+#[tokio::test]
+async fn an_unreachable_wechat_is_a_503_and_the_error_never_carries_the_secret() {
+    let wechat = wechat_fake::spawn().await;
+    let mut settings =
+        api_tests::test_settings(api_tests::Stores::Embedded, &wechat).expect("settings");
+    settings.wechat.base_url = "http://127.0.0.1:1".into();
+    let app = api_tests::spawn_with(api_tests::Stores::Embedded, settings, wechat).await;
+    let response = app
+        .post_json("/api/v1/auth/wechat", &json!({"code": "abc"}))
+        .await;
+    assert_eq!(response.status().as_u16(), 503);
+    assert_eq!(error_code(response).await, "auth.wechat_busy");
+
+    let client = huodongri::wechat::WechatClient::new(
+        &app.settings.wechat,
+        secrecy::SecretString::from("the-app-secret".to_owned()),
+    )
+    .expect("client");
+    let err = client
+        .code_to_session(&huodongri::domain::LoginCode::parse("abc").expect("code"))
+        .await
+        .expect_err("unreachable");
+    let text = format!("{err:?} {err}");
+    assert!(!text.contains("the-app-secret"), "{text}");
+}

@@ -90,6 +90,10 @@ fn map_wechat(err: WechatError) -> AuthError {
         Some(40163) => AuthError::CodeUsed,
         Some(40226) => AuthError::CodeBlocked,
         Some(-1) | Some(45011) => AuthError::WechatBusy,
+        None => {
+            tracing::warn!(error = ?err, "WeChat unreachable");
+            AuthError::WechatBusy
+        }
         _ => AuthError::Unexpected(anyhow::Error::new(err).context("jscode2session failed")),
     }
 }
