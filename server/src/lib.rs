@@ -2,6 +2,7 @@ pub mod audit;
 pub mod auth;
 pub mod authz;
 pub mod cache;
+pub mod calendar;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::cache::Cache;
+use crate::{cache::Cache, calendar::Calendar, clock};
 
 /// A readiness probe that hangs is worse than one that fails.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -24,6 +24,9 @@ pub struct Readiness {
     status: &'static str,
     database: DependencyCheck,
     cache: DependencyCheck,
+    /// Things an operator should act on that do not stop the server, e.g. next year's
+    /// holiday calendar missing after 1 November.
+    warnings: Vec<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -49,7 +52,11 @@ pub async fn healthz() -> web::Json<Liveness> {
     (status = 200, description = "Every dependency answers", body = Readiness),
     (status = 503, description = "A dependency is down; the body says which", body = Readiness)))]
 #[tracing::instrument(name = "Check readiness", skip_all)]
-pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) -> HttpResponse {
+pub async fn readyz(
+    db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
+    calendar: web::Data<Calendar>,
+) -> HttpResponse {
     let database = check(crate::db::kind(&db), async {
         db.ping().await.map_err(|e| e.to_string())
     })
@@ -62,10 +69,19 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) 
     if !ready {
         tracing::warn!(database_ok = database.ok, cache_ok = cache.ok, "not ready");
     }
+    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let warnings: Vec<String> = calendar
+        .missing_next_year_warning(today)
+        .into_iter()
+        .collect();
+    for warning in &warnings {
+        tracing::warn!(%warning, "readiness warning");
+    }
     let report = Readiness {
         status: if ready { "ready" } else { "not_ready" },
         database,
         cache,
+        warnings,
     };
     if ready {
         HttpResponse::Ok().json(report)

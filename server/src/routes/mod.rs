@@ -1,6 +1,7 @@
 //! Every path the server answers, in one screen. Routes are declared only through
 //! `routes!`, which also emits `ROUTES`, so the OpenAPI test can prove each is documented.
 mod auth;
+mod calendar;
 mod directory_error;
 mod health;
 pub mod openapi;
@@ -31,6 +32,7 @@ routes! {
     "/api/v1/auth/logout" => { post: auth::logout },
     "/api/v1/auth/password" => { post: auth::password_login },
     "/api/v1/me" => { get: auth::me },
+    "/api/v1/calendar/{year}" => { get: calendar::get_calendar },
     "/api/v1/orgs" => { post: orgs::create_org },
     "/api/v1/orgs/{id}" => { get: orgs::get_org },
     "/api/v1/orgs/{id}/children" => { get: orgs::list_children },

@@ -2,7 +2,7 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::{auth, health, orgs, people};
+use super::{auth, calendar, health, orgs, people};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -18,6 +18,7 @@ use crate::error::ErrorBody;
     paths(
         health::healthz, health::readyz, openapi_json,
         auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me,
+        calendar::get_calendar,
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
         orgs::revoke_role, orgs::list_audit,
         people::list_people, people::create_person, people::get_person, people::update_person,

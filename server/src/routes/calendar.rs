@@ -1,0 +1,108 @@
+//! The activity-day calendar: each month's 20th, moved by the official holiday calendar.
+use actix_web::{ResponseError, http::StatusCode, web};
+use sea_orm::DatabaseConnection;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    calendar::{ActivityDay, Calendar, CalendarError, Policy},
+    error::{ErrorBody, error_chain_fmt, json_error},
+    orgs,
+};
+
+#[derive(Deserialize, IntoParams)]
+pub struct CalendarQuery {
+    /// next_working_day (default) or statutory_only
+    pub policy: Option<String>,
+    /// Use this organisation's policy instead.
+    pub org: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarResponse {
+    pub year: i32,
+    pub policy: Policy,
+    pub months: Vec<ActivityDay>,
+}
+
+#[derive(thiserror::Error)]
+pub enum CalendarRouteError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("no such organisation")]
+    OrgNotFound,
+    #[error(transparent)]
+    YearMissing(CalendarError),
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl std::fmt::Debug for CalendarRouteError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        error_chain_fmt(self, f)
+    }
+}
+
+impl ResponseError for CalendarRouteError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Self::InvalidInput(_) => StatusCode::BAD_REQUEST,
+            Self::OrgNotFound | Self::YearMissing(_) => StatusCode::NOT_FOUND,
+            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+    fn error_response(&self) -> actix_web::HttpResponse {
+        let code = match self {
+            Self::InvalidInput(_) => "calendar.invalid_input",
+            Self::OrgNotFound => "org.not_found",
+            Self::YearMissing(_) => "calendar.year_missing",
+            Self::Unexpected(_) => "internal",
+        };
+        json_error(self.status_code(), code, self)
+    }
+}
+
+/// Every month's activity day and preview deadline (the 10th) for a year. Public.
+#[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar",
+    params(("year" = i32, Path), CalendarQuery), responses(
+    (status = 200, description = "Twelve months", body = CalendarResponse),
+    (status = 400, description = "calendar.invalid_input", body = ErrorBody),
+    (status = 404, description = "calendar.year_missing (no official data for the year), org.not_found", body = ErrorBody)))]
+pub async fn get_calendar(
+    path: web::Path<i32>,
+    query: web::Query<CalendarQuery>,
+    calendar: web::Data<Calendar>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<CalendarResponse>, CalendarRouteError> {
+    let year = *path;
+    if !(1900..=2200).contains(&year) {
+        return Err(CalendarRouteError::InvalidInput(format!(
+            "{year} is not a plausible year"
+        )));
+    }
+    let policy = match (&query.policy, query.org) {
+        (Some(_), Some(_)) => {
+            return Err(CalendarRouteError::InvalidInput(
+                "give either policy or org, not both".into(),
+            ));
+        }
+        (Some(raw), None) => Policy::parse(raw).map_err(CalendarRouteError::InvalidInput)?,
+        (None, Some(org_id)) => {
+            let org = orgs::find(db.get_ref(), org_id)
+                .await?
+                .ok_or(CalendarRouteError::OrgNotFound)?;
+            Policy::parse(&org.activity_day_policy)
+                .map_err(|e| anyhow::anyhow!("org {org_id} has a bad policy: {e}"))?
+        }
+        (None, None) => Policy::NextWorkingDay,
+    };
+    let months = calendar.year_plan(year, policy).map_err(|e| match e {
+        CalendarError::YearMissing(_) => CalendarRouteError::YearMissing(e),
+        other => CalendarRouteError::InvalidInput(other.to_string()),
+    })?;
+    Ok(web::Json(CalendarResponse {
+        year,
+        policy,
+        months,
+    }))
+}
