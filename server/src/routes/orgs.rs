@@ -98,7 +98,8 @@ fn org_name(raw: &str) -> Result<String, DirectoryError> {
     }
 }
 
-async fn existing_org(
+/// The organisation, or 404 `org.not_found`; shared by the directory routes.
+pub(super) async fn existing_org(
     db: &DatabaseConnection,
     id: i64,
 ) -> Result<organisation::Model, DirectoryError> {

@@ -13,6 +13,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::{
     directory_error::DirectoryError,
+    orgs::existing_org,
     pagination::{Page, PageQuery},
 };
 use crate::{
@@ -174,13 +175,6 @@ pub struct ImportReport {
 pub struct ExportQuery {
     /// csv (default) or xlsx
     pub format: Option<String>,
-}
-
-async fn existing_org(
-    db: &DatabaseConnection,
-    id: i64,
-) -> Result<organisation::Model, DirectoryError> {
-    orgs::find(db, id).await?.ok_or(DirectoryError::OrgNotFound)
 }
 
 async fn existing_person(
