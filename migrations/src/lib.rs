@@ -4,6 +4,8 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261127_000001_create_audit_log;
 mod m20261127_000002_create_identity;
+mod m20261127_000003_create_calendar;
+mod m20261127_000004_create_plans;
 
 pub struct Migrator;
 
@@ -13,6 +15,8 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261127_000001_create_audit_log::Migration),
             Box::new(m20261127_000002_create_identity::Migration),
+            Box::new(m20261127_000003_create_calendar::Migration),
+            Box::new(m20261127_000004_create_plans::Migration),
         ]
     }
 }

@@ -263,7 +263,7 @@ impl Calendar {
 
     /// The arrangements shipped with the server (2007–2026 at the time of writing).
     pub fn bundled() -> Self {
-        Self::from_file_json(include_str!("../data/cn-holidays.json"))
+        Self::from_file_json(include_str!("../../migrations/data/cn-holidays.json"))
             .expect("the bundled data/cn-holidays.json is valid (checked by a unit test)")
     }
 

@@ -3,6 +3,7 @@ pub mod auth;
 pub mod authz;
 pub mod cache;
 pub mod calendar;
+pub mod calendar_store;
 pub mod cli;
 pub mod clock;
 pub mod config;

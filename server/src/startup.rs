@@ -16,7 +16,6 @@ use tracing_actix_web::{RequestId, TracingLogger};
 use crate::{
     auth::TokenIssuer,
     cache::Cache,
-    calendar::Calendar,
     config::Settings,
     db,
     error::{
@@ -111,7 +110,7 @@ fn run(
         secrets.wechat_app_secret.clone(),
     )?);
     let auth_settings = web::Data::new(settings.auth.clone());
-    let calendar = web::Data::new(Calendar::bundled());
+
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()
@@ -154,7 +153,6 @@ fn run(
             .app_data(tokens.clone())
             .app_data(wechat.clone())
             .app_data(auth_settings.clone())
-            .app_data(calendar.clone())
             .configure(routes::configure)
     })
     .shutdown_timeout(settings.application.shutdown_timeout_secs);

@@ -44,21 +44,3 @@ async fn readiness_reports_a_redis_that_is_down_while_the_server_keeps_serving()
     assert_eq!(body["database"]["ok"], true);
     assert_eq!(app.get("/healthz").await.status().as_u16(), 200);
 }
-
-on_both_stores! {
-    async fn the_calendar_moves_the_20th_by_the_official_holidays(app) {
-        let body: serde_json::Value = app.get("/api/v1/calendar/2021").await.json().await.expect("json");
-        assert_eq!(body["policy"], "next_working_day");
-        assert_eq!(body["months"][1]["activity_day"], "2021-02-20", "a make-up Saturday is a working day");
-        assert_eq!(body["months"][8]["activity_day"], "2021-09-22");
-        assert!(body["months"][8]["moved_because"].is_string());
-        assert_eq!(body["months"][8]["preview_deadline"], "2021-09-10");
-        let body: serde_json::Value = app.get("/api/v1/calendar/2015?policy=statutory_only").await.json().await.expect("json");
-        assert_eq!(body["months"][1]["activity_day"], "2015-02-25");
-        let missing = app.get("/api/v1/calendar/2027").await;
-        assert_eq!(missing.status().as_u16(), 404);
-        assert_eq!(api_tests::error_code(missing).await, "calendar.year_missing");
-        let bad = app.get("/api/v1/calendar/2021?policy=sometimes").await;
-        assert_eq!(api_tests::error_code(bad).await, "calendar.invalid_input");
-    }
-}

@@ -1,11 +1,17 @@
 //! The activity-day calendar: each month's 20th, moved by the official holiday calendar.
 use actix_web::{ResponseError, http::StatusCode, web};
-use sea_orm::DatabaseConnection;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    calendar::{ActivityDay, Calendar, CalendarError, Policy},
+    audit::{self, Actor, AuditEntry},
+    auth::AuthUser,
+    authz,
+    calendar::{ActivityDay, CalendarError, Policy, YearCalendar},
+    calendar_store,
+    domain::Role,
+    entities::organisation,
     error::{ErrorBody, error_chain_fmt, json_error},
     orgs,
 };
@@ -33,6 +39,8 @@ pub enum CalendarRouteError {
     OrgNotFound,
     #[error(transparent)]
     YearMissing(CalendarError),
+    #[error("only an org-department admin of a top-level organisation may load holiday data")]
+    Forbidden,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -48,6 +56,7 @@ impl ResponseError for CalendarRouteError {
         match self {
             Self::InvalidInput(_) => StatusCode::BAD_REQUEST,
             Self::OrgNotFound | Self::YearMissing(_) => StatusCode::NOT_FOUND,
+            Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -56,6 +65,7 @@ impl ResponseError for CalendarRouteError {
             Self::InvalidInput(_) => "calendar.invalid_input",
             Self::OrgNotFound => "org.not_found",
             Self::YearMissing(_) => "calendar.year_missing",
+            Self::Forbidden => "auth.forbidden",
             Self::Unexpected(_) => "internal",
         };
         json_error(self.status_code(), code, self)
@@ -71,9 +81,9 @@ impl ResponseError for CalendarRouteError {
 pub async fn get_calendar(
     path: web::Path<i32>,
     query: web::Query<CalendarQuery>,
-    calendar: web::Data<Calendar>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<CalendarResponse>, CalendarRouteError> {
+    let calendar = calendar_store::load(db.get_ref()).await?;
     let year = *path;
     if !(1900..=2200).contains(&year) {
         return Err(CalendarRouteError::InvalidInput(format!(
@@ -104,5 +114,65 @@ pub async fn get_calendar(
         year,
         policy,
         months,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct LoadYearResponse {
+    pub year: i32,
+    pub holidays: usize,
+    pub workdays: usize,
+}
+
+/// Load (or replace) one year's official arrangement, e.g. when the State Council publishes
+/// next year's notice. Body: `{"holidays": [["YYYY-MM-DD", "名称"], …], "workdays": [[…], …]}`.
+#[utoipa::path(put, path = "/api/v1/calendar/{year}", tag = "calendar", security(("bearer" = [])),
+    params(("year" = i32, Path)), request_body = serde_json::Value, responses(
+    (status = 200, description = "Stored; replaces the year atomically", body = LoadYearResponse),
+    (status = 400, description = "calendar.invalid_input (every check of the arrangement)", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+#[tracing::instrument(name = "Load a calendar year", skip_all, fields(person_id = user.person_id))]
+pub async fn load_year(
+    user: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<serde_json::Value>,
+    db: web::Data<DatabaseConnection>,
+    request_id: tracing_actix_web::RequestId,
+) -> Result<web::Json<LoadYearResponse>, CalendarRouteError> {
+    let year = *path;
+    if !(2000..=2200).contains(&year) {
+        return Err(CalendarRouteError::InvalidInput(format!(
+            "{year} is not a plausible year"
+        )));
+    }
+    let roots = organisation::Entity::find()
+        .filter(organisation::Column::ParentId.is_null())
+        .all(db.get_ref())
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut allowed = false;
+    for root in &roots {
+        allowed |=
+            authz::has_role(db.get_ref(), user.person_id, &[Role::OrgAdmin], root.id).await?;
+    }
+    if !allowed {
+        return Err(CalendarRouteError::Forbidden);
+    }
+    let arrangement = YearCalendar::parse(year, &body).map_err(CalendarRouteError::InvalidInput)?;
+    calendar_store::replace_year(db.get_ref(), &arrangement).await?;
+    audit::record(db.get_ref(), Some(request_id.to_string()), AuditEntry {
+        actor: Actor::Person(user.person_id),
+        action: "calendar.load_year",
+        target_type: "calendar",
+        target_id: year.to_string(),
+        org_id: roots.first().map(|r| r.id),
+        detail: serde_json::json!({"holidays": arrangement.holidays().count(), "workdays": arrangement.workdays().count()}),
+    })
+    .await?;
+    tracing::info!(year, "calendar year loaded");
+    Ok(web::Json(LoadYearResponse {
+        year,
+        holidays: arrangement.holidays().count(),
+        workdays: arrangement.workdays().count(),
     }))
 }

@@ -6,7 +6,7 @@ use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{cache::Cache, calendar::Calendar, clock};
+use crate::{cache::Cache, calendar_store, clock};
 
 /// A readiness probe that hangs is worse than one that fails.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);
@@ -52,11 +52,7 @@ pub async fn healthz() -> web::Json<Liveness> {
     (status = 200, description = "Every dependency answers", body = Readiness),
     (status = 503, description = "A dependency is down; the body says which", body = Readiness)))]
 #[tracing::instrument(name = "Check readiness", skip_all)]
-pub async fn readyz(
-    db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
-    calendar: web::Data<Calendar>,
-) -> HttpResponse {
+pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) -> HttpResponse {
     let database = check(crate::db::kind(&db), async {
         db.ping().await.map_err(|e| e.to_string())
     })
@@ -70,10 +66,13 @@ pub async fn readyz(
         tracing::warn!(database_ok = database.ok, cache_ok = cache.ok, "not ready");
     }
     let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
-    let warnings: Vec<String> = calendar
-        .missing_next_year_warning(today)
-        .into_iter()
-        .collect();
+    let warnings: Vec<String> = match calendar_store::load(db.get_ref()).await {
+        Ok(calendar) => calendar
+            .missing_next_year_warning(today)
+            .into_iter()
+            .collect(),
+        Err(e) => vec![format!("the holiday calendar cannot be read: {e:#}")],
+    };
     for warning in &warnings {
         tracing::warn!(%warning, "readiness warning");
     }

@@ -18,7 +18,7 @@ use crate::error::ErrorBody;
     paths(
         health::healthz, health::readyz, openapi_json,
         auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me,
-        calendar::get_calendar,
+        calendar::get_calendar, calendar::load_year,
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
         orgs::revoke_role, orgs::list_audit,
         people::list_people, people::create_person, people::get_person, people::update_person,

@@ -1,0 +1,74 @@
+//! The holiday calendar in the database (seeded by a migration, new years loaded by admins).
+//! Read per use: it is a few hundred rows, and reading it fresh means every server instance
+//! sees a newly loaded year at once.
+use std::collections::BTreeMap;
+
+use anyhow::Context;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
+use serde_json::{Value, json};
+
+use crate::{
+    calendar::{Calendar, YearCalendar},
+    entities::calendar_day,
+};
+
+pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<Calendar> {
+    let rows = calendar_day::Entity::find()
+        .order_by_asc(calendar_day::Column::Day)
+        .all(db)
+        .await
+        .context("cannot read the holiday calendar")?;
+    let mut years: BTreeMap<i32, (Vec<Value>, Vec<Value>)> = BTreeMap::new();
+    for row in rows {
+        let entry = json!([row.day.format("%Y-%m-%d").to_string(), row.name]);
+        let (holidays, workdays) = years.entry(row.year).or_default();
+        if row.kind == "holiday" {
+            holidays.push(entry);
+        } else {
+            workdays.push(entry);
+        }
+    }
+    let mut calendar = Calendar::default();
+    for (year, (holidays, workdays)) in years {
+        let year_calendar =
+            YearCalendar::parse(year, &json!({"holidays": holidays, "workdays": workdays}))
+                .map_err(anyhow::Error::msg)
+                .with_context(|| format!("the stored calendar of {year} is inconsistent"))?;
+        calendar.insert(year_calendar);
+    }
+    Ok(calendar)
+}
+
+/// Replaces one year's arrangement atomically (an amended notice, or next year's).
+pub async fn replace_year(
+    db: &sea_orm::DatabaseConnection,
+    year: &YearCalendar,
+) -> anyhow::Result<()> {
+    let txn = db.begin().await.context("cannot start a transaction")?;
+    calendar_day::Entity::delete_many()
+        .filter(calendar_day::Column::Year.eq(year.year()))
+        .exec(&txn)
+        .await
+        .context("cannot clear the year")?;
+    let rows: Vec<calendar_day::ActiveModel> = year
+        .holidays()
+        .map(|(day, name)| (day, name, "holiday"))
+        .chain(year.workdays().map(|(day, name)| (day, name, "workday")))
+        .map(|(day, name, kind)| calendar_day::ActiveModel {
+            day: Set(day),
+            year: Set(year.year()),
+            kind: Set(kind.to_owned()),
+            name: Set(name.to_owned()),
+        })
+        .collect();
+    if !rows.is_empty() {
+        calendar_day::Entity::insert_many(rows)
+            .exec(&txn)
+            .await
+            .context("cannot store the year")?;
+    }
+    txn.commit().await.context("cannot commit the year")?;
+    Ok(())
+}

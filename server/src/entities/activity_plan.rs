@@ -1,0 +1,36 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, DeriveEntityModel)]
+#[sea_orm(table_name = "activity_plan")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub org_id: i64,
+    pub month: String,
+    pub version: i32,
+    pub status: String,
+    pub theme: String,
+    pub category: String,
+    pub activity_date: Date,
+    pub start_time: String,
+    pub end_time: String,
+    pub date_reason: Option<String>,
+    pub place: String,
+    pub latitude: Option<f64>,
+    pub longitude: Option<f64>,
+    pub requirements: String,
+    pub organiser: String,
+    pub checkin_opens_minutes_before: i32,
+    pub checkin_closes_minutes_after: i32,
+    pub review_comment: Option<String>,
+    pub filed_to_org_id: Option<i64>,
+    pub filed_at: Option<DateTimeWithTimeZone>,
+    pub published_at: Option<DateTimeWithTimeZone>,
+    pub preview: Option<String>,
+    pub created_by: i64,
+    pub created_at: DateTimeWithTimeZone,
+    pub updated_at: DateTimeWithTimeZone,
+}
+
+impl ActiveModelBehavior for ActiveModel {}
