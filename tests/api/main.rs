@@ -6,3 +6,4 @@ mod cli;
 mod directory;
 mod errors;
 mod health;
+mod plans;

@@ -97,6 +97,42 @@ slug_enum!(
     }
 );
 
+slug_enum!(
+    /// What a monthly activity is, in the document's own terms (扬组发〔2014〕29号 §2).
+    PlanCategory {
+        BranchGeneralMeeting = ("branch_general_meeting", "支部党员大会"),
+        BranchCommittee = ("branch_committee", "支委会"),
+        GroupMeeting = ("group_meeting", "党小组会"),
+        PartyLecture = ("party_lecture", "党课"),
+        PoliticalBirthday = ("political_birthday", "政治生日"),
+        AffairsDisclosure = ("affairs_disclosure", "党务公开"),
+        DemocraticReview = ("democratic_review", "民主评议"),
+        ContactService = ("contact_service", "联系服务群众"),
+        CoBuilding = ("co_building", "共建"),
+        CommunityService = ("community_service", "社区报到服务"),
+        Commitment = ("commitment", "践行承诺"),
+        Volunteer = ("volunteer", "志愿服务"),
+        Deliberation = ("deliberation", "民主议政议事"),
+        Research = ("research", "调查研究"),
+        ThreeDown = ("three_down", "三下三联三交"),
+        HeartToHeart = ("heart_to_heart", "谈心谈话"),
+        DeputyReception = ("deputy_reception", "党代表接待"),
+        DeputyInspection = ("deputy_inspection", "调研视察"),
+        DeputyProposal = ("deputy_proposal", "提案"),
+        ThemeActivity = ("theme_activity", "市/县主题活动"),
+    }
+);
+
+slug_enum!(
+    /// Where a monthly plan is in review (审核预告制度). Approval files it (备案) at once.
+    PlanStatus {
+        Draft = ("draft", "草稿"),
+        Submitted = ("submitted", "待审核"),
+        Returned = ("returned", "已退回"),
+        Filed = ("filed", "已审核备案"),
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ pub mod password;
 pub mod person_name;
 pub mod phone;
 
-pub use enums::{DeputyLevel, MemberStatus, OrgKind, PartyPost, Role};
+pub use enums::{DeputyLevel, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, Role};
 pub use invite_code::InviteCode;
 pub use login_code::LoginCode;
 pub use org_code::OrgCode;

@@ -8,6 +8,7 @@ pub mod openapi;
 mod orgs;
 pub mod pagination;
 mod people;
+mod plans;
 
 use actix_web::web;
 
@@ -43,4 +44,14 @@ routes! {
     "/api/v1/orgs/{id}/roster" => { get: people::export_roster, post: people::import_roster },
     "/api/v1/people/{id}" => { get: people::get_person, put: people::update_person },
     "/api/v1/people/{id}/invite" => { post: people::issue_invite },
+    "/api/v1/orgs/{id}/yearly-plans/{year}" => { get: plans::get_yearly_plan, put: plans::put_yearly_plan },
+    "/api/v1/orgs/{id}/plans" => { get: plans::list_plans, post: plans::create_plan },
+    "/api/v1/orgs/{id}/previews" => { get: plans::preview_status },
+    "/api/v1/plans/{id}" => { get: plans::get_plan, put: plans::update_plan },
+    "/api/v1/plans/{id}/submit" => { post: plans::submit_plan },
+    "/api/v1/plans/{id}/approve" => { post: plans::approve_plan },
+    "/api/v1/plans/{id}/return" => { post: plans::return_plan },
+    "/api/v1/plans/{id}/publish" => { post: plans::publish_preview },
+    "/api/v1/plans/{id}/participants" => { get: plans::list_participants },
+    "/api/v1/plans/{id}/participants/refresh" => { post: plans::refresh_participants },
 }

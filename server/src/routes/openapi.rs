@@ -2,7 +2,7 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::{auth, calendar, health, orgs, people};
+use super::{auth, calendar, health, orgs, people, plans};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -23,6 +23,10 @@ use crate::error::ErrorBody;
         orgs::revoke_role, orgs::list_audit,
         people::list_people, people::create_person, people::get_person, people::update_person,
         people::issue_invite, people::import_roster, people::export_roster,
+        plans::put_yearly_plan, plans::get_yearly_plan, plans::create_plan, plans::get_plan,
+        plans::update_plan, plans::submit_plan, plans::approve_plan, plans::return_plan,
+        plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,
+        plans::refresh_participants,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

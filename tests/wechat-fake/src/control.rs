@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::routes::WECHAT_ENDPOINTS;
-use crate::state::{SharedState, lock};
+use crate::state::{SharedState, State, lock};
 
 pub(crate) const CONTROL_PREFIX: &str = "/__fake";
 
@@ -25,7 +25,15 @@ pub const CONTROL_ENDPOINTS: &[&str] = &[
     r#"POST   /__fake/delays         {"path","millis"}: slow answers on path (0 removes)"#,
     "GET    /__fake/requests       every recorded WeChat request, oldest first",
     "DELETE /__fake/requests       forget the recorded requests",
-    r#"GET    /__fake/token-fetches  {path: {"fetches","minted"}}"#,
+    r#"GET    /__fake/token-fetches  {path: {"fetches","minted"}} of the mini-program"#,
+    r#"GET    /__fake/oa-token-fetches  {path: {"fetches","minted"}} of the official account"#,
+    r#"POST   /__fake/openids        {"openid"}: a mini-program user known without a login"#,
+    r#"POST   /__fake/subscriptions  {"openid","template_id","accept"?=true} -> {"quota","long_term"}: accept adds one send (long-term: grants); false removes all"#,
+    r#"GET    /__fake/subscriptions?openid=&template_id=  -> {"quota","long_term"}"#,
+    r#"POST   /__fake/follow         {"oa_openid","follow"?=true}: the user (un)follows the official account"#,
+    "GET    /__fake/delivered      subscribe messages delivered, oldest first (?openid= filters)",
+    "GET    /__fake/oa-delivered   official-account messages delivered (?oa_openid= filters)",
+    "DELETE /__fake/delivered      forget delivered messages of both channels",
 ];
 
 #[derive(Debug)]
@@ -78,7 +86,15 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
             .route("/delays", web::post().to(delay))
             .route("/requests", web::get().to(requests))
             .route("/requests", web::delete().to(clear_requests))
-            .route("/token-fetches", web::get().to(token_fetches)),
+            .route("/token-fetches", web::get().to(token_fetches))
+            .route("/oa-token-fetches", web::get().to(oa_token_fetches))
+            .route("/openids", web::post().to(register_openid))
+            .route("/subscriptions", web::post().to(subscribe))
+            .route("/subscriptions", web::get().to(subscription))
+            .route("/follow", web::post().to(follow))
+            .route("/delivered", web::get().to(delivered))
+            .route("/delivered", web::delete().to(clear_delivered))
+            .route("/oa-delivered", web::get().to(oa_delivered)),
     );
 }
 
@@ -87,6 +103,8 @@ async fn summary(shared: SharedState) -> HttpResponse {
     HttpResponse::Ok().json(json!({
         "appid": state.config.appid,
         "secret": state.config.secret,
+        "oa_appid": state.config.oa_appid,
+        "oa_secret": state.config.oa_secret,
         "now": state.clock.now(),
         "wechat_endpoints": WECHAT_ENDPOINTS,
         "control_endpoints": CONTROL_ENDPOINTS,
@@ -187,4 +205,121 @@ async fn clear_requests(shared: SharedState) -> HttpResponse {
 
 async fn token_fetches(shared: SharedState) -> HttpResponse {
     HttpResponse::Ok().json(&lock(&shared).token_counts)
+}
+
+async fn oa_token_fetches(shared: SharedState) -> HttpResponse {
+    HttpResponse::Ok().json(&lock(&shared).oa_token_counts)
+}
+
+#[derive(Deserialize)]
+struct OpenidRequest {
+    openid: String,
+}
+
+async fn register_openid(
+    body: web::Json<OpenidRequest>,
+    shared: SharedState,
+) -> Result<HttpResponse, ControlError> {
+    non_empty("openid", &body.openid)?;
+    lock(&shared).login.register(&body.openid);
+    Ok(HttpResponse::Ok().json(json!({ "openid": body.openid })))
+}
+
+#[derive(Deserialize)]
+struct SubscriptionRequest {
+    openid: String,
+    template_id: String,
+    #[serde(default = "yes")]
+    accept: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn subscription_view(state: &State, openid: &str, template_id: &str) -> HttpResponse {
+    let long_term = state
+        .config
+        .template(template_id)
+        .is_some_and(|t| t.long_term);
+    HttpResponse::Ok().json(json!({
+        "openid": openid,
+        "template_id": template_id,
+        "quota": state.quota(openid, template_id),
+        "long_term": long_term,
+    }))
+}
+
+async fn subscribe(
+    body: web::Json<SubscriptionRequest>,
+    shared: SharedState,
+) -> Result<HttpResponse, ControlError> {
+    non_empty("openid", &body.openid)?;
+    let mut state = lock(&shared);
+    let changed = if body.accept {
+        state.accept(&body.openid, &body.template_id).map(drop)
+    } else {
+        state.unsubscribe(&body.openid, &body.template_id)
+    };
+    changed.map_err(ControlError)?;
+    Ok(subscription_view(&state, &body.openid, &body.template_id))
+}
+
+#[derive(Deserialize)]
+struct SubscriptionQuery {
+    openid: String,
+    template_id: String,
+}
+
+async fn subscription(query: web::Query<SubscriptionQuery>, shared: SharedState) -> HttpResponse {
+    subscription_view(&lock(&shared), &query.openid, &query.template_id)
+}
+
+#[derive(Deserialize)]
+struct FollowRequest {
+    oa_openid: String,
+    #[serde(default = "yes")]
+    follow: bool,
+}
+
+async fn follow(
+    body: web::Json<FollowRequest>,
+    shared: SharedState,
+) -> Result<HttpResponse, ControlError> {
+    non_empty("oa_openid", &body.oa_openid)?;
+    lock(&shared).set_following(&body.oa_openid, body.follow);
+    Ok(HttpResponse::Ok().json(json!({ "oa_openid": body.oa_openid, "follow": body.follow })))
+}
+
+#[derive(Deserialize)]
+struct DeliveredQuery {
+    openid: Option<String>,
+    oa_openid: Option<String>,
+}
+
+async fn delivered(query: web::Query<DeliveredQuery>, shared: SharedState) -> HttpResponse {
+    let state = lock(&shared);
+    let messages: Vec<_> = state
+        .delivered
+        .iter()
+        .filter(|m| query.openid.as_ref().is_none_or(|o| *o == m.openid))
+        .collect();
+    HttpResponse::Ok().json(messages)
+}
+
+async fn oa_delivered(query: web::Query<DeliveredQuery>, shared: SharedState) -> HttpResponse {
+    let state = lock(&shared);
+    let messages: Vec<_> = state
+        .oa_delivered
+        .iter()
+        .filter(|m| query.oa_openid.as_ref().is_none_or(|o| *o == m.oa_openid))
+        .collect();
+    HttpResponse::Ok().json(messages)
+}
+
+async fn clear_delivered(shared: SharedState) -> HttpResponse {
+    let mut state = lock(&shared);
+    state.delivered.clear();
+    state.oa_delivered.clear();
+    HttpResponse::NoContent().finish()
 }

@@ -10,9 +10,11 @@ use actix_web::middleware::from_fn;
 use actix_web::{App, HttpServer, web};
 
 use crate::config::FakeConfig;
+use crate::official::OaDeliveredMessage;
 use crate::plumbing::{intercept, not_implemented};
 use crate::routes;
 use crate::state::{RecordedRequest, State, lock};
+use crate::subscribe::DeliveredMessage;
 
 /// A fake `api.weixin.qq.com` listening on loopback. The server stops when this is dropped.
 pub struct FakeWechat {
@@ -20,6 +22,8 @@ pub struct FakeWechat {
     address: SocketAddr,
     appid: String,
     secret: String,
+    oa_appid: String,
+    oa_secret: String,
     server: ServerHandle,
 }
 
@@ -38,6 +42,8 @@ pub fn serve(listener: TcpListener, config: FakeConfig) -> std::io::Result<FakeW
     let address = listener.local_addr()?;
     let appid = config.appid.clone();
     let secret = config.secret.clone();
+    let oa_appid = config.oa_appid.clone();
+    let oa_secret = config.oa_secret.clone();
     let state = Arc::new(Mutex::new(State::new(config)));
     let data = web::Data::from(Arc::clone(&state));
     let server = HttpServer::new(move || {
@@ -58,6 +64,8 @@ pub fn serve(listener: TcpListener, config: FakeConfig) -> std::io::Result<FakeW
         address,
         appid,
         secret,
+        oa_appid,
+        oa_secret,
         server: handle,
     })
 }
@@ -78,6 +86,15 @@ impl FakeWechat {
 
     pub fn secret(&self) -> &str {
         &self.secret
+    }
+
+    /// The linked official account's appid, for its token fetches.
+    pub fn oa_appid(&self) -> &str {
+        &self.oa_appid
+    }
+
+    pub fn oa_secret(&self) -> &str {
+        &self.oa_secret
     }
 
     /// What `wx.login` would hand the mini-program for this user: a fresh single-use code.
@@ -153,10 +170,128 @@ impl FakeWechat {
             .map_or(0, |counts| counts.minted)
     }
 
-    /// Whether an authenticated WeChat API would accept this token right now.
+    /// As [`FakeWechat::token_fetches`], for the official account's fetches.
+    pub fn oa_token_fetches(&self, path: &str) -> usize {
+        lock(&self.state)
+            .oa_token_counts
+            .get(path)
+            .map_or(0, |counts| counts.fetches)
+    }
+
+    /// As [`FakeWechat::tokens_minted`], for the official account's tokens.
+    pub fn oa_tokens_minted(&self, path: &str) -> usize {
+        lock(&self.state)
+            .oa_token_counts
+            .get(path)
+            .map_or(0, |counts| counts.minted)
+    }
+
+    /// Whether an authenticated WeChat API would accept this token right now (a token of
+    /// either app; the message endpoints also want the right app's).
     pub fn is_valid_access_token(&self, token: &str) -> bool {
         let state = lock(&self.state);
         state.tokens.check(token, state.clock.now()).is_ok()
+    }
+
+    /// Makes the openid one of this mini-program's users without a login, so subscribe sends
+    /// to it get past 40003. Minting a code or accepting a template does the same.
+    pub fn register_openid(&self, openid: &str) {
+        lock(&self.state).login.register(openid);
+    }
+
+    /// The user accepted the template in `wx.requestSubscribeMessage`: a one-time template gains
+    /// one send, a long-term one is granted. Registers the openid.
+    ///
+    /// # Panics
+    /// When `template_id` is not one of `FakeConfig::templates`.
+    pub fn accept(&self, openid: &str, template_id: &str) {
+        if let Err(reason) = lock(&self.state).accept(openid, template_id) {
+            panic!("accept: {reason}");
+        }
+    }
+
+    /// The user switched the template off: its accepts are gone, a long-term grant revoked.
+    ///
+    /// # Panics
+    /// When `template_id` is not one of `FakeConfig::templates`.
+    pub fn unsubscribe(&self, openid: &str, template_id: &str) {
+        if let Err(reason) = lock(&self.state).unsubscribe(openid, template_id) {
+            panic!("unsubscribe: {reason}");
+        }
+    }
+
+    /// Sends of the template the user has left: its accept count for a one-time template,
+    /// `u32::MAX` for a granted long-term template, 0 otherwise or for an unknown template.
+    pub fn quota(&self, openid: &str, template_id: &str) -> u32 {
+        lock(&self.state).quota(openid, template_id)
+    }
+
+    /// Grants a long-term template to the user (registering the openid).
+    ///
+    /// # Panics
+    /// When `template_id` is not a long-term template of `FakeConfig::templates`.
+    pub fn grant_long_term(&self, openid: &str, template_id: &str) {
+        if let Err(reason) = lock(&self.state).set_long_term(openid, template_id, true) {
+            panic!("grant_long_term: {reason}");
+        }
+    }
+
+    /// Revokes a long-term template: the next send gets 43101.
+    ///
+    /// # Panics
+    /// When `template_id` is not a long-term template of `FakeConfig::templates`.
+    pub fn revoke_long_term(&self, openid: &str, template_id: &str) {
+        if let Err(reason) = lock(&self.state).set_long_term(openid, template_id, false) {
+            panic!("revoke_long_term: {reason}");
+        }
+    }
+
+    /// The official-account user follows the account: template messages reach them.
+    pub fn follow(&self, oa_openid: &str) {
+        lock(&self.state).set_following(oa_openid, true);
+    }
+
+    /// The official-account user unfollows: template messages get 43004.
+    pub fn unfollow(&self, oa_openid: &str) {
+        lock(&self.state).set_following(oa_openid, false);
+    }
+
+    /// Every subscribe message accepted, oldest first.
+    pub fn delivered(&self) -> Vec<DeliveredMessage> {
+        lock(&self.state).delivered.clone()
+    }
+
+    pub fn delivered_to(&self, openid: &str) -> Vec<DeliveredMessage> {
+        let state = lock(&self.state);
+        state
+            .delivered
+            .iter()
+            .filter(|m| m.openid == openid)
+            .cloned()
+            .collect()
+    }
+
+    /// Every official-account template message accepted, oldest first; a de-duplicated repeat
+    /// appears once.
+    pub fn oa_delivered(&self) -> Vec<OaDeliveredMessage> {
+        lock(&self.state).oa_delivered.clone()
+    }
+
+    pub fn oa_delivered_to(&self, oa_openid: &str) -> Vec<OaDeliveredMessage> {
+        let state = lock(&self.state);
+        state
+            .oa_delivered
+            .iter()
+            .filter(|m| m.oa_openid == oa_openid)
+            .cloned()
+            .collect()
+    }
+
+    /// Forgets the delivered messages of both channels (quotas and follows stay).
+    pub fn clear_delivered(&self) {
+        let mut state = lock(&self.state);
+        state.delivered.clear();
+        state.oa_delivered.clear();
     }
 }
 

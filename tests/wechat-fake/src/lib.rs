@@ -8,6 +8,10 @@
 //! let wechat = wechat_fake::spawn().await;
 //! let code = wechat.mint_code("o-alice");
 //! // point the client at wechat.uri() and exchange `code` exactly once
+//! wechat.accept("o-alice", "TPL_ACTIVITY_PREVIEW");
+//! // ... the server sends the preview; then:
+//! assert_eq!(wechat.delivered_to("o-alice").len(), 1);
+//! assert_eq!(wechat.quota("o-alice", "TPL_ACTIVITY_PREVIEW"), 0);
 //! # }
 //! ```
 //!
@@ -21,14 +25,19 @@ mod control;
 mod fake;
 mod login;
 mod network;
+mod official;
 mod plumbing;
 mod routes;
 mod state;
+mod subscribe;
 mod token;
 mod token_store;
+mod values;
 
-pub use config::FakeConfig;
+pub use config::{EnumValues, FakeConfig, TemplateSpec};
 pub use control::CONTROL_ENDPOINTS;
 pub use fake::{FakeWechat, serve, spawn, spawn_with};
+pub use official::{MiniprogramLink, OaDeliveredMessage};
 pub use routes::WECHAT_ENDPOINTS;
 pub use state::RecordedRequest;
+pub use subscribe::DeliveredMessage;

@@ -72,6 +72,17 @@ impl LoginStore {
         code
     }
 
+    /// The user opened the mini-program: WeChat knows the openid from now on.
+    pub(crate) fn register(&mut self, openid: &str) {
+        self.users.entry(openid.to_owned()).or_default();
+    }
+
+    /// Whether the openid belongs to this mini-program: a code was minted for it, or a hook
+    /// registered it.
+    pub(crate) fn is_known(&self, openid: &str) -> bool {
+        self.users.contains_key(openid)
+    }
+
     pub(crate) fn flag_risky(&mut self, openid: &str) {
         self.users.entry(openid.to_owned()).or_default().risky = true;
     }

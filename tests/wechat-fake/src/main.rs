@@ -1,5 +1,5 @@
-//! `wechat-fake [--bind 127.0.0.1:9090] [--appid ID] [--secret S] [--token-expires-in SECS]
-//! [--errcode-on-success]`: serves the fake until Ctrl-C.
+//! `wechat-fake [--bind 127.0.0.1:9090] [--appid ID] [--secret S] [--oa-appid ID]
+//! [--oa-secret S] [--token-expires-in SECS] [--errcode-on-success]`: serves the fake until Ctrl-C.
 
 use std::net::TcpListener;
 
@@ -7,7 +7,7 @@ use anyhow::{Context, bail};
 use wechat_fake::{CONTROL_ENDPOINTS, FakeConfig, WECHAT_ENDPOINTS};
 
 const USAGE: &str = "usage: wechat-fake [--bind ADDR (127.0.0.1:9090)] [--appid ID] [--secret SECRET] \
-[--token-expires-in SECONDS] [--errcode-on-success]";
+[--oa-appid ID] [--oa-secret SECRET] [--token-expires-in SECONDS] [--errcode-on-success]";
 
 struct Args {
     bind: String,
@@ -28,6 +28,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> anyhow::Result<Args> {
             "--bind" => parsed.bind = value()?,
             "--appid" => parsed.config.appid = value()?,
             "--secret" => parsed.config.secret = value()?,
+            "--oa-appid" => parsed.config.oa_appid = value()?,
+            "--oa-secret" => parsed.config.oa_secret = value()?,
             "--token-expires-in" => {
                 parsed.config.token_expires_in = value()?
                     .parse()
@@ -54,6 +56,11 @@ async fn main() -> anyhow::Result<()> {
     println!("wechat-fake listening on {}", fake.uri());
     println!("  appid   {}", fake.appid());
     println!("  secret  {}", fake.secret());
+    println!(
+        "  official account appid {}  secret {}",
+        fake.oa_appid(),
+        fake.oa_secret()
+    );
     println!("WeChat endpoints:");
     for line in WECHAT_ENDPOINTS {
         println!("  {line}");

@@ -63,23 +63,33 @@ pub(crate) fn standard_errmsg(code: i64) -> &'static str {
         -1 => "system error",
         40001 => "invalid credential, access_token is invalid or not latest",
         40002 => "invalid grant_type",
+        40003 => "invalid openid",
         40013 => "invalid appid",
         40014 => "invalid access_token",
         40029 => "invalid code",
+        40037 => "invalid template_id",
         40125 => "invalid appsecret",
         40163 => "code been used",
         40164 => "invalid ip, not in whitelist",
+        40165 => "invalid weapp pagepath",
         40226 => "code blocked",
         41001 => "access_token missing",
         41002 => "appid missing",
         41004 => "appsecret missing",
         41008 => "missing code",
+        41030 => "invalid page",
         42001 => "access_token expired",
         43001 => "require GET method",
         43002 => "require POST method",
+        43004 => "require subscribe",
+        43101 => "user refuse to accept the msg",
+        43108 => "Cannot make concurrent calls to the same OpenID, please try again",
         45009 => "reach max api daily quota limit",
         45011 => "api minute-quota reach limit mustslower retry next minute",
+        45103 => "This API has been unsupported",
+        45109 => "This API has been unsupported",
         47001 => "data format error",
+        47003 => "argument invalid!",
         _ => "error",
     }
 }
@@ -117,22 +127,47 @@ pub(crate) fn param<'a>(query: &'a BTreeMap<String, String>, name: &str) -> Opti
         .filter(|v| !v.is_empty())
 }
 
-/// The app credentials every fetch endpoint checks, presence first, then validity.
+/// The mini-program credentials jscode2session checks, presence first, then validity.
 pub(crate) fn check_app(
     config: &FakeConfig,
     appid: Option<&str>,
     secret: Option<&str>,
     wrong_secret_errcode: i64,
 ) -> Result<(), WxError> {
+    let apps = [(config.appid.as_str(), config.secret.as_str())];
+    check_credentials(&apps, appid, secret, wrong_secret_errcode).map(drop)
+}
+
+/// The token endpoints serve the mini-program and the official account alike; the answer names
+/// the app whose credentials these are.
+pub(crate) fn check_token_app<'a>(
+    config: &'a FakeConfig,
+    appid: Option<&str>,
+    secret: Option<&str>,
+    wrong_secret_errcode: i64,
+) -> Result<&'a str, WxError> {
+    let apps = [
+        (config.appid.as_str(), config.secret.as_str()),
+        (config.oa_appid.as_str(), config.oa_secret.as_str()),
+    ];
+    check_credentials(&apps, appid, secret, wrong_secret_errcode)
+}
+
+fn check_credentials<'a>(
+    apps: &[(&'a str, &str)],
+    appid: Option<&str>,
+    secret: Option<&str>,
+    wrong_secret_errcode: i64,
+) -> Result<&'a str, WxError> {
     let appid = appid.ok_or_else(|| WxError::new(41002))?;
     let secret = secret.ok_or_else(|| WxError::new(41004))?;
-    if appid != config.appid {
+    let Some(&(known, expected)) = apps.iter().find(|(known, _)| *known == appid) else {
         return Err(WxError::new(40013));
-    }
-    if secret != config.secret {
+    };
+    if secret != expected {
         return Err(WxError::new(wrong_secret_errcode));
     }
-    Ok(())
+    Ok(known)
 }
 
 /// POST bodies must be JSON. A form-encoded one is the classic client mistake, so it is refused
@@ -247,5 +282,33 @@ mod tests {
         assert_eq!(code(Some("wx-other"), Some(&config.secret)), Err(40013));
         assert_eq!(code(Some(&config.appid), Some("wrong")), Err(40125));
         assert_eq!(code(Some(&config.appid), Some(&config.secret)), Ok(()));
+        let oa = check_app(
+            &config,
+            Some(&config.oa_appid),
+            Some(&config.oa_secret),
+            40125,
+        );
+        assert_eq!(
+            oa.map_err(|e| e.code),
+            Err(40013),
+            "login is the mini-program's"
+        );
+    }
+
+    #[test]
+    fn token_endpoints_know_both_apps() {
+        let config = FakeConfig::default();
+        let app = |appid: &str, secret: &str| {
+            check_token_app(&config, Some(appid), Some(secret), 40125)
+                .map(str::to_owned)
+                .map_err(|e| e.code)
+        };
+        assert_eq!(app(&config.appid, &config.secret), Ok(config.appid.clone()));
+        assert_eq!(
+            app(&config.oa_appid, &config.oa_secret),
+            Ok(config.oa_appid.clone())
+        );
+        assert_eq!(app(&config.oa_appid, &config.secret), Err(40125));
+        assert_eq!(app("wx-other", &config.secret), Err(40013));
     }
 }

@@ -6,15 +6,21 @@ use actix_web::{FromRequest, Handler, Resource, Responder, web};
 use crate::control;
 use crate::login::{self, LOGIN_PATH};
 use crate::network::{self, DOMAIN_IP_PATH};
+use crate::official::{self, TEMPLATE_SEND_PATH, UNIFORM_SEND_PATH, WXOPEN_SEND_PATH};
 use crate::plumbing::{require_get, require_post};
+use crate::subscribe::{self, SUBSCRIBE_SEND_PATH};
 use crate::token::{self, CLASSIC_PATH, STABLE_PATH};
 
 /// Shown by `GET /__fake` and printed by the binary on start.
 pub const WECHAT_ENDPOINTS: &[&str] = &[
-    "GET    /sns/jscode2session         login code -> openid, session_key, unionid?",
-    "GET    /cgi-bin/token              classic access token, a new one per call",
-    "POST   /cgi-bin/stable_token       stable access token, JSON body",
-    "GET    /cgi-bin/get_api_domain_ip  needs ?access_token=",
+    "GET    /sns/jscode2session                           login code -> openid, session_key, unionid?",
+    "GET    /cgi-bin/token                                classic access token (mini-program or OA appid)",
+    "POST   /cgi-bin/stable_token                         stable access token, JSON body (mini-program or OA appid)",
+    "GET    /cgi-bin/get_api_domain_ip                    needs ?access_token=",
+    "POST   /cgi-bin/message/subscribe/send               subscribe message, mini-program token",
+    "POST   /cgi-bin/message/template/send                official-account template message, OA token",
+    "POST   /cgi-bin/message/wxopen/template/uniform_send always 45109 (withdrawn 2023)",
+    "POST   /cgi-bin/message/wxopen/template/send         always 45103 (offline since 2020)",
 ];
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
@@ -22,6 +28,10 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(get(CLASSIC_PATH, token::classic))
         .service(post(STABLE_PATH, token::stable))
         .service(get(DOMAIN_IP_PATH, network::api_domain_ip))
+        .service(post(SUBSCRIBE_SEND_PATH, subscribe::send))
+        .service(post(TEMPLATE_SEND_PATH, official::template_send))
+        .service(post(UNIFORM_SEND_PATH, official::uniform_send))
+        .service(post(WXOPEN_SEND_PATH, official::wxopen_template_send))
         .configure(control::configure);
 }
 

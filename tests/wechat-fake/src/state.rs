@@ -12,8 +12,13 @@ use serde::Serialize;
 use crate::clock::{Clock, DailyCount};
 use crate::config::FakeConfig;
 use crate::login::LoginStore;
+use crate::official::{OaDeliveredMessage, OfficialStore};
 use crate::plumbing::{WxError, param};
+use crate::subscribe::{DeliveredMessage, Subscriptions};
 use crate::token_store::TokenStore;
+
+/// Above `u32::MAX`, so a client that keeps msgids in 32 bits is caught.
+const FIRST_MSGID: u64 = 5_000_000_001;
 
 /// The state as actix hands it to handlers; `FakeWechat` holds the same `Arc`.
 pub(crate) type SharedState = web::Data<Mutex<State>>;
@@ -59,8 +64,16 @@ pub(crate) struct State {
     pub(crate) tokens: TokenStore,
     pub(crate) requests: Vec<RecordedRequest>,
     pub(crate) delays: HashMap<String, Duration>,
+    /// The mini-program's token fetches by path.
     pub(crate) token_counts: BTreeMap<String, EndpointCounts>,
-    daily_quotas: HashMap<&'static str, DailyCount>,
+    /// The official account's token fetches by path.
+    pub(crate) oa_token_counts: BTreeMap<String, EndpointCounts>,
+    pub(crate) subscriptions: Subscriptions,
+    pub(crate) official: OfficialStore,
+    pub(crate) delivered: Vec<DeliveredMessage>,
+    pub(crate) oa_delivered: Vec<OaDeliveredMessage>,
+    next_msgid: u64,
+    daily_quotas: HashMap<(String, &'static str), DailyCount>,
     faults: HashMap<String, VecDeque<Fault>>,
 }
 
@@ -75,6 +88,12 @@ impl State {
             requests: Vec::new(),
             delays: HashMap::new(),
             token_counts: BTreeMap::new(),
+            oa_token_counts: BTreeMap::new(),
+            subscriptions: Subscriptions::default(),
+            official: OfficialStore::default(),
+            delivered: Vec::new(),
+            oa_delivered: Vec::new(),
+            next_msgid: FIRST_MSGID,
             daily_quotas: HashMap::new(),
             faults: HashMap::new(),
         }
@@ -119,14 +138,18 @@ impl State {
         }
     }
 
-    /// Takes one call from an endpoint's daily quota, or answers 45009.
+    /// Takes one call from an app's daily quota of an endpoint, or answers 45009.
     pub(crate) fn take_daily_quota(
         &mut self,
+        appid: &str,
         path: &'static str,
         limit: u32,
     ) -> Result<(), WxError> {
         let now = self.clock.now();
-        let count = self.daily_quotas.entry(path).or_default();
+        let count = self
+            .daily_quotas
+            .entry((appid.to_owned(), path))
+            .or_default();
         if count.try_take(now, limit) {
             Ok(())
         } else {
@@ -134,12 +157,24 @@ impl State {
         }
     }
 
-    pub(crate) fn count_token_fetch(&mut self, path: &str, minted: bool) {
-        let counts = self.token_counts.entry(path.to_owned()).or_default();
+    pub(crate) fn count_token_fetch(&mut self, appid: &str, path: &str, minted: bool) {
+        let counts = if appid == self.config.oa_appid {
+            &mut self.oa_token_counts
+        } else {
+            &mut self.token_counts
+        };
+        let counts = counts.entry(path.to_owned()).or_default();
         counts.fetches += 1;
         if minted {
             counts.minted += 1;
         }
+    }
+
+    /// Message ids are numbers, unique across both message channels.
+    pub(crate) fn next_msgid(&mut self) -> u64 {
+        let msgid = self.next_msgid;
+        self.next_msgid += 1;
+        msgid
     }
 
     /// What WeChat's authenticated APIs do with `?access_token=`: 41001 when it is missing,
@@ -173,7 +208,9 @@ mod tests {
     fn authenticate_accepts_a_live_token_and_names_its_app() {
         let mut state = state();
         let now = state.clock.now();
-        let grant = state.tokens.mint_classic(&state.config, now);
+        let grant = state
+            .tokens
+            .mint_classic(&state.config, &state.config.appid, now);
         let query = format!("access_token={}", grant.token);
         assert_eq!(errcode(&state, &query), Ok(state.config.appid.clone()));
     }
@@ -182,7 +219,9 @@ mod tests {
     fn authenticate_rejects_missing_malformed_unknown_and_expired_tokens() {
         let mut state = state();
         let now = state.clock.now();
-        let grant = state.tokens.mint_classic(&state.config, now);
+        let grant = state
+            .tokens
+            .mint_classic(&state.config, &state.config.appid, now);
 
         assert_eq!(errcode(&state, ""), Err(41001));
         assert_eq!(errcode(&state, "access_token="), Err(41001));

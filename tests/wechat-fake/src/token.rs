@@ -1,11 +1,12 @@
-//! `GET /cgi-bin/token` and `POST /cgi-bin/stable_token`. The lifetime rules live in
-//! `token_store`; this module checks the callers and counts the fetches.
+//! `GET /cgi-bin/token` and `POST /cgi-bin/stable_token`, for the mini-program and the official
+//! account alike. The lifetime rules live in `token_store`; this module checks the callers and
+//! counts the fetches, per app.
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Serialize};
 
 use crate::config::FakeConfig;
-use crate::plumbing::{WxError, check_app, json_body, param, query_map};
+use crate::plumbing::{WxError, check_token_app, json_body, param, query_map};
 use crate::state::{SharedState, lock};
 
 pub(crate) const CLASSIC_PATH: &str = "/cgi-bin/token";
@@ -34,20 +35,21 @@ pub(crate) async fn classic(
     let query = query_map(req.query_string());
     let mut guard = lock(&shared);
     let state = &mut *guard;
-    check_app(
+    let appid = check_token_app(
         &state.config,
         param(&query, "appid"),
         param(&query, "secret"),
         state.config.token_wrong_secret_errcode,
-    )?;
+    )?
+    .to_owned();
     if param(&query, "grant_type") != Some(GRANT_TYPE) {
         return Err(WxError::new(40002));
     }
     check_ip(&state.config, &req)?;
-    state.take_daily_quota(CLASSIC_PATH, state.config.token_daily_limit)?;
+    state.take_daily_quota(&appid, CLASSIC_PATH, state.config.token_daily_limit)?;
     let now = state.clock.now();
-    let grant = state.tokens.mint_classic(&state.config, now);
-    state.count_token_fetch(CLASSIC_PATH, grant.minted);
+    let grant = state.tokens.mint_classic(&state.config, &appid, now);
+    state.count_token_fetch(&appid, CLASSIC_PATH, grant.minted);
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: grant.token,
         expires_in: grant.expires_in,
@@ -63,22 +65,23 @@ pub(crate) async fn stable(
     let non_empty = |v: &Option<String>| v.clone().filter(|s| !s.is_empty());
     let mut guard = lock(&shared);
     let state = &mut *guard;
-    check_app(
+    let appid = check_token_app(
         &state.config,
         non_empty(&request.appid).as_deref(),
         non_empty(&request.secret).as_deref(),
         40125,
-    )?;
+    )?
+    .to_owned();
     if request.grant_type.as_deref() != Some(GRANT_TYPE) {
         return Err(WxError::new(40002));
     }
     check_ip(&state.config, &req)?;
-    state.take_daily_quota(STABLE_PATH, state.config.stable_token_daily_limit)?;
+    state.take_daily_quota(&appid, STABLE_PATH, state.config.stable_token_daily_limit)?;
     let now = state.clock.now();
     let grant = state
         .tokens
-        .stable(&state.config, now, request.force_refresh)?;
-    state.count_token_fetch(STABLE_PATH, grant.minted);
+        .stable(&state.config, &appid, now, request.force_refresh)?;
+    state.count_token_fetch(&appid, STABLE_PATH, grant.minted);
     Ok(HttpResponse::Ok().json(TokenResponse {
         access_token: grant.token,
         expires_in: grant.expires_in,

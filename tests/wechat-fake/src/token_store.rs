@@ -1,6 +1,7 @@
 //! Access tokens and their lifetimes. Both endpoints share one registry, so any authenticated
 //! endpoint accepts either kind, but each endpoint has its own "current" token per app, which is
-//! what keeps them isolated: a fetch from one never supersedes a token from the other.
+//! what keeps them isolated: a fetch from one never supersedes a token from the other. Every
+//! token names its app (mini-program or official account), so an endpoint can refuse the other's.
 
 use std::collections::HashMap;
 
@@ -65,13 +66,18 @@ pub(crate) struct Grant {
 
 impl TokenStore {
     /// Every classic fetch mints a token; the one it replaces keeps working for five minutes.
-    pub(crate) fn mint_classic(&mut self, config: &FakeConfig, now: DateTime<Utc>) -> Grant {
-        let app = self.apps.entry(config.appid.clone()).or_default();
+    pub(crate) fn mint_classic(
+        &mut self,
+        config: &FakeConfig,
+        appid: &str,
+        now: DateTime<Utc>,
+    ) -> Grant {
+        let app = self.apps.entry(appid.to_owned()).or_default();
         if let Some(previous) = app.classic.take().and_then(|t| self.tokens.get_mut(&t)) {
             let cutoff = now + SUPERSEDED_GRACE;
             previous.revoked_at = Some(previous.revoked_at.map_or(cutoff, |at| at.min(cutoff)));
         }
-        let grant = mint(&mut self.tokens, config, Source::Classic, now);
+        let grant = mint(&mut self.tokens, config, appid, Source::Classic, now);
         app.classic = Some(grant.token.clone());
         grant
     }
@@ -82,10 +88,11 @@ impl TokenStore {
     pub(crate) fn stable(
         &mut self,
         config: &FakeConfig,
+        appid: &str,
         now: DateTime<Utc>,
         force_refresh: bool,
     ) -> Result<Grant, WxError> {
-        let app = self.apps.entry(config.appid.clone()).or_default();
+        let app = self.apps.entry(appid.to_owned()).or_default();
         let too_soon = app
             .last_forced_refresh
             .is_some_and(|at| now - at < delta(config.force_refresh_min_interval));
@@ -97,15 +104,12 @@ impl TokenStore {
                 return Err(WxError::new(45009));
             }
             for token in self.tokens.values_mut() {
-                if token.appid == config.appid
-                    && token.source == Source::Stable
-                    && token.is_live(now)
-                {
+                if token.appid == appid && token.source == Source::Stable && token.is_live(now) {
                     token.revoked_at = Some(now);
                 }
             }
             app.last_forced_refresh = Some(now);
-            let grant = mint(&mut self.tokens, config, Source::Stable, now);
+            let grant = mint(&mut self.tokens, config, appid, Source::Stable, now);
             app.stable = Some(grant.token.clone());
             return Ok(grant);
         }
@@ -126,7 +130,7 @@ impl TokenStore {
                 minted: false,
             });
         }
-        let grant = mint(&mut self.tokens, config, Source::Stable, now);
+        let grant = mint(&mut self.tokens, config, appid, Source::Stable, now);
         app.stable = Some(grant.token.clone());
         Ok(grant)
     }
@@ -158,6 +162,7 @@ fn ttl(config: &FakeConfig) -> TimeDelta {
 fn mint(
     tokens: &mut HashMap<String, IssuedToken>,
     config: &FakeConfig,
+    appid: &str,
     source: Source,
     now: DateTime<Utc>,
 ) -> Grant {
@@ -166,7 +171,7 @@ fn mint(
     tokens.insert(
         token.clone(),
         IssuedToken {
-            appid: config.appid.clone(),
+            appid: appid.to_owned(),
             source,
             expires_at: now + ttl(config),
             revoked_at: None,
@@ -182,6 +187,8 @@ fn mint(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const APP: &str = "wx0000000000fake01";
 
     fn t0() -> DateTime<Utc> {
         "2025-07-01T02:00:00Z".parse().expect("a valid timestamp")
@@ -199,8 +206,8 @@ mod tests {
     fn a_superseded_classic_token_works_five_more_minutes() {
         let config = FakeConfig::default();
         let mut store = TokenStore::default();
-        let first = store.mint_classic(&config, t0());
-        let second = store.mint_classic(&config, t0() + secs(60));
+        let first = store.mint_classic(&config, APP, t0());
+        let second = store.mint_classic(&config, APP, t0() + secs(60));
         assert_ne!(first.token, second.token);
         assert_eq!(errcode(&store, &first.token, t0() + secs(359)), None);
         assert_eq!(errcode(&store, &first.token, t0() + secs(360)), Some(40001));
@@ -214,7 +221,7 @@ mod tests {
             ..FakeConfig::default()
         };
         let mut store = TokenStore::default();
-        let grant = store.mint_classic(&config, t0());
+        let grant = store.mint_classic(&config, APP, t0());
         assert_eq!(grant.expires_in, 60);
         assert_eq!(errcode(&store, &grant.token, t0() + secs(59)), None);
         assert_eq!(errcode(&store, &grant.token, t0() + secs(60)), Some(42001));
@@ -224,16 +231,18 @@ mod tests {
     fn a_stable_token_is_shared_then_rotated_in_its_last_five_minutes() {
         let config = FakeConfig::default();
         let mut store = TokenStore::default();
-        let first = store.stable(&config, t0(), false).expect("issued");
+        let first = store.stable(&config, APP, t0(), false).expect("issued");
         let again = store
-            .stable(&config, t0() + secs(100), false)
+            .stable(&config, APP, t0() + secs(100), false)
             .expect("issued");
         assert_eq!(again.token, first.token);
         assert_eq!(again.expires_in, 7100);
         assert!(!again.minted);
 
         let in_window = t0() + secs(7200 - 300);
-        let rotated = store.stable(&config, in_window, false).expect("issued");
+        let rotated = store
+            .stable(&config, APP, in_window, false)
+            .expect("issued");
         assert_ne!(rotated.token, first.token);
         assert_eq!(errcode(&store, &first.token, in_window + secs(299)), None);
         assert_eq!(
@@ -241,7 +250,7 @@ mod tests {
             Some(42001)
         );
         let after = store
-            .stable(&config, in_window + secs(1), false)
+            .stable(&config, APP, in_window + secs(1), false)
             .expect("issued");
         assert_eq!(after.token, rotated.token);
     }
@@ -250,17 +259,19 @@ mod tests {
     fn a_forced_refresh_revokes_at_once_but_not_twice_within_the_interval() {
         let config = FakeConfig::default();
         let mut store = TokenStore::default();
-        let first = store.stable(&config, t0(), false).expect("issued");
-        let forced = store.stable(&config, t0() + secs(1), true).expect("issued");
+        let first = store.stable(&config, APP, t0(), false).expect("issued");
+        let forced = store
+            .stable(&config, APP, t0() + secs(1), true)
+            .expect("issued");
         assert_ne!(forced.token, first.token);
         assert_eq!(errcode(&store, &first.token, t0() + secs(1)), Some(40001));
 
         let too_soon = store
-            .stable(&config, t0() + secs(20), true)
+            .stable(&config, APP, t0() + secs(20), true)
             .expect("issued");
         assert_eq!(too_soon.token, forced.token);
         let later = store
-            .stable(&config, t0() + secs(31), true)
+            .stable(&config, APP, t0() + secs(31), true)
             .expect("issued");
         assert_ne!(later.token, forced.token);
     }
@@ -269,20 +280,40 @@ mod tests {
     fn classic_and_stable_tokens_do_not_supersede_each_other() {
         let config = FakeConfig::default();
         let mut store = TokenStore::default();
-        let stable = store.stable(&config, t0(), false).expect("issued");
-        store.mint_classic(&config, t0());
-        let classic = store.mint_classic(&config, t0() + secs(10));
+        let stable = store.stable(&config, APP, t0(), false).expect("issued");
+        store.mint_classic(&config, APP, t0());
+        let classic = store.mint_classic(&config, APP, t0() + secs(10));
         let again = store
-            .stable(&config, t0() + secs(10), false)
+            .stable(&config, APP, t0() + secs(10), false)
             .expect("issued");
         assert_eq!(again.token, stable.token);
         assert_eq!(errcode(&store, &stable.token, t0() + secs(400)), None);
 
         store
-            .stable(&config, t0() + secs(20), true)
+            .stable(&config, APP, t0() + secs(20), true)
             .expect("issued");
         assert_eq!(errcode(&store, &stable.token, t0() + secs(20)), Some(40001));
         assert_eq!(errcode(&store, &classic.token, t0() + secs(400)), None);
+    }
+
+    #[test]
+    fn each_app_has_its_own_tokens() {
+        let config = FakeConfig::default();
+        let mut store = TokenStore::default();
+        let mini = store.stable(&config, APP, t0(), false).expect("issued");
+        let oa = store
+            .stable(&config, &config.oa_appid, t0(), false)
+            .expect("issued");
+        assert_ne!(mini.token, oa.token);
+        assert_eq!(
+            store.check(&oa.token, t0()).ok(),
+            Some(config.oa_appid.as_str())
+        );
+        store
+            .stable(&config, &config.oa_appid, t0() + secs(1), true)
+            .expect("issued");
+        assert_eq!(errcode(&store, &mini.token, t0() + secs(1)), None);
+        assert_eq!(errcode(&store, &oa.token, t0() + secs(1)), Some(40001));
     }
 
     #[test]

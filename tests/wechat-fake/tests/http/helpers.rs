@@ -8,6 +8,8 @@ pub const LOGIN: &str = "/sns/jscode2session";
 pub const TOKEN: &str = "/cgi-bin/token";
 pub const STABLE: &str = "/cgi-bin/stable_token";
 pub const DOMAIN_IP: &str = "/cgi-bin/get_api_domain_ip";
+pub const SUBSCRIBE_SEND: &str = "/cgi-bin/message/subscribe/send";
+pub const TEMPLATE_SEND: &str = "/cgi-bin/message/template/send";
 
 /// A running fake and a client for it.
 pub struct Wx {
@@ -65,6 +67,17 @@ impl Wx {
         json_of(response).await
     }
 
+    pub async fn post_json_to(&self, path: &str, query: &[(&str, &str)], body: &Value) -> Value {
+        let response = self
+            .http
+            .post(self.url(path, query))
+            .json(body)
+            .send()
+            .await
+            .expect("sent");
+        json_of(response).await
+    }
+
     pub async fn post_raw(&self, path: &str, content_type: &str, body: &str) -> Value {
         let response = self
             .http
@@ -112,6 +125,45 @@ impl Wx {
             "force_refresh": force_refresh,
         });
         self.post_json(STABLE, &body).await
+    }
+
+    /// The official account's stable token.
+    pub async fn oa_stable_token(&self) -> Value {
+        let body = json!({
+            "grant_type": "client_credential",
+            "appid": self.fake.oa_appid(),
+            "secret": self.fake.oa_secret(),
+        });
+        self.post_json(STABLE, &body).await
+    }
+
+    /// A mini-program token, for the authenticated APIs.
+    pub async fn mini_token(&self) -> String {
+        token_of(&self.stable_token(false).await)
+    }
+
+    pub async fn oa_token(&self) -> String {
+        token_of(&self.oa_stable_token().await)
+    }
+
+    pub async fn send_subscribe(&self, token: &str, body: &Value) -> Value {
+        self.post_json_to(SUBSCRIBE_SEND, &[("access_token", token)], body)
+            .await
+    }
+
+    pub async fn send_template(&self, token: &str, body: &Value) -> Value {
+        self.post_json_to(TEMPLATE_SEND, &[("access_token", token)], body)
+            .await
+    }
+
+    pub async fn control_get(&self, path_and_query: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}{path_and_query}", self.fake.uri()))
+            .send()
+            .await
+            .expect("sent");
+        json_of(response).await
     }
 
     /// An authenticated call, to see what WeChat's APIs make of a token.

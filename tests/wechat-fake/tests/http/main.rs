@@ -4,6 +4,9 @@
 mod control;
 mod helpers;
 mod login;
+mod official;
 mod plumbing;
 mod stable_token;
+mod subscribe;
 mod token;
+mod values;

@@ -126,7 +126,7 @@ async fn a_path_the_fake_lacks_is_a_404_in_the_fakes_words() {
 
     let response = wx
         .http
-        .post(wx.url("/cgi-bin/message/subscribe/send", &[]))
+        .post(wx.url("/cgi-bin/message/no_such_api", &[]))
         .send()
         .await
         .expect("sent");
@@ -135,7 +135,7 @@ async fn a_path_the_fake_lacks_is_a_404_in_the_fakes_words() {
     let body: serde_json::Value = response.json().await.expect("JSON");
     let message = body["fake_error"].as_str().expect("a message");
     assert!(
-        message.contains("/cgi-bin/message/subscribe/send"),
+        message.contains("/cgi-bin/message/no_such_api"),
         "{message}"
     );
 }
