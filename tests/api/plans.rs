@@ -130,6 +130,14 @@ on_both_stores! {
         let actions: Vec<&str> = published["history"].as_array().expect("history").iter().map(|e| e["action"].as_str().expect("action")).collect();
         assert_eq!(actions, ["created", "submitted", "returned", "edited", "submitted", "approved", "filed", "published"]);
 
+        let mine: Value = app.get_as(&w.member_a, &format!("/api/v1/me/preview?month={}", m.future)).await.json().await.expect("json");
+        assert_eq!(mine["activity_day"], m.future_activity_day.as_str());
+        assert_eq!(mine["preview"]["theme"], "学习党章");
+        assert_eq!(mine["expected"], true);
+        let theirs: Value = app.get_as(&w.member_b, &format!("/api/v1/me/preview?month={}", m.future)).await.json().await.expect("json");
+        assert!(theirs["preview"].is_null(), "branch B has published nothing");
+        assert_eq!(theirs["expected"], false);
+
         // An edit after approval is a new version that needs review again.
         let v2: Value = app.put_as(&w.secretary_a, &format!("/api/v1/plans/{id}"), &plan(&m.future)).await.json().await.expect("json");
         assert_eq!(v2["version"], 2);

@@ -33,6 +33,7 @@ routes! {
     "/api/v1/auth/logout" => { post: auth::logout },
     "/api/v1/auth/password" => { post: auth::password_login },
     "/api/v1/me" => { get: auth::me },
+    "/api/v1/me/preview" => { get: plans::my_preview },
     "/api/v1/calendar/{year}" => { get: calendar::get_calendar, put: calendar::load_year },
     "/api/v1/orgs" => { post: orgs::create_org },
     "/api/v1/orgs/{id}" => { get: orgs::get_org },

@@ -26,7 +26,7 @@ use crate::error::ErrorBody;
         plans::put_yearly_plan, plans::get_yearly_plan, plans::create_plan, plans::get_plan,
         plans::update_plan, plans::submit_plan, plans::approve_plan, plans::return_plan,
         plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,
-        plans::refresh_participants,
+        plans::refresh_participants, plans::my_preview,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

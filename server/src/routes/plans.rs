@@ -1254,3 +1254,64 @@ pub async fn preview_status(
         .collect();
     Ok(web::Json(rows))
 }
+
+#[derive(Serialize, ToSchema)]
+pub struct MyPreviewResponse {
+    pub month: String,
+    /// The month's activity day by my branch's policy.
+    pub activity_day: NaiveDate,
+    pub preview_deadline: NaiveDate,
+    /// The published preview of my branch for the month, if any.
+    pub preview: Option<serde_json::Value>,
+    pub plan_id: Option<i64>,
+    /// Whether I am among the expected participants.
+    pub expected: bool,
+}
+
+/// For members: this month's activity day and my branch's published preview.
+#[utoipa::path(get, path = "/api/v1/me/preview", tag = "plans", security(("bearer" = [])),
+    params(MonthQuery), responses(
+    (status = 200, description = "The activity day and, once published, the preview", body = MyPreviewResponse),
+    (status = 400, description = "plan.invalid_input", body = ErrorBody),
+    (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody),
+    (status = 422, description = "calendar.year_missing", body = ErrorBody)))]
+pub async fn my_preview(
+    user: AuthUser,
+    query: web::Query<MonthQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<MyPreviewResponse>, PlanError> {
+    let month = query.month.trim().to_owned();
+    let (year, m) = parse_month(&month)?;
+    let me = crate::people::find(db.get_ref(), user.person_id)
+        .await?
+        .filter(|p| p.active)
+        .ok_or(PlanError::Forbidden)?;
+    let org = existing_org(db.get_ref(), me.org_id).await?;
+    let activity_day = activity_day_of(db.get_ref(), &org, year, m).await?;
+    let (deadline, _) = preview_deadline(&month)?;
+    let plan = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.eq(org.id))
+        .filter(activity_plan::Column::Month.eq(&month))
+        .one(db.get_ref())
+        .await
+        .context("cannot read my branch's plan")?;
+    let expected = match &plan {
+        Some(p) => plan_participant::Entity::find_by_id((p.id, me.id))
+            .one(db.get_ref())
+            .await
+            .context("cannot read participation")?
+            .is_some(),
+        None => false,
+    };
+    Ok(web::Json(MyPreviewResponse {
+        month,
+        activity_day,
+        preview_deadline: deadline,
+        preview: plan
+            .as_ref()
+            .and_then(|p| p.preview.as_deref())
+            .and_then(|t| serde_json::from_str(t).ok()),
+        plan_id: plan.as_ref().map(|p| p.id),
+        expected,
+    }))
+}
