@@ -6,6 +6,7 @@ mod m20261127_000001_create_audit_log;
 mod m20261127_000002_create_identity;
 mod m20261127_000003_create_calendar;
 mod m20261127_000004_create_plans;
+mod m20261127_000005_create_push;
 
 pub struct Migrator;
 
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000002_create_identity::Migration),
             Box::new(m20261127_000003_create_calendar::Migration),
             Box::new(m20261127_000004_create_plans::Migration),
+            Box::new(m20261127_000005_create_push::Migration),
         ]
     }
 }

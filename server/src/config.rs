@@ -61,6 +61,7 @@ pub struct Settings {
     pub secrets: SecretSettings,
     pub wechat: WechatSettings,
     pub auth: AuthSettings,
+    pub push: PushSettings,
 }
 
 fn default_environment() -> Environment {
@@ -124,6 +125,18 @@ pub struct WechatSettings {
     pub appid: String,
     pub app_secret: Option<SecretString>,
     pub timeout_ms: u64,
+    pub preview_template_id: String,
+    pub preview_page: String,
+    pub miniprogram_state: String,
+    pub long_term_templates: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct PushSettings {
+    pub concurrency: usize,
+    pub batch: u64,
+    pub max_attempts: i32,
+    pub idle_poll_ms: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -186,6 +199,7 @@ pub fn unknown_app_variables() -> Vec<String> {
         "APP_SECRETS__",
         "APP_WECHAT__",
         "APP_AUTH__",
+        "APP_PUSH__",
     ];
     std::env::vars()
         .map(|(name, _)| name)

@@ -13,6 +13,7 @@ pub mod entities;
 pub mod error;
 pub mod orgs;
 pub mod people;
+pub mod push;
 pub mod roster;
 pub mod routes;
 pub mod secrets;

@@ -1,5 +1,7 @@
 //! Builds the whole application from settings: stores, secrets, the HTTP server.
-use std::{net::TcpListener, time::Duration};
+use std::{net::TcpListener, sync::Arc, time::Duration};
+
+use tokio::sync::Notify;
 
 use actix_web::{
     App, HttpMessage, HttpServer,
@@ -21,6 +23,7 @@ use crate::{
     error::{
         json_error_handler, normalise_error_response, path_error_handler, query_error_handler,
     },
+    push::{AccessTokens, Pusher, WAKE_CHANNEL},
     routes,
     secrets::Secrets,
     wechat::WechatClient,
@@ -110,6 +113,10 @@ fn run(
         secrets.wechat_app_secret.clone(),
     )?);
     let auth_settings = web::Data::new(settings.auth.clone());
+    let wechat_settings = web::Data::new(settings.wechat.clone());
+    let wake = Arc::new(Notify::new());
+    spawn_pusher(settings, &db, &wechat, &cache, wake.clone());
+    let wake = web::Data::from(wake);
 
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
@@ -153,6 +160,8 @@ fn run(
             .app_data(tokens.clone())
             .app_data(wechat.clone())
             .app_data(auth_settings.clone())
+            .app_data(wechat_settings.clone())
+            .app_data(wake.clone())
             .configure(routes::configure)
     })
     .shutdown_timeout(settings.application.shutdown_timeout_secs);
@@ -180,4 +189,38 @@ fn log_request(
     } else {
         tracing::info!(%method, path, status, ms, "request");
     }
+}
+
+/// The push worker of this process, plus a listener so a preview published on another
+/// instance wakes it at once (without Redis, the poll interval covers the gap).
+fn spawn_pusher(
+    settings: &Settings,
+    db: &web::Data<DatabaseConnection>,
+    wechat: &web::Data<WechatClient>,
+    cache: &web::Data<Cache>,
+    wake: Arc<Notify>,
+) {
+    let pusher = Pusher {
+        db: db.get_ref().clone(),
+        wechat: wechat.clone().into_inner(),
+        tokens: AccessTokens::new(wechat.clone().into_inner(), cache.get_ref().clone()),
+        settings: settings.push.clone(),
+        wechat_settings: settings.wechat.clone(),
+        wake: wake.clone(),
+    };
+    tokio::spawn(pusher.run());
+    let cache = cache.get_ref().clone();
+    tokio::spawn(async move {
+        loop {
+            match cache.subscribe(WAKE_CHANNEL).await {
+                Ok(mut subscription) => {
+                    while subscription.next().await.is_some() {
+                        wake.notify_one();
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "push wake-ups unavailable; polling"),
+            }
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+    });
 }

@@ -39,6 +39,50 @@ impl WechatError {
     }
 }
 
+/// A token from `stable_token` and its lifetime in seconds.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub token: String,
+    pub expires_in: u64,
+}
+
+#[derive(Deserialize)]
+struct TokenBody {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    access_token: Option<String>,
+    expires_in: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct SendBody {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+}
+
+/// A subscribe message, values already formatted to WeChat's per-key rules.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct SubscribeMessage {
+    pub touser: String,
+    pub template_id: String,
+    pub page: String,
+    pub miniprogram_state: String,
+    pub lang: String,
+    pub data: std::collections::BTreeMap<String, Value>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Value {
+    pub value: String,
+}
+
+/// Codes that mean "this access token is no good": refresh once and retry.
+pub const TOKEN_INVALID: [i64; 3] = [40001, 40014, 42001];
+
 /// The result of `jscode2session`. `session_key` never leaves the server and is not kept.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -67,6 +111,75 @@ impl WechatClient {
             appid: settings.appid.clone(),
             secret,
         })
+    }
+
+    /// `stable_token` in normal mode: concurrent callers and instances get the same token,
+    /// so fetching never evicts a token someone else is using.
+    #[tracing::instrument(name = "WeChat stable_token", skip_all)]
+    pub async fn stable_token(&self) -> Result<AccessToken, WechatError> {
+        let body: TokenBody = self
+            .http
+            .post(format!("{}/cgi-bin/stable_token", self.base_url))
+            .json(&serde_json::json!({
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret.expose_secret(),
+                "force_refresh": false,
+            }))
+            .send()
+            .await
+            .map_err(|e| WechatError::Transport(e.without_url()))?
+            .json()
+            .await
+            .map_err(|e| WechatError::Decode(e.without_url()))?;
+        match (body.errcode, body.access_token) {
+            (0, Some(token)) => Ok(AccessToken {
+                token,
+                expires_in: body.expires_in.unwrap_or(7200),
+            }),
+            (code, _) => {
+                tracing::error!(errcode = code, errmsg = %body.errmsg, "stable_token refused");
+                Err(WechatError::Api {
+                    code,
+                    message: body.errmsg,
+                })
+            }
+        }
+    }
+
+    /// One `subscribe/send`. The token travels in the query string, as WeChat requires.
+    #[tracing::instrument(name = "WeChat subscribe/send", skip_all)]
+    pub async fn send_subscribe(
+        &self,
+        access_token: &str,
+        message: &SubscribeMessage,
+    ) -> Result<(), WechatError> {
+        let url = reqwest::Url::parse_with_params(
+            &format!("{}/cgi-bin/message/subscribe/send", self.base_url),
+            [("access_token", access_token)],
+        )
+        .map_err(|e| WechatError::Api {
+            code: 0,
+            message: format!("bad base URL: {e}"),
+        })?;
+        let body: SendBody = self
+            .http
+            .post(url)
+            .json(message)
+            .send()
+            .await
+            .map_err(|e| WechatError::Transport(e.without_url()))?
+            .json()
+            .await
+            .map_err(|e| WechatError::Decode(e.without_url()))?;
+        if body.errcode == 0 {
+            Ok(())
+        } else {
+            Err(WechatError::Api {
+                code: body.errcode,
+                message: body.errmsg,
+            })
+        }
     }
 
     #[tracing::instrument(name = "WeChat jscode2session", skip_all)]

@@ -8,6 +8,8 @@ pub mod organisation_closure;
 pub mod person;
 pub mod plan_event;
 pub mod plan_participant;
+pub mod push_outbox;
 pub mod refresh_token;
 pub mod role_grant;
+pub mod subscription_quota;
 pub mod yearly_plan;

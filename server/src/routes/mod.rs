@@ -9,6 +9,7 @@ mod orgs;
 pub mod pagination;
 mod people;
 mod plans;
+mod push;
 
 use actix_web::web;
 
@@ -55,4 +56,6 @@ routes! {
     "/api/v1/plans/{id}/publish" => { post: plans::publish_preview },
     "/api/v1/plans/{id}/participants" => { get: plans::list_participants },
     "/api/v1/plans/{id}/participants/refresh" => { post: plans::refresh_participants },
+    "/api/v1/plans/{id}/deliveries" => { get: push::list_deliveries },
+    "/api/v1/subscriptions" => { post: push::report_subscriptions },
 }

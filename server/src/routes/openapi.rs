@@ -2,7 +2,7 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::{auth, calendar, health, orgs, people, plans};
+use super::{auth, calendar, health, orgs, people, plans, push};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -27,6 +27,7 @@ use crate::error::ErrorBody;
         plans::update_plan, plans::submit_plan, plans::approve_plan, plans::return_plan,
         plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,
         plans::refresh_participants, plans::my_preview,
+        push::report_subscriptions, push::list_deliveries,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

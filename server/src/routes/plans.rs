@@ -1141,6 +1141,9 @@ pub async fn publish_preview(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<crate::cache::Cache>,
+    wechat: web::Data<crate::config::WechatSettings>,
+    wake: web::Data<tokio::sync::Notify>,
     request_id: RequestId,
 ) -> Result<web::Json<PlanResponse>, PlanError> {
     let plan = existing_plan(db.get_ref(), *path).await?;
@@ -1165,7 +1168,14 @@ pub async fn publish_preview(
     let plan = active.update(&txn).await.context("cannot publish")?;
     let late = (now > deadline).then(|| "published after the 10th".to_owned());
     record_event(&txn, &plan, "published", user, on_behalf, late, &request_id).await?;
+    // Queued in the same transaction: a published preview always has its pushes.
+    let queued = crate::push::enqueue_preview(&txn, &plan, &wechat.preview_template_id).await?;
     txn.commit().await.context("cannot commit a publication")?;
+    wake.notify_one();
+    if let Err(e) = cache.publish(crate::push::WAKE_CHANNEL, "preview").await {
+        tracing::debug!(error = %e, "cannot wake other instances; they poll");
+    }
+    tracing::info!(plan_id = plan.id, queued, "preview published");
     Ok(web::Json(respond(db.get_ref(), plan).await?))
 }
 

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+#[sea_orm::model]
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "push_outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub plan_id: i64,
+    pub person_id: i64,
+    pub template_id: String,
+    pub status: String,
+    pub claimed_by: Option<String>,
+    pub attempts: i32,
+    pub next_attempt_at: DateTimeWithTimeZone,
+    pub last_error: Option<String>,
+    pub msgid: Option<String>,
+    pub created_at: DateTimeWithTimeZone,
+    pub updated_at: DateTimeWithTimeZone,
+}
+
+impl ActiveModelBehavior for ActiveModel {}

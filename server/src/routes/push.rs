@@ -1,0 +1,124 @@
+//! Consent for WeChat notifications, and what happened to each push.
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use anyhow::Context;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::plans::PlanError;
+use crate::{
+    auth::AuthUser,
+    authz::{self, READ_DIRECTORY},
+    config::WechatSettings,
+    entities::{activity_plan, person, push_outbox},
+    error::ErrorBody,
+    push,
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct SubscriptionReport {
+    /// What `wx.requestSubscribeMessage` returned per template id:
+    /// accept, acceptWithAudio, reject, ban or filter.
+    pub results: HashMap<String, String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryResponse {
+    pub person_id: i64,
+    pub name: String,
+    /// pending, sending, sent, no_consent, no_wechat, failed, unknown
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+/// Report the result of `wx.requestSubscribeMessage` for the signed-in person.
+#[utoipa::path(post, path = "/api/v1/subscriptions", tag = "push", security(("bearer" = [])),
+    request_body = SubscriptionReport, responses(
+    (status = 204, description = "Recorded"),
+    (status = 400, description = "plan.invalid_input (unknown result or template id)", body = ErrorBody),
+    (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody)))]
+pub async fn report_subscriptions(
+    user: AuthUser,
+    body: web::Json<SubscriptionReport>,
+    db: web::Data<DatabaseConnection>,
+    wechat: web::Data<WechatSettings>,
+) -> Result<HttpResponse, PlanError> {
+    if body.results.is_empty() || body.results.len() > 5 {
+        return Err(PlanError::InvalidInput(
+            "report 1 to 5 template results".into(),
+        ));
+    }
+    for (template, result) in &body.results {
+        let known = *template == wechat.preview_template_id
+            || wechat.long_term_templates.contains(template);
+        if !known {
+            return Err(PlanError::InvalidInput(format!(
+                "`{template}` is not a template this server sends"
+            )));
+        }
+        let accepted = match result.as_str() {
+            "accept" | "acceptWithAudio" => true,
+            "reject" | "ban" | "filter" => false,
+            other => {
+                return Err(PlanError::InvalidInput(format!(
+                    "`{other}` is not a subscribe result"
+                )));
+            }
+        };
+        let long_term = wechat.long_term_templates.contains(template);
+        push::record_consent(db.get_ref(), user.person_id, template, accepted, long_term).await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Per-person delivery of a plan's preview, so the secretary can reach the rest another way.
+#[utoipa::path(get, path = "/api/v1/plans/{id}/deliveries", tag = "push", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, description = "One row per expected participant once the preview is published", body = [DeliveryResponse]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "plan.not_found", body = ErrorBody)))]
+pub async fn list_deliveries(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<DeliveryResponse>>, PlanError> {
+    let plan = activity_plan::Entity::find_by_id(*path)
+        .one(db.get_ref())
+        .await
+        .context("cannot read a plan")?
+        .ok_or(PlanError::NotFound)?;
+    authz::require(db.get_ref(), user, READ_DIRECTORY, plan.org_id).await?;
+    let rows = push_outbox::Entity::find()
+        .filter(push_outbox::Column::PlanId.eq(plan.id))
+        .order_by_asc(push_outbox::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read deliveries")?;
+    let names: HashMap<i64, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
+        .all(db.get_ref())
+        .await
+        .context("cannot read names")?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|r| DeliveryResponse {
+                name: names.get(&r.person_id).cloned().unwrap_or_default(),
+                person_id: r.person_id,
+                status: r.status,
+                attempts: r.attempts,
+                last_error: r.last_error,
+                updated_at: r
+                    .updated_at
+                    .with_timezone(&crate::clock::shanghai())
+                    .to_rfc3339(),
+            })
+            .collect(),
+    ))
+}
