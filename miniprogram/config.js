@@ -25,4 +25,10 @@ function baseUrl() {
   return (override || BASE_URLS[env]).replace(/\/+$/, '')
 }
 
-module.exports = { BASE_URLS, OVERRIDE_KEY, baseUrl }
+// Subscription-message templates (订阅消息模板), from 小程序后台 → 订阅消息. The value below is a placeholder: replace it with
+// the real template id before release, and keep the server's template configuration in step.
+const SUBSCRIBE_TEMPLATES = {
+  activityPreview: 'TPL_ACTIVITY_PREVIEW',
+}
+
+module.exports = { BASE_URLS, OVERRIDE_KEY, SUBSCRIBE_TEMPLATES, baseUrl }

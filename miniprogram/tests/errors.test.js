@@ -19,3 +19,40 @@ test('an unknown code falls back to the server message, then to a generic senten
   expect(errors.messageFor({ code: 'unknown', message: '' })).toBe('操作失败，请稍后重试')
   expect(errors.messageFor(null)).toBe('')
 })
+
+describe('retry prompts', () => {
+  const { installWx } = require('./wx-shim')
+  let shim
+  beforeEach(() => { shim = installWx() })
+
+  test('network, timeout and server failures are retryable; refusals are not', () => {
+    expect(['network', 'timeout', 'internal'].every((code) => errors.isRetryable({ code }))).toBe(true)
+    expect(errors.isRetryable({ code: 'plan.wrong_state' })).toBe(false)
+    expect(errors.isRetryable(null)).toBe(false)
+  })
+
+  test('a retryable failure asks 重试 and resolves to the answer', async () => {
+    shim.modalAnswers.push(true)
+    await expect(errors.promptRetry({ code: 'timeout' }, '保存失败')).resolves.toBe(true)
+    expect(shim.modals[0]).toEqual({ title: '保存失败', content: '请求超时，请稍后重试', showCancel: true, confirmText: '重试' })
+    await expect(errors.promptRetry({ code: 'network' })).resolves.toBe(false) // cancelled
+  })
+
+  test('any other failure is only shown', async () => {
+    shim.modalAnswers.push(true)
+    await expect(errors.promptRetry({ code: 'auth.forbidden' })).resolves.toBe(false)
+    expect(shim.modals[0]).toMatchObject({ content: '没有权限进行此操作', showCancel: false, confirmText: '知道了' })
+  })
+
+  test('a load error is a plain object for setData', () => {
+    expect(errors.loadError({ code: 'network', message: 'request:fail' }))
+      .toEqual({ code: 'network', message: '网络连接失败，请检查网络后重试', retryable: true })
+    expect(errors.loadError({ code: 'calendar.year_missing', message: 'x' }).retryable).toBe(false)
+  })
+
+  test('the plan and subscription codes have Chinese messages', () => {
+    ['auth.forbidden', 'plan.invalid_input', 'plan.wrong_state', 'plan.exists', 'calendar.year_missing',
+      'subscribe.failed', 'subscribe.switched_off', 'request.not_found']
+      .forEach((code) => expect(errors.MESSAGES[code]).toMatch(/[\u4e00-\u9fa5]/))
+  })
+})

@@ -1,6 +1,17 @@
 // Loads a page's js under a minimal Page(): enough to call its handlers and read what it setData'd.
 const path = require('path')
 
+// setData's keys may be data paths, as in WeChat: 'form.theme', 'list[2].name'.
+function setPath(data, key, value) {
+  const parts = key.replace(/\[(\d+)\]/g, '.$1').split('.')
+  let target = data
+  parts.slice(0, -1).forEach((part, i) => {
+    if (target[part] === null || typeof target[part] !== 'object') target[part] = /^\d+$/.test(parts[i + 1]) ? [] : {}
+    target = target[part]
+  })
+  target[parts[parts.length - 1]] = value
+}
+
 function loadPage(pagePath) {
   let definition = null
   global.Page = (def) => { definition = def }
@@ -15,7 +26,8 @@ function loadPage(pagePath) {
     data: JSON.parse(JSON.stringify(definition.data || {})),
     setData(patch) {
       // setData crosses to the view layer as JSON, so only what survives serialisation reaches the template.
-      Object.assign(this.data, JSON.parse(JSON.stringify(patch)))
+      const copy = JSON.parse(JSON.stringify(patch))
+      Object.keys(copy).forEach((key) => setPath(this.data, key, copy[key]))
     },
   }
   return page

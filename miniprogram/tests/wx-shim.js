@@ -3,6 +3,8 @@
 //   const shim = installWx({ envVersion: 'develop' })
 //   shim.route('POST /api/v1/auth/wechat', (req) => ({ status: 200, body: { status: 'ok', ... } }))
 //   shim.loginCodes.push('code-1')
+//   shim.modalAnswers.push(true)             // the next wx.showModal is confirmed (default: cancelled)
+//   shim.subscribeAnswer = { success: { TPL: 'accept' } }  // or { fail: { errCode, errMsg } }
 //
 // A route answers with { status, body, delay } or { fail: errMsg } (wx.request's fail callback), either as a value or
 // as a function of the request { method, path, url, data, header, timeout }. Every request is logged in shim.requests.
@@ -17,6 +19,12 @@ function installWx({ envVersion = 'develop' } = {}) {
     requests: [],
     loginCodes: [],
     navigations: [],
+    modals: [],
+    modalAnswers: [],
+    toasts: [],
+    pullDownStops: 0,
+    subscribeCalls: [],
+    subscribeAnswer: null,
     route(key, answer) {
       routes.set(key, answer)
       return shim
@@ -58,6 +66,26 @@ function installWx({ envVersion = 'develop' } = {}) {
 
     navigateTo(options) { shim.navigations.push({ kind: 'navigateTo', url: options.url }) },
     reLaunch(options) { shim.navigations.push({ kind: 'reLaunch', url: options.url }) },
+    navigateBack() { shim.navigations.push({ kind: 'navigateBack' }) },
+    setNavigationBarTitle() {},
+    stopPullDownRefresh() { shim.pullDownStops += 1 },
+    showToast(options) { shim.toasts.push(options.title) },
+
+    showModal({ title, content, showCancel = true, confirmText, success }) {
+      shim.modals.push({ title, content, showCancel, confirmText })
+      const confirm = shim.modalAnswers.length > 0 ? shim.modalAnswers.shift() : false
+      deliver(0, () => success && success({ confirm, cancel: !confirm }))
+    },
+
+    // Synchronous bookkeeping, as WeChat needs the call inside the tap; the answer arrives later.
+    requestSubscribeMessage({ tmplIds, success, fail }) {
+      shim.subscribeCalls.push(tmplIds)
+      const answer = shim.subscribeAnswer
+        || { fail: { errCode: 10001, errMsg: 'requestSubscribeMessage:fail no scripted answer' } }
+      deliver(0, () => (answer.fail
+        ? fail(answer.fail)
+        : success({ errMsg: 'requestSubscribeMessage:ok', ...answer.success })))
+    },
   }
 
   global.wx = shim.wx

@@ -13,6 +13,18 @@ const MESSAGES = {
   'auth.token_expired': '登录已过期，请重新登录',
   'auth.refresh_rejected': '登录状态已失效，请重新登录',
   'auth.unbound': '请先使用邀请码绑定账号',
+  'auth.token_missing': '请先登录',
+  'auth.token_invalid': '登录状态无效，请重新登录',
+  'auth.forbidden': '没有权限进行此操作',
+  'request.not_found': '服务器暂不支持此功能，请稍后再试',
+  'org.not_found': '组织不存在或已撤销',
+  'calendar.year_missing': '该年度的节假日安排尚未公布，暂无法确定活动日',
+  'plan.invalid_input': '计划内容有误，请检查后重试',
+  'plan.not_found': '计划不存在或已被删除',
+  'plan.exists': '本月计划已存在，请下拉刷新后查看',
+  'plan.wrong_state': '计划状态已变化，请下拉刷新后重试',
+  'subscribe.switched_off': '你已关闭订阅消息，请在小程序右上角 … → 设置 中开启后重试',
+  'subscribe.failed': '订阅失败，请稍后重试',
 }
 
 const FALLBACK = '操作失败，请稍后重试'
@@ -23,4 +35,33 @@ function messageFor(err) {
   return MESSAGES[err.code] || err.message || FALLBACK
 }
 
-module.exports = { MESSAGES, messageFor }
+// Failures worth trying again as they are: nothing reached the server, or the server failed on its side.
+const RETRYABLE = ['network', 'timeout', 'internal']
+
+function isRetryable(err) {
+  return Boolean(err) && RETRYABLE.includes(err.code)
+}
+
+// After a failed action: a retryable failure asks 重试 / 取消 and resolves true when the user wants another try; any
+// other failure is shown and resolves false. Pages: `if (await errors.promptRetry(err)) return this.onSubmit()`.
+function promptRetry(err, title = '操作失败') {
+  return new Promise((resolve) => {
+    const retryable = isRetryable(err)
+    wx.showModal({
+      title,
+      content: messageFor(err),
+      showCancel: retryable,
+      confirmText: retryable ? '重试' : '知道了',
+      success: (res) => resolve(retryable && Boolean(res.confirm)),
+      fail: () => resolve(false),
+    })
+  })
+}
+
+// What a page keeps in data after a failed load: a plain object (an Error does not survive setData) for
+// components/state-view, which offers 重试 when `retryable`.
+function loadError(err) {
+  return { code: err.code || 'unknown', message: messageFor(err), retryable: isRetryable(err) }
+}
+
+module.exports = { MESSAGES, RETRYABLE, messageFor, isRetryable, promptRetry, loadError }

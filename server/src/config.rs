@@ -137,6 +137,7 @@ pub struct PushSettings {
     pub batch: u64,
     pub max_attempts: i32,
     pub idle_poll_ms: u64,
+    pub stuck_after_secs: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -31,8 +31,6 @@ const TOKEN_KEY: &str = "wechat:access_token";
 const TOKEN_LOCK: &str = "wechat:token_refresh";
 /// Refresh well before WeChat's own expiry (it rotates stable tokens 5 min early).
 const TOKEN_EARLY_SECS: u64 = 600;
-/// A row left `sending` this long was in flight when its worker died.
-const STUCK_AFTER: Duration = Duration::from_secs(120);
 
 /// Row states, as stored.
 pub mod status {
@@ -292,7 +290,7 @@ impl Pusher {
 
     /// Rows left `sending` by a dead worker become `unknown` (see the module note).
     async fn mark_stuck(&self) -> anyhow::Result<()> {
-        let cutoff = clock::now() - STUCK_AFTER;
+        let cutoff = clock::now() - Duration::from_secs(self.settings.stuck_after_secs);
         let result = push_outbox::Entity::update_many()
             .col_expr(push_outbox::Column::Status, Expr::value(status::UNKNOWN))
             .col_expr(

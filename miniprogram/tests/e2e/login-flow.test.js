@@ -14,6 +14,9 @@ let config
 let api
 let auth
 let errors
+let month
+let planForm
+let roles
 
 beforeAll(async () => {
   stack = await startStack()
@@ -23,6 +26,9 @@ beforeAll(async () => {
   api = require('../../utils/api')
   auth = require('../../utils/auth')
   errors = require('../../utils/errors')
+  month = require('../../utils/month')
+  planForm = require('../../utils/plan-form')
+  roles = require('../../utils/roles')
 }, 60000)
 
 afterAll(async () => {
@@ -242,5 +248,88 @@ describe('errors the login pages must show', () => {
 
     expect(err).toMatchObject({ status: 401, code: 'auth.code_invalid' })
     expect(errors.messageFor(err)).toBe(errors.MESSAGES['auth.code_invalid'])
+  })
+})
+
+// The secretary's and reviewer's steps, taken by the administrator (org_admin of the city, so allowed to act on the
+// branch's behalf and to review it), with the mini-program's own utils; then 张三 sees the preview on his home page.
+describe('a plan for the month after next, from draft to the member\'s preview', () => {
+  let target
+  let activityDay
+  let planId
+
+  const asAdmin = () => {
+    auth.clear()
+    wx.setStorageSync(auth.KEYS.accessToken, stack.adminToken)
+  }
+
+  test('the admin is offered 审核与督查 for the city; the target year\'s calendar is there or is loaded', async () => {
+    target = month.addMonths(month.currentMonth(), 2) // in UTC+8, like the server
+    const year = month.yearOf(target)
+    asAdmin()
+
+    const me = await api.get('/api/v1/me')
+    expect(roles.reviewOrgs(me)).toEqual([{ id: stack.cityId, name: '端到端市' }])
+    expect(roles.entriesFor(me).map((e) => e.title)).toEqual(['审核与督查', '活动日历'])
+
+    const missing = await api.get(`/api/v1/calendar/${year}`).then(() => null, (err) => err)
+    if (missing) {
+      expect(missing).toMatchObject({ status: 404, code: 'calendar.year_missing' })
+      await expect(api.put(`/api/v1/calendar/${year}`, { holidays: [[`${year}-01-01`, '元旦']], workdays: [] }))
+        .resolves.toMatchObject({ year, holidays: 1, workdays: 0 })
+    }
+    const calendar = await api.get(`/api/v1/calendar/${year}`, { org: stack.branchId })
+    expect(calendar.months).toHaveLength(12)
+    activityDay = calendar.months.find((m) => m.month === target).activity_day
+    expect(activityDay.startsWith(target)).toBe(true)
+  })
+
+  test('the plan form\'s body creates a draft on the branch\'s behalf; it is submitted and approved', async () => {
+    const form = {
+      ...planForm.emptyForm(activityDay, '管理员'),
+      theme: '端到端主题党日', categoryIndex: 3, place: '党群服务中心', requirements: '携带党员证',
+    }
+    expect(planForm.validate(form, activityDay)).toEqual({})
+
+    const draft = await api.post(`/api/v1/orgs/${stack.branchId}/plans`, planForm.toRequest(form, target, activityDay))
+    expect(draft).toMatchObject({
+      org_id: stack.branchId, month: target, status: 'draft', category: 'party_lecture', category_label: '党课',
+      date: activityDay, date_reason: null, start_time: '09:00', end_time: '11:00',
+    })
+    expect(draft.expected_participants).toBeGreaterThanOrEqual(1)
+    expect(draft.history[0]).toMatchObject({ action: 'created', on_behalf: true })
+    planId = draft.id
+
+    await expect(api.post(`/api/v1/plans/${planId}/submit`)).resolves.toMatchObject({ status: 'submitted' })
+    const listed = await api.get(`/api/v1/orgs/${stack.cityId}/plans`, { month: target })
+    expect(listed.map((p) => [p.id, p.status])).toEqual([[planId, 'submitted']])
+
+    const filed = await api.post(`/api/v1/plans/${planId}/approve`, { comment: null })
+    expect(filed).toMatchObject({ status: 'filed', filed_to_org_id: expect.any(Number) })
+  })
+
+  test('publishing months ahead is neither late nor missing in the supervisors\' list', async () => {
+    const published = await api.post(`/api/v1/plans/${planId}/publish`)
+    expect(published.published_at).toEqual(expect.any(String))
+    expect(published.history.map((e) => e.action)).toEqual(['created', 'submitted', 'approved', 'filed', 'published'])
+
+    const rows = await api.get(`/api/v1/orgs/${stack.cityId}/previews`, { month: target })
+    const row = rows.find((r) => r.org_id === stack.branchId)
+    expect(row).toMatchObject({ org_name: '测试支部', plan_id: planId, plan_status: 'filed', late: false, missing: false })
+  })
+
+  test('张三, logged in again with WeChat, sees the preview and that he is expected', async () => {
+    auth.clear()
+    await scriptLogin('o-e2e-1')
+    await expect(auth.login()).resolves.toEqual({ status: 'ok' })
+
+    const mine = await api.get('/api/v1/me/preview', { month: target })
+
+    expect(mine).toMatchObject({ month: target, activity_day: activityDay, plan_id: planId, expected: true })
+    expect(mine.preview).toMatchObject({
+      org_name: '测试支部', theme: '端到端主题党日', category: '党课', date: activityDay, place: '党群服务中心',
+      organiser: '管理员', requirements: '携带党员证',
+    })
+    expect(shim.requests.find((r) => r.path === '/api/v1/me/preview').url).toContain(`month=${target}`)
   })
 })

@@ -524,9 +524,10 @@ async fn snapshot_participants(
         })
         .collect();
     let count = rows.len();
-    if !rows.is_empty() {
-        plan_participant::Entity::insert_many(rows)
-            .exec(db)
+    // Chunked: SQLite caps bound parameters per statement, and a large branch exceeds it.
+    for chunk in rows.chunks(1000) {
+        plan_participant::Entity::insert_many(chunk.to_vec())
+            .exec_without_returning(db)
             .await
             .context("cannot store participants")?;
     }

@@ -1,0 +1,16 @@
+// Loading, error and empty states around a page's content: shows one of them, or the content (the slot) when none
+// applies. `error` is what utils/errors.loadError() makes; 重试 appears when it is retryable and fires `retry`.
+Component({
+  options: { multipleSlots: true },
+  properties: {
+    loading: { type: Boolean, value: false },
+    error: { type: Object, value: null },
+    empty: { type: Boolean, value: false },
+    emptyText: { type: String, value: '暂无内容' },
+  },
+  methods: {
+    onRetry() {
+      this.triggerEvent('retry')
+    },
+  },
+})

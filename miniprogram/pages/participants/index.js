@@ -1,0 +1,63 @@
+// The expected participants of a plan (?plan=<id>), re-taken from the roster on request until the activity day.
+const api = require('../../utils/api')
+const errors = require('../../utils/errors')
+const labels = require('../../utils/labels')
+
+const rowView = (p) => ({
+  id: p.person_id,
+  name: p.name,
+  status: labels.memberStatusLabel(p.status),
+  invited: p.invited,
+})
+
+Page({
+  data: {
+    people: [],
+    loading: false,
+    loadError: null,
+    refreshing: false,
+  },
+
+  onLoad(query) {
+    this.planId = Number(query.plan)
+    return this.load()
+  },
+
+  async onPullDownRefresh() {
+    await this.load()
+    wx.stopPullDownRefresh()
+  },
+
+  async load() {
+    this.setData({ loading: this.data.people.length === 0, loadError: null })
+    try {
+      const people = await api.get(`/api/v1/plans/${this.planId}/participants`)
+      this.setData({ people: people.map(rowView) })
+    } catch (err) {
+      this.setData({ loadError: errors.loadError(err) })
+    } finally {
+      this.setData({ loading: false })
+    }
+  },
+
+  onRetry() {
+    this.load()
+  },
+
+  // POST .../participants/refresh: after the roster changed (a new member, a transfer out).
+  async onRefreshRoster() {
+    if (this.data.refreshing) return
+    this.setData({ refreshing: true })
+    let retry = false
+    try {
+      const people = await api.post(`/api/v1/plans/${this.planId}/participants/refresh`)
+      this.setData({ people: people.map(rowView) })
+      wx.showToast({ title: '已按最新名册更新', icon: 'none' })
+    } catch (err) {
+      retry = await errors.promptRetry(err, '更新失败')
+    } finally {
+      this.setData({ refreshing: false })
+    }
+    if (retry) await this.onRefreshRoster()
+  },
+})

@@ -1,0 +1,60 @@
+const labels = require('../utils/labels')
+const roles = require('../utils/roles')
+
+test('plan statuses read in Chinese', () => {
+  expect(['draft', 'submitted', 'returned', 'filed'].map(labels.statusLabel))
+    .toEqual(['草稿', '待审核', '已退回', '已审核备案'])
+  expect(labels.statusLabel('someday')).toBe('someday')
+  expect(labels.statusLabel(null)).toBe('')
+})
+
+test('the twenty categories are the server\'s Chinese labels, in its order', () => {
+  expect(labels.CATEGORIES).toEqual([
+    '支部党员大会', '支委会', '党小组会', '党课', '政治生日', '党务公开', '民主评议', '联系服务群众', '共建', '社区报到服务',
+    '践行承诺', '志愿服务', '民主议政议事', '调查研究', '三下三联三交', '谈心谈话', '党代表接待', '调研视察', '提案', '市/县主题活动',
+  ])
+})
+
+test('preview rows are flagged 逾期 and 未发布', () => {
+  expect(labels.previewFlags({ late: true, missing: true })).toEqual(['逾期', '未发布'])
+  expect(labels.previewFlags({ late: true, missing: false })).toEqual(['逾期'])
+  expect(labels.previewFlags({ late: false, missing: true })).toEqual(['未发布'])
+  expect(labels.previewFlags({ late: false, missing: false })).toEqual([])
+})
+
+test('history lines keep reviewers\' comments and translate the server\'s own notes', () => {
+  const event = (action, comment) => ({
+    version: 2, action, actor_person_id: 1, on_behalf: true, comment, occurred_at: '2026-11-27T09:45:12.73+08:00',
+  })
+  expect(labels.historyItem(event('returned', '请补充活动要求'))).toMatchObject({
+    action: '退回修改', comment: '请补充活动要求', time: '11月27日 09:45', version: 2, onBehalf: true,
+  })
+  expect(labels.historyItem(event('filed', 'filed with organisation 2')).comment).toBe('')
+  expect(labels.historyItem(event('published', 'published after the 10th')).comment).toBe('超过10日发布，记为逾期')
+  expect(labels.historyItem(event('published', null)).comment).toBe('')
+  expect(labels.memberStatusLabel('probationary')).toBe('预备党员')
+})
+
+describe('roles from /me', () => {
+  const me = (...grants) => ({ roles: grants.map(([role, id]) => ({ role, org_id: id, org_name: `组织${id}` })) })
+
+  test('a plain member sees only the calendar', () => {
+    expect(roles.entriesFor(me()).map((e) => e.title)).toEqual(['活动日历'])
+    expect(roles.entriesFor(null).map((e) => e.title)).toEqual(['活动日历'])
+  })
+
+  test('a secretary gets 本月计划; reviewers, admins and supervisors get 审核与督查', () => {
+    expect(roles.entriesFor(me(['secretary', 6])).map((e) => e.url)).toEqual(['/pages/plan/index', '/pages/calendar/index'])
+    ;['reviewer', 'org_admin', 'supervisor'].forEach((role) => {
+      expect(roles.entriesFor(me([role, 2])).map((e) => e.title)).toEqual(['审核与督查', '活动日历'])
+    })
+    expect(roles.entriesFor(me(['community_admin', 3])).map((e) => e.title)).toEqual(['活动日历'])
+  })
+
+  test('organisations are listed once each, reviewers\' separately from supervisors\'', () => {
+    const person = me(['reviewer', 5], ['supervisor', 2], ['org_admin', 5], ['secretary', 6])
+    expect(roles.secretaryBranches(person)).toEqual([{ id: 6, name: '组织6' }])
+    expect(roles.reviewOrgs(person).map((o) => o.id)).toEqual([5])
+    expect(roles.superviseOrgs(person).map((o) => o.id)).toEqual([5, 2])
+  })
+})

@@ -1,0 +1,175 @@
+// The member's home page once logged in, the subscription button, and the calendar page.
+const { installWx, tokenPair } = require('./wx-shim')
+const { loadPage } = require('./page-harness')
+const fixtures = require('./fixtures')
+
+let shim
+beforeEach(() => {
+  jest.resetModules()
+  shim = installWx()
+  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
+  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-30T17:00:00Z')) // 1 December 01:00 in Beijing
+})
+afterEach(() => jest.restoreAllMocks())
+
+const preview = {
+  org_name: '第一党支部', month: '2026-12', version: 1, theme: '学习贯彻全会精神', category: '党课', date: '2026-12-21',
+  start_time: '09:00', end_time: '11:00', place: '党群服务中心', requirements: '携带笔记本', organiser: '李伟芳',
+}
+
+// A GET /api/v1/me/preview answer for December 2026.
+const december = (extra) => ({
+  status: 200,
+  body: { month: '2026-12', activity_day: '2026-12-21', preview_deadline: '2026-12-10', preview: null, plan_id: null, expected: false, ...extra },
+})
+
+async function openHome({ mine, me = fixtures.me() } = {}) {
+  shim.route('GET /api/v1/me', { status: 200, body: me })
+  shim.route('GET /api/v1/me/preview', mine)
+  const page = loadPage('pages/index/index')
+  page.onShow()
+  await page.load()
+  return page
+}
+
+describe('home page, logged in', () => {
+  test('asks for this month in Beijing and shows the activity day, the preview and that I am expected', async () => {
+    const page = await openHome({
+      mine: december({ preview, plan_id: 11, expected: true }),
+    })
+
+    expect(shim.requestsTo('GET /api/v1/me/preview')[0].data).toEqual({ month: '2026-12' })
+    expect(page.data.day).toMatchObject({ monthText: '2026年12月', activityDay: '12月21日 周一', deadline: '12月10日', expected: true })
+    expect(page.data.day.preview).toMatchObject({ theme: '学习贯彻全会精神', when: '12月21日 周一 09:00–11:00', requirements: '携带笔记本' })
+    expect(page.data).toMatchObject({ name: '李伟芳', fetching: false, loadError: null })
+  })
+
+  test('no preview yet, and not expected', async () => {
+    const page = await openHome({
+      mine: december(),
+    })
+    expect(page.data.day).toMatchObject({ preview: null, expected: false })
+  })
+
+  test('the entries follow my roles', async () => {
+    const page = await openHome({
+      me: fixtures.me(['secretary', 6, '第一党支部'], ['supervisor', 2, '区委']),
+      mine: december(),
+    })
+    expect(page.data.entries.map((e) => e.title)).toEqual(['本月计划', '审核与督查', '活动日历'])
+
+    page.onOpen({ currentTarget: { dataset: { url: '/pages/plan/index' } } })
+    expect(shim.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/plan/index' }])
+  })
+
+  test('a year without the official calendar fails only the day card', async () => {
+    const page = await openHome({ mine: { status: 422, body: { code: 'calendar.year_missing', message: 'no 2026' } } })
+    expect(page.data).toMatchObject({ day: null, dayError: '该年度的节假日安排尚未公布，暂无法确定活动日', loadError: null, name: '李伟芳' })
+  })
+
+  test('a network failure shows a retryable error, and pull-down refresh loads again', async () => {
+    const page = await openHome({ mine: { fail: 'request:fail' } })
+    expect(page.data.loadError).toMatchObject({ code: 'network', retryable: true })
+
+    shim.route('GET /api/v1/me/preview', december())
+    await page.onPullDownRefresh()
+    expect(page.data.loadError).toBeNull()
+    expect(page.data.day.activityDay).toBe('12月21日 周一')
+    expect(shim.pullDownStops).toBe(1)
+  })
+})
+
+describe('订阅活动提醒', () => {
+  async function tap(page) {
+    const pending = page.onSubscribe()
+    // WeChat shows the consent sheet only when asked within the tap itself.
+    expect(shim.subscribeCalls).toEqual([['TPL_ACTIVITY_PREVIEW']])
+    await pending
+    return page
+  }
+
+  test('asks WeChat inside the tap, then POSTs the answers', async () => {
+    shim.subscribeAnswer = { success: { TPL_ACTIVITY_PREVIEW: 'accept' } }
+    shim.route('POST /api/v1/subscriptions', { status: 204, body: '' })
+    const page = await tap(loadPage('pages/index/index'))
+
+    expect(shim.requestsTo('POST /api/v1/subscriptions')[0].data).toEqual({ results: { TPL_ACTIVITY_PREVIEW: 'accept' } })
+    expect(page.data).toMatchObject({ subscribing: false, subscribeNote: '已订阅活动提醒，发布预告后将通知你' })
+  })
+
+  test('a server without the endpoint (404) is explained in Chinese', async () => {
+    shim.subscribeAnswer = { success: { TPL_ACTIVITY_PREVIEW: 'accept' } }
+    shim.route('POST /api/v1/subscriptions', { status: 404, body: { code: 'request.not_found', message: 'no such route' } })
+    const page = await tap(loadPage('pages/index/index'))
+    expect(page.data.subscribeNote).toBe('服务器暂不支持订阅提醒，请稍后再试')
+    expect(shim.modals).toHaveLength(0)
+  })
+
+  test('a refusal is still reported', async () => {
+    shim.subscribeAnswer = { success: { TPL_ACTIVITY_PREVIEW: 'reject' } }
+    shim.route('POST /api/v1/subscriptions', { status: 204, body: '' })
+    const page = await tap(loadPage('pages/index/index'))
+    expect(shim.requestsTo('POST /api/v1/subscriptions')[0].data).toEqual({ results: { TPL_ACTIVITY_PREVIEW: 'reject' } })
+    expect(page.data.subscribeNote).toBe('你没有同意接收活动提醒，可随时再次订阅')
+  })
+
+  test('a network failure while reporting retries the report without asking WeChat again', async () => {
+    shim.subscribeAnswer = { success: { TPL_ACTIVITY_PREVIEW: 'accept' } }
+    let calls = 0
+    shim.route('POST /api/v1/subscriptions', () => {
+      calls += 1
+      return calls === 1 ? { fail: 'request:fail' } : { status: 204, body: '' }
+    })
+    shim.modalAnswers.push(true)
+    const page = await tap(loadPage('pages/index/index'))
+
+    expect(calls).toBe(2)
+    expect(shim.subscribeCalls).toHaveLength(1)
+    expect(page.data.subscribeNote).toBe('已订阅活动提醒，发布预告后将通知你')
+  })
+
+  test('subscription messages switched off in WeChat', async () => {
+    shim.subscribeAnswer = { fail: { errCode: 20004, errMsg: 'requestSubscribeMessage:fail' } }
+    const page = await tap(loadPage('pages/index/index'))
+    expect(page.data.subscribeNote).toMatch(/关闭订阅消息/)
+    expect(shim.requestsTo('POST /api/v1/subscriptions')).toHaveLength(0)
+  })
+})
+
+describe('calendar page', () => {
+  test('twelve rows for this year in Beijing, with 顺延原因 where the day moved', async () => {
+    shim.route('GET /api/v1/calendar/2026', {
+      status: 200, body: fixtures.calendar(2026, { moved: { '2026-12': { day: '2026-12-21', reason: '12月20日为星期日' } } }),
+    })
+    Date.now.mockReturnValue(Date.parse('2025-12-31T16:00:00Z')) // 1 January 2026 in Beijing
+    const page = loadPage('pages/calendar/index')
+    await page.onLoad({})
+
+    expect(page.data.year).toBe(2026)
+    expect(page.data.rows).toHaveLength(12)
+    expect(page.data.rows[11]).toEqual({
+      month: '2026-12', monthText: '12月', day: '12月21日 周一', moved: '12月20日为星期日', deadline: '12月10日', current: false,
+    })
+    expect(page.data.rows[0]).toMatchObject({ moved: '', current: true })
+  })
+
+  test('a year without the official arrangement is the empty state, not an error', async () => {
+    shim.route('GET /api/v1/calendar/2027', { status: 404, body: { code: 'calendar.year_missing', message: 'no 2027' } })
+    const page = loadPage('pages/calendar/index')
+    await page.onLoad({ year: '2027' })
+    expect(page.data).toMatchObject({ missing: true, loadError: null, rows: [] })
+  })
+
+  test('network failures are retryable, and the year can be changed', async () => {
+    shim.route('GET /api/v1/calendar/2026', { fail: 'request:fail' })
+    const page = loadPage('pages/calendar/index')
+    await page.onLoad({ year: '2026' })
+    expect(page.data.loadError).toMatchObject({ retryable: true })
+
+    shim.route('GET /api/v1/calendar/2025', { status: 200, body: fixtures.calendar(2025) })
+    page.onYear({ currentTarget: { dataset: { step: '-1' } } })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(page.data).toMatchObject({ year: 2025, loadError: null })
+    expect(page.data.rows).toHaveLength(12)
+  })
+})

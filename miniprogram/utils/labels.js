@@ -1,0 +1,80 @@
+// Chinese words for the server's slugs. The server accepts a category's Chinese label as well as its slug, so the
+// plan form sends the label it shows.
+const PLAN_STATUS = {
+  draft: '草稿',
+  submitted: '待审核',
+  returned: '已退回',
+  filed: '已审核备案',
+}
+
+// In the order of 扬组发〔2014〕29号 §2, as the server lists them.
+const CATEGORIES = [
+  '支部党员大会', '支委会', '党小组会', '党课', '政治生日', '党务公开', '民主评议', '联系服务群众', '共建', '社区报到服务',
+  '践行承诺', '志愿服务', '民主议政议事', '调查研究', '三下三联三交', '谈心谈话', '党代表接待', '调研视察', '提案', '市/县主题活动',
+]
+
+const PLAN_ACTIONS = {
+  created: '创建计划',
+  edited: '修改计划',
+  submitted: '提交审核',
+  returned: '退回修改',
+  approved: '审核通过',
+  filed: '报备案',
+  published: '发布预告',
+  participants_refreshed: '更新应参加人员',
+}
+
+const MEMBER_STATUS = {
+  full: '正式党员',
+  probationary: '预备党员',
+  activist: '入党积极分子',
+}
+
+function statusLabel(status) {
+  return PLAN_STATUS[status] || status || ''
+}
+
+function actionLabel(action) {
+  return PLAN_ACTIONS[action] || action
+}
+
+function memberStatusLabel(status) {
+  return MEMBER_STATUS[status] || status
+}
+
+// 'occurred_at' as the server writes it ('2026-11-27T09:45:12.73+08:00', already Asia/Shanghai) → '11月27日 09:45'.
+function timeLabel(stamp) {
+  const match = /^\d{4}-(\d{2})-(\d{2})T(\d{2}:\d{2})/.exec(stamp || '')
+  return match ? `${Number(match[1])}月${Number(match[2])}日 ${match[3]}` : ''
+}
+
+// Only a reviewer's comment is written by a person; the server's own notes on other events are English and are
+// replaced by what they mean (a publication with a note was late).
+const HUMAN_COMMENTS = ['returned', 'approved']
+
+// One line of a plan's history, ready for the template.
+function historyItem(event) {
+  let comment = HUMAN_COMMENTS.includes(event.action) ? event.comment || '' : ''
+  if (event.action === 'published' && event.comment) comment = '超过10日发布，记为逾期'
+  return {
+    key: `${event.version}-${event.action}-${event.occurred_at}`,
+    action: actionLabel(event.action),
+    time: timeLabel(event.occurred_at),
+    version: event.version,
+    onBehalf: event.on_behalf,
+    comment,
+  }
+}
+
+// The flags of one row of GET /orgs/{id}/previews, in Chinese: 逾期 (late) and 未发布 (missing).
+function previewFlags(row) {
+  const flags = []
+  if (row.late) flags.push('逾期')
+  if (row.missing) flags.push('未发布')
+  return flags
+}
+
+module.exports = {
+  PLAN_STATUS, CATEGORIES, PLAN_ACTIONS, MEMBER_STATUS, statusLabel, actionLabel, memberStatusLabel, timeLabel,
+  historyItem, previewFlags,
+}

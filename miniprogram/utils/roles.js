@@ -1,0 +1,31 @@
+// What the roles of GET /api/v1/me ({ role, org_id, org_name }[]) let a person do in the mini-program. The server
+// decides every request again; this only chooses which pages and organisations to offer.
+const REVIEW_ROLES = ['reviewer', 'org_admin']
+const SUPERVISE_ROLES = ['reviewer', 'org_admin', 'supervisor']
+
+// The organisations where I hold one of `roles`, each once, in the order of my grants.
+function orgsWith(me, roles) {
+  const seen = new Set()
+  return ((me && me.roles) || [])
+    .filter((grant) => roles.includes(grant.role) && !seen.has(grant.org_id) && seen.add(grant.org_id))
+    .map((grant) => ({ id: grant.org_id, name: grant.org_name }))
+}
+
+const secretaryBranches = (me) => orgsWith(me, ['secretary'])
+const reviewOrgs = (me) => orgsWith(me, REVIEW_ROLES)
+const superviseOrgs = (me) => orgsWith(me, SUPERVISE_ROLES)
+
+// The home page's entries: the page router of the mini-program.
+function entriesFor(me) {
+  const entries = []
+  if (secretaryBranches(me).length > 0) {
+    entries.push({ key: 'plan', title: '本月计划', hint: '制定、报审并发布本支部活动预告', url: '/pages/plan/index' })
+  }
+  if (superviseOrgs(me).length > 0) {
+    entries.push({ key: 'review', title: '审核与督查', hint: '审核下级支部计划，查看预告发布情况', url: '/pages/review/index' })
+  }
+  entries.push({ key: 'calendar', title: '活动日历', hint: '全年每月活动日与预告截止日', url: '/pages/calendar/index' })
+  return entries
+}
+
+module.exports = { REVIEW_ROLES, SUPERVISE_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, entriesFor }
