@@ -7,6 +7,7 @@ mod m20261127_000002_create_identity;
 mod m20261127_000003_create_calendar;
 mod m20261127_000004_create_plans;
 mod m20261127_000005_create_push;
+mod m20261127_000006_create_job_run;
 
 pub struct Migrator;
 
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000003_create_calendar::Migration),
             Box::new(m20261127_000004_create_plans::Migration),
             Box::new(m20261127_000005_create_push::Migration),
+            Box::new(m20261127_000006_create_job_run::Migration),
         ]
     }
 }

@@ -97,7 +97,8 @@ impl MigrationTrait for Migration {
                     .col(integer("version"))
                     // created, edited, submitted, returned, approved, filed, published, participants_refreshed
                     .col(string_len("action", 30))
-                    .col(big_integer("actor_person_id"))
+                    // NULL when the scheduler acted (e.g. the automatic push on the 10th).
+                    .col(big_integer_null("actor_person_id"))
                     // The superior acted for the branch (代为操作).
                     .col(boolean("on_behalf").default(false))
                     .col(text_null("comment"))

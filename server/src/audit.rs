@@ -11,6 +11,8 @@ pub enum Actor {
     Person(i64),
     /// The operator's shell (`huodongri admin …`).
     CommandLine,
+    /// A scheduled job (e.g. the push on the 10th).
+    Scheduler,
 }
 
 pub struct AuditEntry {
@@ -31,6 +33,7 @@ pub async fn record(
     let (actor_person_id, actor_label) = match entry.actor {
         Actor::Person(id) => (Some(id), format!("person:{id}")),
         Actor::CommandLine => (None, "cli".to_owned()),
+        Actor::Scheduler => (None, "scheduler".to_owned()),
     };
     audit_log::ActiveModel {
         occurred_at: Set(clock::now()),

@@ -4,9 +4,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::Context;
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
 use crate::{
@@ -46,7 +44,9 @@ pub async fn replace_year(
     db: &sea_orm::DatabaseConnection,
     year: &YearCalendar,
 ) -> anyhow::Result<()> {
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
     calendar_day::Entity::delete_many()
         .filter(calendar_day::Column::Year.eq(year.year()))
         .exec(&txn)

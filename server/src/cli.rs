@@ -5,7 +5,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use serde_json::json;
 
@@ -42,7 +42,7 @@ pub async fn create_org(
         ),
         None => None,
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let org = orgs::create(
         &txn,
         NewOrg {
@@ -87,7 +87,7 @@ pub async fn create_admin(
     let org = orgs::find_by_code(db, org_code).await?.with_context(|| {
         format!("no organisation has code {org_code}; create it with `huodongri admin create-org`")
     })?;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let fields = PersonFields {
         name,
         phone,
@@ -313,7 +313,7 @@ pub struct DemoLogin {
 /// status and position, and a secretary / reviewer / supervisor / admin per level. Running
 /// it again changes nothing (codes and phone numbers are fixed).
 pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let mut ids = std::collections::HashMap::new();
     for org in DEMO_ORGS {
         let id = match orgs::find_by_code(&txn, org.code).await? {

@@ -62,6 +62,7 @@ pub struct Settings {
     pub wechat: WechatSettings,
     pub auth: AuthSettings,
     pub push: PushSettings,
+    pub scheduler: SchedulerSettings,
 }
 
 fn default_environment() -> Environment {
@@ -129,6 +130,13 @@ pub struct WechatSettings {
     pub preview_page: String,
     pub miniprogram_state: String,
     pub long_term_templates: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SchedulerSettings {
+    pub tick_secs: u64,
+    /// HH:MM, Asia/Shanghai, on the 10th.
+    pub preview_push_at: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -201,6 +209,7 @@ pub fn unknown_app_variables() -> Vec<String> {
         "APP_WECHAT__",
         "APP_AUTH__",
         "APP_PUSH__",
+        "APP_SCHEDULER__",
     ];
     std::env::vars()
         .map(|(name, _)| name)

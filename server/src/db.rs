@@ -109,3 +109,17 @@ pub fn kind(db: &DatabaseConnection) -> &'static str {
         _ => "other",
     }
 }
+
+/// Starts a transaction that is going to write. On SQLite it takes the write lock at
+/// `BEGIN IMMEDIATE`, so a concurrent writer makes it wait (busy_timeout) instead of failing
+/// with SQLITE_BUSY when a read-then-write transaction tries to upgrade; PostgreSQL starts
+/// an ordinary transaction.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(
+    db: &C,
+) -> Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

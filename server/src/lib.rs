@@ -16,6 +16,7 @@ pub mod people;
 pub mod push;
 pub mod roster;
 pub mod routes;
+pub mod scheduler;
 pub mod secrets;
 pub mod startup;
 pub mod telemetry;

@@ -116,6 +116,12 @@ fn run(
     let wechat_settings = web::Data::new(settings.wechat.clone());
     let wake = Arc::new(Notify::new());
     spawn_pusher(settings, &db, &wechat, &cache, wake.clone());
+    tokio::spawn(crate::scheduler::run(
+        db.get_ref().clone(),
+        settings.scheduler.clone(),
+        settings.wechat.clone(),
+        wake.clone(),
+    ));
     let wake = web::Data::from(wake);
 
     let json_limit = settings.application.json_limit_bytes;

@@ -8,3 +8,4 @@ mod errors;
 mod health;
 mod plans;
 mod push;
+mod scheduler;

@@ -185,3 +185,33 @@ impl TestApp {
             .expect("sent")
     }
 }
+
+/// `YYYY-MM` of the month `offset` months from today (Asia/Shanghai), so tests about
+/// deadlines hold whenever they run.
+pub fn month_from_now(offset: i32) -> String {
+    use chrono::Datelike;
+    let today = huodongri::clock::now()
+        .with_timezone(&huodongri::clock::shanghai())
+        .date_naive();
+    let index = today.year() * 12 + today.month0() as i32 + offset;
+    format!("{}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
+}
+
+impl TestApp {
+    /// Makes sure the holiday calendar has `year` (a minimal arrangement when it has none).
+    pub async fn ensure_calendar_year(&self, admin: &Someone, year: &str) {
+        if self
+            .get(&format!("/api/v1/calendar/{year}"))
+            .await
+            .status()
+            .as_u16()
+            == 404
+        {
+            let minimal = serde_json::json!({"holidays": [[format!("{year}-01-01"), "元旦"]], "workdays": []});
+            let loaded = self
+                .put_as(admin, &format!("/api/v1/calendar/{year}"), &minimal)
+                .await;
+            assert_eq!(loaded.status().as_u16(), 200);
+        }
+    }
+}

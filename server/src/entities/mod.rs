@@ -3,6 +3,7 @@ pub mod activity_plan;
 pub mod audit_log;
 pub mod calendar_day;
 pub mod invite_code;
+pub mod job_run;
 pub mod organisation;
 pub mod organisation_closure;
 pub mod person;

@@ -9,7 +9,7 @@ pub struct Model {
     pub plan_id: i64,
     pub version: i32,
     pub action: String,
-    pub actor_person_id: i64,
+    pub actor_person_id: Option<i64>,
     pub on_behalf: bool,
     pub comment: Option<String>,
     pub occurred_at: DateTimeWithTimeZone,

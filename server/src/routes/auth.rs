@@ -6,7 +6,7 @@ use actix_web::{HttpResponse, web};
 use anyhow::Context;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, TransactionTrait, sea_query::Expr,
+    Set, sea_query::Expr,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -159,7 +159,9 @@ pub async fn bind(
         limiter.note_failure().await;
         return Err(AuthError::InviteInvalid);
     };
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let now = clock::now();
     let invite = invite_code::Entity::find()
         .filter(invite_code::Column::CodeHash.eq(code.hash()))
@@ -237,7 +239,9 @@ pub async fn refresh(
     if body.refresh_token.is_empty() || body.refresh_token.len() > 200 {
         return Err(AuthError::RefreshRejected);
     }
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let pair = tokens.rotate(&txn, &body.refresh_token).await;
     // Commit even on refusal: a detected reuse must leave the family revoked.
     txn.commit().await.context("cannot commit a rotation")?;

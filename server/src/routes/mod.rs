@@ -8,7 +8,7 @@ pub mod openapi;
 mod orgs;
 pub mod pagination;
 mod people;
-mod plans;
+pub(crate) mod plans;
 mod push;
 
 use actix_web::web;

@@ -3,7 +3,7 @@ use actix_web::{HttpResponse, web};
 use anyhow::Context;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, PaginatorTrait,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -127,7 +127,9 @@ pub async fn create_org(
     let name = org_name(&body.name)?;
     existing_org(&db, body.parent_id).await?;
     authz::require(db.get_ref(), user, MANAGE_ORGS, body.parent_id).await?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let org = orgs::create(
         &txn,
         NewOrg {
@@ -214,7 +216,9 @@ pub async fn grant_role(
     people::find(db.get_ref(), body.person_id)
         .await?
         .ok_or(DirectoryError::PersonNotFound)?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let grant = role_grant::ActiveModel {
         person_id: Set(body.person_id),
         role: Set(role.as_str().to_owned()),
@@ -308,7 +312,9 @@ pub async fn revoke_role(
         .await
         .context("cannot read a grant")?
         .ok_or(DirectoryError::GrantNotFound)?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let summary = json!({"before": {"role": grant.role, "org_id": grant.org_id}});
     let person_id = grant.person_id;
     grant.delete(&txn).await.context("cannot delete a grant")?;

@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -285,7 +285,9 @@ pub async fn create_person(
             "person.phone_taken",
         ));
     }
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let created = match people::upsert_by_phone(&txn, &fields).await? {
         Upserted::Created(p) => p,
         _ => {
@@ -354,7 +356,9 @@ pub async fn update_person(
         authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
     }
     let before = summary(&existing);
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let updated = people::update(&txn, existing, &fields)
         .await
         .map_err(phone_taken)?;
@@ -394,7 +398,9 @@ pub async fn issue_invite(
     let code = InviteCode::generate();
     let now = clock::now();
     let expires_at = now + std::time::Duration::from_secs(settings.invite_code_ttl_hours * 3600);
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     // One live code per person: an older, unused code stops working.
     invite_code::Entity::update_many()
         .col_expr(
@@ -512,7 +518,9 @@ pub async fn import_roster(
     if !problems.is_empty() {
         return Err(DirectoryError::RosterInvalid(problems));
     }
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let mut report = ImportReport {
         created: 0,
         updated: 0,

@@ -7,7 +7,7 @@ use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -181,7 +181,8 @@ pub struct PlanResponse {
 pub struct PlanEventResponse {
     pub version: i32,
     pub action: String,
-    pub actor_person_id: i64,
+    /// None when the scheduler acted.
+    pub actor_person_id: Option<i64>,
     /// A superior acted for the branch.
     pub on_behalf: bool,
     pub comment: Option<String>,
@@ -439,11 +440,33 @@ async fn record_event(
     comment: Option<String>,
     request_id: &RequestId,
 ) -> Result<(), PlanError> {
+    record_event_by(
+        db,
+        plan,
+        action,
+        Some(user),
+        on_behalf,
+        comment,
+        Some(request_id.to_string()),
+    )
+    .await
+}
+
+/// `actor: None` is the scheduler.
+async fn record_event_by(
+    db: &impl ConnectionTrait,
+    plan: &activity_plan::Model,
+    action: &'static str,
+    actor: Option<AuthUser>,
+    on_behalf: bool,
+    comment: Option<String>,
+    request_id: Option<String>,
+) -> Result<(), PlanError> {
     plan_event::ActiveModel {
         plan_id: Set(plan.id),
         version: Set(plan.version),
         action: Set(action.to_owned()),
-        actor_person_id: Set(user.person_id),
+        actor_person_id: Set(actor.map(|u| u.person_id)),
         on_behalf: Set(on_behalf),
         comment: Set(comment.clone()),
         occurred_at: Set(clock::now()),
@@ -452,8 +475,8 @@ async fn record_event(
     .insert(db)
     .await
     .context("cannot record a plan event")?;
-    audit::record(db, Some(request_id.to_string()), AuditEntry {
-        actor: Actor::Person(user.person_id),
+    audit::record(db, request_id, AuditEntry {
+        actor: actor.map_or(Actor::Scheduler, |u| Actor::Person(u.person_id)),
         action: match action {
             "created" => "plan.create",
             "edited" => "plan.edit",
@@ -667,7 +690,9 @@ pub async fn put_yearly_plan(
     }
     let org = existing_org(db.get_ref(), org_id).await?;
     let on_behalf = branch_actor(db.get_ref(), user, &org).await?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let existing = yearly_plan::Entity::find()
         .filter(yearly_plan::Column::OrgId.eq(org.id))
         .filter(yearly_plan::Column::Year.eq(year))
@@ -786,7 +811,9 @@ pub async fn create_plan(
     }
     let on_behalf = branch_actor(db.get_ref(), user, &org).await?;
     let valid = validate(&body, activity_day_of(db.get_ref(), &org, year, m).await?)?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let taken = activity_plan::Entity::find()
         .filter(activity_plan::Column::OrgId.eq(org.id))
         .filter(activity_plan::Column::Month.eq(&month))
@@ -862,7 +889,9 @@ pub async fn update_plan(
     if status == PlanStatus::Submitted {
         return Err(wrong_state(&plan, "edited while under review"));
     }
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     let mut active = plan.clone().into_active_model();
     apply(&mut active, &valid);
     if status == PlanStatus::Filed {
@@ -940,7 +969,9 @@ pub async fn approve_plan(
         .transpose()?
         .filter(|c| !c.is_empty());
     let target = filing_target(db.get_ref(), org.id).await?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     record_event(
         &txn,
         &plan,
@@ -1019,7 +1050,9 @@ async fn transition(
     comment: Option<String>,
     request_id: &RequestId,
 ) -> Result<activity_plan::Model, PlanError> {
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
     let mut active = plan.into_active_model();
     active.status = Set(to.as_str().to_owned());
     if comment.is_some() {
@@ -1066,7 +1099,9 @@ pub async fn refresh_participants(
         .into_iter()
         .map(|p| p.person_id)
         .collect();
-    let txn = db.begin().await.context("cannot start a transaction")?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
     snapshot_participants(&txn, &plan, &invited).await?;
     record_event(
         &txn,
@@ -1153,24 +1188,19 @@ pub async fn publish_preview(
     if status_of(&plan)? != PlanStatus::Filed {
         return Err(wrong_state(&plan, "published before it is approved"));
     }
-    let category = PlanCategory::parse(&plan.category).map_err(anyhow::Error::msg)?;
-    let preview = json!({
-        "org_name": org.name, "month": plan.month, "version": plan.version, "theme": plan.theme,
-        "category": category.label(), "date": plan.activity_date, "start_time": plan.start_time,
-        "end_time": plan.end_time, "place": plan.place, "requirements": plan.requirements,
-        "organiser": plan.organiser,
-    });
-    let now = clock::now();
-    let (_, deadline) = preview_deadline(&plan.month)?;
-    let txn = db.begin().await.context("cannot start a transaction")?;
-    let mut active = plan.into_active_model();
-    active.published_at = Set(Some(now));
-    active.preview = Set(Some(preview.to_string()));
-    let plan = active.update(&txn).await.context("cannot publish")?;
-    let late = (now > deadline).then(|| "published after the 10th".to_owned());
-    record_event(&txn, &plan, "published", user, on_behalf, late, &request_id).await?;
-    // Queued in the same transaction: a published preview always has its pushes.
-    let queued = crate::push::enqueue_preview(&txn, &plan, &wechat.preview_template_id).await?;
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
+    let (plan, queued) = publish(
+        &txn,
+        plan,
+        &org,
+        Some(user),
+        on_behalf,
+        Some(request_id.to_string()),
+        &wechat.preview_template_id,
+    )
+    .await?;
     txn.commit().await.context("cannot commit a publication")?;
     wake.notify_one();
     if let Err(e) = cache.publish(crate::push::WAKE_CHANNEL, "preview").await {
@@ -1325,4 +1355,38 @@ pub async fn my_preview(
         plan_id: plan.as_ref().map(|p| p.id),
         expected,
     }))
+}
+
+/// Publishes a filed plan's preview and queues its pushes, inside the caller's transaction
+/// (so a published preview always has its pushes). `actor: None` is the scheduler.
+pub(crate) async fn publish(
+    txn: &impl ConnectionTrait,
+    plan: activity_plan::Model,
+    org: &organisation::Model,
+    actor: Option<AuthUser>,
+    on_behalf: bool,
+    request_id: Option<String>,
+    template_id: &str,
+) -> Result<(activity_plan::Model, u64), PlanError> {
+    let category = PlanCategory::parse(&plan.category).map_err(anyhow::Error::msg)?;
+    let preview = json!({
+        "org_name": org.name, "month": plan.month, "version": plan.version, "theme": plan.theme,
+        "category": category.label(), "date": plan.activity_date, "start_time": plan.start_time,
+        "end_time": plan.end_time, "place": plan.place, "requirements": plan.requirements,
+        "organiser": plan.organiser,
+    });
+    let now = clock::now();
+    let (_, deadline) = preview_deadline(&plan.month)?;
+    let mut active = plan.into_active_model();
+    active.published_at = Set(Some(now));
+    active.preview = Set(Some(preview.to_string()));
+    let plan = active.update(txn).await.context("cannot publish")?;
+    let note = match (actor, now > deadline) {
+        (None, _) => Some("published automatically on the 10th".to_owned()),
+        (Some(_), true) => Some("published after the 10th".to_owned()),
+        (Some(_), false) => None,
+    };
+    record_event_by(txn, &plan, "published", actor, on_behalf, note, request_id).await?;
+    let queued = crate::push::enqueue_preview(txn, &plan, template_id).await?;
+    Ok((plan, queued))
 }
