@@ -27,16 +27,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        // The durable outbox: one row per (plan, person), so a preview is never pushed twice,
-        // whatever restarts or instances.
+        // The durable outbox of WeChat notifications (previews and reminders). `dedupe_key`
+        // names what a row is for ("preview:<plan>:<person>", "remind_submit:<month>:<person>",
+        // …) and is unique, so nothing is queued twice whatever restarts or instances.
         manager
             .create_table(
                 Table::create()
                     .table("push_outbox")
                     .col(big_pk_auto("id"))
-                    .col(big_integer("plan_id"))
+                    .col(string_len_uniq("dedupe_key", 120))
+                    // preview, remind_submit, remind_approve, remind_day_before
+                    .col(string_len("kind", 30))
+                    .col(big_integer_null("plan_id"))
                     .col(big_integer("person_id"))
                     .col(string_len("template_id", 64))
+                    // The message as rendered when queued: {"page": …, "data": {key: value}}.
+                    .col(text("payload"))
                     // pending, sending, sent, no_consent, no_wechat, failed, unknown
                     .col(string_len("status", 20))
                     // Which worker claimed the row (pending → sending), so a claim is one statement
@@ -64,11 +70,9 @@ impl MigrationTrait for Migration {
         manager
             .create_index(
                 Index::create()
-                    .name("uq_push_outbox_plan_person")
+                    .name("idx_push_outbox_plan")
                     .table("push_outbox")
                     .col("plan_id")
-                    .col("person_id")
-                    .unique()
                     .to_owned(),
             )
             .await?;

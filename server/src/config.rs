@@ -128,6 +128,7 @@ pub struct WechatSettings {
     pub timeout_ms: u64,
     pub preview_template_id: String,
     pub preview_page: String,
+    pub reminder_template_id: String,
     pub miniprogram_state: String,
     pub long_term_templates: Vec<String>,
 }
@@ -137,6 +138,10 @@ pub struct SchedulerSettings {
     pub tick_secs: u64,
     /// HH:MM, Asia/Shanghai, on the 10th.
     pub preview_push_at: String,
+    pub remind_submit_day: u32,
+    pub remind_approve_day: u32,
+    pub reminders_at: String,
+    pub remind_members_at: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

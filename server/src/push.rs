@@ -95,11 +95,63 @@ impl AccessTokens {
     }
 }
 
-/// Queues the plan's preview for every expected participant. Returns how many rows were new.
+/// One notification to queue: `dedupe_key` says what it is for and is unique.
+pub struct NewPush {
+    pub kind: &'static str,
+    pub dedupe_key: String,
+    pub plan_id: Option<i64>,
+    pub person_id: i64,
+    pub template_id: String,
+    /// `{"page": …, "data": {key: value}}`, values already fitted to WeChat's rules.
+    pub payload: serde_json::Value,
+}
+
+/// Queues notifications, skipping any whose `dedupe_key` is already queued; returns how
+/// many rows were new.
+pub async fn enqueue(db: &impl ConnectionTrait, pushes: Vec<NewPush>) -> anyhow::Result<u64> {
+    let now = clock::now();
+    let mut new_rows = 0;
+    let mut pushes = pushes.into_iter().peekable();
+    while pushes.peek().is_some() {
+        let rows: Vec<push_outbox::ActiveModel> = pushes
+            .by_ref()
+            .take(500)
+            .map(|p| push_outbox::ActiveModel {
+                dedupe_key: Set(p.dedupe_key),
+                kind: Set(p.kind.to_owned()),
+                plan_id: Set(p.plan_id),
+                person_id: Set(p.person_id),
+                template_id: Set(p.template_id),
+                payload: Set(p.payload.to_string()),
+                status: Set(status::PENDING.to_owned()),
+                claimed_by: Set(None),
+                attempts: Set(0),
+                next_attempt_at: Set(now),
+                last_error: Set(None),
+                msgid: Set(None),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            })
+            .collect();
+        new_rows += push_outbox::Entity::insert_many(rows)
+            .on_conflict(
+                OnConflict::column(push_outbox::Column::DedupeKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(db)
+            .await
+            .context("cannot queue notifications")?;
+    }
+    Ok(new_rows)
+}
+
+/// Queues the plan's preview for every expected participant.
 pub async fn enqueue_preview(
     db: &impl ConnectionTrait,
     plan: &activity_plan::Model,
-    template_id: &str,
+    wechat: &WechatSettings,
 ) -> anyhow::Result<u64> {
     let people: Vec<i64> = plan_participant::Entity::find()
         .filter(plan_participant::Column::PlanId.eq(plan.id))
@@ -109,35 +161,28 @@ pub async fn enqueue_preview(
         .into_iter()
         .map(|p| p.person_id)
         .collect();
-    let now = clock::now();
-    let mut new_rows = 0;
-    for chunk in people.chunks(500) {
-        let rows = chunk.iter().map(|&person_id| push_outbox::ActiveModel {
-            plan_id: Set(plan.id),
-            person_id: Set(person_id),
-            template_id: Set(template_id.to_owned()),
-            status: Set(status::PENDING.to_owned()),
-            claimed_by: Set(None),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            last_error: Set(None),
-            msgid: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
-        let inserted = push_outbox::Entity::insert_many(rows)
-            .on_conflict(
-                OnConflict::columns([push_outbox::Column::PlanId, push_outbox::Column::PersonId])
-                    .do_nothing()
-                    .to_owned(),
-            )
-            .exec_without_returning(db)
-            .await
-            .context("cannot queue the preview")?;
-        new_rows += inserted;
-    }
-    Ok(new_rows)
+    let date = plan.activity_date;
+    let payload = serde_json::json!({
+        "page": format!("{}?plan={}", wechat.preview_page, plan.id),
+        "data": {
+            "thing1": thing(&plan.theme),
+            "date2": format!("{}年{}月{}日 {}", date.year(), date.month(), date.day(), plan.start_time),
+            "thing3": thing(&plan.place),
+            "phrase4": "请准时参加",
+        }
+    });
+    let pushes = people
+        .into_iter()
+        .map(|person_id| NewPush {
+            kind: "preview",
+            dedupe_key: format!("preview:{}:{person_id}", plan.id),
+            plan_id: Some(plan.id),
+            person_id,
+            template_id: wechat.preview_template_id.clone(),
+            payload: payload.clone(),
+        })
+        .collect();
+    enqueue(db, pushes).await
 }
 
 /// Records what `wx.requestSubscribeMessage` returned: each `accept` allows one more send of
@@ -198,52 +243,35 @@ pub fn thing(text: &str) -> String {
     }
 }
 
-fn preview_message(
-    plan: &activity_plan::Model,
+fn message_of(
+    row: &push_outbox::Model,
     openid: &str,
     wechat: &WechatSettings,
-    template_id: &str,
-) -> SubscribeMessage {
-    let date = plan.activity_date;
-    let mut data = std::collections::BTreeMap::new();
-    data.insert(
-        "thing1".to_owned(),
-        Value {
-            value: thing(&plan.theme),
-        },
-    );
-    data.insert(
-        "date2".to_owned(),
-        Value {
-            value: format!(
-                "{}年{}月{}日 {}",
-                date.year(),
-                date.month(),
-                date.day(),
-                plan.start_time
-            ),
-        },
-    );
-    data.insert(
-        "thing3".to_owned(),
-        Value {
-            value: thing(&plan.place),
-        },
-    );
-    data.insert(
-        "phrase4".to_owned(),
-        Value {
-            value: "请准时参加".to_owned(),
-        },
-    );
-    SubscribeMessage {
+) -> Option<SubscribeMessage> {
+    let payload: serde_json::Value = serde_json::from_str(&row.payload).ok()?;
+    let data = payload["data"]
+        .as_object()?
+        .iter()
+        .map(|(key, value)| {
+            (
+                key.clone(),
+                Value {
+                    value: value.as_str().unwrap_or_default().to_owned(),
+                },
+            )
+        })
+        .collect();
+    Some(SubscribeMessage {
         touser: openid.to_owned(),
-        template_id: template_id.to_owned(),
-        page: format!("{}?plan={}", wechat.preview_page, plan.id),
+        template_id: row.template_id.clone(),
+        page: payload["page"]
+            .as_str()
+            .unwrap_or(&wechat.preview_page)
+            .to_owned(),
         miniprogram_state: wechat.miniprogram_state.clone(),
         lang: "zh_CN".to_owned(),
         data,
-    }
+    })
 }
 
 /// The worker: drains due rows until none are left, then waits for a wake-up or the poll.
@@ -341,24 +369,22 @@ impl Pusher {
             return Ok(0);
         }
         let count = claimed.len();
-        let plans = self.plans_of(&claimed).await?;
         let people = self.people_of(&claimed).await?;
         let consenting = self.take_quota(&claimed).await?;
         let results: Vec<(push_outbox::Model, Outcome)> = futures_util::stream::iter(claimed)
             .map(|row| {
-                let plan = plans.get(&row.plan_id);
                 let openid = people.get(&row.person_id).cloned().flatten();
-                let consent = consenting.contains(&row.person_id);
+                let consent = consenting.contains(&(row.person_id, row.template_id.clone()));
                 async move {
-                    let outcome = match (plan, openid) {
-                        (_, None) => Outcome::Failed("no_wechat".into()),
-                        (None, _) => Outcome::Failed("the plan is gone".into()),
-                        (Some(_), Some(_)) if !consent => {
+                    let outcome = match openid {
+                        None => Outcome::Failed("no_wechat".into()),
+                        Some(_) if !consent => {
                             Outcome::NoConsent("no remaining consent for this template".into())
                         }
-                        (Some(plan), Some(openid)) => {
-                            self.send(plan, &openid, &row.template_id).await
-                        }
+                        Some(openid) => match message_of(&row, &openid, &self.wechat_settings) {
+                            Some(message) => self.send(&message).await,
+                            None => Outcome::Failed("the queued message is unreadable".into()),
+                        },
                     };
                     (row, outcome)
                 }
@@ -368,19 +394,6 @@ impl Pusher {
             .await;
         self.record(results).await?;
         Ok(count)
-    }
-
-    async fn plans_of(
-        &self,
-        rows: &[push_outbox::Model],
-    ) -> anyhow::Result<std::collections::HashMap<i64, activity_plan::Model>> {
-        Ok(activity_plan::Entity::find()
-            .filter(activity_plan::Column::Id.is_in(rows.iter().map(|r| r.plan_id)))
-            .all(&self.db)
-            .await?
-            .into_iter()
-            .map(|p| (p.id, p))
-            .collect())
     }
 
     async fn people_of(
@@ -397,54 +410,54 @@ impl Pusher {
     }
 
     /// Takes one unit of consent from everyone in the batch who has one, in one statement per
-    /// kind; returns who may be sent to. A send that then fails gives its unit back.
+    /// template; returns who may be sent what. A send that then fails gives its unit back.
     async fn take_quota(
         &self,
         rows: &[push_outbox::Model],
-    ) -> anyhow::Result<std::collections::HashSet<i64>> {
-        let mut allowed = std::collections::HashSet::new();
-        let template = rows
-            .first()
-            .map(|r| r.template_id.clone())
-            .unwrap_or_default();
-        let ids: Vec<i64> = rows
-            .iter()
-            .filter(|r| r.template_id == template)
-            .map(|r| r.person_id)
-            .collect();
-        let quotas = subscription_quota::Entity::find()
-            .filter(subscription_quota::Column::TemplateId.eq(&template))
-            .filter(subscription_quota::Column::PersonId.is_in(ids.clone()))
-            .all(&self.db)
-            .await?;
-        for q in &quotas {
-            if q.long_term || q.remaining > 0 {
-                allowed.insert(q.person_id);
-            }
+    ) -> anyhow::Result<std::collections::HashSet<(i64, String)>> {
+        let mut by_template: std::collections::HashMap<&str, Vec<i64>> =
+            std::collections::HashMap::new();
+        for row in rows {
+            by_template
+                .entry(row.template_id.as_str())
+                .or_default()
+                .push(row.person_id);
         }
-        subscription_quota::Entity::update_many()
-            .col_expr(
-                subscription_quota::Column::Remaining,
-                Expr::col(subscription_quota::Column::Remaining).sub(1),
-            )
-            .filter(subscription_quota::Column::TemplateId.eq(&template))
-            .filter(subscription_quota::Column::PersonId.is_in(ids))
-            .filter(subscription_quota::Column::LongTerm.eq(false))
-            .filter(subscription_quota::Column::Remaining.gt(0))
-            .exec(&self.db)
-            .await?;
+        let mut allowed = std::collections::HashSet::new();
+        for (template, ids) in by_template {
+            let quotas = subscription_quota::Entity::find()
+                .filter(subscription_quota::Column::TemplateId.eq(template))
+                .filter(subscription_quota::Column::PersonId.is_in(ids.clone()))
+                .all(&self.db)
+                .await?;
+            for q in &quotas {
+                if q.long_term || q.remaining > 0 {
+                    allowed.insert((q.person_id, template.to_owned()));
+                }
+            }
+            subscription_quota::Entity::update_many()
+                .col_expr(
+                    subscription_quota::Column::Remaining,
+                    Expr::col(subscription_quota::Column::Remaining).sub(1),
+                )
+                .filter(subscription_quota::Column::TemplateId.eq(template))
+                .filter(subscription_quota::Column::PersonId.is_in(ids))
+                .filter(subscription_quota::Column::LongTerm.eq(false))
+                .filter(subscription_quota::Column::Remaining.gt(0))
+                .exec(&self.db)
+                .await?;
+        }
         Ok(allowed)
     }
 
-    async fn send(&self, plan: &activity_plan::Model, openid: &str, template_id: &str) -> Outcome {
-        let message = preview_message(plan, openid, &self.wechat_settings, template_id);
+    async fn send(&self, message: &SubscribeMessage) -> Outcome {
         let mut refreshed = false;
         loop {
             let token = match self.tokens.current().await {
                 Ok(token) => token,
                 Err(e) => return Outcome::Retry(format!("no access token: {e}")),
             };
-            match self.wechat.send_subscribe(&token, &message).await {
+            match self.wechat.send_subscribe(&token, message).await {
                 Ok(()) => return Outcome::Sent,
                 Err(WechatError::Api { code, .. })
                     if TOKEN_INVALID.contains(&code) && !refreshed =>

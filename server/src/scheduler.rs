@@ -3,8 +3,12 @@
 //! a job runs exactly once per period across instances, and an instance that was down at
 //! the due time catches up on its next tick within the same period.
 //!
-//! Jobs: `preview_push` — on the 10th (Asia/Shanghai, at `scheduler.preview_push_at`),
-//! publish and push the previews of approved plans whose branch has not published yet.
+//! Jobs (Asia/Shanghai times from `scheduler.*`):
+//! - `preview_push`, on the 10th: publish and push the previews of approved plans whose
+//!   branch has not published yet;
+//! - `remind_submit` (the 5th) and `remind_approve` (the 8th): remind secretaries whose plan
+//!   is not submitted, or not yet approved;
+//! - `remind_members`, daily: remind expected participants the day before their activity.
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
@@ -18,13 +22,17 @@ use tokio::sync::Notify;
 use crate::{
     clock,
     config::{SchedulerSettings, WechatSettings},
-    domain::PlanStatus,
-    entities::{activity_plan, job_run},
+    domain::{OrgKind, PlanStatus, Role},
+    entities::{activity_plan, job_run, organisation, plan_participant, role_grant},
     orgs,
+    push::NewPush,
     routes::plans::publish,
 };
 
 pub const PREVIEW_PUSH: &str = "preview_push";
+pub const REMIND_SUBMIT: &str = "remind_submit";
+pub const REMIND_APPROVE: &str = "remind_approve";
+pub const REMIND_MEMBERS: &str = "remind_members";
 
 pub async fn run(
     db: DatabaseConnection,
@@ -55,28 +63,54 @@ pub async fn run_due(
 ) -> anyhow::Result<Vec<String>> {
     let mut ran = Vec::new();
     let local = now.with_timezone(&clock::shanghai());
-    let push_at =
-        NaiveTime::parse_from_str(&settings.preview_push_at, "%H:%M").with_context(|| {
-            format!(
-                "scheduler.preview_push_at `{}` is not HH:MM",
-                settings.preview_push_at
-            )
-        })?;
-    let period = format!("{}-{:02}", local.year(), local.month());
-    let due = local
-        .date_naive()
-        .with_day(10)
-        .and_then(|d| {
-            clock::shanghai()
-                .from_local_datetime(&d.and_time(push_at))
-                .single()
-        })
-        .context("cannot compute the due time")?;
-    if now >= due && claim(db, PREVIEW_PUSH, &period).await? {
-        let outcome = push_unpublished_previews(db, &period, &wechat.preview_template_id).await;
-        finish(db, PREVIEW_PUSH, &period, &outcome).await?;
+    let month = format!("{}-{:02}", local.year(), local.month());
+    let today = local.date_naive();
+    let at = |day: u32, time: &str| -> anyhow::Result<DateTime<FixedOffset>> {
+        let time = NaiveTime::parse_from_str(time, "%H:%M")
+            .with_context(|| format!("scheduler time `{time}` is not HH:MM"))?;
+        today
+            .with_day(day)
+            .and_then(|d| {
+                clock::shanghai()
+                    .from_local_datetime(&d.and_time(time))
+                    .single()
+            })
+            .with_context(|| format!("day {day} does not exist this month"))
+    };
+    let jobs = [
+        (
+            PREVIEW_PUSH,
+            month.clone(),
+            at(10, &settings.preview_push_at)?,
+        ),
+        (
+            REMIND_SUBMIT,
+            month.clone(),
+            at(settings.remind_submit_day, &settings.reminders_at)?,
+        ),
+        (
+            REMIND_APPROVE,
+            month.clone(),
+            at(settings.remind_approve_day, &settings.reminders_at)?,
+        ),
+        (
+            REMIND_MEMBERS,
+            today.to_string(),
+            at(today.day(), &settings.remind_members_at)?,
+        ),
+    ];
+    for (job, period, due) in jobs {
+        if now < due || !claim(db, job, &period).await? {
+            continue;
+        }
+        let outcome = match job {
+            PREVIEW_PUSH => push_unpublished_previews(db, &month, wechat).await,
+            REMIND_SUBMIT | REMIND_APPROVE => remind_secretaries(db, job, &month, wechat).await,
+            _ => remind_members(db, today, wechat).await,
+        };
+        finish(db, job, &period, &outcome).await?;
         outcome?;
-        ran.push(format!("{PREVIEW_PUSH}:{period}"));
+        ran.push(format!("{job}:{period}"));
     }
     Ok(ran)
 }
@@ -114,7 +148,7 @@ async fn finish(
     let mut active: job_run::ActiveModel = row.into();
     active.finished_at = Set(Some(clock::now()));
     active.outcome = Set(Some(match outcome {
-        Ok(n) => format!("{n} previews published"),
+        Ok(n) => format!("{n} done"),
         Err(e) => format!("failed: {e:#}"),
     }));
     active
@@ -127,7 +161,7 @@ async fn finish(
 async fn push_unpublished_previews(
     db: &DatabaseConnection,
     month: &str,
-    template_id: &str,
+    wechat: &WechatSettings,
 ) -> anyhow::Result<usize> {
     let plans = activity_plan::Entity::find()
         .filter(activity_plan::Column::Month.eq(month))
@@ -142,11 +176,124 @@ async fn push_unpublished_previews(
             .await?
             .context("a plan's organisation is gone")?;
         let txn = crate::db::begin_write(db).await?;
-        publish(&txn, plan, &org, None, false, None, template_id)
+        publish(&txn, plan, &org, None, false, None, wechat)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         txn.commit().await?;
         published += 1;
     }
     Ok(published)
+}
+
+fn reminder(
+    kind: &'static str,
+    dedupe_key: String,
+    plan_id: Option<i64>,
+    person_id: i64,
+    wechat: &WechatSettings,
+    data: serde_json::Value,
+) -> NewPush {
+    NewPush {
+        kind,
+        dedupe_key,
+        plan_id,
+        person_id,
+        template_id: wechat.reminder_template_id.clone(),
+        payload: serde_json::json!({"page": wechat.preview_page, "data": data}),
+    }
+}
+
+/// `remind_submit`: branches whose plan is missing, a draft or returned.
+/// `remind_approve`: branches whose plan is still waiting for review.
+async fn remind_secretaries(
+    db: &DatabaseConnection,
+    job: &'static str,
+    month: &str,
+    wechat: &WechatSettings,
+) -> anyhow::Result<usize> {
+    let branches = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrgKind::Branch.as_str()))
+        .all(db)
+        .await?;
+    let plans: std::collections::HashMap<i64, String> = activity_plan::Entity::find()
+        .filter(activity_plan::Column::Month.eq(month))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.org_id, p.status))
+        .collect();
+    let (year, m) = month.split_once('-').context("bad month")?;
+    let mut pushes = Vec::new();
+    for branch in branches {
+        let status = plans.get(&branch.id).map(String::as_str);
+        let (needs, what, deadline_day) = match job {
+            REMIND_SUBMIT => (
+                matches!(status, None | Some("draft") | Some("returned")),
+                "请尽快提交本月活动计划",
+                8,
+            ),
+            _ => (status == Some("submitted"), "本月活动计划尚待审核", 10),
+        };
+        if !needs {
+            continue;
+        }
+        let secretaries = role_grant::Entity::find()
+            .filter(role_grant::Column::Role.eq(Role::Secretary.as_str()))
+            .filter(role_grant::Column::OrgId.eq(branch.id))
+            .all(db)
+            .await?;
+        for grant in secretaries {
+            pushes.push(reminder(
+                job,
+                format!("{job}:{month}:{}", grant.person_id),
+                None,
+                grant.person_id,
+                wechat,
+                serde_json::json!({
+                    "thing1": crate::push::thing(what),
+                    "time2": format!("{}年{}月{}日 23:59", year, m.trim_start_matches('0'), deadline_day),
+                    "thing3": crate::push::thing(&branch.name),
+                }),
+            ));
+        }
+    }
+    Ok(usize::try_from(crate::push::enqueue(db, pushes).await?).unwrap_or(usize::MAX))
+}
+
+/// `remind_members`: expected participants of published plans whose activity is tomorrow.
+async fn remind_members(
+    db: &DatabaseConnection,
+    today: chrono::NaiveDate,
+    wechat: &WechatSettings,
+) -> anyhow::Result<usize> {
+    let tomorrow = today.succ_opt().context("no tomorrow")?;
+    let plans = activity_plan::Entity::find()
+        .filter(activity_plan::Column::ActivityDate.eq(tomorrow))
+        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+        .filter(activity_plan::Column::PublishedAt.is_not_null())
+        .all(db)
+        .await?;
+    let mut pushes = Vec::new();
+    for plan in plans {
+        let participants = plan_participant::Entity::find()
+            .filter(plan_participant::Column::PlanId.eq(plan.id))
+            .all(db)
+            .await?;
+        let data = serde_json::json!({
+            "thing1": crate::push::thing(&plan.theme),
+            "time2": format!("{}年{}月{}日 {}", tomorrow.year(), tomorrow.month(), tomorrow.day(), plan.start_time),
+            "thing3": crate::push::thing(&plan.place),
+        });
+        for p in participants {
+            pushes.push(reminder(
+                REMIND_MEMBERS,
+                format!("remind_day_before:{}:{}", plan.id, p.person_id),
+                Some(plan.id),
+                p.person_id,
+                wechat,
+                data.clone(),
+            ));
+        }
+    }
+    Ok(usize::try_from(crate::push::enqueue(db, pushes).await?).unwrap_or(usize::MAX))
 }

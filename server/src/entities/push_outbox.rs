@@ -6,9 +6,13 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    pub plan_id: i64,
+    #[sea_orm(unique)]
+    pub dedupe_key: String,
+    pub kind: String,
+    pub plan_id: Option<i64>,
     pub person_id: i64,
     pub template_id: String,
+    pub payload: String,
     pub status: String,
     pub claimed_by: Option<String>,
     pub attempts: i32,

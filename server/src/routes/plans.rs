@@ -1198,7 +1198,7 @@ pub async fn publish_preview(
         Some(user),
         on_behalf,
         Some(request_id.to_string()),
-        &wechat.preview_template_id,
+        &wechat,
     )
     .await?;
     txn.commit().await.context("cannot commit a publication")?;
@@ -1366,7 +1366,7 @@ pub(crate) async fn publish(
     actor: Option<AuthUser>,
     on_behalf: bool,
     request_id: Option<String>,
-    template_id: &str,
+    wechat: &crate::config::WechatSettings,
 ) -> Result<(activity_plan::Model, u64), PlanError> {
     let category = PlanCategory::parse(&plan.category).map_err(anyhow::Error::msg)?;
     let preview = json!({
@@ -1387,6 +1387,6 @@ pub(crate) async fn publish(
         (Some(_), false) => None,
     };
     record_event_by(txn, &plan, "published", actor, on_behalf, note, request_id).await?;
-    let queued = crate::push::enqueue_preview(txn, &plan, template_id).await?;
+    let queued = crate::push::enqueue_preview(txn, &plan, wechat).await?;
     Ok((plan, queued))
 }

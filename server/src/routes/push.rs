@@ -26,6 +26,8 @@ pub struct SubscriptionReport {
 
 #[derive(Serialize, ToSchema)]
 pub struct DeliveryResponse {
+    /// preview, remind_day_before, …
+    pub kind: String,
     pub person_id: i64,
     pub name: String,
     /// pending, sending, sent, no_consent, no_wechat, failed, unknown
@@ -111,6 +113,7 @@ pub async fn list_deliveries(
             .map(|r| DeliveryResponse {
                 name: names.get(&r.person_id).cloned().unwrap_or_default(),
                 person_id: r.person_id,
+                kind: r.kind,
                 status: r.status,
                 attempts: r.attempts,
                 last_error: r.last_error,
