@@ -68,3 +68,25 @@ on_both_stores! {
         assert_eq!(body["months"][8]["activity_day"], "2027-09-20");
     }
 }
+
+on_both_stores! {
+    async fn an_organisations_policy_decides_its_activity_days(app) {
+        let w = app.world().await;
+        let path = format!("/api/v1/orgs/{}/settings", w.branch_a);
+        let refused = app.put_as(&w.secretary_a, &path, &json!({"activity_day_policy": "statutory_only"})).await;
+        assert_eq!(error_code(refused).await, "auth.forbidden");
+        let bad = app.put_as(&w.admin, &path, &json!({"activity_day_policy": "whenever"})).await;
+        assert_eq!(error_code(bad).await, "directory.invalid_input");
+
+        let before: serde_json::Value = app.get(&format!("/api/v1/calendar/2021?org={}", w.branch_a)).await.json().await.expect("json");
+        assert_eq!(before["months"][2]["activity_day"], "2021-03-22", "a plain Saturday moves by default");
+        let changed = app.put_as(&w.admin, &path, &json!({"activity_day_policy": "statutory_only"})).await;
+        assert_eq!(changed.status().as_u16(), 200);
+        let after: serde_json::Value = app.get(&format!("/api/v1/calendar/2021?org={}", w.branch_a)).await.json().await.expect("json");
+        assert_eq!(after["policy"], "statutory_only");
+        assert_eq!(after["months"][2]["activity_day"], "2021-03-20", "only statutory holidays move it now");
+        assert_eq!(after["months"][8]["activity_day"], "2021-09-22", "Mid-Autumn still moves it");
+        let unknown = app.get("/api/v1/calendar/2021?org=987654").await;
+        assert_eq!(error_code(unknown).await, "org.not_found");
+    }
+}

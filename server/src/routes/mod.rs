@@ -39,6 +39,7 @@ routes! {
     "/api/v1/orgs" => { post: orgs::create_org },
     "/api/v1/orgs/{id}" => { get: orgs::get_org },
     "/api/v1/orgs/{id}/children" => { get: orgs::list_children },
+    "/api/v1/orgs/{id}/settings" => { put: orgs::update_settings },
     "/api/v1/orgs/{id}/roles" => { get: orgs::list_roles, post: orgs::grant_role },
     "/api/v1/orgs/{id}/roles/{grant_id}" => { delete: orgs::revoke_role },
     "/api/v1/orgs/{id}/audit" => { get: orgs::list_audit },

@@ -20,7 +20,7 @@ use crate::error::ErrorBody;
         auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me,
         calendar::get_calendar, calendar::load_year,
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
-        orgs::revoke_role, orgs::list_audit,
+        orgs::revoke_role, orgs::list_audit, orgs::update_settings,
         people::list_people, people::create_person, people::get_person, people::update_person,
         people::issue_invite, people::import_roster, people::export_roster,
         plans::put_yearly_plan, plans::get_yearly_plan, plans::create_plan, plans::get_plan,

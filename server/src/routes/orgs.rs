@@ -390,3 +390,55 @@ pub async fn list_audit(
         total,
     }))
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrgSettingsRequest {
+    /// next_working_day (the 20th moves to the next working day) or statutory_only (it moves
+    /// only out of a statutory holiday period).
+    pub activity_day_policy: String,
+}
+
+/// Change an organisation's settings (org-department admins above or at it).
+#[utoipa::path(put, path = "/api/v1/orgs/{id}/settings", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OrgSettingsRequest, responses(
+    (status = 200, description = "Updated", body = OrgResponse),
+    (status = 400, description = "directory.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
+pub async fn update_settings(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<OrgSettingsRequest>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<web::Json<OrgResponse>, DirectoryError> {
+    let policy = crate::calendar::Policy::parse(&body.activity_day_policy)
+        .map_err(DirectoryError::InvalidInput)?;
+    let org = existing_org(&db, *path).await?;
+    authz::require(db.get_ref(), user, MANAGE_ORGS, org.id).await?;
+    let before = org.activity_day_policy.clone();
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
+    let mut active: organisation::ActiveModel = org.into();
+    active.activity_day_policy = Set(policy.as_str().to_owned());
+    let org = active
+        .update(&txn)
+        .await
+        .context("cannot update settings")?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "org.settings",
+            target_type: "organisation",
+            target_id: org.id.to_string(),
+            org_id: Some(org.id),
+            detail: json!({"before": {"activity_day_policy": before}, "after": {"activity_day_policy": org.activity_day_policy}}),
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit settings")?;
+    Ok(web::Json(org.into()))
+}
