@@ -1,4 +1,4 @@
-use api_tests::{Someone, TestApp, World, error_code, on_both_stores};
+use api_tests::{Someone, TestApp, World, error_code, month_from_now, on_both_stores};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::{Value, json};
 
@@ -32,44 +32,23 @@ struct Months {
 }
 
 async fn months(app: &TestApp, w: &World) -> Months {
-    use chrono::Datelike;
-    let today = huodongri::clock::now()
-        .with_timezone(&huodongri::clock::shanghai())
-        .date_naive();
-    let shift = |n: i32| {
-        let index = today.year() * 12 + today.month0() as i32 + n;
-        (index.div_euclid(12), index.rem_euclid(12) as u32 + 1)
-    };
-    let (py, pm) = shift(-1);
-    let (fy, fm) = shift(2);
-    for year in [py, fy] {
-        if app
-            .get(&format!("/api/v1/calendar/{year}"))
-            .await
-            .status()
-            .as_u16()
-            == 404
-        {
-            let minimal = json!({"holidays": [[format!("{year}-01-01"), "元旦"]], "workdays": []});
-            let loaded = app
-                .put_as(&w.admin, &format!("/api/v1/calendar/{year}"), &minimal)
-                .await;
-            assert_eq!(loaded.status().as_u16(), 200);
-        }
-    }
+    let (past, future) = (month_from_now(-1), month_from_now(2));
+    app.ensure_calendar_year(&w.admin, &past[..4]).await;
+    app.ensure_calendar_year(&w.admin, &future[..4]).await;
     let calendar: Value = app
-        .get(&format!("/api/v1/calendar/{fy}"))
+        .get(&format!("/api/v1/calendar/{}", &future[..4]))
         .await
         .json()
         .await
         .expect("json");
+    let index: usize = future[5..].parse().expect("month");
     Months {
-        past: format!("{py}-{pm:02}"),
-        future: format!("{fy}-{fm:02}"),
-        future_activity_day: calendar["months"][fm as usize - 1]["activity_day"]
+        future_activity_day: calendar["months"][index - 1]["activity_day"]
             .as_str()
             .expect("day")
             .to_owned(),
+        past,
+        future,
     }
 }
 

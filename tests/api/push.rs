@@ -1,6 +1,6 @@
 use std::time::Duration;
 
-use api_tests::{Someone, TestApp, World, error_code, on_both_stores};
+use api_tests::{Someone, TestApp, World, error_code, month_from_now, on_both_stores};
 use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 use serde_json::{Value, json};
 
@@ -31,12 +31,7 @@ async fn consent(app: &TestApp, who: &Someone) {
 }
 
 fn next_month_but_one() -> String {
-    use chrono::Datelike;
-    let today = huodongri::clock::now()
-        .with_timezone(&huodongri::clock::shanghai())
-        .date_naive();
-    let index = today.year() * 12 + today.month0() as i32 + 2;
-    format!("{}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
+    month_from_now(2)
 }
 
 /// Drafts, submits, approves and publishes a plan for branch A; returns its id.
