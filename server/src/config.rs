@@ -144,6 +144,30 @@ pub struct SchedulerSettings {
     pub remind_members_at: String,
 }
 
+impl SchedulerSettings {
+    /// Every month has these days and times, so no job can be silently skipped in February.
+    pub fn validate(&self) -> Result<(), String> {
+        for (name, day) in [
+            ("scheduler.remind_submit_day", self.remind_submit_day),
+            ("scheduler.remind_approve_day", self.remind_approve_day),
+        ] {
+            if !(1..=28).contains(&day) {
+                return Err(format!("{name} is {day}; use a day from 1 to 28"));
+            }
+        }
+        for (name, time) in [
+            ("scheduler.preview_push_at", &self.preview_push_at),
+            ("scheduler.reminders_at", &self.reminders_at),
+            ("scheduler.remind_members_at", &self.remind_members_at),
+        ] {
+            if chrono::NaiveTime::parse_from_str(time, "%H:%M").is_err() {
+                return Err(format!("{name} is `{time}`; use HH:MM"));
+            }
+        }
+        Ok(())
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 pub struct PushSettings {
     pub concurrency: usize,
@@ -242,6 +266,17 @@ mod tests {
         assert_eq!(settings.application.log_format, LogFormat::Json);
         assert_eq!(settings.application.bind, "0.0.0.0:8080");
         assert_eq!(settings.environment, Environment::Production);
+    }
+
+    #[test]
+    fn scheduler_days_and_times_are_checked() {
+        let mut settings = Settings::load(Environment::Local, None).expect("defaults load");
+        assert!(settings.scheduler.validate().is_ok());
+        settings.scheduler.remind_approve_day = 30;
+        assert!(settings.scheduler.validate().is_err());
+        settings.scheduler.remind_approve_day = 8;
+        settings.scheduler.reminders_at = "9am".into();
+        assert!(settings.scheduler.validate().is_err());
     }
 
     #[test]

@@ -41,6 +41,7 @@ pub struct Application {
 impl Application {
     /// Connects the stores, migrates, and binds the listener (port 0 = any free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        settings.scheduler.validate().map_err(anyhow::Error::msg)?;
         let secrets = Secrets::resolve(&settings)?;
         let db = db::connect(&settings.database, &settings.application.data_dir).await?;
         db::migrate(&db).await?;
