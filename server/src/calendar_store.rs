@@ -1,6 +1,6 @@
 //! The holiday calendar in the database (seeded by a migration, new years loaded by admins).
-//! Read per use: it is a few hundred rows, and reading it fresh means every server instance
-//! sees a newly loaded year at once.
+//! Read per use, and only the years a caller needs (a month's activity day may move into the
+//! next year), so every server instance sees a newly loaded year at once.
 use std::collections::BTreeMap;
 
 use anyhow::Context;
@@ -12,8 +12,9 @@ use crate::{
     entities::calendar_day,
 };
 
-pub async fn load(db: &impl ConnectionTrait) -> anyhow::Result<Calendar> {
+pub async fn load_years(db: &impl ConnectionTrait, years: &[i32]) -> anyhow::Result<Calendar> {
     let rows = calendar_day::Entity::find()
+        .filter(calendar_day::Column::Year.is_in(years.iter().copied()))
         .order_by_asc(calendar_day::Column::Day)
         .all(db)
         .await

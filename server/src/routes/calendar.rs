@@ -83,7 +83,6 @@ pub async fn get_calendar(
     query: web::Query<CalendarQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<CalendarResponse>, CalendarRouteError> {
-    let calendar = calendar_store::load(db.get_ref()).await?;
     let year = *path;
     if !(1900..=2200).contains(&year) {
         return Err(CalendarRouteError::InvalidInput(format!(
@@ -106,6 +105,7 @@ pub async fn get_calendar(
         }
         (None, None) => Policy::NextWorkingDay,
     };
+    let calendar = calendar_store::load_years(db.get_ref(), &[year, year + 1]).await?;
     let months = calendar.year_plan(year, policy).map_err(|e| match e {
         CalendarError::YearMissing(_) => CalendarRouteError::YearMissing(e),
         other => CalendarRouteError::InvalidInput(other.to_string()),

@@ -66,13 +66,15 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) 
         tracing::warn!(database_ok = database.ok, cache_ok = cache.ok, "not ready");
     }
     let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
-    let warnings: Vec<String> = match calendar_store::load(db.get_ref()).await {
-        Ok(calendar) => calendar
-            .missing_next_year_warning(today)
-            .into_iter()
-            .collect(),
-        Err(e) => vec![format!("the holiday calendar cannot be read: {e:#}")],
-    };
+    use chrono::Datelike;
+    let warnings: Vec<String> =
+        match calendar_store::load_years(db.get_ref(), &[today.year() + 1]).await {
+            Ok(calendar) => calendar
+                .missing_next_year_warning(today)
+                .into_iter()
+                .collect(),
+            Err(e) => vec![format!("the holiday calendar cannot be read: {e:#}")],
+        };
     for warning in &warnings {
         tracing::warn!(%warning, "readiness warning");
     }

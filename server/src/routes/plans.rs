@@ -400,7 +400,7 @@ async fn activity_day_of(
     year: i32,
     month: u32,
 ) -> Result<NaiveDate, PlanError> {
-    let calendar = calendar_store::load(db).await?;
+    let calendar = calendar_store::load_years(db, &[year, year + 1]).await?;
     let policy = Policy::parse(&org.activity_day_policy).map_err(anyhow::Error::msg)?;
     calendar
         .activity_day(year, month, policy)
