@@ -8,6 +8,7 @@ mod m20261127_000003_create_calendar;
 mod m20261127_000004_create_plans;
 mod m20261127_000005_create_push;
 mod m20261127_000006_create_job_run;
+mod m20261127_000007_create_attendance;
 
 pub struct Migrator;
 
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000004_create_plans::Migration),
             Box::new(m20261127_000005_create_push::Migration),
             Box::new(m20261127_000006_create_job_run::Migration),
+            Box::new(m20261127_000007_create_attendance::Migration),
         ]
     }
 }

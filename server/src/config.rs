@@ -63,6 +63,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub push: PushSettings,
     pub scheduler: SchedulerSettings,
+    pub checkin: CheckinSettings,
 }
 
 fn default_environment() -> Environment {
@@ -169,6 +170,47 @@ impl SchedulerSettings {
 }
 
 #[derive(Debug, Clone, Deserialize)]
+pub struct CheckinSettings {
+    /// Venue QR codes hold `{qr_base_url}/c/{activity code}?t={token}`; register this prefix
+    /// for WeChat's "scan an ordinary link QR code to open the mini-program".
+    pub qr_base_url: String,
+    /// Default rotation of new activities' codes; 0 = static codes for printed posters.
+    pub window_seconds: u32,
+    /// Default distance from the venue beyond which a scan is flagged `location_far`.
+    pub radius_m: u32,
+    /// How long after its window a scan queued offline may still be submitted.
+    pub offline_hours: u32,
+    /// How long a projector display link stays valid.
+    pub display_link_hours: u32,
+    /// Group-commit writer tasks and the most rows one INSERT carries.
+    pub writers: usize,
+    pub max_batch: usize,
+    /// How long scan decisions may use cached activity facts (other instances see a
+    /// cancellation or a leave decision within this time).
+    pub facts_ttl_ms: u64,
+    /// Live counter sets are rebuilt from the database at least this often.
+    pub live_ttl_secs: u64,
+}
+
+impl CheckinSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if self.window_seconds != 0 && !(10..=3600).contains(&self.window_seconds) {
+            return Err(format!(
+                "checkin.window_seconds is {}; use 0 (static) or 10–3600",
+                self.window_seconds
+            ));
+        }
+        if !(1..=2000).contains(&self.max_batch) {
+            return Err("checkin.max_batch must be 1–2000 (SQLite allows ~32k parameters per statement, 17 per row)".into());
+        }
+        if self.writers == 0 || self.writers > 16 {
+            return Err("checkin.writers must be 1–16".into());
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
 pub struct PushSettings {
     pub concurrency: usize,
     pub batch: u64,
@@ -239,6 +281,7 @@ pub fn unknown_app_variables() -> Vec<String> {
         "APP_AUTH__",
         "APP_PUSH__",
         "APP_SCHEDULER__",
+        "APP_CHECKIN__",
     ];
     std::env::vars()
         .map(|(name, _)| name)

@@ -4,6 +4,7 @@ pub mod authz;
 pub mod cache;
 pub mod calendar;
 pub mod calendar_store;
+pub mod checkin;
 pub mod cli;
 pub mod clock;
 pub mod config;

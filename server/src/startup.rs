@@ -42,6 +42,7 @@ impl Application {
     /// Connects the stores, migrates, and binds the listener (port 0 = any free port).
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.scheduler.validate().map_err(anyhow::Error::msg)?;
+        settings.checkin.validate().map_err(anyhow::Error::msg)?;
         let secrets = Secrets::resolve(&settings)?;
         let db = db::connect(&settings.database, &settings.application.data_dir).await?;
         db::migrate(&db).await?;
@@ -124,6 +125,13 @@ fn run(
         wake.clone(),
     ));
     let wake = web::Data::from(wake);
+    let checkin = web::Data::new(crate::checkin::CheckinService::start(
+        db.get_ref().clone(),
+        cache.get_ref().clone(),
+        &secrets.qr_secret,
+        settings.checkin.clone(),
+    ));
+    let application_settings = web::Data::new(settings.application.clone());
 
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
@@ -169,6 +177,8 @@ fn run(
             .app_data(auth_settings.clone())
             .app_data(wechat_settings.clone())
             .app_data(wake.clone())
+            .app_data(checkin.clone())
+            .app_data(application_settings.clone())
             .configure(routes::configure)
     })
     .shutdown_timeout(settings.application.shutdown_timeout_secs);

@@ -230,6 +230,76 @@ impl MemoryCache {
         matches
     }
 
+    pub fn add_to_sets(
+        &self,
+        batches: &[super::SetAdd<'_>],
+        marker: &str,
+    ) -> Result<Vec<super::SetState>, CacheError> {
+        let now = Instant::now();
+        let mut state = self.state();
+        let mut out = Vec::with_capacity(batches.len());
+        for batch in batches {
+            let key = self.key(batch.key);
+            let set = match state.live(&key, now) {
+                Some(Entry {
+                    value: Value::Set(set),
+                    ..
+                }) => set,
+                Some(_) => return Err(CacheError::WrongType(key)),
+                None => {
+                    let entry = state.entries.entry(key).or_insert(Entry {
+                        value: Value::Set(HashSet::new()),
+                        expires_at: None,
+                    });
+                    match &mut entry.value {
+                        Value::Set(set) => set,
+                        Value::Text(_) => unreachable!("just inserted a set"),
+                    }
+                }
+            };
+            set.extend(batch.members.iter().cloned());
+            out.push(super::SetState {
+                len: set.len() as u64,
+                has_marker: set.contains(marker),
+            });
+        }
+        state.note_write(now);
+        Ok(out)
+    }
+
+    pub fn fill_set(&self, key: &str, members: &[String], ttl: Duration) -> Result<(), CacheError> {
+        let batch = [super::SetAdd { key, members }];
+        self.add_to_sets(&batch, "")?;
+        self.expire(key, ttl);
+        Ok(())
+    }
+
+    pub fn remove_from_set(&self, key: &str, member: &str) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let mut state = self.state();
+        match state.live(&key, Instant::now()) {
+            None => Ok(false),
+            Some(Entry {
+                value: Value::Set(set),
+                ..
+            }) => Ok(set.remove(member)),
+            Some(_) => Err(CacheError::WrongType(key)),
+        }
+    }
+
+    pub fn set_contains(&self, key: &str, candidates: &[String]) -> Result<Vec<bool>, CacheError> {
+        let key = self.key(key);
+        let mut state = self.state();
+        match state.live(&key, Instant::now()) {
+            None => Ok(vec![false; candidates.len()]),
+            Some(Entry {
+                value: Value::Set(set),
+                ..
+            }) => Ok(candidates.iter().map(|c| set.contains(c)).collect()),
+            Some(_) => Err(CacheError::WrongType(key)),
+        }
+    }
+
     fn channels(&self) -> std::sync::MutexGuard<'_, HashMap<String, broadcast::Sender<String>>> {
         self.channels.lock().unwrap_or_else(|p| p.into_inner())
     }

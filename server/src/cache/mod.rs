@@ -145,6 +145,55 @@ impl Cache {
         }
     }
 
+    /// Adds members to several sets in one round trip and reports, per set, its size and
+    /// whether it holds `marker` (callers put a marker in a set they filled completely, so a
+    /// set that vanished — restart, eviction — and came back partial is recognised).
+    pub async fn add_to_sets(
+        &self,
+        batches: &[SetAdd<'_>],
+        marker: &str,
+    ) -> Result<Vec<SetState>, CacheError> {
+        match &self.backend {
+            Backend::Memory(m) => m.add_to_sets(batches, marker),
+            Backend::Redis(r) => r.add_to_sets(batches, marker).await,
+        }
+    }
+
+    /// Adds members (callers include their marker) and sets the set's time to live.
+    pub async fn fill_set(
+        &self,
+        key: &str,
+        members: &[String],
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        match &self.backend {
+            Backend::Memory(m) => m.fill_set(key, members, ttl),
+            Backend::Redis(r) => r.fill_set(key, members, ttl).await,
+        }
+    }
+
+    pub async fn remove_from_set(&self, key: &str, member: &str) -> Result<bool, CacheError> {
+        match &self.backend {
+            Backend::Memory(m) => m.remove_from_set(key, member),
+            Backend::Redis(r) => r.remove_from_set(key, member).await,
+        }
+    }
+
+    /// For each candidate, whether the set holds it.
+    pub async fn set_contains(
+        &self,
+        key: &str,
+        candidates: &[String],
+    ) -> Result<Vec<bool>, CacheError> {
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        match &self.backend {
+            Backend::Memory(m) => m.set_contains(key, candidates),
+            Backend::Redis(r) => r.set_contains(key, candidates).await,
+        }
+    }
+
     /// Publishes to every subscriber of `channel`, in this process or (Redis) any other.
     pub async fn publish(&self, channel: &str, message: &str) -> Result<(), CacheError> {
         match &self.backend {
@@ -166,6 +215,19 @@ impl Cache {
             }),
         }
     }
+}
+
+/// Members to add to one set.
+pub struct SetAdd<'a> {
+    pub key: &'a str,
+    pub members: &'a [String],
+}
+
+/// A set after an addition: its size (marker included) and whether the marker is in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetState {
+    pub len: u64,
+    pub has_marker: bool,
 }
 
 /// A live stream of messages on one channel. Slow readers of the in-process backend skip

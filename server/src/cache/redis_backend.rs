@@ -163,6 +163,90 @@ impl RedisCache {
         Ok(removed == 1)
     }
 
+    pub async fn add_to_sets(
+        &self,
+        batches: &[super::SetAdd<'_>],
+        marker: &str,
+    ) -> Result<Vec<super::SetState>, CacheError> {
+        // One MULTI per call: the size read is the size right after this addition.
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        for batch in batches {
+            let key = self.key(batch.key);
+            if !batch.members.is_empty() {
+                pipe.cmd("SADD").arg(&key).arg(batch.members).ignore();
+            }
+            pipe.cmd("SCARD").arg(&key);
+            pipe.cmd("SISMEMBER").arg(&key).arg(marker);
+        }
+        let replies: Vec<(u64, bool)> = pipe
+            .query_async::<Vec<u64>>(&mut self.conn())
+            .await
+            .map_err(|e| {
+                wrong_type_or_unavailable(
+                    e,
+                    batches
+                        .first()
+                        .map(|b| b.key.to_owned())
+                        .unwrap_or_default(),
+                )
+            })?
+            .chunks_exact(2)
+            .map(|pair| (pair[0], pair[1] == 1))
+            .collect();
+        Ok(replies
+            .into_iter()
+            .map(|(len, has_marker)| super::SetState { len, has_marker })
+            .collect())
+    }
+
+    pub async fn fill_set(
+        &self,
+        key: &str,
+        members: &[String],
+        ttl: Duration,
+    ) -> Result<(), CacheError> {
+        let key = self.key(key);
+        let mut pipe = redis::pipe();
+        pipe.atomic();
+        // Large sets go in slices so no single command carries an unbounded argument list.
+        for slice in members.chunks(1000) {
+            pipe.cmd("SADD").arg(&key).arg(slice).ignore();
+        }
+        pipe.cmd("PEXPIRE").arg(&key).arg(millis(ttl)).ignore();
+        let _: () = pipe
+            .query_async(&mut self.conn())
+            .await
+            .map_err(|e| wrong_type_or_unavailable(e, key))?;
+        Ok(())
+    }
+
+    pub async fn remove_from_set(&self, key: &str, member: &str) -> Result<bool, CacheError> {
+        let key = self.key(key);
+        let removed: i64 = redis::cmd("SREM")
+            .arg(&key)
+            .arg(member)
+            .query_async(&mut self.conn())
+            .await
+            .map_err(|e| wrong_type_or_unavailable(e, key))?;
+        Ok(removed == 1)
+    }
+
+    pub async fn set_contains(
+        &self,
+        key: &str,
+        candidates: &[String],
+    ) -> Result<Vec<bool>, CacheError> {
+        let key = self.key(key);
+        let found: Vec<i64> = redis::cmd("SMISMEMBER")
+            .arg(&key)
+            .arg(candidates)
+            .query_async(&mut self.conn())
+            .await
+            .map_err(|e| wrong_type_or_unavailable(e, key))?;
+        Ok(found.into_iter().map(|f| f == 1).collect())
+    }
+
     pub async fn publish(&self, channel: &str, message: &str) -> Result<(), CacheError> {
         let _: i64 = redis::cmd("PUBLISH")
             .arg(self.key(channel))

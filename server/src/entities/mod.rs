@@ -1,9 +1,14 @@
 //! sea-orm entities, one per table. Nothing HTTP-shaped here.
+pub mod activity;
 pub mod activity_plan;
 pub mod audit_log;
 pub mod calendar_day;
+pub mod checkin;
+pub mod checkin_undo;
+pub mod exemption;
 pub mod invite_code;
 pub mod job_run;
+pub mod leave_request;
 pub mod organisation;
 pub mod organisation_closure;
 pub mod person;

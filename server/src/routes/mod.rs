@@ -1,10 +1,14 @@
 //! Every path the server answers, in one screen. Routes are declared only through
 //! `routes!`, which also emits `ROUTES`, so the OpenAPI test can prove each is documented.
+mod activities;
 mod auth;
 mod calendar;
+mod checkins;
 mod directory_error;
+mod display;
 mod health;
 pub mod openapi;
+mod org_attendance;
 mod orgs;
 pub mod pagination;
 mod people;
@@ -59,4 +63,34 @@ routes! {
     "/api/v1/plans/{id}/participants/refresh" => { post: plans::refresh_participants },
     "/api/v1/plans/{id}/deliveries" => { get: push::list_deliveries },
     "/api/v1/subscriptions" => { post: push::report_subscriptions },
+    "/api/v1/checkins" => { post: checkins::check_in },
+    "/api/v1/checkins/{id}/undo" => { post: activities::undo_checkin },
+    "/api/v1/me/card" => { get: checkins::my_card },
+    "/api/v1/me/activities" => { get: checkins::my_activities },
+    "/api/v1/me/attendance" => { get: checkins::my_attendance },
+    "/api/v1/people/{id}/attendance" => { get: checkins::person_attendance },
+    "/api/v1/people/{id}/exemptions" => { post: checkins::create_exemption },
+    "/api/v1/exemptions/{id}/revoke" => { post: checkins::revoke_exemption },
+    "/api/v1/orgs/{id}/exemptions" => { get: checkins::list_exemptions },
+    "/api/v1/orgs/{id}/attendance" => { get: org_attendance::org_attendance },
+    "/api/v1/orgs/{id}/ledger" => { get: org_attendance::org_ledger },
+    "/api/v1/activities/{id}" => { get: activities::get_activity },
+    "/api/v1/activities/{id}/qr" => { get: activities::get_qr },
+    "/api/v1/activities/{id}/qr.svg" => { get: activities::get_qr_svg },
+    "/api/v1/activities/{id}/qr.png" => { get: activities::get_qr_png },
+    "/api/v1/activities/{id}/live" => { get: activities::get_live },
+    "/api/v1/activities/{id}/display-link" => { post: activities::create_display_link },
+    "/api/v1/activities/{id}/checkin-settings" => { put: activities::put_settings },
+    "/api/v1/activities/{id}/cancel" => { post: activities::cancel_activity },
+    "/api/v1/activities/{id}/minutes" => { put: activities::put_minutes },
+    "/api/v1/activities/{id}/checkins" => { post: activities::organiser_checkin },
+    "/api/v1/activities/{id}/attendance" => { get: activities::get_attendance },
+    "/api/v1/activities/{id}/ledger" => { get: activities::get_ledger },
+    "/api/v1/activities/{id}/refusals" => { get: activities::list_refusals },
+    "/api/v1/activities/{id}/leave" => { get: activities::list_leave, post: checkins::request_leave },
+    "/api/v1/leave/{id}/decision" => { post: activities::decide_leave },
+    "/api/v1/leave/{id}/withdraw" => { post: checkins::withdraw_leave },
+    "/display/{code}" => { get: display::display_page },
+    "/display/{code}/qr.svg" => { get: display::display_qr },
+    "/display/{code}/events" => { get: display::display_events },
 }

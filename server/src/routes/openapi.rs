@@ -2,7 +2,10 @@
 use actix_web::web;
 use utoipa::OpenApi;
 
-use super::{auth, calendar, health, orgs, people, plans, push};
+use super::{
+    activities, auth, calendar, checkins, display, health, org_attendance, orgs, people, plans,
+    push,
+};
 use crate::error::ErrorBody;
 
 #[derive(OpenApi)]
@@ -28,6 +31,16 @@ use crate::error::ErrorBody;
         plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,
         plans::refresh_participants, plans::my_preview,
         push::report_subscriptions, push::list_deliveries,
+        checkins::check_in, checkins::my_card, checkins::my_activities, checkins::my_attendance,
+        checkins::person_attendance, checkins::create_exemption, checkins::revoke_exemption,
+        checkins::list_exemptions, checkins::request_leave, checkins::withdraw_leave,
+        org_attendance::org_attendance, org_attendance::org_ledger,
+        activities::get_activity, activities::get_qr, activities::get_qr_svg, activities::get_qr_png,
+        activities::get_live, activities::create_display_link, activities::put_settings,
+        activities::cancel_activity, activities::put_minutes, activities::organiser_checkin,
+        activities::undo_checkin, activities::get_attendance, activities::get_ledger,
+        activities::list_refusals, activities::list_leave, activities::decide_leave,
+        display::display_page, display::display_qr, display::display_events,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

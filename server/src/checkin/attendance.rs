@@ -1,0 +1,450 @@
+//! Attendance from the database (the source of truth): an activity's roster with each
+//! person's status, a person's year for the democratic evaluation, and the ledger (台账).
+use std::collections::{HashMap, HashSet};
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::{
+    export::{ActivityLedger, Correction, Counts, LedgerRow},
+    facts,
+    live::LiveCounts,
+    writer::Method,
+};
+use crate::{
+    clock,
+    domain::{PlanCategory, PlanStatus},
+    entities::{
+        activity, activity_plan, checkin, checkin_undo, leave_request, organisation, person,
+        plan_participant,
+    },
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Present,
+    OnLeave,
+    Absent,
+    Exempt,
+    Guest,
+    /// The activity has not happened yet.
+    Expected,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Present => "出席",
+            Status::OnLeave => "请假",
+            Status::Absent => "缺席",
+            Status::Exempt => "免参加",
+            Status::Guest => "列席",
+            Status::Expected => "应到",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonStatus {
+    pub person_id: i64,
+    pub name: String,
+    pub status: Status,
+    pub checkin_id: Option<i64>,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub method: Option<Method>,
+    pub location_far: bool,
+    /// Leave reason, the organiser's reason, or the exemption.
+    pub note: Option<String>,
+}
+
+pub struct ActivityAttendance {
+    pub plan: activity_plan::Model,
+    pub org: organisation::Model,
+    pub activity: Option<activity::Model>,
+    pub counts: LiveCounts,
+    pub exempt: u64,
+    pub people: Vec<PersonStatus>,
+}
+
+/// Present rows not undone, one per person (the latest round).
+async fn presence_rows(
+    db: &impl ConnectionTrait,
+    plan_ids: &[i64],
+    person: Option<i64>,
+) -> anyhow::Result<Vec<checkin::Model>> {
+    if plan_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let undone = Query::select()
+        .column(checkin_undo::Column::CheckinId)
+        .from(checkin_undo::Entity)
+        .to_owned();
+    let mut query = checkin::Entity::find()
+        .filter(checkin::Column::PlanId.is_in(plan_ids.iter().copied()))
+        .filter(checkin::Column::Present.eq(true))
+        .filter(Expr::col(checkin::Column::Id).not_in_subquery(undone));
+    if let Some(person) = person {
+        query = query.filter(checkin::Column::PersonId.eq(person));
+    }
+    query
+        .order_by_asc(checkin::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read check-ins")
+}
+
+async fn names(
+    db: &impl ConnectionTrait,
+    ids: &HashSet<i64>,
+) -> anyhow::Result<HashMap<i64, String>> {
+    let mut out = HashMap::new();
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    for chunk in ids.chunks(500) {
+        let people = person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("cannot read names")?;
+        out.extend(people.into_iter().map(|p| (p.id, p.name)));
+    }
+    Ok(out)
+}
+
+pub async fn for_activity(
+    db: &impl ConnectionTrait,
+    plan: activity_plan::Model,
+) -> anyhow::Result<ActivityAttendance> {
+    let org = organisation::Entity::find_by_id(plan.org_id)
+        .one(db)
+        .await
+        .context("cannot read an organisation")?
+        .context("a plan's organisation is missing")?;
+    let activity = activity::Entity::find_by_id(plan.id)
+        .one(db)
+        .await
+        .context("cannot read an activity")?;
+    let participants: HashSet<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await
+        .context("cannot read participants")?
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect();
+    let exempt_all = facts::exempt_on(db, plan.org_id, plan.activity_date).await?;
+    let exempt: HashSet<i64> = participants.intersection(&exempt_all).copied().collect();
+    let expected: HashSet<i64> = participants.difference(&exempt).copied().collect();
+    let leave: HashMap<i64, leave_request::Model> = leave_request::Entity::find()
+        .filter(leave_request::Column::PlanId.eq(plan.id))
+        .filter(leave_request::Column::Status.eq("approved"))
+        .all(db)
+        .await
+        .context("cannot read leave")?
+        .into_iter()
+        .map(|l| (l.person_id, l))
+        .collect();
+    let presence: HashMap<i64, checkin::Model> = presence_rows(db, &[plan.id], None)
+        .await?
+        .into_iter()
+        .map(|c| (c.person_id, c))
+        .collect();
+    let mut everyone: HashSet<i64> = participants.clone();
+    everyone.extend(presence.keys().copied());
+    let names = names(db, &everyone).await?;
+    let happened = facts::check_in_period(&plan).0 <= clock::now();
+    let mut people: Vec<PersonStatus> = everyone
+        .iter()
+        .map(|id| {
+            let row = presence.get(id);
+            let status = if expected.contains(id) {
+                match (row, leave.contains_key(id)) {
+                    (Some(_), _) => Status::Present,
+                    (None, true) => Status::OnLeave,
+                    (None, false) if happened => Status::Absent,
+                    (None, false) => Status::Expected,
+                }
+            } else if exempt.contains(id) {
+                Status::Exempt
+            } else {
+                Status::Guest
+            };
+            let note = match status {
+                Status::OnLeave => leave.get(id).map(|l| l.reason.clone()),
+                _ => row.and_then(|r| r.reason.clone()),
+            };
+            PersonStatus {
+                person_id: *id,
+                name: names.get(id).cloned().unwrap_or_default(),
+                status,
+                checkin_id: row.map(|r| r.id),
+                checked_in_at: row.map(|r| r.at),
+                method: row.and_then(|r| Method::parse(&r.method)),
+                location_far: row.is_some_and(|r| r.location_far),
+                note,
+            }
+        })
+        .collect();
+    people.sort_by(|a, b| {
+        (status_rank(a.status), &a.name, a.person_id).cmp(&(
+            status_rank(b.status),
+            &b.name,
+            b.person_id,
+        ))
+    });
+    let count = |s: Status| people.iter().filter(|p| p.status == s).count() as u64;
+    let mut counts = LiveCounts::new(
+        expected.len() as u64,
+        count(Status::Present),
+        count(Status::OnLeave),
+        count(Status::Guest),
+    );
+    if !happened {
+        counts.absent = 0;
+        counts.below_threshold = false;
+    }
+    Ok(ActivityAttendance {
+        exempt: count(Status::Exempt),
+        plan,
+        org,
+        activity,
+        counts,
+        people,
+    })
+}
+
+fn status_rank(s: Status) -> u8 {
+    match s {
+        Status::Present => 0,
+        Status::OnLeave => 1,
+        Status::Absent => 2,
+        Status::Expected => 3,
+        Status::Exempt => 4,
+        Status::Guest => 5,
+    }
+}
+
+/// One activity in a person's year.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct YearEntry {
+    pub activity_id: i64,
+    pub theme: String,
+    pub activity_date: NaiveDate,
+    pub org_name: String,
+    pub status: Status,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct PersonYear {
+    pub person_id: i64,
+    pub year: i32,
+    /// Activities held so far where the person was expected.
+    pub expected: u64,
+    pub present: u64,
+    pub on_leave: u64,
+    pub absent: u64,
+    pub rate: Option<f64>,
+    pub below_threshold: bool,
+    pub activities: Vec<YearEntry>,
+}
+
+/// A person's attendance over a year, for the annual democratic evaluation.
+pub async fn person_year(
+    db: &impl ConnectionTrait,
+    person: &person::Model,
+    year: i32,
+) -> anyhow::Result<PersonYear> {
+    let plan_ids: Vec<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PersonId.eq(person.id))
+        .all(db)
+        .await
+        .context("cannot read participation")?
+        .into_iter()
+        .map(|p| p.plan_id)
+        .collect();
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(year, 1, 1).context("bad year")?,
+        NaiveDate::from_ymd_opt(year, 12, 31).context("bad year")?,
+    );
+    let mut plans = Vec::new();
+    for chunk in plan_ids.chunks(500) {
+        plans.extend(
+            activity_plan::Entity::find()
+                .filter(activity_plan::Column::Id.is_in(chunk.iter().copied()))
+                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+                .filter(activity_plan::Column::ActivityDate.between(from, to))
+                .all(db)
+                .await
+                .context("cannot read plans")?,
+        );
+    }
+    plans.sort_by_key(|p| (p.activity_date, p.id));
+    let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+    let presence: HashMap<i64, checkin::Model> = presence_rows(db, &ids, Some(person.id))
+        .await?
+        .into_iter()
+        .map(|c| (c.plan_id.unwrap_or_default(), c))
+        .collect();
+    let leave: HashSet<i64> = leave_request::Entity::find()
+        .filter(leave_request::Column::PersonId.eq(person.id))
+        .filter(leave_request::Column::Status.eq("approved"))
+        .all(db)
+        .await
+        .context("cannot read leave")?
+        .into_iter()
+        .map(|l| l.plan_id)
+        .collect();
+    let org_names: HashMap<i64, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(plans.iter().map(|p| p.org_id)))
+        .all(db)
+        .await
+        .context("cannot read organisations")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let now = clock::now();
+    let mut activities = Vec::with_capacity(plans.len());
+    for plan in &plans {
+        let exempt = facts::exempt_on(db, plan.org_id, plan.activity_date)
+            .await?
+            .contains(&person.id);
+        let row = presence.get(&plan.id);
+        let status = match (row, exempt) {
+            (Some(_), false) => Status::Present,
+            (_, true) => Status::Exempt,
+            (None, false) if leave.contains(&plan.id) => Status::OnLeave,
+            (None, false) if facts::check_in_period(plan).0 <= now => Status::Absent,
+            (None, false) => Status::Expected,
+        };
+        activities.push(YearEntry {
+            activity_id: plan.id,
+            theme: plan.theme.clone(),
+            activity_date: plan.activity_date,
+            org_name: org_names.get(&plan.org_id).cloned().unwrap_or_default(),
+            status,
+            checked_in_at: row.map(|r| r.at),
+        });
+    }
+    let count = |s: Status| activities.iter().filter(|a| a.status == s).count() as u64;
+    let (present, on_leave, absent) = (
+        count(Status::Present),
+        count(Status::OnLeave),
+        count(Status::Absent),
+    );
+    let expected = present + on_leave + absent;
+    let rate = (expected > 0).then(|| present as f64 / expected as f64);
+    Ok(PersonYear {
+        person_id: person.id,
+        year,
+        expected,
+        present,
+        on_leave,
+        absent,
+        rate,
+        below_threshold: rate.is_some_and(|r| r < super::live::THRESHOLD),
+        activities,
+    })
+}
+
+/// The ledger of one activity: plan, preview, attendance, corrections, minutes.
+pub async fn ledger(
+    db: &impl ConnectionTrait,
+    attendance: &ActivityAttendance,
+) -> anyhow::Result<ActivityLedger> {
+    let plan = &attendance.plan;
+    let rows = attendance
+        .people
+        .iter()
+        .map(|p| LedgerRow {
+            name: p.name.clone(),
+            status: p.status.label(),
+            checked_in_at: p.checked_in_at.map(|t| t.with_timezone(&clock::shanghai())),
+            method: p.method.map(Method::label),
+            location_far: p.location_far,
+            note: p.note.clone().unwrap_or_default(),
+        })
+        .collect();
+    let all_rows = checkin::Entity::find()
+        .filter(checkin::Column::PlanId.eq(plan.id))
+        .filter(checkin::Column::Present.eq(true))
+        .order_by_asc(checkin::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read check-ins")?;
+    let undos = checkin_undo::Entity::find()
+        .filter(checkin_undo::Column::CheckinId.is_in(all_rows.iter().map(|r| r.id)))
+        .all(db)
+        .await
+        .context("cannot read undo entries")?;
+    let mut who: HashSet<i64> = all_rows.iter().map(|r| r.person_id).collect();
+    who.extend(all_rows.iter().filter_map(|r| r.actor_id));
+    who.extend(undos.iter().map(|u| u.actor_id));
+    let names = names(db, &who).await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
+    let mut corrections: Vec<Correction> = all_rows
+        .iter()
+        .filter(|r| r.method == Method::Organiser.as_str())
+        .map(|r| Correction {
+            at: r.at.with_timezone(&clock::shanghai()),
+            actor: r.actor_id.map(name).unwrap_or_default(),
+            person: name(r.person_id),
+            action: "补签",
+            reason: r.reason.clone().unwrap_or_default(),
+        })
+        .collect();
+    let person_of: HashMap<i64, i64> = all_rows.iter().map(|r| (r.id, r.person_id)).collect();
+    corrections.extend(undos.iter().map(|u| {
+        Correction {
+            at: u.at.with_timezone(&clock::shanghai()),
+            actor: name(u.actor_id),
+            person: person_of
+                .get(&u.checkin_id)
+                .copied()
+                .map(name)
+                .unwrap_or_default(),
+            action: "撤销签到",
+            reason: u.reason.clone(),
+        }
+    }));
+    corrections.sort_by_key(|c| c.at);
+    let c = &attendance.counts;
+    let to_u32 = |v: u64| u32::try_from(v).unwrap_or(u32::MAX);
+    let shanghai =
+        |t: Option<DateTime<FixedOffset>>| t.map(|t| t.with_timezone(&clock::shanghai()));
+    Ok(ActivityLedger {
+        org_name: attendance.org.name.clone(),
+        org_code: attendance.org.code.clone(),
+        activity_id: plan.id,
+        theme: plan.theme.clone(),
+        category: PlanCategory::parse(&plan.category)
+            .map(|c| c.label().to_owned())
+            .unwrap_or_else(|_| plan.category.clone()),
+        activity_date: plan.activity_date,
+        start_time: plan.start_time.clone(),
+        end_time: plan.end_time.clone(),
+        place: plan.place.clone(),
+        organiser: plan.organiser.clone(),
+        requirements: plan.requirements.clone(),
+        filed_at: shanghai(plan.filed_at),
+        published_at: shanghai(plan.published_at),
+        preview: plan.preview.clone(),
+        counts: Counts {
+            expected: to_u32(c.expected),
+            present: to_u32(c.present),
+            on_leave: to_u32(c.on_leave),
+            absent: to_u32(c.absent),
+            guests: to_u32(c.guests),
+            exempt: to_u32(attendance.exempt),
+        },
+        rows,
+        corrections,
+        minutes: attendance.activity.as_ref().and_then(|a| a.minutes.clone()),
+    })
+}

@@ -1,0 +1,107 @@
+//! Errors of check-in, attendance, leave and exemptions (`activity.*`, `checkin.*`,
+//! `leave.*`, `exemption.*`). Refused check-ins are not errors: they are answers with a
+//! reason code. These are for requests that cannot be answered.
+use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+
+use crate::{
+    authz,
+    error::{error_chain_fmt, json_error},
+};
+
+#[derive(thiserror::Error)]
+pub enum AttendanceError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("no such activity")]
+    ActivityNotFound,
+    #[error("{0}")]
+    NotFiled(String),
+    #[error("no such check-in")]
+    CheckinNotFound,
+    #[error("that check-in was already undone")]
+    AlreadyUndone,
+    #[error("no such leave request")]
+    LeaveNotFound,
+    #[error("{0}")]
+    LeaveTooLate(String),
+    #[error("{0}")]
+    LeaveWrongState(String),
+    #[error("you are not among this activity's expected participants")]
+    NotParticipant,
+    #[error("no such person")]
+    PersonNotFound,
+    #[error("no such exemption")]
+    ExemptionNotFound,
+    #[error("no such organisation")]
+    OrgNotFound,
+    #[error("you do not have a role that allows this for that organisation")]
+    Forbidden,
+    #[error("check-ins cannot be stored right now; the phone keeps the scan and retries")]
+    Unavailable,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl AttendanceError {
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "checkin.invalid_input"),
+            Self::ActivityNotFound => (StatusCode::NOT_FOUND, "activity.not_found"),
+            Self::NotFiled(_) => (StatusCode::CONFLICT, "activity.not_filed"),
+            Self::CheckinNotFound => (StatusCode::NOT_FOUND, "checkin.not_found"),
+            Self::AlreadyUndone => (StatusCode::CONFLICT, "checkin.already_undone"),
+            Self::LeaveNotFound => (StatusCode::NOT_FOUND, "leave.not_found"),
+            Self::LeaveTooLate(_) => (StatusCode::CONFLICT, "leave.too_late"),
+            Self::LeaveWrongState(_) => (StatusCode::CONFLICT, "leave.wrong_state"),
+            Self::NotParticipant => (StatusCode::FORBIDDEN, "leave.not_participant"),
+            Self::PersonNotFound => (StatusCode::NOT_FOUND, "person.not_found"),
+            Self::ExemptionNotFound => (StatusCode::NOT_FOUND, "exemption.not_found"),
+            Self::OrgNotFound => (StatusCode::NOT_FOUND, "org.not_found"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "auth.forbidden"),
+            Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "checkin.unavailable"),
+            Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+pub fn invalid(message: impl Into<String>) -> AttendanceError {
+    AttendanceError::InvalidInput(message.into())
+}
+
+impl std::fmt::Debug for AttendanceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        error_chain_fmt(self, f)
+    }
+}
+
+impl ResponseError for AttendanceError {
+    fn status_code(&self) -> StatusCode {
+        self.parts().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (status, code) = self.parts();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            // The message is safe and useful to the client: it tells the phone to retry.
+            return HttpResponse::build(status)
+                .insert_header(("Retry-After", "2"))
+                .json(crate::error::ErrorBody {
+                    code: code.to_owned(),
+                    message: self.to_string(),
+                });
+        }
+        if status.is_server_error() {
+            tracing::error!(error = ?self, "attendance request failed");
+        }
+        json_error(status, code, self)
+    }
+}
+
+impl From<authz::AccessError> for AttendanceError {
+    fn from(err: authz::AccessError) -> Self {
+        match err {
+            authz::AccessError::Forbidden(_) => Self::Forbidden,
+            authz::AccessError::Unexpected(e) => Self::Unexpected(e),
+        }
+    }
+}

@@ -1,0 +1,308 @@
+//! Activities as the check-in path sees them: the `activity` row made on demand for a filed
+//! plan, its check-in period, and the facts a scan is decided on, cached for a moment so the
+//! hot path does not read the roster on every request.
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, TimeZone};
+use rand::Rng;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QuerySelect, Set,
+};
+
+use super::{decision::ActivityFacts, error::AttendanceError, token::Rotation};
+use crate::{
+    clock,
+    config::CheckinSettings,
+    domain::PlanStatus,
+    entities::{
+        activity, activity_plan, exemption, leave_request, organisation, person, plan_participant,
+    },
+};
+
+/// Letters and digits that cannot be mistaken for one another when read aloud or typed
+/// (no I, O, 0, 1): 32 symbols, 8 of them give 40 bits.
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 8;
+
+pub fn is_activity_code(raw: &str) -> bool {
+    raw.len() == CODE_LEN && raw.bytes().all(|b| CODE_ALPHABET.contains(&b))
+}
+
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    (0..CODE_LEN)
+        .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)
+        .collect()
+}
+
+/// When check-in opens and closes (Asia/Shanghai).
+pub fn check_in_period(
+    plan: &activity_plan::Model,
+) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
+    let at = |time: &str, minutes: i32| {
+        let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap_or_default();
+        let local = plan.activity_date.and_time(time) + chrono::Duration::minutes(minutes.into());
+        clock::shanghai()
+            .from_local_datetime(&local)
+            .single()
+            .unwrap_or_else(clock::now)
+    };
+    (
+        at(&plan.start_time, -plan.checkin_opens_minutes_before),
+        at(&plan.end_time, plan.checkin_closes_minutes_after),
+    )
+}
+
+/// When the activity starts (leave must be asked for before this).
+pub fn starts_at(plan: &activity_plan::Model) -> DateTime<FixedOffset> {
+    let time = NaiveTime::parse_from_str(&plan.start_time, "%H:%M").unwrap_or_default();
+    clock::shanghai()
+        .from_local_datetime(&plan.activity_date.and_time(time))
+        .single()
+        .unwrap_or_else(clock::now)
+}
+
+pub async fn find_plan(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> Result<activity_plan::Model, AttendanceError> {
+    activity_plan::Entity::find_by_id(plan_id)
+        .one(db)
+        .await
+        .context("cannot read a plan")?
+        .ok_or(AttendanceError::ActivityNotFound)
+}
+
+/// The activity of a filed plan, made the first time anyone asks for it. Plans still in
+/// drafting or review have no activity: nothing may be checked in against an unfiled plan.
+pub async fn ensure_activity(
+    db: &impl ConnectionTrait,
+    plan: &activity_plan::Model,
+    settings: &CheckinSettings,
+) -> Result<activity::Model, AttendanceError> {
+    if let Some(existing) = activity::Entity::find_by_id(plan.id)
+        .one(db)
+        .await
+        .context("cannot read an activity")?
+    {
+        return Ok(existing);
+    }
+    if plan.status != PlanStatus::Filed.as_str() {
+        return Err(AttendanceError::NotFiled(
+            "this plan has not been filed by its committee yet; check-in opens once it is".into(),
+        ));
+    }
+    let now = clock::now();
+    // A code collision (1 in 10¹² per pair) or a concurrent first request just tries again.
+    for _ in 0..5 {
+        let inserted = activity::ActiveModel {
+            plan_id: Set(plan.id),
+            code: Set(new_code()),
+            window_seconds: Set(settings.window_seconds as i32),
+            require_location: Set(false),
+            radius_m: Set(settings.radius_m as i32),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await;
+        match inserted {
+            Ok(model) => return Ok(model),
+            Err(err) => {
+                if let Some(existing) = activity::Entity::find_by_id(plan.id)
+                    .one(db)
+                    .await
+                    .context("cannot read an activity")?
+                {
+                    return Ok(existing);
+                }
+                tracing::warn!(error = %err, plan_id = plan.id, "activity code taken; trying another");
+            }
+        }
+    }
+    Err(anyhow::anyhow!("could not allocate an activity code").into())
+}
+
+pub async fn find_by_code(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> anyhow::Result<Option<activity::Model>> {
+    activity::Entity::find()
+        .filter(activity::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("cannot read an activity by code")
+}
+
+/// People exempt on `day`: the org's members flagged on the roster, and approved exemptions
+/// covering the day, not revoked.
+pub async fn exempt_on(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    day: NaiveDate,
+) -> anyhow::Result<HashSet<i64>> {
+    let members: Vec<(i64, bool)> = person::Entity::find()
+        .select_only()
+        .column(person::Column::Id)
+        .column(person::Column::Exempt)
+        .filter(person::Column::OrgId.eq(org_id))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("cannot read the org's members")?;
+    let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
+    let mut exempt: HashSet<i64> = members
+        .into_iter()
+        .filter(|(_, flagged)| *flagged)
+        .map(|(id, _)| id)
+        .collect();
+    for chunk in ids.chunks(500) {
+        let covered: Vec<exemption::Model> = exemption::Entity::find()
+            .filter(exemption::Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(exemption::Column::RevokedAt.is_null())
+            .filter(exemption::Column::ValidFrom.lte(day))
+            .all(db)
+            .await
+            .context("cannot read exemptions")?;
+        exempt.extend(
+            covered
+                .into_iter()
+                .filter(|e| e.valid_until.is_none_or(|until| until >= day))
+                .map(|e| e.person_id),
+        );
+    }
+    Ok(exempt)
+}
+
+/// Everything a scan is decided on, read fresh from the database.
+pub async fn load_facts(
+    db: &impl ConnectionTrait,
+    activity: &activity::Model,
+) -> anyhow::Result<Option<ActivityFacts>> {
+    let Some(plan) = activity_plan::Entity::find_by_id(activity.plan_id)
+        .one(db)
+        .await
+        .context("cannot read a plan")?
+    else {
+        return Ok(None);
+    };
+    let org_name = organisation::Entity::find_by_id(plan.org_id)
+        .one(db)
+        .await
+        .context("cannot read an organisation")?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let participants: Vec<i64> = plan_participant::Entity::find()
+        .select_only()
+        .column(plan_participant::Column::PersonId)
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .into_tuple()
+        .all(db)
+        .await
+        .context("cannot read participants")?;
+    let exempt = exempt_on(db, plan.org_id, plan.activity_date).await?;
+    let expected: HashSet<i64> = participants
+        .into_iter()
+        .filter(|id| !exempt.contains(id))
+        .collect();
+    let on_leave: HashSet<i64> = leave_request::Entity::find()
+        .select_only()
+        .column(leave_request::Column::PersonId)
+        .filter(leave_request::Column::PlanId.eq(plan.id))
+        .filter(leave_request::Column::Status.eq("approved"))
+        .into_tuple::<i64>()
+        .all(db)
+        .await
+        .context("cannot read leave")?
+        .into_iter()
+        .filter(|id| expected.contains(id))
+        .collect();
+    let (opens, closes) = check_in_period(&plan);
+    Ok(Some(ActivityFacts {
+        plan_id: plan.id,
+        org_id: plan.org_id,
+        org_name,
+        theme: plan.theme.clone(),
+        code: activity.code.clone(),
+        rotation: Rotation {
+            seconds: u32::try_from(activity.window_seconds).unwrap_or(0),
+        },
+        opens_at: opens.timestamp(),
+        closes_at: closes.timestamp(),
+        cancelled: activity.cancelled_at.is_some(),
+        require_location: activity.require_location,
+        place: plan.latitude.zip(plan.longitude),
+        radius_m: f64::from(activity.radius_m),
+        expected,
+        exempt,
+        on_leave,
+    }))
+}
+
+/// Facts by activity code, kept for `ttl`. Writes in this process (leave decided, settings
+/// changed, activity cancelled) call `forget`; other instances see them within `ttl`.
+type Entries = HashMap<String, (Instant, Arc<ActivityFacts>)>;
+
+#[derive(Clone)]
+pub struct FactsCache {
+    ttl: Duration,
+    entries: Arc<Mutex<Entries>>,
+}
+
+impl FactsCache {
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            entries: Arc::new(Mutex::new(HashMap::new())),
+        }
+    }
+
+    fn entries(&self) -> std::sync::MutexGuard<'_, Entries> {
+        // Entries are whole values swapped in one insert; a poisoned lock holds nothing torn.
+        self.entries.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `None` when no activity has this code.
+    pub async fn by_code(
+        &self,
+        db: &DatabaseConnection,
+        code: &str,
+    ) -> anyhow::Result<Option<Arc<ActivityFacts>>> {
+        if let Some((at, facts)) = self.entries().get(code)
+            && at.elapsed() < self.ttl
+        {
+            return Ok(Some(facts.clone()));
+        }
+        let Some(activity) = find_by_code(db, code).await? else {
+            return Ok(None);
+        };
+        let Some(facts) = load_facts(db, &activity).await? else {
+            return Ok(None);
+        };
+        let facts = Arc::new(facts);
+        let mut entries = self.entries();
+        // Bounded: an expired entry is dropped when the map grows past a day's activities.
+        if entries.len() > 10_000 {
+            let ttl = self.ttl;
+            entries.retain(|_, (at, _)| at.elapsed() < ttl);
+        }
+        entries.insert(code.to_owned(), (Instant::now(), facts.clone()));
+        Ok(Some(facts))
+    }
+
+    pub fn forget(&self, code: &str) {
+        self.entries().remove(code);
+    }
+
+    /// After a roster-wide change (an exemption) every cached activity may be stale.
+    pub fn forget_all(&self) {
+        self.entries().clear();
+    }
+}

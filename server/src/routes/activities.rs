@@ -1,0 +1,874 @@
+//! Activities (filed plans) for organisers and supervisors: the venue QR, live counts,
+//! settings, cancellation, minutes, attendance, organiser check-in and corrections, leave
+//! decisions, the ledger and refused attempts.
+use actix_web::{HttpResponse, http::header, web};
+use anyhow::Context;
+use base64::{Engine, engine::general_purpose::STANDARD};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::{
+    audit::{self, Actor, AuditEntry},
+    auth::AuthUser,
+    authz::{self, READ_DIRECTORY},
+    checkin::{
+        AttendanceError, CheckinService,
+        attendance::{self, PersonStatus},
+        error::invalid,
+        export, facts,
+        leave::{self, Leave},
+        live::LiveCounts,
+        service::Someone,
+        token::Rotation,
+    },
+    clock,
+    db::begin_write,
+    domain::Role,
+    entities::{activity, activity_plan, checkin, person},
+    error::ErrorBody,
+};
+
+use super::checkins::{CheckinResponse, answer_response};
+
+/// Who runs an activity: its branch's secretary, or an org admin above it.
+pub const ORGANISE: &[Role] = &[Role::Secretary, Role::OrgAdmin];
+
+pub(super) async fn organiser(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    plan_id: i64,
+) -> Result<activity_plan::Model, AttendanceError> {
+    let plan = facts::find_plan(db, plan_id).await?;
+    authz::require(db, user, ORGANISE, plan.org_id).await?;
+    Ok(plan)
+}
+
+async fn reader(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    plan_id: i64,
+) -> Result<activity_plan::Model, AttendanceError> {
+    let plan = facts::find_plan(db, plan_id).await?;
+    authz::require(db, user, READ_DIRECTORY, plan.org_id).await?;
+    Ok(plan)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityResponse {
+    pub id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub theme: String,
+    pub activity_date: chrono::NaiveDate,
+    pub start_time: String,
+    pub end_time: String,
+    pub place: String,
+    /// The public code printed in QR codes.
+    pub code: String,
+    pub window_seconds: i32,
+    pub require_location: bool,
+    pub radius_m: i32,
+    pub checkin_opens_at: chrono::DateTime<chrono::FixedOffset>,
+    pub checkin_closes_at: chrono::DateTime<chrono::FixedOffset>,
+    pub cancelled: bool,
+    pub cancel_reason: Option<String>,
+    /// upcoming, open, closed, cancelled
+    pub phase: String,
+    pub minutes: Option<String>,
+    pub live: Option<LiveCounts>,
+}
+
+pub fn phase(plan: &activity_plan::Model, activity: &activity::Model) -> &'static str {
+    let (opens, closes) = facts::check_in_period(plan);
+    let now = clock::now();
+    if activity.cancelled_at.is_some() {
+        "cancelled"
+    } else if now < opens {
+        "upcoming"
+    } else if now <= closes {
+        "open"
+    } else {
+        "closed"
+    }
+}
+
+async fn activity_response(
+    service: &CheckinService,
+    plan: activity_plan::Model,
+    activity: activity::Model,
+) -> Result<ActivityResponse, AttendanceError> {
+    let (opens, closes) = facts::check_in_period(&plan);
+    let facts = service.facts.by_code(&service.db, &activity.code).await?;
+    let live = match facts {
+        Some(f) => Some(service.live.counts(&f).await?),
+        None => None,
+    };
+    let org_name = crate::orgs::find(&service.db, plan.org_id)
+        .await?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    Ok(ActivityResponse {
+        phase: phase(&plan, &activity).to_owned(),
+        id: plan.id,
+        org_id: plan.org_id,
+        org_name,
+        theme: plan.theme,
+        activity_date: plan.activity_date,
+        start_time: plan.start_time,
+        end_time: plan.end_time,
+        place: plan.place,
+        code: activity.code,
+        window_seconds: activity.window_seconds,
+        require_location: activity.require_location,
+        radius_m: activity.radius_m,
+        checkin_opens_at: opens,
+        checkin_closes_at: closes,
+        cancelled: activity.cancelled_at.is_some(),
+        cancel_reason: activity.cancel_reason,
+        minutes: activity.minutes,
+        live,
+    })
+}
+
+/// An activity with its check-in settings and live counts (organisers and supervisors).
+#[utoipa::path(get, path = "/api/v1/activities/{id}", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Activity id (the filed plan's id)")),
+    responses(
+    (status = 200, body = ActivityResponse),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody),
+    (status = 409, description = "activity.not_filed", body = ErrorBody)))]
+pub async fn get_activity(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<ActivityResponse>, AttendanceError> {
+    let plan = reader(&service.db, user, path.into_inner()).await?;
+    let activity = facts::ensure_activity(&service.db, &plan, &service.settings).await?;
+    Ok(web::Json(
+        activity_response(&service, plan, activity).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QrResponse {
+    /// What the QR encodes: `{qr_base_url}/c/{code}?t={token}`.
+    pub url: String,
+    pub token: String,
+    pub window_seconds: i32,
+    /// When to fetch the next code; null for a static code.
+    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub png_base64: String,
+}
+
+/// The content of the current venue code.
+pub struct VenueCode {
+    pub url: String,
+    pub token: String,
+    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+pub fn venue_code(service: &CheckinService, activity: &activity::Model) -> VenueCode {
+    let rotation = Rotation {
+        seconds: u32::try_from(activity.window_seconds).unwrap_or(0),
+    };
+    let now = clock::now().timestamp();
+    let window = rotation.window_at(now);
+    let token = service.signer.venue_token(&activity.code, rotation, window);
+    let base = service.settings.qr_base_url.trim_end_matches('/');
+    VenueCode {
+        url: format!("{base}/c/{}?t={token}", activity.code),
+        valid_until: rotation
+            .window_end(window)
+            .and_then(|end| chrono::DateTime::from_timestamp(end, 0))
+            .map(|t| t.with_timezone(&clock::shanghai())),
+        token,
+    }
+}
+
+pub fn qr_svg(content: &str) -> Result<String, AttendanceError> {
+    let code = qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M)
+        .context("cannot encode the QR code")?;
+    Ok(code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(320, 320)
+        .quiet_zone(true)
+        .build())
+}
+
+pub fn qr_png(content: &str) -> Result<Vec<u8>, AttendanceError> {
+    let code = qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M)
+        .context("cannot encode the QR code")?;
+    let image = code
+        .render::<image::Luma<u8>>()
+        .min_dimensions(480, 480)
+        .build();
+    let mut out = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut out, image::ImageFormat::Png)
+        .context("cannot write the QR PNG")?;
+    Ok(out.into_inner())
+}
+
+async fn organiser_activity(
+    service: &CheckinService,
+    user: AuthUser,
+    plan_id: i64,
+) -> Result<(activity_plan::Model, activity::Model), AttendanceError> {
+    let plan = organiser(&service.db, user, plan_id).await?;
+    let activity = facts::ensure_activity(&service.db, &plan, &service.settings).await?;
+    Ok((plan, activity))
+}
+
+/// The current venue code as JSON with a PNG, for the secretary's phone.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/qr", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = QrResponse),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody),
+    (status = 409, description = "activity.not_filed", body = ErrorBody)))]
+pub async fn get_qr(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<QrResponse>, AttendanceError> {
+    let (_, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    let code = venue_code(&service, &activity);
+    Ok(web::Json(QrResponse {
+        png_base64: STANDARD.encode(qr_png(&code.url)?),
+        url: code.url,
+        token: code.token,
+        window_seconds: activity.window_seconds,
+        valid_until: code.valid_until,
+    }))
+}
+
+fn no_store(mut response: HttpResponse) -> HttpResponse {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("no-store"),
+    );
+    response
+}
+
+/// The current venue code as SVG.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/qr.svg", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, description = "image/svg+xml", content_type = "image/svg+xml", body = String),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody)))]
+pub async fn get_qr_svg(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<HttpResponse, AttendanceError> {
+    let (_, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    let code = venue_code(&service, &activity);
+    Ok(no_store(
+        HttpResponse::Ok()
+            .content_type("image/svg+xml")
+            .body(qr_svg(&code.url)?),
+    ))
+}
+
+/// The current venue code as PNG.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/qr.png", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, description = "image/png", content_type = "image/png", body = Vec<u8>),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody)))]
+pub async fn get_qr_png(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<HttpResponse, AttendanceError> {
+    let (_, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    let code = venue_code(&service, &activity);
+    Ok(no_store(
+        HttpResponse::Ok()
+            .content_type("image/png")
+            .body(qr_png(&code.url)?),
+    ))
+}
+
+/// Live counts (present / expected / on leave / guests), from the cache, rebuilt from the
+/// database when the cache lost them.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/live", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = LiveCounts),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody)))]
+pub async fn get_live(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<LiveCounts>, AttendanceError> {
+    let plan = reader(&service.db, user, path.into_inner()).await?;
+    let activity = facts::ensure_activity(&service.db, &plan, &service.settings).await?;
+    let facts = service
+        .facts
+        .by_code(&service.db, &activity.code)
+        .await?
+        .ok_or(AttendanceError::ActivityNotFound)?;
+    Ok(web::Json(service.live.counts(&facts).await?))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DisplayLink {
+    /// Open in a browser on the meeting-room screen; works until `expires_at`.
+    pub url: String,
+    pub expires_at: chrono::DateTime<chrono::FixedOffset>,
+}
+
+/// A short-lived link to the projector page (rotating code + live count), so the screen's
+/// browser never holds an organiser's login.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/display-link", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = DisplayLink),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody)))]
+pub async fn create_display_link(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+    base: web::Data<crate::config::ApplicationSettings>,
+) -> Result<web::Json<DisplayLink>, AttendanceError> {
+    let (_, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    let expires = clock::now().timestamp() + i64::from(service.settings.display_link_hours) * 3600;
+    let key = service.signer.display_key(&activity.code, expires);
+    Ok(web::Json(DisplayLink {
+        url: format!(
+            "{}/display/{}?k={key}",
+            base.public_base_url.trim_end_matches('/'),
+            activity.code
+        ),
+        expires_at: chrono::DateTime::from_timestamp(expires, 0)
+            .unwrap_or_default()
+            .with_timezone(&clock::shanghai()),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SettingsRequest {
+    /// 0 = a static code (printed posters), else 10–3600 seconds.
+    pub window_seconds: i32,
+    pub require_location: bool,
+    pub radius_m: i32,
+}
+
+/// Change the rotation and the location rule. Audited.
+#[utoipa::path(put, path = "/api/v1/activities/{id}/checkin-settings", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = SettingsRequest, responses(
+    (status = 200, body = ActivityResponse),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn put_settings(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<SettingsRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<ActivityResponse>, AttendanceError> {
+    let (plan, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    if body.window_seconds != 0 && !(10..=3600).contains(&body.window_seconds) {
+        return Err(invalid("window_seconds must be 0 (static) or 10–3600"));
+    }
+    if !(20..=20_000).contains(&body.radius_m) {
+        return Err(invalid("radius_m must be 20–20000 metres"));
+    }
+    if body.require_location && (plan.latitude.is_none() || plan.longitude.is_none()) {
+        return Err(invalid(
+            "the plan has no coordinates; add latitude and longitude to require location",
+        ));
+    }
+    let before = json!({"window_seconds": activity.window_seconds, "require_location": activity.require_location, "radius_m": activity.radius_m});
+    let code = activity.code.clone();
+    let mut active: activity::ActiveModel = activity.into();
+    active.window_seconds = Set(body.window_seconds);
+    active.require_location = Set(body.require_location);
+    active.radius_m = Set(body.radius_m);
+    active.updated_at = Set(clock::now());
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let updated = active
+        .update(&txn)
+        .await
+        .context("cannot update an activity")?;
+    audit::record(&txn, Some(request_id.to_string()), AuditEntry {
+        actor: Actor::Person(user.person_id),
+        action: "activity.settings",
+        target_type: "activity",
+        target_id: plan.id.to_string(),
+        org_id: Some(plan.org_id),
+        detail: json!({"before": before, "after": {"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m}}),
+    }).await?;
+    txn.commit().await.context("cannot commit")?;
+    service.facts.forget(&code);
+    Ok(web::Json(activity_response(&service, plan, updated).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonRequest {
+    pub reason: String,
+}
+
+/// Cancel an activity: scans are refused with `cancelled`. Audited.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/cancel", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReasonRequest, responses(
+    (status = 200, body = ActivityResponse),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn cancel_activity(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<ReasonRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<ActivityResponse>, AttendanceError> {
+    let (plan, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    let reason = body.reason.trim();
+    if reason.is_empty() || reason.chars().count() > 200 {
+        return Err(invalid("reason is required (up to 200 characters)"));
+    }
+    if activity.cancelled_at.is_some() {
+        return Ok(web::Json(
+            activity_response(&service, plan, activity).await?,
+        ));
+    }
+    let code = activity.code.clone();
+    let mut active: activity::ActiveModel = activity.into();
+    active.cancelled_at = Set(Some(clock::now()));
+    active.cancelled_by = Set(Some(user.person_id));
+    active.cancel_reason = Set(Some(reason.to_owned()));
+    active.updated_at = Set(clock::now());
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let updated = active
+        .update(&txn)
+        .await
+        .context("cannot cancel an activity")?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "activity.cancel",
+            target_type: "activity",
+            target_id: plan.id.to_string(),
+            org_id: Some(plan.org_id),
+            detail: json!({"reason": reason}),
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit")?;
+    service.facts.forget(&code);
+    Ok(web::Json(activity_response(&service, plan, updated).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct MinutesRequest {
+    /// 会议记录, up to 20,000 characters.
+    pub text: String,
+}
+
+/// Record the minutes of the meeting (part of the ledger). Audited.
+#[utoipa::path(put, path = "/api/v1/activities/{id}/minutes", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = MinutesRequest, responses(
+    (status = 200, body = ActivityResponse),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn put_minutes(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<MinutesRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<ActivityResponse>, AttendanceError> {
+    let (plan, activity) = organiser_activity(&service, user, path.into_inner()).await?;
+    let text = body.text.trim();
+    if text.is_empty() || text.chars().count() > 20_000 {
+        return Err(invalid("text is required (up to 20000 characters)"));
+    }
+    let mut active: activity::ActiveModel = activity.into();
+    active.minutes = Set(Some(text.to_owned()));
+    active.minutes_by = Set(Some(user.person_id));
+    active.minutes_at = Set(Some(clock::now()));
+    active.updated_at = Set(clock::now());
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let updated = active.update(&txn).await.context("cannot store minutes")?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "activity.minutes",
+            target_type: "activity",
+            target_id: plan.id.to_string(),
+            org_id: Some(plan.org_id),
+            detail: json!({"characters": text.chars().count()}),
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit")?;
+    Ok(web::Json(activity_response(&service, plan, updated).await?))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct OrganiserCheckinRequest {
+    /// The member's card code (`GET /api/v1/me/card`), scanned by the organiser…
+    pub card_code: Option<String>,
+    /// …or the person picked from the roster.
+    pub person_id: Option<i64>,
+    /// Why the organiser checks this person in, e.g. 无智能手机.
+    pub reason: String,
+}
+
+/// Check someone in for them (no phone, or marked present afterwards). Audited.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/checkins", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = OrganiserCheckinRequest, responses(
+    (status = 200, body = CheckinResponse),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found, person.not_found", body = ErrorBody)))]
+pub async fn organiser_checkin(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<OrganiserCheckinRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<CheckinResponse>, AttendanceError> {
+    let plan = organiser(&service.db, user, path.into_inner()).await?;
+    let body = body.into_inner();
+    let someone = match (body.card_code, body.person_id) {
+        (Some(code), None) => Someone::Card(code),
+        (None, Some(id)) => Someone::Person(id),
+        _ => return Err(invalid("give exactly one of card_code and person_id")),
+    };
+    let answer = service
+        .organiser_check_in(
+            user.person_id,
+            plan.id,
+            someone,
+            &body.reason,
+            Some(request_id.to_string()),
+        )
+        .await?;
+    Ok(web::Json(answer_response(answer)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UndoResponse {
+    pub undone: bool,
+    pub checkin_id: i64,
+}
+
+/// Undo a mistaken check-in: a new ledger entry with who and why; nothing is deleted.
+#[utoipa::path(post, path = "/api/v1/checkins/{id}/undo", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Check-in id")), request_body = ReasonRequest, responses(
+    (status = 200, body = UndoResponse),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "checkin.not_found", body = ErrorBody),
+    (status = 409, description = "checkin.already_undone", body = ErrorBody)))]
+pub async fn undo_checkin(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<ReasonRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<UndoResponse>, AttendanceError> {
+    let row = checkin::Entity::find_by_id(path.into_inner())
+        .one(&service.db)
+        .await
+        .context("cannot read a check-in")?
+        .ok_or(AttendanceError::CheckinNotFound)?;
+    let plan_id = row.plan_id.ok_or(AttendanceError::CheckinNotFound)?;
+    let plan = organiser(&service.db, user, plan_id).await?;
+    service
+        .undo(
+            user.person_id,
+            &row,
+            plan.org_id,
+            &body.reason,
+            Some(request_id.to_string()),
+        )
+        .await?;
+    Ok(web::Json(UndoResponse {
+        undone: true,
+        checkin_id: row.id,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceCounts {
+    pub expected: u64,
+    pub present: u64,
+    pub on_leave: u64,
+    pub absent: u64,
+    pub guests: u64,
+    pub exempt: u64,
+    pub rate: Option<f64>,
+    pub below_threshold: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AttendanceResponse {
+    pub activity_id: i64,
+    pub theme: String,
+    pub activity_date: chrono::NaiveDate,
+    pub org_name: String,
+    pub counts: AttendanceCounts,
+    pub people: Vec<PersonStatus>,
+}
+
+pub fn attendance_response(a: attendance::ActivityAttendance) -> AttendanceResponse {
+    let c = a.counts;
+    AttendanceResponse {
+        activity_id: a.plan.id,
+        theme: a.plan.theme,
+        activity_date: a.plan.activity_date,
+        org_name: a.org.name,
+        counts: AttendanceCounts {
+            expected: c.expected,
+            present: c.present,
+            on_leave: c.on_leave,
+            absent: c.absent,
+            guests: c.guests,
+            exempt: a.exempt,
+            rate: c.rate,
+            below_threshold: c.below_threshold,
+        },
+        people: a.people,
+    }
+}
+
+/// The roster with each person's status, from the database (应到/实到/请假/缺席/参与率).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/attendance", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = AttendanceResponse),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody)))]
+pub async fn get_attendance(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<AttendanceResponse>, AttendanceError> {
+    let plan = reader(&db, user, path.into_inner()).await?;
+    let a = attendance::for_activity(db.get_ref(), plan).await?;
+    Ok(web::Json(attendance_response(a)))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// json (default), csv or xlsx
+    pub format: Option<String>,
+}
+
+pub enum Format {
+    Json,
+    Csv,
+    Xlsx,
+}
+
+pub fn parse_format(raw: Option<&str>) -> Result<Format, AttendanceError> {
+    match raw.unwrap_or("json") {
+        "json" => Ok(Format::Json),
+        "csv" => Ok(Format::Csv),
+        "xlsx" => Ok(Format::Xlsx),
+        other => Err(invalid(format!(
+            "format `{other}` is not one of json, csv, xlsx"
+        ))),
+    }
+}
+
+pub fn download(bytes: Vec<u8>, format: &Format, name: &str) -> HttpResponse {
+    let (content_type, extension) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "csv"),
+        _ => (
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "xlsx",
+        ),
+    };
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{name}.{extension}\""),
+        ))
+        .body(bytes)
+}
+
+/// The ledger (台账) of one activity: plan, preview, attendance with time and method,
+/// leave, absentees, corrections and minutes; as JSON, CSV or XLSX.
+#[utoipa::path(get, path = "/api/v1/activities/{id}/ledger", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path), FormatQuery), responses(
+    (status = 200, description = "JSON attendance, or a CSV / XLSX file"),
+    (status = 400, description = "checkin.invalid_input (format)", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn get_ledger(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<FormatQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, AttendanceError> {
+    let format = parse_format(query.format.as_deref())?;
+    let plan = reader(&db, user, path.into_inner()).await?;
+    let a = attendance::for_activity(db.get_ref(), plan).await?;
+    let ledger = attendance::ledger(db.get_ref(), &a).await?;
+    let name = format!("ledger-{}-{}", ledger.activity_date, ledger.activity_id);
+    Ok(match format {
+        Format::Json => HttpResponse::Ok().json(json!({
+            "attendance": attendance_response(a),
+            "minutes": ledger.minutes,
+            "corrections": ledger.corrections.iter().map(|c| json!({
+                "at": c.at, "actor": c.actor, "person": c.person, "action": c.action, "reason": c.reason,
+            })).collect::<Vec<_>>(),
+        })),
+        Format::Csv => download(export::activity_csv(&ledger), &format, &name),
+        Format::Xlsx => download(export::activity_xlsx(&ledger)?, &format, &name),
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RefusalResponse {
+    pub checkin_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub result: String,
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub scanned_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub location_far: bool,
+}
+
+/// Refused check-in attempts of an activity, newest first (for supervisors' audits).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/refusals", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [RefusalResponse]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn list_refusals(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<RefusalResponse>>, AttendanceError> {
+    let plan = reader(&db, user, path.into_inner()).await?;
+    let rows = checkin::Entity::find()
+        .filter(checkin::Column::PlanId.eq(plan.id))
+        .filter(checkin::Column::Present.eq(false))
+        .order_by_desc(checkin::Column::Id)
+        .limit(1000)
+        .all(db.get_ref())
+        .await
+        .context("cannot read refusals")?;
+    let names = names_of(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|r| RefusalResponse {
+                name: names.get(&r.person_id).cloned().unwrap_or_default(),
+                checkin_id: r.id,
+                person_id: r.person_id,
+                result: r.outcome,
+                at: r.at,
+                scanned_at: r.scanned_at,
+                location_far: r.location_far,
+            })
+            .collect(),
+    ))
+}
+
+pub async fn names_of(
+    db: &impl ConnectionTrait,
+    ids: impl Iterator<Item = i64>,
+) -> anyhow::Result<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = std::collections::HashMap::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::Name)
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read names")?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
+
+/// Leave requests of an activity (organisers).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/leave", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [Leave]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn list_leave(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Leave>>, AttendanceError> {
+    let plan = reader(&db, user, path.into_inner()).await?;
+    let rows = leave::for_plan(db.get_ref(), plan.id).await?;
+    let names = names_of(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|r| {
+                let name = names.get(&r.person_id).cloned().unwrap_or_default();
+                leave::leave_view(r, name)
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LeaveDecision {
+    pub approve: bool,
+    pub comment: Option<String>,
+}
+
+/// Approve or decline a leave request (the branch's organisers). Audited.
+#[utoipa::path(post, path = "/api/v1/leave/{id}/decision", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path, description = "Leave request id")), request_body = LeaveDecision, responses(
+    (status = 200, body = Leave),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "leave.not_found", body = ErrorBody),
+    (status = 409, description = "leave.wrong_state", body = ErrorBody)))]
+pub async fn decide_leave(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<LeaveDecision>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<Leave>, AttendanceError> {
+    let row = leave::find(&service.db, path.into_inner()).await?;
+    let plan = organiser(&service.db, user, row.plan_id).await?;
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let updated = leave::decide(
+        &txn,
+        user.person_id,
+        plan.org_id,
+        row,
+        body.approve,
+        body.comment.as_deref(),
+        Some(request_id.to_string()),
+    )
+    .await?;
+    txn.commit().await.context("cannot commit")?;
+    service.facts.forget_all();
+    let names = names_of(&service.db, std::iter::once(updated.person_id)).await?;
+    let name = names.get(&updated.person_id).cloned().unwrap_or_default();
+    Ok(web::Json(leave::leave_view(updated, name)))
+}

@@ -1,0 +1,533 @@
+//! A member's side of check-in: scanning, the card code, my activities, my attendance,
+//! leave requests; and a committee's exemptions.
+use actix_web::web;
+use anyhow::Context;
+use base64::{Engine, engine::general_purpose::STANDARD};
+use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use tracing_actix_web::RequestId;
+use utoipa::{IntoParams, ToSchema};
+
+use super::activities::{names_of, phase, qr_png};
+use crate::{
+    auth::AuthUser,
+    authz::{self, READ_DIRECTORY},
+    checkin::{
+        AttendanceError, CheckinService,
+        attendance::{self, PersonYear},
+        decision::{Attendance, Outcome},
+        error::invalid,
+        facts,
+        leave::{self, Exemption, Leave},
+        live::LiveCounts,
+        service::{Answer, Scan},
+    },
+    clock,
+    db::begin_write,
+    domain::{PlanStatus, Role},
+    entities::{activity_plan, exemption, leave_request, organisation, person, plan_participant},
+    error::ErrorBody,
+};
+
+#[derive(Deserialize, ToSchema)]
+pub struct LocationBody {
+    pub latitude: f64,
+    pub longitude: f64,
+    // Phones also send `accuracy_m`; it is accepted and not kept (the radius already allows
+    // for a phone's usual error).
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CheckinRequest {
+    /// The activity code from the venue QR (`/c/{code}`).
+    pub activity_code: String,
+    /// The `t` parameter of the venue QR.
+    pub token: String,
+    /// Made by the phone once per scan and sent again on every retry of that scan.
+    pub nonce: String,
+    /// Only for scans queued offline: when the phone says it scanned (a hint; the token's
+    /// own window is the proof).
+    pub scanned_at: Option<String>,
+    pub location: Option<LocationBody>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivityRef {
+    pub id: i64,
+    pub theme: String,
+    pub org_name: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CheckinResponse {
+    pub result: Outcome,
+    /// True when the person's presence is on record (ok, already_checked_in, not_expected
+    /// as a guest, exempt).
+    pub accepted: bool,
+    pub message: String,
+    pub checkin_id: Option<i64>,
+    /// For already_checked_in: the first check-in's time.
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub attendance: Option<Attendance>,
+    pub late_sync: bool,
+    pub location_far: bool,
+    pub activity: Option<ActivityRef>,
+    pub live: Option<LiveCounts>,
+}
+
+pub fn answer_response(answer: Answer) -> CheckinResponse {
+    let message = match (answer.outcome, answer.checked_in_at) {
+        (Outcome::AlreadyCheckedIn, Some(at)) => format!(
+            "您已于 {} 签到，无需重复签到",
+            at.with_timezone(&clock::shanghai()).format("%H:%M:%S")
+        ),
+        (outcome, _) => outcome.message().to_owned(),
+    };
+    CheckinResponse {
+        result: answer.outcome,
+        accepted: answer.outcome.accepted(),
+        message,
+        checkin_id: answer.checkin_id,
+        checked_in_at: answer
+            .checked_in_at
+            .map(|t| t.with_timezone(&clock::shanghai())),
+        attendance: answer.attendance,
+        late_sync: answer.late_sync,
+        location_far: answer.location_far,
+        activity: answer.activity.map(|f| ActivityRef {
+            id: f.plan_id,
+            theme: f.theme.clone(),
+            org_name: f.org_name.clone(),
+        }),
+        live: answer.live,
+    }
+}
+
+/// Check in by the venue QR. Every decision is a 200 with a `result` code (refusals are
+/// stored for supervisors); a retry with the same nonce gets the same answer.
+#[utoipa::path(post, path = "/api/v1/checkins", tag = "checkin", security(("bearer" = [])),
+    request_body = CheckinRequest, responses(
+    (status = 200, description = "result: ok, already_checked_in, invalid_token, window_expired, not_open_yet, closed, not_expected, exempt, cancelled, location_far", body = CheckinResponse),
+    (status = 400, description = "checkin.invalid_input, request.invalid_body", body = ErrorBody),
+    (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody),
+    (status = 503, description = "checkin.unavailable: not stored; retry with the same nonce", body = ErrorBody)))]
+pub async fn check_in(
+    user: AuthUser,
+    body: web::Json<CheckinRequest>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<CheckinResponse>, AttendanceError> {
+    let scan = Scan::new(
+        &body.activity_code,
+        &body.token,
+        &body.nonce,
+        body.scanned_at.as_deref(),
+        body.location.as_ref().map(|l| (l.latitude, l.longitude)),
+    )?;
+    let answer = service.check_in(user.person_id, scan).await?;
+    Ok(web::Json(answer_response(answer)))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CardResponse {
+    /// Signed, static; an organiser scans it to check in someone without a phone.
+    pub code: String,
+    pub png_base64: String,
+}
+
+/// My card code for organiser check-in.
+#[utoipa::path(get, path = "/api/v1/me/card", tag = "checkin", security(("bearer" = [])),
+    responses((status = 200, body = CardResponse),
+    (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody)))]
+pub async fn my_card(
+    user: AuthUser,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<CardResponse>, AttendanceError> {
+    let code = service.signer.card_code(user.person_id);
+    Ok(web::Json(CardResponse {
+        png_base64: STANDARD.encode(qr_png(&code)?),
+        code,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyActivity {
+    pub activity_id: i64,
+    pub theme: String,
+    pub activity_date: NaiveDate,
+    pub start_time: String,
+    pub end_time: String,
+    pub place: String,
+    pub org_name: String,
+    pub checkin_opens_at: DateTime<FixedOffset>,
+    pub checkin_closes_at: DateTime<FixedOffset>,
+    /// upcoming, open, closed, cancelled
+    pub phase: String,
+    /// expected, present, on_leave, leave_pending, absent, exempt
+    pub my_status: String,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub leave: Option<Leave>,
+}
+
+/// Activities I am expected at, from last month on (newest first).
+#[utoipa::path(get, path = "/api/v1/me/activities", tag = "checkin", security(("bearer" = [])),
+    responses((status = 200, body = [MyActivity]),
+    (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody)))]
+pub async fn my_activities(
+    user: AuthUser,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<Vec<MyActivity>>, AttendanceError> {
+    let db = &service.db;
+    let plan_ids: Vec<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PersonId.eq(user.person_id))
+        .all(db)
+        .await
+        .context("cannot read participation")?
+        .into_iter()
+        .map(|p| p.plan_id)
+        .collect();
+    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let since = today - chrono::Duration::days(45);
+    let plans = activity_plan::Entity::find()
+        .filter(activity_plan::Column::Id.is_in(plan_ids))
+        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+        .filter(activity_plan::Column::ActivityDate.gte(since))
+        .order_by_desc(activity_plan::Column::ActivityDate)
+        .all(db)
+        .await
+        .context("cannot read plans")?;
+    let mut out = Vec::with_capacity(plans.len());
+    for plan in plans {
+        let activity = facts::ensure_activity(db, &plan, &service.settings).await?;
+        let me = person::Entity::find_by_id(user.person_id)
+            .one(db)
+            .await
+            .context("cannot read a person")?
+            .ok_or(AttendanceError::PersonNotFound)?;
+        let year = attendance::person_year(db, &me, plan.activity_date.year()).await?;
+        let entry = year.activities.iter().find(|a| a.activity_id == plan.id);
+        let leave_row = leave_request::Entity::find()
+            .filter(leave_request::Column::PlanId.eq(plan.id))
+            .filter(leave_request::Column::PersonId.eq(user.person_id))
+            .one(db)
+            .await
+            .context("cannot read leave")?;
+        let status = match (
+            entry.map(|e| e.status),
+            leave_row.as_ref().map(|l| l.status.as_str()),
+        ) {
+            (Some(attendance::Status::Present), _) => "present",
+            (Some(attendance::Status::Exempt), _) => "exempt",
+            (Some(attendance::Status::OnLeave), _) => "on_leave",
+            (_, Some("pending")) => "leave_pending",
+            (Some(attendance::Status::Absent), _) => "absent",
+            _ => "expected",
+        };
+        let org_name = crate::orgs::find(db, plan.org_id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        let (opens, closes) = facts::check_in_period(&plan);
+        out.push(MyActivity {
+            activity_id: plan.id,
+            phase: phase(&plan, &activity).to_owned(),
+            my_status: status.to_owned(),
+            checked_in_at: entry.and_then(|e| e.checked_in_at),
+            leave: leave_row.map(|l| leave::leave_view(l, me.name.clone())),
+            theme: plan.theme,
+            activity_date: plan.activity_date,
+            start_time: plan.start_time,
+            end_time: plan.end_time,
+            place: plan.place,
+            org_name,
+            checkin_opens_at: opens,
+            checkin_closes_at: closes,
+        });
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct YearQuery {
+    /// Defaults to this year (Asia/Shanghai).
+    pub year: Option<i32>,
+}
+
+fn year_of(query: &YearQuery) -> Result<i32, AttendanceError> {
+    let year = query
+        .year
+        .unwrap_or_else(|| clock::now().with_timezone(&clock::shanghai()).year());
+    if !(2000..=2100).contains(&year) {
+        return Err(invalid("year must be 2000–2100"));
+    }
+    Ok(year)
+}
+
+/// My attendance over a year (for the democratic evaluation).
+#[utoipa::path(get, path = "/api/v1/me/attendance", tag = "checkin", security(("bearer" = [])),
+    params(YearQuery), responses((status = 200, body = PersonYear),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody)))]
+pub async fn my_attendance(
+    user: AuthUser,
+    query: web::Query<YearQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<PersonYear>, AttendanceError> {
+    let year = year_of(&query)?;
+    let me = person::Entity::find_by_id(user.person_id)
+        .one(db.get_ref())
+        .await
+        .context("cannot read a person")?
+        .ok_or(AttendanceError::PersonNotFound)?;
+    Ok(web::Json(
+        attendance::person_year(db.get_ref(), &me, year).await?,
+    ))
+}
+
+/// A person's attendance over a year (directory readers of the person's org).
+#[utoipa::path(get, path = "/api/v1/people/{id}/attendance", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path), YearQuery), responses((status = 200, body = PersonYear),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "person.not_found", body = ErrorBody)))]
+pub async fn person_attendance(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<YearQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<PersonYear>, AttendanceError> {
+    let year = year_of(&query)?;
+    let person = existing_person(&db, path.into_inner()).await?;
+    authz::require(db.get_ref(), user, READ_DIRECTORY, person.org_id).await?;
+    Ok(web::Json(
+        attendance::person_year(db.get_ref(), &person, year).await?,
+    ))
+}
+
+async fn existing_person(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<person::Model, AttendanceError> {
+    person::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a person")?
+        .ok_or(AttendanceError::PersonNotFound)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LeaveRequestBody {
+    pub reason: String,
+}
+
+/// Ask for leave (请假) from an activity, before it starts.
+#[utoipa::path(post, path = "/api/v1/activities/{id}/leave", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = LeaveRequestBody, responses(
+    (status = 200, body = Leave),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "leave.not_participant", body = ErrorBody),
+    (status = 409, description = "leave.too_late, leave.wrong_state", body = ErrorBody)))]
+pub async fn request_leave(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<LeaveRequestBody>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<Leave>, AttendanceError> {
+    let plan = facts::find_plan(&service.db, path.into_inner()).await?;
+    if plan.status != PlanStatus::Filed.as_str() {
+        return Err(AttendanceError::NotFiled(
+            "this plan has not been filed yet".into(),
+        ));
+    }
+    let expected = plan_participant::Entity::find_by_id((plan.id, user.person_id))
+        .one(&service.db)
+        .await
+        .context("cannot read participation")?
+        .is_some();
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let row = leave::request(&txn, &plan, user.person_id, &body.reason, expected).await?;
+    txn.commit().await.context("cannot commit")?;
+    let names = names_of(&service.db, std::iter::once(user.person_id)).await?;
+    Ok(web::Json(leave::leave_view(
+        row,
+        names.get(&user.person_id).cloned().unwrap_or_default(),
+    )))
+}
+
+/// Withdraw my leave request.
+#[utoipa::path(post, path = "/api/v1/leave/{id}/withdraw", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Leave),
+    (status = 404, description = "leave.not_found", body = ErrorBody),
+    (status = 409, description = "leave.wrong_state", body = ErrorBody)))]
+pub async fn withdraw_leave(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<Leave>, AttendanceError> {
+    let row = leave::find(&service.db, path.into_inner()).await?;
+    // Someone else's request is "not found" to me: ids reveal nothing.
+    if row.person_id != user.person_id {
+        return Err(AttendanceError::LeaveNotFound);
+    }
+    let updated = leave::withdraw(&service.db, row).await?;
+    service.facts.forget_all();
+    let names = names_of(&service.db, std::iter::once(user.person_id)).await?;
+    Ok(web::Json(leave::leave_view(
+        updated,
+        names.get(&user.person_id).cloned().unwrap_or_default(),
+    )))
+}
+
+/// Committees above a branch approve its members' exemptions.
+const APPROVE_EXEMPTIONS: &[Role] = &[Role::Reviewer, Role::OrgAdmin];
+
+async fn require_committee(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    org_id: i64,
+) -> Result<(), AttendanceError> {
+    let org = crate::orgs::find(db, org_id)
+        .await?
+        .ok_or(AttendanceError::OrgNotFound)?;
+    match org.parent_id {
+        Some(parent) if authz::has_role(db, user.person_id, APPROVE_EXEMPTIONS, parent).await? => {
+            Ok(())
+        }
+        _ => Err(AttendanceError::Forbidden),
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExemptionRequest {
+    pub reason: String,
+    /// YYYY-MM-DD
+    pub valid_from: String,
+    /// YYYY-MM-DD; null = until revoked.
+    pub valid_until: Option<String>,
+}
+
+/// Exempt a person from organisational life for a period (the committee above the branch).
+#[utoipa::path(post, path = "/api/v1/people/{id}/exemptions", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ExemptionRequest, responses(
+    (status = 200, body = Exemption),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "person.not_found", body = ErrorBody)))]
+pub async fn create_exemption(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<ExemptionRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<Exemption>, AttendanceError> {
+    let person = existing_person(&service.db, path.into_inner()).await?;
+    require_committee(&service.db, user, person.org_id).await?;
+    let from = leave::parse_date(&body.valid_from, "valid_from")?;
+    let until = body
+        .valid_until
+        .as_deref()
+        .map(|raw| leave::parse_date(raw, "valid_until"))
+        .transpose()?;
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let row = leave::create_exemption(
+        &txn,
+        user.person_id,
+        &person,
+        &body.reason,
+        from,
+        until,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    txn.commit().await.context("cannot commit")?;
+    service.facts.forget_all();
+    Ok(web::Json(leave::exemption_view(&service.db, row).await?))
+}
+
+/// Revoke an exemption (the committee above the branch).
+#[utoipa::path(post, path = "/api/v1/exemptions/{id}/revoke", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = super::activities::ReasonRequest, responses(
+    (status = 200, body = Exemption),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "exemption.not_found", body = ErrorBody)))]
+pub async fn revoke_exemption(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<super::activities::ReasonRequest>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<Exemption>, AttendanceError> {
+    let row = exemption::Entity::find_by_id(path.into_inner())
+        .one(&service.db)
+        .await
+        .context("cannot read an exemption")?
+        .ok_or(AttendanceError::ExemptionNotFound)?;
+    let person = existing_person(&service.db, row.person_id).await?;
+    require_committee(&service.db, user, person.org_id).await?;
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let updated = leave::revoke_exemption(
+        &txn,
+        user.person_id,
+        person.org_id,
+        row,
+        &body.reason,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    txn.commit().await.context("cannot commit")?;
+    service.facts.forget_all();
+    Ok(web::Json(
+        leave::exemption_view(&service.db, updated).await?,
+    ))
+}
+
+/// Exemptions of the people of an org's subtree (directory readers).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/exemptions", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [Exemption]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
+pub async fn list_exemptions(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Exemption>>, AttendanceError> {
+    let org_id = path.into_inner();
+    organisation::Entity::find_by_id(org_id)
+        .one(db.get_ref())
+        .await
+        .context("cannot read an organisation")?
+        .ok_or(AttendanceError::OrgNotFound)?;
+    authz::require(db.get_ref(), user, READ_DIRECTORY, org_id).await?;
+    let orgs = crate::orgs::subtree_ids(db.get_ref(), org_id).await?;
+    let mut people = Vec::new();
+    for chunk in orgs.chunks(500) {
+        people.extend(
+            person::Entity::find()
+                .filter(person::Column::OrgId.is_in(chunk.iter().copied()))
+                .all(db.get_ref())
+                .await
+                .context("cannot read people")?
+                .into_iter()
+                .map(|p| p.id),
+        );
+    }
+    let mut out = Vec::new();
+    for chunk in people.chunks(500) {
+        for row in exemption::Entity::find()
+            .filter(exemption::Column::PersonId.is_in(chunk.iter().copied()))
+            .order_by_desc(exemption::Column::Id)
+            .all(db.get_ref())
+            .await
+            .context("cannot read exemptions")?
+        {
+            out.push(leave::exemption_view(db.get_ref(), row).await?);
+        }
+    }
+    Ok(web::Json(out))
+}

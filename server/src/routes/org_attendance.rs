@@ -1,0 +1,235 @@
+//! Attendance across an organisation's subtree for a month or a year: which activities and
+//! which organisations fall below 80 %, and the ledger of the period as a spreadsheet.
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use anyhow::Context;
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::activities::{Format, download, parse_format};
+use crate::{
+    auth::AuthUser,
+    authz::{self, READ_DIRECTORY},
+    checkin::{AttendanceError, attendance, error::invalid, export, live::THRESHOLD},
+    domain::PlanStatus,
+    entities::activity_plan,
+    error::ErrorBody,
+    orgs,
+};
+
+#[derive(Deserialize, IntoParams)]
+pub struct PeriodQuery {
+    /// YYYY-MM; or give `year` for the whole year.
+    pub month: Option<String>,
+    pub year: Option<i32>,
+    /// json (default), csv or xlsx (ledger only)
+    pub format: Option<String>,
+}
+
+struct Period {
+    from: NaiveDate,
+    to: NaiveDate,
+    label: String,
+}
+
+fn period(query: &PeriodQuery) -> Result<Period, AttendanceError> {
+    match (&query.month, query.year) {
+        (Some(month), None) => {
+            let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
+                .map_err(|_| invalid("month must be YYYY-MM"))?;
+            let next = first
+                .checked_add_months(chrono::Months::new(1))
+                .ok_or_else(|| invalid("month out of range"))?;
+            Ok(Period {
+                from: first,
+                to: next.pred_opt().unwrap_or(first),
+                label: first.format("%Y年%m月").to_string(),
+            })
+        }
+        (None, Some(year)) if (2000..=2100).contains(&year) => Ok(Period {
+            from: NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| invalid("bad year"))?,
+            to: NaiveDate::from_ymd_opt(year, 12, 31).ok_or_else(|| invalid("bad year"))?,
+            label: format!("{year}年"),
+        }),
+        _ => Err(invalid(
+            "give either month=YYYY-MM or year=YYYY (2000–2100)",
+        )),
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ActivitySummary {
+    pub activity_id: i64,
+    pub org_id: i64,
+    pub org_name: String,
+    pub activity_date: NaiveDate,
+    pub theme: String,
+    pub expected: u64,
+    pub present: u64,
+    pub on_leave: u64,
+    pub absent: u64,
+    pub guests: u64,
+    pub rate: Option<f64>,
+    pub below_threshold: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgSummary {
+    pub org_id: i64,
+    pub org_name: String,
+    pub activities: u64,
+    pub expected: u64,
+    pub present: u64,
+    pub rate: Option<f64>,
+    pub below_threshold: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct OrgAttendanceResponse {
+    pub org_id: i64,
+    pub period: String,
+    pub organisations: Vec<OrgSummary>,
+    pub activities: Vec<ActivitySummary>,
+}
+
+async fn filed_plans(
+    db: &DatabaseConnection,
+    org_id: i64,
+    period: &Period,
+) -> Result<Vec<activity_plan::Model>, AttendanceError> {
+    let orgs = orgs::subtree_ids(db, org_id).await?;
+    let mut plans = Vec::new();
+    for chunk in orgs.chunks(500) {
+        plans.extend(
+            activity_plan::Entity::find()
+                .filter(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
+                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+                .filter(activity_plan::Column::ActivityDate.between(period.from, period.to))
+                .order_by_asc(activity_plan::Column::ActivityDate)
+                .all(db)
+                .await
+                .context("cannot read plans")?,
+        );
+    }
+    plans.sort_by_key(|p| (p.activity_date, p.org_id, p.id));
+    Ok(plans)
+}
+
+async fn readable_org(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    org_id: i64,
+) -> Result<(), AttendanceError> {
+    orgs::find(db, org_id)
+        .await?
+        .ok_or(AttendanceError::OrgNotFound)?;
+    authz::require(db, user, READ_DIRECTORY, org_id).await?;
+    Ok(())
+}
+
+/// Participation per activity and per organisation of a subtree for a month or a year;
+/// those under 80 % are flagged.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/attendance", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path), PeriodQuery), responses(
+    (status = 200, body = OrgAttendanceResponse),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
+pub async fn org_attendance(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<PeriodQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<OrgAttendanceResponse>, AttendanceError> {
+    let org_id = path.into_inner();
+    let period = period(&query)?;
+    readable_org(&db, user, org_id).await?;
+    let mut activities = Vec::new();
+    let mut per_org: BTreeMap<i64, OrgSummary> = BTreeMap::new();
+    for plan in filed_plans(&db, org_id, &period).await? {
+        let a = attendance::for_activity(db.get_ref(), plan).await?;
+        let c = a.counts;
+        let entry = per_org.entry(a.org.id).or_insert_with(|| OrgSummary {
+            org_id: a.org.id,
+            org_name: a.org.name.clone(),
+            activities: 0,
+            expected: 0,
+            present: 0,
+            rate: None,
+            below_threshold: false,
+        });
+        entry.activities += 1;
+        entry.expected += c.expected;
+        entry.present += c.present;
+        activities.push(ActivitySummary {
+            activity_id: a.plan.id,
+            org_id: a.org.id,
+            org_name: a.org.name,
+            activity_date: a.plan.activity_date,
+            theme: a.plan.theme,
+            expected: c.expected,
+            present: c.present,
+            on_leave: c.on_leave,
+            absent: c.absent,
+            guests: c.guests,
+            rate: c.rate,
+            below_threshold: c.below_threshold,
+        });
+    }
+    let organisations = per_org
+        .into_values()
+        .map(|mut o| {
+            o.rate = (o.expected > 0).then(|| o.present as f64 / o.expected as f64);
+            o.below_threshold = o.rate.is_some_and(|r| r < THRESHOLD);
+            o
+        })
+        .collect();
+    Ok(web::Json(OrgAttendanceResponse {
+        org_id,
+        period: period.label,
+        organisations,
+        activities,
+    }))
+}
+
+/// The ledger (台账) of an organisation's subtree for a month or a year, as CSV or XLSX.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/ledger", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path), PeriodQuery), responses(
+    (status = 200, description = "A CSV or XLSX file"),
+    (status = 400, description = "checkin.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
+pub async fn org_ledger(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<PeriodQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, AttendanceError> {
+    let org_id = path.into_inner();
+    let period = period(&query)?;
+    let format = parse_format(query.format.as_deref().or(Some("xlsx")))?;
+    let org = orgs::find(db.get_ref(), org_id)
+        .await?
+        .ok_or(AttendanceError::OrgNotFound)?;
+    authz::require(db.get_ref(), user, READ_DIRECTORY, org_id).await?;
+    let mut activities = Vec::new();
+    for plan in filed_plans(&db, org_id, &period).await? {
+        let a = attendance::for_activity(db.get_ref(), plan).await?;
+        activities.push(attendance::ledger(db.get_ref(), &a).await?);
+    }
+    let ledger = export::OrgLedger {
+        org_name: org.name,
+        org_code: org.code.clone(),
+        period: period.label,
+        activities,
+    };
+    let name = format!("ledger-{}-{}", org.code, period.from.format("%Y%m"));
+    Ok(match format {
+        Format::Csv => download(export::org_csv(&ledger), &format, &name),
+        Format::Xlsx => download(export::org_xlsx(&ledger)?, &format, &name),
+        Format::Json => return Err(invalid("the org ledger is a file: use format=csv or xlsx")),
+    })
+}
