@@ -1,6 +1,7 @@
 //! One test binary for every API area (faster to link than one per file).
 mod auth;
 mod cache;
+mod checkin;
 mod calendar;
 mod cli;
 mod directory;

@@ -61,6 +61,10 @@ pub fn test_settings(stores: Stores, wechat: &FakeWechat) -> Option<Settings> {
     settings.wechat.appid = wechat.appid().to_owned();
     settings.wechat.app_secret = Some(SecretString::from(wechat.secret().to_owned()));
     settings.cache.key_prefix = format!("test:{id}:");
+    // Decisions read fresh facts, so a test's change (a cancellation, a moved date) counts
+    // on the next scan; production caches them for two seconds.
+    settings.checkin.facts_ttl_ms = 0;
+    settings.checkin.qr_base_url = "https://hdr.test".into();
     settings.database.url = None;
     settings.cache.redis_url = None;
     if stores == Stores::Production {

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, FixedOffset};
+use chrono::{DateTime, FixedOffset, SubsecRound};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -157,7 +157,8 @@ impl CheckinService {
     }
 
     pub async fn check_in(&self, person_id: i64, scan: Scan) -> Result<Answer, AttendanceError> {
-        let now = clock::now();
+        // Microseconds: what PostgreSQL keeps, so the answer's time equals the stored one.
+        let now = clock::now().trunc_subsecs(6);
         let facts = self.facts.by_code(&self.db, &scan.activity_code).await?;
         let decision = match &facts {
             Some(facts) => decision::decide(
@@ -359,7 +360,7 @@ impl CheckinService {
         } else {
             (Outcome::NotExpected, Attendance::Guest)
         };
-        let now = clock::now();
+        let now = clock::now().trunc_subsecs(6);
         let txn = begin_write(&self.db)
             .await
             .context("cannot start a transaction")?;
