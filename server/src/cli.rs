@@ -486,3 +486,146 @@ mod tests {
         assert!(parse_ttl("").is_err());
     }
 }
+
+/// What `huodongri demo` leaves in `<data dir>/demo.json` so a newcomer (or the check-in
+/// benchmark) can drive the whole flow from the command line.
+#[derive(Debug, serde::Serialize)]
+pub struct DemoActivity {
+    pub organisations: Vec<DemoOrgRef>,
+    pub activity_id: i64,
+    pub activity_code: String,
+    pub branch_code: String,
+    pub theme: String,
+    pub checkin_opens_at: String,
+    pub checkin_closes_at: String,
+    pub organiser_phone: String,
+    pub participant_phones: Vec<String>,
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct DemoOrgRef {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub kind: &'static str,
+}
+
+/// This month's activity of the first demo branch: filed, preview published, check-in open
+/// now (from an hour ago to two hours ahead, Asia/Shanghai). Re-running moves it to now.
+pub async fn seed_demo_activity(
+    db: &DatabaseConnection,
+    settings: &crate::config::CheckinSettings,
+) -> anyhow::Result<DemoActivity> {
+    use chrono::Timelike;
+    use sea_orm::TryIntoModel;
+
+    use crate::{
+        checkin::facts,
+        domain::PlanStatus,
+        entities::{activity_plan, person, plan_participant},
+    };
+    let branch = DEMO_ORGS
+        .iter()
+        .find(|o| o.kind == OrgKind::Branch)
+        .context("the demo has a branch")?;
+    let org = orgs::find_by_code(db, branch.code)
+        .await?
+        .context("run the demo seed first")?;
+    let now = crate::clock::now().with_timezone(&crate::clock::shanghai());
+    let today = now.date_naive();
+    let minutes = i64::from(now.hour() * 60 + now.minute());
+    let hhmm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
+    let (start, end) = ((minutes - 60).max(0), (minutes + 120).min(23 * 60 + 59));
+    let month = today.format("%Y-%m").to_string();
+    let members = person::Entity::find()
+        .filter(person::Column::OrgId.eq(org.id))
+        .filter(person::Column::Active.eq(true))
+        .all(db)
+        .await?;
+    let organiser = members
+        .iter()
+        .min_by_key(|p| p.phone.clone())
+        .context("the demo branch has members")?;
+    let txn = crate::db::begin_write(db).await?;
+    let existing = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.eq(org.id))
+        .filter(activity_plan::Column::Month.eq(month.clone()))
+        .one(&txn)
+        .await?;
+    let stamp = crate::clock::now();
+    let mut plan = match existing {
+        Some(plan) => plan.into_active_model(),
+        None => activity_plan::ActiveModel {
+            org_id: Set(org.id),
+            month: Set(month.clone()),
+            version: Set(1),
+            created_by: Set(organiser.id),
+            created_at: Set(stamp),
+            ..Default::default()
+        },
+    };
+    plan.status = Set(PlanStatus::Filed.as_str().to_owned());
+    plan.theme = Set("学习贯彻党的二十大精神（演示）".to_owned());
+    plan.category = Set("party_lecture".to_owned());
+    plan.activity_date = Set(today);
+    plan.start_time = Set(hhmm(start));
+    plan.end_time = Set(hhmm(end));
+    plan.date_reason = Set(Some("演示：今日举办，便于体验扫码签到".to_owned()));
+    plan.place = Set("文昌阁社区党群服务中心".to_owned());
+    plan.latitude = Set(Some(32.3942));
+    plan.longitude = Set(Some(119.4129));
+    plan.requirements = Set("请携带党员学习笔记本，准时扫码签到。".to_owned());
+    plan.organiser = Set(organiser.name.clone());
+    plan.checkin_opens_minutes_before = Set(0);
+    plan.checkin_closes_minutes_after = Set(0);
+    plan.filed_to_org_id = Set(org.parent_id);
+    plan.filed_at = Set(Some(stamp));
+    plan.published_at = Set(Some(stamp));
+    plan.preview = Set(Some(format!(
+        "【活动预告】{} {} {}–{}，主题：学习贯彻党的二十大精神，请准时参加。",
+        today,
+        "文昌阁社区党群服务中心",
+        hhmm(start),
+        hhmm(end)
+    )));
+    plan.updated_at = Set(stamp);
+    let plan = plan.save(&txn).await?.try_into_model()?;
+    plan_participant::Entity::delete_many()
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .exec(&txn)
+        .await?;
+    let expected: Vec<&person::Model> = members
+        .iter()
+        .filter(|p| p.status != "activist" && !p.exempt)
+        .collect();
+    plan_participant::Entity::insert_many(expected.iter().map(|p| plan_participant::ActiveModel {
+        plan_id: Set(plan.id),
+        person_id: Set(p.id),
+        invited: Set(false),
+    }))
+    .exec(&txn)
+    .await?;
+    grant(&txn, organiser.id, Role::Secretary, org.id).await?;
+    txn.commit().await?;
+    let activity = facts::ensure_activity(db, &plan, settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (opens, closes) = facts::check_in_period(&plan);
+    Ok(DemoActivity {
+        organisations: DEMO_ORGS
+            .iter()
+            .map(|o| DemoOrgRef {
+                code: o.code,
+                name: o.name,
+                kind: o.kind.as_str(),
+            })
+            .collect(),
+        activity_id: plan.id,
+        activity_code: activity.code,
+        branch_code: branch.code.to_owned(),
+        theme: plan.theme,
+        checkin_opens_at: opens.to_rfc3339(),
+        checkin_closes_at: closes.to_rfc3339(),
+        organiser_phone: organiser.phone.clone(),
+        participant_phones: expected.iter().map(|p| p.phone.clone()).collect(),
+    })
+}

@@ -152,6 +152,15 @@ fn main() -> anyhow::Result<()> {
                     println!("  {:<16} {:<14} {:<22} huodongri admin token --phone {}", login.role, login.name, login.org, login.phone);
                 }
                 println!("Then call the API with: curl -H \"Authorization: Bearer <token>\" http://{}/api/v1/me", settings.application.bind);
+                let demo = cli::seed_demo_activity(&connection, &settings.checkin).await?;
+                let path = settings.application.data_dir.join("demo.json");
+                std::fs::write(&path, serde_json::to_vec_pretty(&demo)?)
+                    .with_context(|| format!("cannot write {}", path.display()))?;
+                println!(
+                    "Activity {} (code {}) is open for check-in until {}; its organiser is {} and {} members are expected. Details: {}",
+                    demo.activity_id, demo.activity_code, demo.checkin_closes_at, demo.organiser_phone,
+                    demo.participant_phones.len(), path.display()
+                );
             }
         }
         Ok(())

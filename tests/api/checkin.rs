@@ -4,7 +4,8 @@
 use std::io::Cursor;
 
 use api_tests::{
-    Someone, Stores, TestApp, World, error_code, month_from_now, on_both_stores, spawn_with, test_settings,
+    Someone, Stores, TestApp, World, error_code, month_from_now, on_both_stores, spawn_with,
+    test_settings,
 };
 use calamine::{Data, Reader, Xlsx};
 use huodongri::{
@@ -13,7 +14,9 @@ use huodongri::{
     entities::{activity_plan, checkin},
     secrets::Secrets,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
 
@@ -29,19 +32,54 @@ async fn open_activity(app: &TestApp, w: &World) -> i64 {
         "date_reason": "测试：当日举办", "start_time": "00:00", "end_time": "23:59", "place": "党群服务中心",
         "organiser": "甲书记", "requirements": "", "latitude": VENUE.0, "longitude": VENUE.1,
         "checkin_opens_minutes_before": 720, "checkin_closes_minutes_after": 720});
-    let created = app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/plans", w.branch_a), &body).await;
+    let created = app
+        .post_as(
+            &w.secretary_a,
+            &format!("/api/v1/orgs/{}/plans", w.branch_a),
+            &body,
+        )
+        .await;
     assert_eq!(created.status().as_u16(), 201);
-    let id = created.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
-    assert_eq!(app.post_as(&w.secretary_a, &format!("/api/v1/plans/{id}/submit"), &json!({})).await.status().as_u16(), 200);
-    assert_eq!(app.post_as(&w.reviewer, &format!("/api/v1/plans/{id}/approve"), &json!({})).await.status().as_u16(), 200);
+    let id = created.json::<Value>().await.expect("json")["id"]
+        .as_i64()
+        .expect("id");
+    assert_eq!(
+        app.post_as(
+            &w.secretary_a,
+            &format!("/api/v1/plans/{id}/submit"),
+            &json!({})
+        )
+        .await
+        .status()
+        .as_u16(),
+        200
+    );
+    assert_eq!(
+        app.post_as(
+            &w.reviewer,
+            &format!("/api/v1/plans/{id}/approve"),
+            &json!({})
+        )
+        .await
+        .status()
+        .as_u16(),
+        200
+    );
     id
 }
 
 /// The activity code and token inside the venue QR, read the way a phone reads them.
 async fn venue(app: &TestApp, secretary: &Someone, id: i64) -> (String, String) {
-    let qr: Value = app.get_as(secretary, &format!("/api/v1/activities/{id}/qr")).await.json().await.expect("json");
+    let qr: Value = app
+        .get_as(secretary, &format!("/api/v1/activities/{id}/qr"))
+        .await
+        .json()
+        .await
+        .expect("json");
     let url = qr["url"].as_str().expect("url");
-    let rest = url.strip_prefix("https://hdr.test/c/").expect("the configured prefix");
+    let rest = url
+        .strip_prefix("https://hdr.test/c/")
+        .expect("the configured prefix");
     let (code, token) = rest.split_once("?t=").expect("a token parameter");
     assert!(!qr["png_base64"].as_str().expect("png").is_empty());
     (code.to_owned(), token.to_owned())
@@ -55,7 +93,11 @@ fn signer(app: &TestApp) -> Signer {
 /// A genuine token of the window `seconds_ago` seconds back (30-second rotation).
 fn token_from(app: &TestApp, code: &str, seconds_ago: i64) -> String {
     let rotation = Rotation { seconds: 30 };
-    signer(app).venue_token(code, rotation, rotation.window_at(clock::now().timestamp() - seconds_ago))
+    signer(app).venue_token(
+        code,
+        rotation,
+        rotation.window_at(clock::now().timestamp() - seconds_ago),
+    )
 }
 
 fn nonce() -> String {
@@ -69,7 +111,12 @@ async fn scan(app: &TestApp, who: &Someone, body: Value) -> Value {
 }
 
 async fn scan_now(app: &TestApp, who: &Someone, code: &str, token: &str) -> Value {
-    scan(app, who, json!({"activity_code": code, "token": token, "nonce": nonce()})).await
+    scan(
+        app,
+        who,
+        json!({"activity_code": code, "token": token, "nonce": nonce()}),
+    )
+    .await
 }
 
 async fn present_rows(app: &TestApp, plan: i64, person: i64) -> u64 {
@@ -83,13 +130,19 @@ async fn present_rows(app: &TestApp, plan: i64, person: i64) -> u64 {
 }
 
 async fn live(app: &TestApp, who: &Someone, id: i64) -> Value {
-    let response = app.get_as(who, &format!("/api/v1/activities/{id}/live")).await;
+    let response = app
+        .get_as(who, &format!("/api/v1/activities/{id}/live"))
+        .await;
     assert_eq!(response.status().as_u16(), 200);
     response.json().await.expect("json")
 }
 
 async fn move_plan(app: &TestApp, id: i64, days: i64) {
-    let plan = activity_plan::Entity::find_by_id(id).one(&app.db).await.expect("read").expect("plan");
+    let plan = activity_plan::Entity::find_by_id(id)
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("plan");
     let date = plan.activity_date + chrono::Duration::days(days);
     let mut active = plan.into_active_model();
     active.activity_date = Set(date);
@@ -426,13 +479,26 @@ async fn offline_limit(stores: Stores) {
     let id = open_activity(&app, &w).await;
     let (code, _) = venue(&app, &w.secretary_a, id).await;
     let two_hours = token_from(&app, &code, 2 * 3600);
-    let answer = scan(&app, &w.member_a, json!({"activity_code": code, "token": two_hours, "nonce": nonce(),
-        "scanned_at": (clock::now() - chrono::Duration::hours(2)).to_rfc3339()})).await;
+    let answer = scan(
+        &app,
+        &w.member_a,
+        json!({"activity_code": code, "token": two_hours, "nonce": nonce(),
+        "scanned_at": (clock::now() - chrono::Duration::hours(2)).to_rfc3339()}),
+    )
+    .await;
     assert_eq!(answer["result"], "window_expired");
     let half_hour = token_from(&app, &code, 1800);
-    let answer = scan(&app, &w.member_a, json!({"activity_code": code, "token": half_hour, "nonce": nonce(),
-        "scanned_at": (clock::now() - chrono::Duration::minutes(30)).to_rfc3339()})).await;
-    assert_eq!((answer["result"].as_str(), answer["late_sync"].as_bool()), (Some("ok"), Some(true)));
+    let answer = scan(
+        &app,
+        &w.member_a,
+        json!({"activity_code": code, "token": half_hour, "nonce": nonce(),
+        "scanned_at": (clock::now() - chrono::Duration::minutes(30)).to_rfc3339()}),
+    )
+    .await;
+    assert_eq!(
+        (answer["result"].as_str(), answer["late_sync"].as_bool()),
+        (Some("ok"), Some(true))
+    );
 }
 
 mod offline_limit_is_configurable {

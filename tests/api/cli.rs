@@ -24,6 +24,21 @@ on_both_stores! {
         assert_eq!(list.status().as_u16(), 200);
         let parent = app.client.get(app.url("/api/v1/orgs/1")).bearer_auth(&token).send().await.expect("sent");
         assert_eq!(error_code(parent).await, "auth.forbidden", "a secretary cannot read the city");
+
+        // The demo activity is open now: its organiser's QR checks in one of its members.
+        let demo = huodongri::cli::seed_demo_activity(&app.db, &app.settings.checkin).await.expect("demo activity");
+        let again = huodongri::cli::seed_demo_activity(&app.db, &app.settings.checkin).await.expect("twice");
+        assert_eq!((again.activity_id, &again.activity_code), (demo.activity_id, &demo.activity_code), "idempotent");
+        assert!(demo.participant_phones.len() >= 30);
+        let organiser = huodongri::cli::issue_token(&app.db, &app.settings, &demo.organiser_phone, ttl).await.expect("token");
+        let qr: serde_json::Value = app.client.get(app.url(&format!("/api/v1/activities/{}/qr", demo.activity_id))).bearer_auth(&organiser).send().await.expect("sent").json().await.expect("json");
+        let token = qr["token"].as_str().expect("token");
+        let member = huodongri::cli::issue_token(&app.db, &app.settings, &demo.participant_phones[5], ttl).await.expect("token");
+        let answer: serde_json::Value = app.client.post(app.url("/api/v1/checkins")).bearer_auth(&member)
+            .json(&serde_json::json!({"activity_code": demo.activity_code, "token": token, "nonce": "demo-nonce-0000000001"}))
+            .send().await.expect("sent").json().await.expect("json");
+        assert_eq!(answer["result"], "ok", "{answer}");
+        assert_eq!(answer["live"]["expected"].as_u64(), Some(demo.participant_phones.len() as u64));
     }
 
     async fn the_first_administrator_is_created_on_the_command_line_and_audited(app) {

@@ -1,8 +1,8 @@
 //! One test binary for every API area (faster to link than one per file).
 mod auth;
 mod cache;
-mod checkin;
 mod calendar;
+mod checkin;
 mod cli;
 mod directory;
 mod errors;
