@@ -28,6 +28,7 @@ describe('retry prompts', () => {
   test('network, timeout and server failures are retryable; refusals are not', () => {
     expect(['network', 'timeout', 'internal'].every((code) => errors.isRetryable({ code }))).toBe(true)
     expect(errors.isRetryable({ code: 'plan.wrong_state' })).toBe(false)
+    expect(errors.isRetryable({ code: 'checkin.unavailable' })).toBe(true) // 503: the server asks to try again
     expect(errors.isRetryable(null)).toBe(false)
   })
 

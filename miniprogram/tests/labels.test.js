@@ -35,6 +35,21 @@ test('history lines keep reviewers\' comments and translate the server\'s own no
   expect(labels.memberStatusLabel('probationary')).toBe('预备党员')
 })
 
+test('check-in words: phases, my status, the roster, leave, methods, rates and clock times', () => {
+  expect(['upcoming', 'open', 'closed', 'cancelled'].map(labels.phaseLabel)).toEqual(['未开始', '签到中', '已结束', '已取消'])
+  expect(['expected', 'present', 'on_leave', 'leave_pending', 'absent', 'exempt'].map(labels.myStatusLabel))
+    .toEqual(['待签到', '已签到', '已请假', '请假待批', '缺席', '暂不参加'])
+  expect(['expected', 'present', 'on_leave', 'absent', 'exempt', 'guest'].map(labels.rosterStatusLabel))
+    .toEqual(['未签到', '已签到', '请假', '缺席', '暂不参加组织生活', '列席'])
+  expect(['pending', 'approved', 'declined', 'withdrawn'].map(labels.leaveStatusLabel)).toEqual(['待审批', '已批准', '未批准', '已撤回'])
+  expect(['scan', 'late_sync', 'organiser'].map(labels.methodLabel)).toEqual(['扫码', '离线补传', '组织人代签'])
+  expect(labels.phaseLabel('paused')).toBe('paused')
+  expect([0.775, 1, 0, 0.8, 1 / 3].map(labels.rateLabel)).toEqual(['77.5%', '100%', '0%', '80%', '33.3%'])
+  expect(labels.rateLabel(null)).toBe('')
+  expect(labels.clockLabel('2026-11-20T14:02:11+08:00')).toBe('14:02')
+  expect(labels.clockLabel(null)).toBe('')
+})
+
 describe('roles from /me', () => {
   const me = (...grants) => ({ roles: grants.map(([role, id]) => ({ role, org_id: id, org_name: `组织${id}` })) })
 
@@ -45,10 +60,26 @@ describe('roles from /me', () => {
 
   test('a secretary gets 本月计划; reviewers, admins and supervisors get 审核与督查', () => {
     expect(roles.entriesFor(me(['secretary', 6])).map((e) => e.url)).toEqual(['/pages/plan/index', '/pages/calendar/index'])
-    ;['reviewer', 'org_admin', 'supervisor'].forEach((role) => {
-      expect(roles.entriesFor(me([role, 2])).map((e) => e.title)).toEqual(['审核与督查', '活动日历'])
+    ;['reviewer', 'org_admin'].forEach((role) => {
+      expect(roles.entriesFor(me([role, 2])).map((e) => e.title)).toEqual(['审核与督查', '暂不参加组织生活', '活动日历'])
     })
+    expect(roles.entriesFor(me(['supervisor', 2])).map((e) => e.title)).toEqual(['审核与督查', '活动日历'])
     expect(roles.entriesFor(me(['community_admin', 3])).map((e) => e.title)).toEqual(['活动日历'])
+  })
+
+  test('reviewers and org admins register exemptions; only they', () => {
+    expect(roles.entriesFor(me(['reviewer', 2])).find((e) => e.key === 'exemptions').url).toBe('/pages/exemptions/index')
+    expect(roles.entriesFor(me(['secretary', 6], ['supervisor', 2])).some((e) => e.key === 'exemptions')).toBe(false)
+  })
+
+  test('everyone logged in gets check-in and their own attendance; nobody before logging in', () => {
+    expect(roles.memberEntries(me()).map((e) => [e.title, e.url])).toEqual([
+      ['扫码签到', '/pages/scan/index'],
+      ['我的活动', '/pages/my-activities/index'],
+      ['我的考勤', '/pages/my-attendance/index'],
+      ['我的签到码', '/pages/my-card/index'],
+    ])
+    expect(roles.memberEntries(null)).toEqual([])
   })
 
   test('organisations are listed once each, reviewers\' separately from supervisors\'', () => {

@@ -62,3 +62,16 @@ test('month ranges, labels and weekdays', () => {
   expect(month.weekday('2026-12-21')).toBe('周一')
   expect(month.weekday('2026-12-20')).toBe('周日')
 })
+
+test('stamp: RFC3339 in UTC+8 to the second, whatever the phone\'s timezone (the queued scan time)', () => {
+  const original = process.env.TZ
+  process.env.TZ = 'America/Los_Angeles'
+  try {
+    expect(month.stamp(at('2026-11-20T06:01:30.999Z'))).toBe('2026-11-20T14:01:30+08:00')
+    expect(month.stamp(at('2026-12-31T16:00:00Z'))).toBe('2027-01-01T00:00:00+08:00')
+    expect(Date.parse(month.stamp(at('2026-03-01T01:02:03Z')))).toBe(at('2026-03-01T01:02:03Z'))
+  } finally {
+    process.env.TZ = original
+    if (original === undefined) delete process.env.TZ
+  }
+})

@@ -5,6 +5,10 @@
 //   shim.loginCodes.push('code-1')
 //   shim.modalAnswers.push(true)             // the next wx.showModal is confirmed (default: cancelled)
 //   shim.subscribeAnswer = { success: { TPL: 'accept' } }  // or { fail: { errCode, errMsg } }
+//   shim.modalAnswers.push({ confirm: true, content: '无智能手机' })  // an editable modal's text
+//   shim.scanAnswers.push({ result: 'https://…/c/K7P2QX9M?t=…' })    // or { fail: 'scanCode:fail cancel' }
+//   shim.authSetting['scope.userLocation'] = true; shim.location = { latitude, longitude, accuracy }
+//   shim.setNetwork(true)                    // calls every wx.onNetworkStatusChange listener
 //
 // A route answers with { status, body, delay } or { fail: errMsg } (wx.request's fail callback), either as a value or
 // as a function of the request { method, path, url, data, header, timeout }. Every request is logged in shim.requests.
@@ -25,6 +29,16 @@ function installWx({ envVersion = 'develop' } = {}) {
     pullDownStops: 0,
     subscribeCalls: [],
     subscribeAnswer: null,
+    scanCalls: [],
+    scanAnswers: [],
+    authSetting: {},
+    location: null, // { latitude, longitude, accuracy, delay } or { fail: errMsg }; null fails
+    locationCalls: 0,
+    networkListeners: [],
+    keepScreenOn: false,
+    setNetwork(isConnected) {
+      shim.networkListeners.forEach((listener) => listener({ isConnected, networkType: isConnected ? 'wifi' : 'none' }))
+    },
     route(key, answer) {
       routes.set(key, answer)
       return shim
@@ -67,15 +81,47 @@ function installWx({ envVersion = 'develop' } = {}) {
     navigateTo(options) { shim.navigations.push({ kind: 'navigateTo', url: options.url }) },
     reLaunch(options) { shim.navigations.push({ kind: 'reLaunch', url: options.url }) },
     navigateBack() { shim.navigations.push({ kind: 'navigateBack' }) },
+    redirectTo(options) { shim.navigations.push({ kind: 'redirectTo', url: options.url }) },
+    setKeepScreenOn({ keepScreenOn }) { shim.keepScreenOn = keepScreenOn },
     setNavigationBarTitle() {},
     stopPullDownRefresh() { shim.pullDownStops += 1 },
     showToast(options) { shim.toasts.push(options.title) },
 
-    showModal({ title, content, showCancel = true, confirmText, success }) {
-      shim.modals.push({ title, content, showCancel, confirmText })
-      const confirm = shim.modalAnswers.length > 0 ? shim.modalAnswers.shift() : false
-      deliver(0, () => success && success({ confirm, cancel: !confirm }))
+    // An answer is true/false, or { confirm, content } for an editable modal (content: what was typed).
+    showModal({ title, content, showCancel = true, confirmText, editable, placeholderText, success }) {
+      const modal = { title, content, showCancel, confirmText }
+      if (editable) Object.assign(modal, { editable, placeholderText })
+      shim.modals.push(modal)
+      const answer = shim.modalAnswers.length > 0 ? shim.modalAnswers.shift() : false
+      const confirm = typeof answer === 'object' ? Boolean(answer.confirm) : answer
+      const typed = typeof answer === 'object' ? answer.content || '' : ''
+      deliver(0, () => success && success({ confirm, cancel: !confirm, ...(editable ? { content: typed } : {}) }))
     },
+
+    scanCode(options) {
+      shim.scanCalls.push({ onlyFromCamera: options.onlyFromCamera, scanType: options.scanType })
+      const answer = shim.scanAnswers.shift() || { fail: 'scanCode:fail cancel' }
+      deliver(0, () => (answer.fail
+        ? options.fail && options.fail({ errMsg: answer.fail })
+        : options.success({ result: answer.result, scanType: 'QR_CODE', errMsg: 'scanCode:ok' })))
+    },
+
+    getSetting({ success }) {
+      deliver(0, () => success({ authSetting: { ...shim.authSetting }, errMsg: 'getSetting:ok' }))
+    },
+
+    getLocation({ success, fail }) {
+      shim.locationCalls += 1
+      const answer = shim.location
+      if (!answer || answer.fail) {
+        deliver(0, () => fail && fail({ errMsg: (answer && answer.fail) || 'getLocation:fail auth deny' }))
+        return
+      }
+      const { delay, ...where } = answer
+      deliver(delay, () => success({ ...where, errMsg: 'getLocation:ok' }))
+    },
+
+    onNetworkStatusChange(listener) { shim.networkListeners.push(listener) },
 
     // Synchronous bookkeeping, as WeChat needs the call inside the tap; the answer arrives later.
     requestSubscribeMessage({ tmplIds, success, fail }) {

@@ -23,6 +23,18 @@ const MESSAGES = {
   'plan.not_found': '计划不存在或已被删除',
   'plan.exists': '本月计划已存在，请下拉刷新后查看',
   'plan.wrong_state': '计划状态已变化，请下拉刷新后重试',
+  'checkin.invalid_input': '提交的内容有误，请检查后重试',
+  'checkin.unavailable': '签到人数较多，请稍后重试',
+  'checkin.not_found': '该签到记录不存在',
+  'checkin.already_undone': '该签到已被撤销，请下拉刷新',
+  'activity.not_found': '活动不存在或已删除',
+  'activity.not_filed': '计划尚未审核备案，暂不能签到',
+  'leave.too_late': '活动已经开始，不能再请假',
+  'leave.wrong_state': '请假申请状态已变化，请下拉刷新后重试',
+  'leave.not_found': '请假申请不存在',
+  'leave.not_participant': '你不是本次活动的应参加人员，无需请假',
+  'person.not_found': '该人员不存在',
+  'exemption.not_found': '该登记不存在或已撤销',
   'subscribe.switched_off': '你已关闭订阅消息，请在小程序右上角 … → 设置 中开启后重试',
   'subscribe.failed': '订阅失败，请稍后重试',
 }
@@ -36,7 +48,8 @@ function messageFor(err) {
 }
 
 // Failures worth trying again as they are: nothing reached the server, or the server failed on its side.
-const RETRYABLE = ['network', 'timeout', 'internal']
+// checkin.unavailable: the server could not store check-ins for a moment (503) and asks to try again.
+const RETRYABLE = ['network', 'timeout', 'internal', 'checkin.unavailable']
 
 function isRetryable(err) {
   return Boolean(err) && RETRYABLE.includes(err.code)

@@ -30,6 +30,62 @@ const MEMBER_STATUS = {
   activist: '入党积极分子',
 }
 
+// Activities (a filed plan is an activity) and attendance.
+const PHASES = {
+  upcoming: '未开始',
+  open: '签到中',
+  closed: '已结束',
+  cancelled: '已取消',
+}
+
+// GET /me/activities my_status and GET /me/attendance status.
+const MY_STATUS = {
+  expected: '待签到',
+  present: '已签到',
+  on_leave: '已请假',
+  leave_pending: '请假待批',
+  absent: '缺席',
+  exempt: '暂不参加',
+  guest: '列席',
+}
+
+// The organiser's roster (GET /activities/{id}/attendance), in the order the page groups it: who is missing first
+// (`expected` until the activity is over, `absent` after).
+const ROSTER_STATUS = {
+  expected: '未签到',
+  absent: '缺席',
+  present: '已签到',
+  guest: '列席',
+  on_leave: '请假',
+  exempt: '暂不参加组织生活',
+}
+
+const LEAVE_STATUS = {
+  pending: '待审批',
+  approved: '已批准',
+  declined: '未批准',
+  withdrawn: '已撤回',
+}
+
+const CHECKIN_METHODS = {
+  scan: '扫码',
+  late_sync: '离线补传',
+  organiser: '组织人代签',
+}
+
+const label = (table) => (slug) => table[slug] || slug || ''
+const phaseLabel = label(PHASES)
+const myStatusLabel = label(MY_STATUS)
+const rosterStatusLabel = label(ROSTER_STATUS)
+const leaveStatusLabel = label(LEAVE_STATUS)
+const methodLabel = label(CHECKIN_METHODS)
+
+// 0.775 → '77.5%'; null when there is no rate (nobody expected).
+function rateLabel(rate) {
+  if (typeof rate !== 'number' || Number.isNaN(rate)) return ''
+  return `${Math.round(rate * 1000) / 10}%`
+}
+
 function statusLabel(status) {
   return PLAN_STATUS[status] || status || ''
 }
@@ -74,7 +130,15 @@ function previewFlags(row) {
   return flags
 }
 
+// '2026-11-20T14:02:11+08:00' → '14:02'.
+function clockLabel(stamp) {
+  const match = /T(\d{2}:\d{2})/.exec(stamp || '')
+  return match ? match[1] : ''
+}
+
 module.exports = {
   PLAN_STATUS, CATEGORIES, PLAN_ACTIONS, MEMBER_STATUS, statusLabel, actionLabel, memberStatusLabel, timeLabel,
   historyItem, previewFlags,
+  PHASES, MY_STATUS, ROSTER_STATUS, LEAVE_STATUS, CHECKIN_METHODS, phaseLabel, myStatusLabel, rosterStatusLabel,
+  leaveStatusLabel, methodLabel, rateLabel, clockLabel,
 }

@@ -22,6 +22,14 @@ function today(now = Date.now()) {
   return `${year}-${pad(month)}-${pad(day)}`
 }
 
+// `now` as RFC3339 in UTC+8, to the second: '2026-11-20T14:02:11+08:00' (the server's own format for times).
+function stamp(now = Date.now()) {
+  const shifted = new Date(now + OFFSET_MS)
+  const date = `${shifted.getUTCFullYear()}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}`
+  const time = `${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:${pad(shifted.getUTCSeconds())}`
+  return `${date}T${time}+08:00`
+}
+
 // 'YYYY-MM' plus n months (n may be negative).
 function addMonths(month, n) {
   const [year, m] = month.split('-').map(Number)
@@ -58,5 +66,5 @@ function weekday(date) {
 }
 
 module.exports = {
-  OFFSET_MS, shanghaiDate, currentMonth, today, addMonths, yearOf, monthRange, monthLabel, dayLabel, weekday,
+  OFFSET_MS, shanghaiDate, currentMonth, today, stamp, addMonths, yearOf, monthRange, monthLabel, dayLabel, weekday,
 }

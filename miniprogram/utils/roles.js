@@ -24,8 +24,26 @@ function entriesFor(me) {
   if (superviseOrgs(me).length > 0) {
     entries.push({ key: 'review', title: '审核与督查', hint: '审核下级支部计划，查看预告发布情况', url: '/pages/review/index' })
   }
+  if (reviewOrgs(me).length > 0) {
+    entries.push({
+      key: 'exemptions', title: '暂不参加组织生活', hint: '登记、撤销按规定暂不参加组织生活的党员', url: '/pages/exemptions/index',
+    })
+  }
   entries.push({ key: 'calendar', title: '活动日历', hint: '全年每月活动日与预告截止日', url: '/pages/calendar/index' })
   return entries
 }
 
-module.exports = { REVIEW_ROLES, SUPERVISE_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, entriesFor }
+// Every bound person takes part in activities: check-in and their own attendance, once logged in (`me` known).
+function memberEntries(me) {
+  if (!me) return []
+  return [
+    { key: 'scan', title: '扫码签到', url: '/pages/scan/index' },
+    { key: 'activities', title: '我的活动', url: '/pages/my-activities/index' },
+    { key: 'attendance', title: '我的考勤', url: '/pages/my-attendance/index' },
+    { key: 'card', title: '我的签到码', url: '/pages/my-card/index' },
+  ]
+}
+
+module.exports = {
+  REVIEW_ROLES, SUPERVISE_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, entriesFor, memberEntries,
+}

@@ -1,4 +1,5 @@
-// Home: logging in, then this month's activity day, my branch's preview and the entries my roles open.
+// Home: logging in, then this month's activity day, my branch's preview, check-in and my attendance, and the
+// entries my roles open.
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
 const errors = require('../../utils/errors')
@@ -38,6 +39,7 @@ Page({
     day: null,
     dayError: '',
     entries: roles.entriesFor(null),
+    memberEntries: [], // 扫码签到, 我的活动, … once /me is known
     subscribing: false,
     subscribeNote: '',
   },
@@ -68,6 +70,7 @@ Page({
       this.setData({
         name: me.name,
         entries: roles.entriesFor(me),
+        memberEntries: roles.memberEntries(me),
         day: mine.failed ? null : dayView(mine),
         dayError: mine.failed ? errors.messageFor(mine.failed) : '',
       })

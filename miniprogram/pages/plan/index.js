@@ -1,5 +1,5 @@
 // Secretary: my branch's plan for a month — its status, the reviewer's comment and history, and the next step
-// (edit, submit for review, publish the preview once filed).
+// (edit, submit for review, publish the preview once filed); once filed, the venue QR code and the attendance.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
@@ -34,6 +34,7 @@ function planView(plan) {
     canEdit: plan.status !== 'submitted',
     canSubmit: plan.status === 'draft' || plan.status === 'returned',
     canPublish: plan.status === 'filed' && published < plan.version,
+    isActivity: plan.status === 'filed', // a filed plan is the activity members check in to
     publishText: published ? '重新发布预告' : '发布预告',
     history: plan.history.map(labels.historyItem).reverse(),
   }
@@ -106,6 +107,14 @@ Page({
 
   onParticipants() {
     wx.navigateTo({ url: `/pages/participants/index?plan=${this.data.plan.id}` })
+  },
+
+  onVenueQr() {
+    wx.navigateTo({ url: `/pages/venue-qr/index?activity=${this.data.plan.id}` })
+  },
+
+  onAttendance() {
+    wx.navigateTo({ url: `/pages/attendance/index?activity=${this.data.plan.id}` })
   },
 
   onSubmit() {

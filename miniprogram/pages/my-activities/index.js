@@ -1,0 +1,108 @@
+// 我的活动: the recent and upcoming activities I am expected at (GET /api/v1/me/activities), my status in each, and
+// leave: request it with a reason before the activity starts, or withdraw it.
+const api = require('../../utils/api')
+const errors = require('../../utils/errors')
+const labels = require('../../utils/labels')
+const month = require('../../utils/month')
+const ui = require('../../utils/ui')
+
+const OVER = ['closed', 'cancelled']
+const LIVE_LEAVE = ['pending', 'approved']
+
+function itemView(a) {
+  const leave = a.leave || null
+  const over = OVER.includes(a.phase)
+  const activeLeave = Boolean(leave) && LIVE_LEAVE.includes(leave.status)
+  return {
+    id: a.activity_id,
+    theme: a.theme,
+    orgName: a.org_name,
+    when: `${month.dayLabel(a.activity_date)} ${month.weekday(a.activity_date)} ${a.start_time}–${a.end_time}`,
+    place: a.place,
+    phase: a.phase,
+    phaseText: labels.phaseLabel(a.phase),
+    status: a.my_status,
+    statusText: labels.myStatusLabel(a.my_status),
+    checkedIn: a.checked_in_at ? `签到时间 ${labels.timeLabel(a.checked_in_at)}` : '',
+    leave: leave ? {
+      id: leave.id,
+      statusText: labels.leaveStatusLabel(leave.status),
+      reason: leave.reason,
+      comment: leave.decision_comment || '',
+    } : null,
+    canScan: a.phase === 'open' && a.my_status === 'expected',
+    canLeave: !over && a.my_status === 'expected' && !activeLeave,
+    canWithdraw: !over && activeLeave,
+  }
+}
+
+Page({
+  data: {
+    items: [],
+    loading: false,
+    loadError: null,
+    busy: false,
+  },
+
+  onLoad() {
+    return this.load()
+  },
+
+  async onPullDownRefresh() {
+    await this.load()
+    wx.stopPullDownRefresh()
+  },
+
+  async load() {
+    this.setData({ loading: !this.loaded, loadError: null })
+    try {
+      const activities = await api.get('/api/v1/me/activities')
+      this.loaded = true
+      this.setData({ items: activities.map(itemView) })
+    } catch (err) {
+      this.setData({ loadError: errors.loadError(err) })
+    } finally {
+      this.setData({ loading: false })
+    }
+  },
+
+  onRetry() {
+    this.load()
+  },
+
+  onScan() {
+    wx.navigateTo({ url: '/pages/scan/index' })
+  },
+
+  async onLeave(e) {
+    if (this.data.busy) return
+    const id = Number(e.currentTarget.dataset.id)
+    const reason = await ui.requireText({ title: '请假原因', placeholder: '如：出差在外', missing: '请填写请假原因' })
+    if (!reason) return
+    await this.act(`/api/v1/activities/${id}/leave`, { reason }, '已提交请假申请', '请假未提交')
+  },
+
+  async onWithdraw(e) {
+    if (this.data.busy) return
+    const leaveId = Number(e.currentTarget.dataset.leave)
+    const go = await ui.confirm({ title: '撤回请假', content: '撤回后你仍是本次活动的应参加人员，确定撤回吗？', confirmText: '撤回' })
+    if (!go) return
+    await this.act(`/api/v1/leave/${leaveId}/withdraw`, undefined, '已撤回请假', '撤回未完成')
+  },
+
+  // POST, then the list again (my_status follows from the leave).
+  async act(path, body, done, failTitle) {
+    this.setData({ busy: true })
+    let retry = false
+    try {
+      await api.post(path, body)
+      wx.showToast({ title: done, icon: 'none' })
+      await this.load()
+    } catch (err) {
+      retry = await errors.promptRetry(err, failTitle)
+    } finally {
+      this.setData({ busy: false })
+    }
+    if (retry) await this.act(path, body, done, failTitle)
+  },
+})

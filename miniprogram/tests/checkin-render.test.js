@@ -1,0 +1,102 @@
+/**
+ * @jest-environment jsdom
+ */
+// Renders the real templates of the new pages with miniprogram-simulate, fed with the data their js produced
+// through the Page harness: what the member and the secretary actually read.
+const fs = require('fs')
+const path = require('path')
+const { installWx, tokenPair } = require('./wx-shim')
+const { loadPage } = require('./page-harness')
+const fixtures = require('./fixtures')
+
+installWx()
+const simulate = require('miniprogram-simulate')
+
+const stateViewId = simulate.load(path.join(__dirname, '../components/state-view/index'))
+
+// A page's wxml rendered as a component's template with `data`; handlers are stubs.
+function render(page, data) {
+  const dir = path.join(__dirname, '..', page)
+  const { usingComponents = {} } = JSON.parse(fs.readFileSync(`${dir}.json`, 'utf8'))
+  const using = {}
+  Object.keys(usingComponents).forEach((name) => { using[name] = stateViewId })
+  const id = simulate.load({
+    template: fs.readFileSync(`${dir}.wxml`, 'utf8'),
+    usingComponents: using,
+    data,
+  })
+  const comp = simulate.render(id, {})
+  comp.attach(document.createElement('parent-wrapper'))
+  return comp
+}
+
+const text = (comp) => comp.dom.textContent.replace(/\s+/g, '')
+
+let shim
+beforeEach(() => {
+  jest.resetModules()
+  shim = installWx()
+  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
+})
+
+function resultPage(outcome) {
+  wx.setStorageSync('hdr.lastCheckin', { nonce: 'n1', scannedAt: '2026-11-20T14:01:30+08:00', ...outcome })
+  const page = loadPage('pages/checkin-result/index')
+  page.onLoad({ nonce: 'n1' })
+  return render('pages/checkin-result/index', page.data)
+}
+
+test('the result page reads 二维码已过期 for window_expired, and offers 重新扫码', () => {
+  const comp = resultPage({ queued: false, answer: fixtures.checkinAnswer('window_expired') })
+  expect(text(comp)).toContain('二维码已过期，请扫描屏幕上最新的二维码')
+  expect(text(comp)).toContain('重新扫码')
+  expect(text(comp)).not.toContain('签到时间')
+})
+
+test('the result page for ok shows the time and present / expected', () => {
+  const comp = resultPage({ queued: false, answer: fixtures.checkinAnswer('ok') })
+  expect(text(comp)).toContain('签到成功')
+  expect(text(comp)).toContain('签到时间11月20日14:02')
+  expect(text(comp)).toContain('已到31人/应到40人')
+  expect(text(comp)).not.toContain('重新扫码')
+})
+
+test('the result page for a queued scan', () => {
+  const comp = resultPage({ queued: true, answer: null })
+  expect(text(comp)).toContain('已加入离线队列，联网后自动提交')
+  expect(text(comp)).toContain('扫码时间11月20日14:01')
+  expect(text(comp)).toContain('立即提交')
+})
+
+test('the attendance roster: groups with counts, the rate flag, 代签 and 撤销', async () => {
+  shim.route('GET /api/v1/activities/12/attendance', {
+    status: 200,
+    body: {
+      activity: fixtures.activity(),
+      counts: { expected: 2, present: 1, on_leave: 0, absent: 1, guests: 0, exempt: 0, rate: 0.5, below_threshold: true },
+      people: [
+        { person_id: 1, name: '张三', status: 'present', checkin_id: 31, checked_in_at: '2026-11-20T14:02:11+08:00', method: 'scan', location_far: false },
+        { person_id: 2, name: '李四', status: 'expected', checkin_id: null, checked_in_at: null, method: null, location_far: false },
+      ],
+    },
+  })
+  shim.route('GET /api/v1/activities/12/leave', { status: 200, body: [fixtures.leave()] })
+  const page = loadPage('pages/attendance/index')
+  await page.onLoad({ activity: '12' })
+
+  const shown = text(render('pages/attendance/index', page.data))
+  expect(shown).toContain('请假审批（1）')
+  expect(shown).toContain('出勤率50%低于80%')
+  expect(shown).toContain('未签到（1）李四代签')
+  expect(shown).toContain('已签到（1）张三14:02扫码撤销')
+})
+
+test('the venue screen: the refresh hint and the live count', () => {
+  const comp = render('pages/venue-qr/index', {
+    loading: false, loadError: null, theme: '学习贯彻全会精神', orgName: '第一党支部', when: '11月20日 14:00–16:00', phaseText: '签到中',
+    qrSrc: 'data:image/png;base64,PNG1', windowSeconds: 30, qrStale: false,
+    live: { present: 31, expected: 40, onLeave: 2, guests: 1, absent: 7, rate: '77.5%', below: true }, liveStale: false,
+  })
+  expect(text(comp)).toContain('二维码每30秒更新')
+  expect(text(comp)).toContain('已到31/应到40')
+})

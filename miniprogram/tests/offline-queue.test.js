@@ -1,0 +1,256 @@
+// utils/offline-queue.js and its hooks in app.js: scans without an answer wait in storage and are resent with the
+// same nonce and scan time; any final answer removes them; a network failure or a 5xx keeps them; one flush at a time.
+const path = require('path')
+const { installWx, tokenPair } = require('./wx-shim')
+const fixtures = require('./fixtures')
+
+const SCAN_TIME = '2026-11-20T14:01:00+08:00'
+const scan = (nonce, extra = {}) => ({
+  activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m', nonce, scanned_at: SCAN_TIME, ...extra,
+})
+const NONCE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
+const NONCE_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
+
+let shim
+let queue
+beforeEach(() => {
+  jest.useFakeTimers() // the shim answers through timers: every wait below is on the fake clock
+  jest.resetModules()
+  shim = installWx()
+  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
+  queue = require('../utils/offline-queue')
+})
+afterEach(() => jest.useRealTimers())
+
+// Moves the fake clock until `promise` settles, then returns it.
+async function run(promise) {
+  let settled = false
+  promise.then(() => { settled = true }, () => { settled = true })
+  for (let i = 0; !settled && i < 1000; i += 1) await jest.advanceTimersByTimeAsync(10) // eslint-disable-line no-await-in-loop
+  return promise
+}
+const settle = () => jest.advanceTimersByTimeAsync(100)
+
+const sentNonces = () => shim.requestsTo('POST /api/v1/checkins').map((r) => r.data.nonce)
+// Answers per nonce: { [nonce]: answer }; a nonce not listed gets `ok`.
+const answerBy = (answers) => (req) => answers[req.data.nonce] || { status: 200, body: fixtures.checkinAnswer('ok') }
+
+describe('a fresh scan', () => {
+  test('is sent at once, without scanned_at, and not queued when answered', async () => {
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+
+    const outcome = await run(queue.sendOrQueue(scan(NONCE_A)))
+
+    expect(outcome).toMatchObject({ queued: false, answer: { result: 'ok' } })
+    expect(shim.requests[0].data).toEqual({ activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m', nonce: NONCE_A })
+    expect(queue.items()).toEqual([])
+  })
+
+  test.each([
+    ['no network', { fail: 'request:fail errcode:-101' }],
+    ['a timeout', { fail: 'request:fail timeout' }],
+    ['a 502', { status: 502, body: '<html>Bad Gateway</html>' }],
+    ['a 503 with a code', { status: 503, body: { code: 'internal', message: 'overloaded' } }],
+    ['a captive portal\'s 200 page', { status: 200, body: '<html>请登录 Wi-Fi</html>' }],
+  ])('is queued with its scan time after %s', async (_, answer) => {
+    shim.route('POST /api/v1/checkins', answer)
+
+    const outcome = await run(queue.sendOrQueue(scan(NONCE_A, { location: { latitude: 1, longitude: 2, accuracy_m: 3 } })))
+
+    expect(outcome.queued).toBe(true)
+    expect(queue.items()).toEqual([scan(NONCE_A, { location: { latitude: 1, longitude: 2, accuracy_m: 3 } })])
+  })
+
+  test('a refusal (4xx) is not queued', async () => {
+    shim.route('POST /api/v1/checkins', { status: 400, body: { code: 'request.invalid_body', message: 'bad nonce' } })
+    await expect(run(queue.sendOrQueue(scan(NONCE_A)))).rejects.toMatchObject({ status: 400 })
+    expect(queue.items()).toEqual([])
+  })
+
+  test('the same scan is queued once', () => {
+    queue.enqueue(scan(NONCE_A))
+    queue.enqueue(scan(NONCE_A))
+    expect(queue.items()).toHaveLength(1)
+  })
+})
+
+describe('flush', () => {
+  test('resends with the same nonce and scanned_at, and drops the item after ok', async () => {
+    queue.enqueue(scan(NONCE_A))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok', { late_sync: true }) })
+
+    const outcome = await run(queue.flush())
+
+    expect(shim.requests.map((r) => r.data)).toEqual([scan(NONCE_A)])
+    expect(queue.items()).toEqual([])
+    expect(wx.getStorageSync(queue.KEY)).toBe('') // removed, not left as []
+    expect(outcome).toMatchObject({ sent: [{ item: scan(NONCE_A), answer: { result: 'ok' } }], dropped: [], kept: 0 })
+  })
+
+  test('already_checked_in (the first try did reach the server) is final too, as is a refusal like closed', async () => {
+    queue.enqueue(scan(NONCE_A))
+    queue.enqueue(scan(NONCE_B))
+    shim.route('POST /api/v1/checkins', answerBy({
+      [NONCE_A]: { status: 200, body: fixtures.checkinAnswer('already_checked_in') },
+      [NONCE_B]: { status: 200, body: fixtures.checkinAnswer('closed') },
+    }))
+
+    const outcome = await run(queue.flush())
+
+    expect(sentNonces()).toEqual([NONCE_A, NONCE_B])
+    expect(queue.items()).toEqual([])
+    expect(outcome.sent.map((s) => s.answer.result)).toEqual(['already_checked_in', 'closed'])
+  })
+
+  test.each([
+    ['a network error', { fail: 'request:fail errcode:-101' }],
+    ['a timeout', { fail: 'request:fail timeout' }],
+    ['a 500', { status: 500, body: { code: 'internal', message: 'db down' } }],
+    ['a 401 that the login cannot repair', { status: 401, body: { code: 'auth.token_invalid', message: 'bad token' } }],
+    ['a server without the endpoint yet', { status: 404, body: { code: 'request.not_found', message: 'no route' } }],
+  ])('keeps the item after %s, and sends it again next time with the same nonce', async (_, failure) => {
+    queue.enqueue(scan(NONCE_A))
+    shim.route('POST /api/v1/checkins', failure)
+
+    const outcome = await run(queue.flush())
+    expect(queue.items()).toEqual([scan(NONCE_A)])
+    expect(outcome).toMatchObject({ sent: [], dropped: [], kept: 1 })
+
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+    await run(queue.flush())
+    expect(sentNonces()).toEqual([NONCE_A, NONCE_A])
+    expect(shim.requestsTo('POST /api/v1/checkins')[1].data).toEqual(scan(NONCE_A))
+    expect(queue.items()).toEqual([])
+  })
+
+  test('a network failure stops the pass: the rest waits for the next flush rather than failing too', async () => {
+    queue.enqueue(scan(NONCE_A))
+    queue.enqueue(scan(NONCE_B))
+    shim.route('POST /api/v1/checkins', { fail: 'request:fail errcode:-101' })
+
+    await run(queue.flush())
+
+    expect(sentNonces()).toEqual([NONCE_A])
+    expect(queue.items().map((i) => i.nonce)).toEqual([NONCE_A, NONCE_B])
+  })
+
+  test('an item the server refuses outright (400) is dropped and reported, not resent for ever', async () => {
+    queue.enqueue(scan(NONCE_A))
+    queue.enqueue(scan(NONCE_B))
+    shim.route('POST /api/v1/checkins', answerBy({
+      [NONCE_A]: { status: 400, body: { code: 'request.invalid_body', message: 'token malformed' } },
+    }))
+
+    const outcome = await run(queue.flush())
+
+    expect(queue.items()).toEqual([])
+    expect(outcome.dropped).toEqual([{ item: scan(NONCE_A), error: { code: 'request.invalid_body', status: 400 } }])
+    expect(outcome.sent.map((s) => s.item.nonce)).toEqual([NONCE_B])
+  })
+
+  test('two flushes at once send each item once', async () => {
+    queue.enqueue(scan(NONCE_A))
+    queue.enqueue(scan(NONCE_B))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok'), delay: 20 })
+
+    const [first, second] = await run(Promise.all([queue.flush(), queue.flush()]))
+
+    expect(sentNonces()).toEqual([NONCE_A, NONCE_B])
+    expect(first).toBe(second)
+    expect(queue.items()).toEqual([])
+  })
+
+  test('a scan queued during a flush goes in the same run when flush is asked again, and only once', async () => {
+    queue.enqueue(scan(NONCE_A))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok'), delay: 20 })
+
+    const running = queue.flush()
+    queue.enqueue(scan(NONCE_B))
+    const joined = queue.flush()
+    const third = queue.flush()
+    await run(Promise.all([running, joined, third]))
+
+    expect(sentNonces()).toEqual([NONCE_A, NONCE_B])
+    expect(queue.items()).toEqual([])
+
+    await run(queue.flush()) // nothing left
+    expect(sentNonces()).toHaveLength(2)
+  })
+
+  test('the result page\'s outcome is updated when its scan is answered', async () => {
+    const checkin = require('../utils/checkin')
+    checkin.saveOutcome({ nonce: NONCE_A, scannedAt: SCAN_TIME, queued: true, answer: null })
+    queue.enqueue(scan(NONCE_A))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+
+    await run(queue.flush())
+
+    expect(checkin.loadOutcome(NONCE_A)).toMatchObject({ queued: false, answer: { result: 'ok' } })
+  })
+})
+
+describe('autoFlush', () => {
+  test('does nothing when nothing waits or nobody is logged in', async () => {
+    await expect(run(queue.autoFlush())).resolves.toBeNull()
+    queue.enqueue(scan(NONCE_A))
+    wx.removeStorageSync('hdr.accessToken')
+    await expect(run(queue.autoFlush())).resolves.toBeNull()
+    expect(shim.requests).toHaveLength(0)
+  })
+
+  test('tells the member what became of their scans', async () => {
+    queue.enqueue(scan(NONCE_A))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+    await run(queue.autoFlush())
+    expect(shim.toasts).toEqual(['离线签到已提交：签到成功'])
+
+    queue.enqueue(scan(NONCE_B))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('closed') })
+    await run(queue.autoFlush())
+    expect(shim.modals).toEqual([expect.objectContaining({ title: '离线签到未成功', content: '签到已结束' })])
+  })
+})
+
+test('autoFlush called again while one runs sends nothing twice and tells once', async () => {
+  queue.enqueue(scan(NONCE_A))
+  shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok'), delay: 20 })
+  await run(Promise.all([queue.autoFlush(), queue.autoFlush()]))
+  expect(sentNonces()).toEqual([NONCE_A])
+  expect(shim.toasts).toEqual(['离线签到已提交：签到成功'])
+})
+
+describe('app.js', () => {
+  function loadApp() {
+    let definition = null
+    global.App = (def) => { definition = def }
+    jest.isolateModules(() => require(path.join(__dirname, '..', 'app.js')))
+    delete global.App
+    return definition
+  }
+
+  test('flushes on launch and on show, and whenever the network comes back', async () => {
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+    queue.enqueue(scan(NONCE_A))
+    const app = loadApp()
+
+    app.onLaunch()
+    app.onShow() // WeChat calls both at launch
+    await settle()
+    expect(sentNonces()).toEqual([NONCE_A])
+    expect(shim.toasts).toEqual(['离线签到已提交：签到成功'])
+    expect(shim.networkListeners).toHaveLength(1)
+
+    queue.enqueue(scan(NONCE_B))
+    shim.setNetwork(false)
+    await settle()
+    expect(sentNonces()).toEqual([NONCE_A])
+    shim.setNetwork(true)
+    await settle()
+    expect(sentNonces()).toEqual([NONCE_A, NONCE_B])
+
+    queue.enqueue(scan('cccccccccccccccccccccccccccccccc'))
+    app.onShow()
+    await settle()
+    expect(sentNonces()).toHaveLength(3)
+  })
+})
