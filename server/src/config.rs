@@ -186,7 +186,7 @@ pub struct CheckinSettings {
     pub writers: usize,
     pub max_batch: usize,
     /// How long scan decisions may use cached activity facts (other instances see a
-    /// cancellation or a leave decision within this time).
+    /// cancellation or a leave decision within this time); 0 reads them on every scan.
     pub facts_ttl_ms: u64,
     /// Live counter sets are rebuilt from the database at least this often.
     pub live_ttl_secs: u64,

@@ -435,7 +435,7 @@ on_both_stores! {
         assert_eq!(activity["below_threshold"], true);
         let book = app.get_as(&w.supervisor, &format!("/api/v1/orgs/{}/ledger?month={month}&format=xlsx", w.city)).await.bytes().await.expect("bytes").to_vec();
         let mut book: Xlsx<_> = Xlsx::new(Cursor::new(book)).expect("a real XLSX");
-        assert!(book.worksheet_range("考勤明细").expect("detail").rows().any(|r| r.iter().any(|c| c.to_string() == "甲党员")));
+        assert!(book.worksheet_range("考勤明细").expect("detail").rows().any(|r| r.iter().any(|c| *c == "甲党员")));
         let year: Value = app.get_as(&w.member_a, "/api/v1/me/attendance").await.json().await.expect("json");
         assert!(year["activities"].as_array().expect("list").iter().any(|a| a["activity_id"] == id && a["status"] == "present"));
     }

@@ -13,10 +13,12 @@ use rand::Rng;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QuerySelect, Set,
+    sea_query::{Expr, ExprTrait, Query},
 };
 
 use super::{decision::ActivityFacts, error::AttendanceError, token::Rotation};
 use crate::{
+    cache::Cache,
     clock,
     config::CheckinSettings,
     domain::PlanStatus,
@@ -148,36 +150,39 @@ pub async fn exempt_on(
     org_id: i64,
     day: NaiveDate,
 ) -> anyhow::Result<HashSet<i64>> {
-    let members: Vec<(i64, bool)> = person::Entity::find()
+    let mut exempt: HashSet<i64> = person::Entity::find()
         .select_only()
         .column(person::Column::Id)
-        .column(person::Column::Exempt)
         .filter(person::Column::OrgId.eq(org_id))
+        .filter(person::Column::Exempt.eq(true))
+        .into_tuple::<i64>()
+        .all(db)
+        .await
+        .context("cannot read the org's exempt members")?
+        .into_iter()
+        .collect();
+    let members = Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(Expr::col(person::Column::OrgId).eq(org_id))
+        .to_owned();
+    let covered: Vec<(i64, Option<NaiveDate>)> = exemption::Entity::find()
+        .select_only()
+        .column(exemption::Column::PersonId)
+        .column(exemption::Column::ValidUntil)
+        .filter(exemption::Column::PersonId.in_subquery(members))
+        .filter(exemption::Column::RevokedAt.is_null())
+        .filter(exemption::Column::ValidFrom.lte(day))
         .into_tuple()
         .all(db)
         .await
-        .context("cannot read the org's members")?;
-    let ids: Vec<i64> = members.iter().map(|(id, _)| *id).collect();
-    let mut exempt: HashSet<i64> = members
-        .into_iter()
-        .filter(|(_, flagged)| *flagged)
-        .map(|(id, _)| id)
-        .collect();
-    for chunk in ids.chunks(500) {
-        let covered: Vec<exemption::Model> = exemption::Entity::find()
-            .filter(exemption::Column::PersonId.is_in(chunk.iter().copied()))
-            .filter(exemption::Column::RevokedAt.is_null())
-            .filter(exemption::Column::ValidFrom.lte(day))
-            .all(db)
-            .await
-            .context("cannot read exemptions")?;
-        exempt.extend(
-            covered
-                .into_iter()
-                .filter(|e| e.valid_until.is_none_or(|until| until >= day))
-                .map(|e| e.person_id),
-        );
-    }
+        .context("cannot read exemptions")?;
+    exempt.extend(
+        covered
+            .into_iter()
+            .filter(|(_, until)| until.is_none_or(|until| until >= day))
+            .map(|(person, _)| person),
+    );
     Ok(exempt)
 }
 
@@ -248,18 +253,45 @@ pub async fn load_facts(
 
 /// Facts by activity code, kept for `ttl`. Writes in this process (leave decided, settings
 /// changed, activity cancelled) call `forget`; other instances see them within `ttl`.
-type Entries = HashMap<String, (Instant, Arc<ActivityFacts>)>;
+struct Entry {
+    loaded_at: Instant,
+    checked_at: Instant,
+    version: Option<String>,
+    facts: Arc<ActivityFacts>,
+    /// One background task checks or reloads an expired entry; scans keep deciding on the
+    /// facts they have meanwhile instead of all reading the roster at once.
+    reloading: bool,
+}
 
+type Entries = HashMap<String, Entry>;
+
+/// Bumped (in the shared cache) by every write that changes what scans are decided on, so
+/// every instance notices within `ttl` without rereading rosters that did not change.
+const VERSION_KEY: &str = "facts:version";
+/// Even without a bump, facts are reread this often (a roster import, a person's flag).
+const MAX_AGE: Duration = Duration::from_secs(60);
+
+/// Tells every instance (within its `facts_ttl_ms`) that some activity's facts changed.
+pub async fn facts_changed(cache: &Cache) {
+    if let Err(err) = cache.incr_by(VERSION_KEY, 1).await {
+        tracing::warn!(error = %err, "cannot tell other instances that activity facts changed");
+    }
+}
+
+/// Facts by activity code. Every `ttl` an entry is checked against the shared version
+/// (one cache read) and reloaded only when something changed or it is older than a minute.
 #[derive(Clone)]
 pub struct FactsCache {
     ttl: Duration,
+    cache: Cache,
     entries: Arc<Mutex<Entries>>,
 }
 
 impl FactsCache {
-    pub fn new(ttl: Duration) -> Self {
+    pub fn new(ttl: Duration, cache: Cache) -> Self {
         Self {
             ttl,
+            cache,
             entries: Arc::new(Mutex::new(HashMap::new())),
         }
     }
@@ -269,40 +301,107 @@ impl FactsCache {
         self.entries.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// `None` when no activity has this code.
+    /// Call after changing an activity, its participants, leave or exemptions.
+    pub async fn invalidate(&self) {
+        self.entries().clear();
+        facts_changed(&self.cache).await;
+    }
+
+    async fn version(&self) -> Option<String> {
+        self.cache
+            .get(VERSION_KEY)
+            .await
+            .ok()
+            .map(|v| v.unwrap_or_default())
+    }
+
+    /// `None` when no activity has this code. An expired entry is still answered at once
+    /// while a background task checks it, so no scan waits for a roster to be read (a large
+    /// activity's roster takes a noticeable fraction of a second).
     pub async fn by_code(
         &self,
         db: &DatabaseConnection,
         code: &str,
     ) -> anyhow::Result<Option<Arc<ActivityFacts>>> {
-        if let Some((at, facts)) = self.entries().get(code)
-            && at.elapsed() < self.ttl
-        {
-            return Ok(Some(facts.clone()));
+        if self.ttl.is_zero() {
+            // No caching at all: every scan sees the database as it is (tests use this).
+            return self.load(db, code).await;
         }
+        {
+            let mut entries = self.entries();
+            if let Some(entry) = entries.get_mut(code) {
+                if entry.checked_at.elapsed() >= self.ttl && !entry.reloading {
+                    entry.reloading = true;
+                    let (known, fresh) =
+                        (entry.version.clone(), entry.loaded_at.elapsed() < MAX_AGE);
+                    let (this, db, code) = (self.clone(), db.clone(), code.to_owned());
+                    tokio::spawn(async move {
+                        let current = this.version().await;
+                        if fresh && current.is_some() && current == known {
+                            if let Some(entry) = this.entries().get_mut(&code) {
+                                entry.checked_at = Instant::now();
+                                entry.reloading = false;
+                            }
+                        } else if let Err(err) = this.reload(&db, &code, current).await {
+                            tracing::warn!(error = ?err, code, "cannot reload activity facts");
+                        }
+                    });
+                }
+                return Ok(Some(entry.facts.clone()));
+            }
+        }
+        let version = self.version().await;
+        self.reload(db, code, version).await
+    }
+
+    async fn reload(
+        &self,
+        db: &DatabaseConnection,
+        code: &str,
+        version: Option<String>,
+    ) -> anyhow::Result<Option<Arc<ActivityFacts>>> {
+        let loaded = self.load(db, code).await;
+        let mut entries = self.entries();
+        match loaded {
+            Ok(Some(facts)) => {
+                // Bounded: stale entries go when the map grows past a day's activities.
+                if entries.len() > 10_000 {
+                    entries.retain(|_, e| e.loaded_at.elapsed() < MAX_AGE);
+                }
+                let now = Instant::now();
+                entries.insert(
+                    code.to_owned(),
+                    Entry {
+                        loaded_at: now,
+                        checked_at: now,
+                        version,
+                        facts: facts.clone(),
+                        reloading: false,
+                    },
+                );
+                Ok(Some(facts))
+            }
+            Ok(None) => {
+                entries.remove(code);
+                Ok(None)
+            }
+            Err(err) => {
+                if let Some(entry) = entries.get_mut(code) {
+                    entry.reloading = false;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    async fn load(
+        &self,
+        db: &DatabaseConnection,
+        code: &str,
+    ) -> anyhow::Result<Option<Arc<ActivityFacts>>> {
         let Some(activity) = find_by_code(db, code).await? else {
             return Ok(None);
         };
-        let Some(facts) = load_facts(db, &activity).await? else {
-            return Ok(None);
-        };
-        let facts = Arc::new(facts);
-        let mut entries = self.entries();
-        // Bounded: an expired entry is dropped when the map grows past a day's activities.
-        if entries.len() > 10_000 {
-            let ttl = self.ttl;
-            entries.retain(|_, (at, _)| at.elapsed() < ttl);
-        }
-        entries.insert(code.to_owned(), (Instant::now(), facts.clone()));
-        Ok(Some(facts))
-    }
-
-    pub fn forget(&self, code: &str) {
-        self.entries().remove(code);
-    }
-
-    /// After a roster-wide change (an exemption) every cached activity may be stale.
-    pub fn forget_all(&self) {
-        self.entries().clear();
+        Ok(load_facts(db, &activity).await?.map(Arc::new))
     }
 }

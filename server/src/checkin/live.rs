@@ -293,13 +293,33 @@ pub async fn present_rows(
         .collect())
 }
 
+/// Counted in the database, without reading the rows: used while the cache is down.
 async fn presence_from_db(db: &DatabaseConnection, plan_id: i64) -> anyhow::Result<Presence> {
-    let rows = present_rows(db, plan_id).await?;
-    let present = rows.iter().filter(|(_, a)| a == "member").count() as u64;
-    Ok(Presence {
-        present,
-        guests: rows.len() as u64 - present,
-    })
+    let undone = Query::select()
+        .column(checkin_undo::Column::CheckinId)
+        .from(checkin_undo::Entity)
+        .to_owned();
+    let counts: Vec<(Option<String>, i64)> = checkin::Entity::find()
+        .select_only()
+        .column(checkin::Column::Attendance)
+        .column_as(checkin::Column::Id.count(), "n")
+        .filter(checkin::Column::PlanId.eq(plan_id))
+        .filter(checkin::Column::Present.eq(true))
+        .filter(Expr::col(checkin::Column::Id).not_in_subquery(undone))
+        .group_by(checkin::Column::Attendance)
+        .into_tuple()
+        .all(db)
+        .await
+        .context("cannot count who is present")?;
+    let mut presence = Presence::default();
+    for (attendance, n) in counts {
+        let n = u64::try_from(n).unwrap_or(0);
+        match attendance.as_deref() {
+            Some("member") => presence.present += n,
+            _ => presence.guests += n,
+        }
+    }
+    Ok(presence)
 }
 
 async fn present_among(

@@ -148,7 +148,10 @@ impl CheckinService {
         );
         Self {
             signer: Signer::new(qr_secret.expose_secret().as_bytes()),
-            facts: FactsCache::new(std::time::Duration::from_millis(settings.facts_ttl_ms)),
+            facts: FactsCache::new(
+                std::time::Duration::from_millis(settings.facts_ttl_ms),
+                live.cache().clone(),
+            ),
             db,
             live,
             writer,
@@ -344,7 +347,6 @@ impl CheckinService {
             .ok_or(AttendanceError::PersonNotFound)?;
         let plan = facts::find_plan(&self.db, plan_id).await?;
         let activity = facts::ensure_activity(&self.db, &plan, &self.settings).await?;
-        self.facts.forget(&activity.code);
         let facts = self
             .facts
             .by_code(&self.db, &activity.code)

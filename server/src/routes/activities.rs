@@ -388,7 +388,6 @@ pub async fn put_settings(
         ));
     }
     let before = json!({"window_seconds": activity.window_seconds, "require_location": activity.require_location, "radius_m": activity.radius_m});
-    let code = activity.code.clone();
     let mut active: activity::ActiveModel = activity.into();
     active.window_seconds = Set(body.window_seconds);
     active.require_location = Set(body.require_location);
@@ -410,7 +409,7 @@ pub async fn put_settings(
         detail: json!({"before": before, "after": {"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m}}),
     }).await?;
     txn.commit().await.context("cannot commit")?;
-    service.facts.forget(&code);
+    service.facts.invalidate().await;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
@@ -442,7 +441,6 @@ pub async fn cancel_activity(
             activity_response(&service, plan, activity).await?,
         ));
     }
-    let code = activity.code.clone();
     let mut active: activity::ActiveModel = activity.into();
     active.cancelled_at = Set(Some(clock::now()));
     active.cancelled_by = Set(Some(user.person_id));
@@ -469,7 +467,7 @@ pub async fn cancel_activity(
     )
     .await?;
     txn.commit().await.context("cannot commit")?;
-    service.facts.forget(&code);
+    service.facts.invalidate().await;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
@@ -867,7 +865,7 @@ pub async fn decide_leave(
     )
     .await?;
     txn.commit().await.context("cannot commit")?;
-    service.facts.forget_all();
+    service.facts.invalidate().await;
     let names = names_of(&service.db, std::iter::once(updated.person_id)).await?;
     let name = names.get(&updated.person_id).cloned().unwrap_or_default();
     Ok(web::Json(leave::leave_view(updated, name)))

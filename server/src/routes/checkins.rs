@@ -196,16 +196,24 @@ pub async fn my_activities(
         .all(db)
         .await
         .context("cannot read plans")?;
+    let me = person::Entity::find_by_id(user.person_id)
+        .one(db)
+        .await
+        .context("cannot read a person")?
+        .ok_or(AttendanceError::PersonNotFound)?;
+    // At most two years are involved (45 days back): each is read once.
+    let mut years: std::collections::HashMap<i32, PersonYear> = std::collections::HashMap::new();
     let mut out = Vec::with_capacity(plans.len());
     for plan in plans {
         let activity = facts::ensure_activity(db, &plan, &service.settings).await?;
-        let me = person::Entity::find_by_id(user.person_id)
-            .one(db)
-            .await
-            .context("cannot read a person")?
-            .ok_or(AttendanceError::PersonNotFound)?;
-        let year = attendance::person_year(db, &me, plan.activity_date.year()).await?;
-        let entry = year.activities.iter().find(|a| a.activity_id == plan.id);
+        let year = plan.activity_date.year();
+        if let std::collections::hash_map::Entry::Vacant(slot) = years.entry(year) {
+            slot.insert(attendance::person_year(db, &me, year).await?);
+        }
+        let entry = years[&year]
+            .activities
+            .iter()
+            .find(|a| a.activity_id == plan.id);
         let leave_row = leave_request::Entity::find()
             .filter(leave_request::Column::PlanId.eq(plan.id))
             .filter(leave_request::Column::PersonId.eq(user.person_id))
@@ -371,7 +379,7 @@ pub async fn withdraw_leave(
         return Err(AttendanceError::LeaveNotFound);
     }
     let updated = leave::withdraw(&service.db, row).await?;
-    service.facts.forget_all();
+    service.facts.invalidate().await;
     let names = names_of(&service.db, std::iter::once(user.person_id)).await?;
     Ok(web::Json(leave::leave_view(
         updated,
@@ -443,7 +451,7 @@ pub async fn create_exemption(
     )
     .await?;
     txn.commit().await.context("cannot commit")?;
-    service.facts.forget_all();
+    service.facts.invalidate().await;
     Ok(web::Json(leave::exemption_view(&service.db, row).await?))
 }
 
@@ -480,7 +488,7 @@ pub async fn revoke_exemption(
     )
     .await?;
     txn.commit().await.context("cannot commit")?;
-    service.facts.forget_all();
+    service.facts.invalidate().await;
     Ok(web::Json(
         leave::exemption_view(&service.db, updated).await?,
     ))

@@ -878,6 +878,7 @@ pub async fn update_plan(
     path: web::Path<i64>,
     body: web::Json<PlanRequest>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<crate::cache::Cache>,
     request_id: RequestId,
 ) -> Result<web::Json<PlanResponse>, PlanError> {
     let plan = existing_plan(db.get_ref(), *path).await?;
@@ -905,6 +906,8 @@ pub async fn update_plan(
     snapshot_participants(&txn, &plan, &body.invited_person_ids).await?;
     record_event(&txn, &plan, "edited", user, on_behalf, None, &request_id).await?;
     txn.commit().await.context("cannot commit an edit")?;
+    // Scans decide on cached participants and times; tell every instance.
+    crate::checkin::facts::facts_changed(&cache).await;
     Ok(web::Json(respond(db.get_ref(), plan).await?))
 }
 
@@ -1079,6 +1082,7 @@ pub async fn refresh_participants(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<crate::cache::Cache>,
     request_id: RequestId,
 ) -> Result<web::Json<Vec<ParticipantResponse>>, PlanError> {
     let plan = existing_plan(db.get_ref(), *path).await?;
@@ -1114,6 +1118,8 @@ pub async fn refresh_participants(
     )
     .await?;
     txn.commit().await.context("cannot commit a refresh")?;
+    // Scans decide on cached participants and times; tell every instance.
+    crate::checkin::facts::facts_changed(&cache).await;
     Ok(web::Json(participants(db.get_ref(), plan.id).await?))
 }
 

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Check-in load benchmark: durable check-ins per second and latency, then proof that nothing
+# acknowledged was lost and that the live counters equal the database.
+#
+#   bash tests/bench/checkin.sh postgres   # PostgreSQL + Redis (local services)
+#   bash tests/bench/checkin.sh sqlite     # the embedded default: SQLite + in-process cache
+#   options (environment): PEOPLE=150000 CONNECTIONS=64 DURATION=10 REDIS_RESTART_AT=4
+#
+# REDIS_RESTART_AT=N restarts the local Redis N seconds into the loaded run (postgres only;
+# it stops the machine's shared Redis, so do not run it while tests are running).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+STORES="${1:-postgres}"
+PEOPLE="${PEOPLE:-150000}"
+CONNECTIONS="${CONNECTIONS:-64}"
+DURATION="${DURATION:-10}"
+UNLOADED_PEOPLE="${UNLOADED_PEOPLE:-10000}"
+PORT="${PORT:-18080}"
+OUT="$(mktemp -d /tmp/hdr-bench-XXXXXX)"
+
+if ! command -v wrk >/dev/null; then
+  echo "installing wrk (Debian package)"
+  apt-get install -y wrk >/dev/null || sudo apt-get install -y wrk >/dev/null
+fi
+
+echo "building (release server, benchmark helper)"
+cargo build --release -q -p huodongri
+cargo build -q -p api-tests --example checkin_bench
+
+export APP_APPLICATION__DATA_DIR="$OUT/data"
+export APP_APPLICATION__BIND="127.0.0.1:$PORT"
+export APP_APPLICATION__LOG_FORMAT=json
+export RUST_LOG="${BENCH_LOG:-warn}"
+case "$STORES" in
+  postgres)
+    export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
+    export APP_DATABASE__SCHEMA="bench_$(date +%s)"
+    export APP_DATABASE__MAX_CONNECTIONS=16
+    export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/}"
+    export APP_CACHE__KEY_PREFIX="bench:$(date +%s):"
+    ;;
+  sqlite) unset DATABASE_URL REDIS_URL ;;
+  *) echo "usage: $0 postgres|sqlite"; exit 2 ;;
+esac
+
+./target/release/huodongri serve >"$OUT/server.log" 2>&1 &
+SERVER=$!
+trap 'kill $SERVER 2>/dev/null || true; [ -n "${APP_DATABASE__SCHEMA:-}" ] && psql -q "${DATABASE_URL%%\?*}" -c "DROP SCHEMA IF EXISTS $APP_DATABASE__SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
+for _ in $(seq 1 100); do
+  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+
+./target/debug/examples/checkin_bench provision --people "$PEOPLE" --out "$OUT"
+
+run() { # tag threads connections seconds from to
+  BENCH_TAG="$1" BENCH_THREADS="$2" BENCH_FROM="$5" BENCH_TO="$6" BENCH_REQUESTS="$OUT/requests.txt" BENCH_OUT="$OUT" \
+    wrk -t"$2" -c"$3" -d"$4"s --latency -s tests/bench/checkin.lua "http://127.0.0.1:$PORT" | sed -n '/^requests\/s/,$p'
+}
+
+# Warm-up: the first read of the activity loads its roster (150,000 people here) and fills the
+# live counters; real activities have dozens of people, so this is not part of the figures.
+curl -fs -H "Authorization: Bearer $(cat "$OUT/organiser.token")" \
+  "http://127.0.0.1:$PORT/api/v1/activities/$(cat "$OUT/activity.id")/live" >/dev/null
+echo "== $STORES: unloaded, 1 connection, 5 s"
+run unloaded 1 1 5 1 "$UNLOADED_PEOPLE"
+if [ -n "${REDIS_RESTART_AT:-}" ] && [ "$STORES" = postgres ]; then
+  (sleep "$REDIS_RESTART_AT"
+   echo "-- restarting Redis"
+   redis-cli -p 6379 shutdown nosave >/dev/null 2>&1 || true
+   sleep 1
+   redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save "" --appendonly no \
+     --dir /var/lib/redis --logfile /var/log/redis/ci.log
+   echo "-- Redis is back") &
+  RESTARTER=$!
+fi
+echo "== $STORES: $CONNECTIONS connections, 2 threads, $DURATION s"
+run loaded 2 "$CONNECTIONS" "$DURATION" "$((UNLOADED_PEOPLE + 1))" "$PEOPLE"
+[ -n "${RESTARTER:-}" ] && wait "$RESTARTER"
+echo "== verification"
+./target/debug/examples/checkin_bench verify --out "$OUT" --base "http://127.0.0.1:$PORT"
+echo "(files in $OUT)"
