@@ -9,6 +9,7 @@ mod m20261127_000004_create_plans;
 mod m20261127_000005_create_push;
 mod m20261127_000006_create_job_run;
 mod m20261127_000007_create_attendance;
+mod m20261127_000008_create_community;
 
 pub struct Migrator;
 
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000005_create_push::Migration),
             Box::new(m20261127_000006_create_job_run::Migration),
             Box::new(m20261127_000007_create_attendance::Migration),
+            Box::new(m20261127_000008_create_community::Migration),
         ]
     }
 }

@@ -64,6 +64,7 @@ pub struct Settings {
     pub push: PushSettings,
     pub scheduler: SchedulerSettings,
     pub checkin: CheckinSettings,
+    pub community: CommunitySettings,
 }
 
 fn default_environment() -> Environment {
@@ -167,6 +168,12 @@ impl SchedulerSettings {
         }
         Ok(())
     }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct CommunitySettings {
+    /// How long a person offered a freed place has to confirm it before it moves on.
+    pub offer_hours: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -282,6 +289,7 @@ pub fn unknown_app_variables() -> Vec<String> {
         "APP_PUSH__",
         "APP_SCHEDULER__",
         "APP_CHECKIN__",
+        "APP_COMMUNITY__",
     ];
     std::env::vars()
         .map(|(name, _)| name)

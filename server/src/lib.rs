@@ -7,6 +7,7 @@ pub mod calendar_store;
 pub mod checkin;
 pub mod cli;
 pub mod clock;
+pub mod community;
 pub mod config;
 pub mod db;
 pub mod domain;

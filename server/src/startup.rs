@@ -132,6 +132,8 @@ fn run(
         settings.checkin.clone(),
     ));
     let application_settings = web::Data::new(settings.application.clone());
+    let community_settings = web::Data::new(settings.community.clone());
+    spawn_offer_sweeper(db.get_ref().clone(), settings.community.offer_hours);
 
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
@@ -179,6 +181,7 @@ fn run(
             .app_data(wake.clone())
             .app_data(checkin.clone())
             .app_data(application_settings.clone())
+            .app_data(community_settings.clone())
             .configure(routes::configure)
     })
     .shutdown_timeout(settings.application.shutdown_timeout_secs);
@@ -210,6 +213,19 @@ fn log_request(
 
 /// The push worker of this process, plus a listener so a preview published on another
 /// instance wakes it at once (without Redis, the poll interval covers the gap).
+/// Offers of freed places that were not confirmed in time move on to the next person
+/// waiting, even when nobody touches the item.
+fn spawn_offer_sweeper(db: DatabaseConnection, offer_hours: u32) {
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            if let Err(err) = crate::community::claims::sweep_all(&db, offer_hours).await {
+                tracing::warn!(error = ?err, "cannot expire stale offers");
+            }
+        }
+    });
+}
+
 fn spawn_pusher(
     settings: &Settings,
     db: &web::Data<DatabaseConnection>,

@@ -4,6 +4,7 @@ mod cache;
 mod calendar;
 mod checkin;
 mod cli;
+mod community;
 mod directory;
 mod errors;
 mod health;

@@ -36,7 +36,7 @@ pub fn is_activity_code(raw: &str) -> bool {
     raw.len() == CODE_LEN && raw.bytes().all(|b| CODE_ALPHABET.contains(&b))
 }
 
-fn new_code() -> String {
+pub fn new_code() -> String {
     let mut rng = rand::rng();
     (0..CODE_LEN)
         .map(|_| CODE_ALPHABET[rng.random_range(0..CODE_ALPHABET.len())] as char)

@@ -107,8 +107,26 @@ pub struct Answer {
     pub attendance: Option<Attendance>,
     pub late_sync: bool,
     pub location_far: bool,
-    pub activity: Option<Arc<ActivityFacts>>,
+    pub activity: Option<ActivityRef>,
     pub live: Option<LiveCounts>,
+}
+
+/// What was checked in to: a meeting (the plan) or a volunteer activity (the item).
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct ActivityRef {
+    pub id: i64,
+    pub theme: String,
+    pub org_name: String,
+}
+
+impl ActivityRef {
+    fn of(facts: &ActivityFacts) -> Self {
+        Self {
+            id: facts.plan_id,
+            theme: facts.theme.clone(),
+            org_name: facts.org_name.clone(),
+        }
+    }
 }
 
 /// Whom an organiser checks in.
@@ -163,6 +181,21 @@ impl CheckinService {
         // Microseconds: what PostgreSQL keeps, so the answer's time equals the stored one.
         let now = clock::now().trunc_subsecs(6);
         let facts = self.facts.by_code(&self.db, &scan.activity_code).await?;
+        if facts.is_none()
+            && let Some(item) =
+                crate::community::volunteer::by_code(&self.db, &scan.activity_code).await?
+        {
+            // A volunteer activity's code: same QR, same endpoint, its own bookkeeping.
+            return crate::community::volunteer::check_in(
+                &self.db,
+                &self.signer,
+                item,
+                person_id,
+                &scan.token,
+                now,
+            )
+            .await;
+        }
         let decision = match &facts {
             Some(facts) => decision::decide(
                 &self.signer,
@@ -238,7 +271,7 @@ impl CheckinService {
                     attendance: row.attendance,
                     late_sync: row.method == Method::LateSync,
                     location_far: row.location_far,
-                    activity: facts,
+                    activity: facts.as_deref().map(ActivityRef::of),
                     live: live.flatten(),
                 });
             }
@@ -268,7 +301,7 @@ impl CheckinService {
                         attendance: first.attendance.as_deref().and_then(Attendance::parse),
                         late_sync: first.method == Method::LateSync.as_str(),
                         location_far: first.location_far,
-                        activity: facts,
+                        activity: facts.as_deref().map(ActivityRef::of),
                         live,
                     });
                 }
@@ -293,7 +326,7 @@ impl CheckinService {
             attendance: first.attendance.as_deref().and_then(Attendance::parse),
             late_sync: first.method == Method::LateSync.as_str(),
             location_far: first.location_far,
-            activity: facts,
+            activity: facts.as_deref().map(ActivityRef::of),
             live,
         }
     }
@@ -377,7 +410,7 @@ impl CheckinService {
                     attendance: first.attendance.as_deref().and_then(Attendance::parse),
                     late_sync: false,
                     location_far: first.location_far,
-                    activity: Some(facts),
+                    activity: Some(ActivityRef::of(&facts)),
                     live,
                 });
             }
@@ -428,7 +461,7 @@ impl CheckinService {
             attendance: Some(attendance),
             late_sync: false,
             location_far: false,
-            activity: Some(facts),
+            activity: Some(ActivityRef::of(&facts)),
             live,
         })
     }
@@ -505,7 +538,7 @@ fn refused(outcome: Outcome, facts: Arc<ActivityFacts>) -> Answer {
         attendance: None,
         late_sync: false,
         location_far: false,
-        activity: Some(facts),
+        activity: Some(ActivityRef::of(&facts)),
         live: None,
     }
 }

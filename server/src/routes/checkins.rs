@@ -21,7 +21,7 @@ use crate::{
         facts,
         leave::{self, Exemption, Leave},
         live::LiveCounts,
-        service::{Answer, Scan},
+        service::{ActivityRef, Answer, Scan},
     },
     clock,
     db::begin_write,
@@ -50,13 +50,6 @@ pub struct CheckinRequest {
     /// own window is the proof).
     pub scanned_at: Option<String>,
     pub location: Option<LocationBody>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ActivityRef {
-    pub id: i64,
-    pub theme: String,
-    pub org_name: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -95,11 +88,7 @@ pub fn answer_response(answer: Answer) -> CheckinResponse {
         attendance: answer.attendance,
         late_sync: answer.late_sync,
         location_far: answer.location_far,
-        activity: answer.activity.map(|f| ActivityRef {
-            id: f.plan_id,
-            theme: f.theme.clone(),
-            org_name: f.org_name.clone(),
-        }),
+        activity: answer.activity,
         live: answer.live,
     }
 }

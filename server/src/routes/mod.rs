@@ -4,6 +4,7 @@ mod activities;
 mod auth;
 mod calendar;
 mod checkins;
+mod community;
 mod directory_error;
 mod display;
 mod health;
@@ -14,6 +15,7 @@ pub mod pagination;
 mod people;
 pub(crate) mod plans;
 mod push;
+mod service;
 
 use actix_web::web;
 
@@ -90,6 +92,34 @@ routes! {
     "/api/v1/activities/{id}/leave" => { get: activities::list_leave, post: checkins::request_leave },
     "/api/v1/leave/{id}/decision" => { post: activities::decide_leave },
     "/api/v1/leave/{id}/withdraw" => { post: checkins::withdraw_leave },
+    "/api/v1/communities" => { get: community::list_communities },
+    "/api/v1/communities/{id}/service-items" => { get: service::list_items, post: service::create_item },
+    "/api/v1/communities/{id}/reports" => { get: community::list_reports, post: community::file_report },
+    "/api/v1/communities/{id}/suggestions" => { get: community::list_suggestions, post: community::make_suggestion },
+    "/api/v1/communities/{id}/households" => { get: community::list_households, post: community::create_household },
+    "/api/v1/service-items/{id}" => { get: service::get_item },
+    "/api/v1/service-items/{id}/claims" => { get: service::list_claims, post: service::claim_item },
+    "/api/v1/service-items/{id}/attendance" => { post: service::confirm_attendance },
+    "/api/v1/service-items/{id}/qr" => { get: service::volunteer_qr },
+    "/api/v1/service-claims/{id}/cancel" => { post: service::cancel_claim },
+    "/api/v1/service-claims/{id}/confirm" => { post: service::confirm_claim },
+    "/api/v1/service-claims/{id}/decline" => { post: service::decline_claim },
+    "/api/v1/me/service-claims" => { get: service::my_claims },
+    "/api/v1/me/community-reports" => { get: community::my_reports },
+    "/api/v1/community-reports/{id}/decision" => { post: community::decide_report },
+    "/api/v1/me/suggestions" => { get: community::my_suggestions },
+    "/api/v1/suggestions/{id}/answer" => { post: community::answer_suggestion },
+    "/api/v1/households/{id}" => { get: community::get_household },
+    "/api/v1/households/{id}/pairings" => { post: community::pair },
+    "/api/v1/me/pairings" => { get: community::my_pairings },
+    "/api/v1/pairings/{id}/visits" => { post: community::log_visit },
+    "/api/v1/me/commitments" => { get: community::my_commitments },
+    "/api/v1/me/commitments/{year}" => { put: community::put_commitment },
+    "/api/v1/me/commitments/{year}/progress" => { post: community::commitment_progress },
+    "/api/v1/me/commitments/{year}/complete" => { post: community::complete_commitment },
+    "/api/v1/orgs/{id}/commitments" => { get: community::org_commitments },
+    "/api/v1/me/progress" => { get: community::my_progress },
+    "/api/v1/orgs/{id}/progress" => { get: community::org_progress },
     "/display/{code}" => { get: display::display_page },
     "/display/{code}/qr.svg" => { get: display::display_qr },
     "/display/{code}/events" => { get: display::display_events },

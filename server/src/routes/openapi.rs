@@ -3,8 +3,8 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use super::{
-    activities, auth, calendar, checkins, display, health, org_attendance, orgs, people, plans,
-    push,
+    activities, auth, calendar, checkins, community, display, health, org_attendance, orgs, people,
+    plans, push, service,
 };
 use crate::error::ErrorBody;
 
@@ -41,6 +41,16 @@ use crate::error::ErrorBody;
         activities::undo_checkin, activities::get_attendance, activities::get_ledger,
         activities::list_refusals, activities::list_leave, activities::decide_leave,
         display::display_page, display::display_qr, display::display_events,
+        community::list_communities, community::file_report, community::my_reports,
+        community::list_reports, community::decide_report, community::make_suggestion,
+        community::my_suggestions, community::list_suggestions, community::answer_suggestion,
+        community::create_household, community::list_households, community::get_household,
+        community::pair, community::my_pairings, community::log_visit, community::put_commitment,
+        community::commitment_progress, community::complete_commitment, community::my_commitments,
+        community::org_commitments, community::my_progress, community::org_progress,
+        service::create_item, service::list_items, service::get_item, service::claim_item,
+        service::cancel_claim, service::confirm_claim, service::decline_claim, service::my_claims,
+        service::list_claims, service::confirm_attendance, service::volunteer_qr,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -1,0 +1,463 @@
+//! Service items and claims (认领). Capacity is enforced by one conditional UPDATE of the
+//! item's `taken` counter inside the claim's transaction, which both databases serialise per
+//! row: whoever runs it when `taken < capacity` gets the place, everyone else is waitlisted.
+//! A freed place is not released: it is offered to the first person waiting, with a deadline;
+//! it goes back to the pool only when nobody is waiting.
+use anyhow::Context;
+use chrono::{DateTime, Duration, FixedOffset};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
+    sea_query::{Expr, ExprTrait, Query},
+};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::error::CommunityError;
+use crate::{
+    clock,
+    db::begin_write,
+    entities::{community_report, organisation_closure, person, service_claim, service_item},
+};
+
+/// The answer to a claim. The slugs are the API's `result` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClaimOutcome {
+    Ok,
+    /// No place left: the person is on the waitlist.
+    Full,
+    AlreadyClaimed,
+    NotOpenYet,
+    Closed,
+    NotReported,
+    TimeClash,
+}
+
+impl ClaimOutcome {
+    pub fn message(self) -> &'static str {
+        match self {
+            ClaimOutcome::Ok => "认领成功",
+            ClaimOutcome::Full => "名额已满，已为您加入候补名单，有名额时会通知您确认",
+            ClaimOutcome::AlreadyClaimed => "您已认领过该项目",
+            ClaimOutcome::NotOpenYet => "报名尚未开始",
+            ClaimOutcome::Closed => "报名已结束",
+            ClaimOutcome::NotReported => "请先到该社区报到，社区同意后即可认领",
+            ClaimOutcome::TimeClash => "与您已认领的项目时间冲突",
+        }
+    }
+}
+
+/// Claim states that hold one of the item's places.
+pub const HOLDING: [&str; 4] = ["claimed", "offered", "attended", "no_show"];
+/// Claim states that mean "still in": a second claim is `already_claimed`.
+const ACTIVE: [&str; 5] = ["claimed", "waitlisted", "offered", "attended", "walk_in"];
+
+pub async fn find_item(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<service_item::Model, CommunityError> {
+    service_item::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a service item")?
+        .ok_or(CommunityError::ItemNotFound)
+}
+
+pub async fn find_claim(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<service_claim::Model, CommunityError> {
+    service_claim::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a claim")?
+        .ok_or(CommunityError::ClaimNotFound)
+}
+
+/// Whether a person may serve a community: a member of it (or of an org under it), or
+/// accepted after reporting to it.
+pub async fn serves(
+    db: &impl ConnectionTrait,
+    person: &person::Model,
+    community_id: i64,
+) -> anyhow::Result<bool> {
+    let inside = organisation_closure::Entity::find()
+        .filter(organisation_closure::Column::AncestorId.eq(community_id))
+        .filter(organisation_closure::Column::DescendantId.eq(person.org_id))
+        .one(db)
+        .await
+        .context("cannot read the org tree")?
+        .is_some();
+    if inside {
+        return Ok(true);
+    }
+    Ok(community_report::Entity::find()
+        .filter(community_report::Column::PersonId.eq(person.id))
+        .filter(community_report::Column::CommunityId.eq(community_id))
+        .filter(community_report::Column::Status.eq("accepted"))
+        .one(db)
+        .await
+        .context("cannot read reports")?
+        .is_some())
+}
+
+pub fn phase(item: &service_item::Model, now: DateTime<FixedOffset>) -> &'static str {
+    if item.status == "cancelled" {
+        "cancelled"
+    } else if now < item.signup_opens_at {
+        "not_open_yet"
+    } else if now > item.signup_closes_at {
+        "closed"
+    } else {
+        "open"
+    }
+}
+
+/// Claims a place (or a waitlist place) on an item for a person.
+pub async fn claim(
+    db: &DatabaseConnection,
+    item_id: i64,
+    person: &person::Model,
+    offer_hours: u32,
+) -> Result<(ClaimOutcome, Option<service_claim::Model>), CommunityError> {
+    let now = clock::now();
+    sweep_item(db, item_id, now, offer_hours).await?;
+    let item = find_item(db, item_id).await?;
+    match phase(&item, now) {
+        "not_open_yet" => return Ok((ClaimOutcome::NotOpenYet, None)),
+        "closed" | "cancelled" => return Ok((ClaimOutcome::Closed, None)),
+        _ => {}
+    }
+    if !serves(db, person, item.community_id).await? {
+        return Ok((ClaimOutcome::NotReported, None));
+    }
+    let txn = begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let existing = service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.eq(item.id))
+        .filter(service_claim::Column::PersonId.eq(person.id))
+        .one(&txn)
+        .await
+        .context("cannot read claims")?;
+    if let Some(existing) = &existing
+        && ACTIVE.contains(&existing.status.as_str())
+    {
+        return Ok((ClaimOutcome::AlreadyClaimed, Some(existing.clone())));
+    }
+    if clashes(&txn, &item, person.id).await? {
+        return Ok((ClaimOutcome::TimeClash, None));
+    }
+    let took = txn
+        .execute(
+            Query::update()
+                .table(service_item::Entity)
+                .value(
+                    service_item::Column::Taken,
+                    Expr::col(service_item::Column::Taken).add(1),
+                )
+                .and_where(Expr::col(service_item::Column::Id).eq(item.id))
+                .and_where(
+                    Expr::col(service_item::Column::Taken)
+                        .lt(Expr::col(service_item::Column::Capacity)),
+                ),
+        )
+        .await
+        .context("cannot take a place")?
+        .rows_affected()
+        == 1;
+    let status = if took { "claimed" } else { "waitlisted" };
+    let stored = match existing {
+        // A person who cancelled earlier claims again: same row, back of the queue.
+        Some(old) => {
+            let mut active: service_claim::ActiveModel = old.into();
+            active.status = Set(status.into());
+            active.offer_expires_at = Set(None);
+            active.minutes = Set(None);
+            active.checked_in_at = Set(None);
+            active.created_at = Set(now);
+            active.updated_at = Set(now);
+            active.update(&txn).await
+        }
+        None => {
+            service_claim::ActiveModel {
+                item_id: Set(item.id),
+                person_id: Set(person.id),
+                status: Set(status.into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+        }
+    };
+    let stored = match stored {
+        Ok(stored) => stored,
+        // The same person claiming twice at once: the unique (item, person) index let one in.
+        Err(err) => {
+            txn.rollback().await.ok();
+            let first = service_claim::Entity::find()
+                .filter(service_claim::Column::ItemId.eq(item.id))
+                .filter(service_claim::Column::PersonId.eq(person.id))
+                .one(db)
+                .await
+                .context("cannot read claims")?;
+            return match first {
+                Some(first) => Ok((ClaimOutcome::AlreadyClaimed, Some(first))),
+                None => Err(anyhow::Error::new(err)
+                    .context("cannot store a claim")
+                    .into()),
+            };
+        }
+    };
+    txn.commit().await.context("cannot commit a claim")?;
+    let outcome = if took {
+        ClaimOutcome::Ok
+    } else {
+        ClaimOutcome::Full
+    };
+    Ok((outcome, Some(stored)))
+}
+
+/// Another place-holding claim of the person whose time overlaps this item's.
+async fn clashes(
+    db: &impl ConnectionTrait,
+    item: &service_item::Model,
+    person_id: i64,
+) -> anyhow::Result<bool> {
+    let mine = Query::select()
+        .column(service_claim::Column::ItemId)
+        .from(service_claim::Entity)
+        .and_where(Expr::col(service_claim::Column::PersonId).eq(person_id))
+        .and_where(Expr::col(service_claim::Column::Status).is_in(["claimed", "offered"]))
+        .to_owned();
+    let overlapping = service_item::Entity::find()
+        .filter(service_item::Column::Id.in_subquery(mine))
+        .filter(service_item::Column::Id.ne(item.id))
+        .filter(service_item::Column::Status.ne("cancelled"))
+        .filter(service_item::Column::StartsAt.lt(item.ends_at))
+        .filter(service_item::Column::EndsAt.gt(item.starts_at))
+        .one(db)
+        .await
+        .context("cannot check for clashes")?;
+    Ok(overlapping.is_some())
+}
+
+/// Gives a freed place to the first person waiting (an offer with a deadline), or back to
+/// the pool when nobody waits. Runs inside the caller's transaction.
+async fn pass_place_on(
+    db: &impl ConnectionTrait,
+    item: &service_item::Model,
+    now: DateTime<FixedOffset>,
+    offer_hours: u32,
+) -> anyhow::Result<Option<service_claim::Model>> {
+    let next = service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.eq(item.id))
+        .filter(service_claim::Column::Status.eq("waitlisted"))
+        .order_by_asc(service_claim::Column::CreatedAt)
+        .order_by_asc(service_claim::Column::Id)
+        .one(db)
+        .await
+        .context("cannot read the waitlist")?;
+    match next {
+        Some(next) => {
+            let deadline = Ord::min(
+                now + Duration::hours(offer_hours.into()),
+                Ord::max(item.starts_at, now),
+            );
+            let mut active: service_claim::ActiveModel = next.into();
+            active.status = Set("offered".into());
+            active.offer_expires_at = Set(Some(deadline));
+            active.updated_at = Set(now);
+            let offered = active.update(db).await.context("cannot offer a place")?;
+            tracing::info!(
+                item_id = item.id,
+                person_id = offered.person_id,
+                "place offered to the next on the waitlist"
+            );
+            Ok(Some(offered))
+        }
+        None => {
+            db.execute(
+                Query::update()
+                    .table(service_item::Entity)
+                    .value(
+                        service_item::Column::Taken,
+                        Expr::col(service_item::Column::Taken).sub(1),
+                    )
+                    .and_where(Expr::col(service_item::Column::Id).eq(item.id))
+                    .and_where(Expr::col(service_item::Column::Taken).gt(0)),
+            )
+            .await
+            .context("cannot free a place")?;
+            Ok(None)
+        }
+    }
+}
+
+/// Offers whose deadline passed expire, and their places move on. Called before any claim
+/// change on the item and by the scheduler for all items.
+pub async fn sweep_item(
+    db: &DatabaseConnection,
+    item_id: i64,
+    now: DateTime<FixedOffset>,
+    offer_hours: u32,
+) -> Result<(), CommunityError> {
+    loop {
+        let expired = service_claim::Entity::find()
+            .filter(service_claim::Column::ItemId.eq(item_id))
+            .filter(service_claim::Column::Status.eq("offered"))
+            .filter(service_claim::Column::OfferExpiresAt.lt(now))
+            .one(db)
+            .await
+            .context("cannot read offers")?;
+        let Some(expired) = expired else {
+            return Ok(());
+        };
+        let txn = begin_write(db)
+            .await
+            .context("cannot start a transaction")?;
+        // Conditional: another instance may have expired it meanwhile.
+        let changed = txn
+            .execute(
+                Query::update()
+                    .table(service_claim::Entity)
+                    .value(service_claim::Column::Status, "expired")
+                    .value(service_claim::Column::UpdatedAt, now)
+                    .and_where(Expr::col(service_claim::Column::Id).eq(expired.id))
+                    .and_where(Expr::col(service_claim::Column::Status).eq("offered")),
+            )
+            .await
+            .context("cannot expire an offer")?
+            .rows_affected();
+        if changed == 1 {
+            let item = find_item(&txn, item_id).await?;
+            pass_place_on(&txn, &item, now, offer_hours).await?;
+        }
+        txn.commit().await.context("cannot commit")?;
+    }
+}
+
+/// The scheduler's pass over every item with an expired offer.
+pub async fn sweep_all(db: &DatabaseConnection, offer_hours: u32) -> Result<(), CommunityError> {
+    let now = clock::now();
+    let items: Vec<i64> = service_claim::Entity::find()
+        .filter(service_claim::Column::Status.eq("offered"))
+        .filter(service_claim::Column::OfferExpiresAt.lt(now))
+        .all(db)
+        .await
+        .context("cannot read offers")?
+        .into_iter()
+        .map(|c| c.item_id)
+        .collect();
+    for item in items {
+        sweep_item(db, item, now, offer_hours).await?;
+    }
+    Ok(())
+}
+
+/// The member gives up a claim, a waitlist place or an offer (before sign-up closes).
+pub async fn cancel(
+    db: &DatabaseConnection,
+    claim: service_claim::Model,
+    offer_hours: u32,
+    declining: bool,
+) -> Result<service_claim::Model, CommunityError> {
+    let now = clock::now();
+    sweep_item(db, claim.item_id, now, offer_hours).await?;
+    let item = find_item(db, claim.item_id).await?;
+    let claim = find_claim(db, claim.id).await?;
+    let allowed: &[&str] = if declining {
+        &["offered"]
+    } else {
+        &["claimed", "waitlisted", "offered"]
+    };
+    if !allowed.contains(&claim.status.as_str()) {
+        return Err(CommunityError::WrongState(format!(
+            "a {} claim cannot be {}",
+            claim.status,
+            if declining { "declined" } else { "cancelled" }
+        )));
+    }
+    if !declining && now > item.signup_closes_at {
+        return Err(CommunityError::TooLate(
+            "sign-up has closed; ask the community to release your place".into(),
+        ));
+    }
+    let held = HOLDING.contains(&claim.status.as_str());
+    let txn = begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let changed = txn
+        .execute(
+            Query::update()
+                .table(service_claim::Entity)
+                .value(
+                    service_claim::Column::Status,
+                    if declining { "declined" } else { "cancelled" },
+                )
+                .value(service_claim::Column::UpdatedAt, now)
+                .and_where(Expr::col(service_claim::Column::Id).eq(claim.id))
+                .and_where(Expr::col(service_claim::Column::Status).eq(claim.status.as_str())),
+        )
+        .await
+        .context("cannot cancel a claim")?
+        .rows_affected();
+    if changed == 1 && held {
+        pass_place_on(&txn, &item, now, offer_hours).await?;
+    }
+    txn.commit().await.context("cannot commit")?;
+    find_claim(db, claim.id).await
+}
+
+/// The member takes up an offered place before its deadline.
+pub async fn confirm(
+    db: &DatabaseConnection,
+    claim: service_claim::Model,
+    offer_hours: u32,
+) -> Result<service_claim::Model, CommunityError> {
+    let now = clock::now();
+    sweep_item(db, claim.item_id, now, offer_hours).await?;
+    let claim = find_claim(db, claim.id).await?;
+    match claim.status.as_str() {
+        "offered" => {}
+        "expired" => return Err(CommunityError::OfferExpired),
+        other => {
+            return Err(CommunityError::WrongState(format!(
+                "only an offered place can be confirmed; this claim is {other}"
+            )));
+        }
+    }
+    let mut active: service_claim::ActiveModel = claim.into();
+    active.status = Set("claimed".into());
+    active.offer_expires_at = Set(None);
+    active.updated_at = Set(now);
+    Ok(active.update(db).await.context("cannot confirm an offer")?)
+}
+
+/// Position in the waitlist (1 = next), for a waitlisted claim.
+pub async fn waitlist_position(
+    db: &impl ConnectionTrait,
+    claim: &service_claim::Model,
+) -> anyhow::Result<Option<u64>> {
+    if claim.status != "waitlisted" {
+        return Ok(None);
+    }
+    let ahead = service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.eq(claim.item_id))
+        .filter(service_claim::Column::Status.eq("waitlisted"))
+        .filter(
+            Expr::col(service_claim::Column::CreatedAt)
+                .lt(claim.created_at)
+                .or(Expr::col(service_claim::Column::CreatedAt)
+                    .eq(claim.created_at)
+                    .and(Expr::col(service_claim::Column::Id).lt(claim.id))),
+        )
+        .all(db)
+        .await
+        .context("cannot read the waitlist")?
+        .len() as u64;
+    Ok(Some(ahead + 1))
+}

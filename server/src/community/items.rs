@@ -1,0 +1,245 @@
+//! Publishing service items, posts and volunteer activities, and how they are shown.
+use anyhow::Context;
+use chrono::{DateTime, FixedOffset};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use super::{
+    claims::{self, phase},
+    error::{CommunityError, invalid},
+};
+use crate::{
+    clock,
+    entities::{organisation, person, service_claim, service_item},
+};
+
+/// What a community publishes.
+#[derive(Deserialize, ToSchema)]
+pub struct NewItem {
+    /// item (服务项目), post (岗位) or volunteer (志愿服务活动)
+    pub kind: String,
+    /// For volunteer activities: visit (走访慰问), labour (义务劳动), practical (为民办实事),
+    /// community_service (社区志愿服务).
+    pub volunteer_kind: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub capacity: i32,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub place: String,
+    #[serde(default)]
+    pub skills: String,
+    pub signup_opens_at: String,
+    pub signup_closes_at: String,
+}
+
+const KINDS: [&str; 3] = ["item", "post", "volunteer"];
+pub const VOLUNTEER_KINDS: [&str; 4] = ["visit", "labour", "practical", "community_service"];
+
+fn time(raw: &str, field: &str) -> Result<DateTime<FixedOffset>, CommunityError> {
+    DateTime::parse_from_rfc3339(raw.trim()).map_err(|_| {
+        invalid(format!(
+            "{field} must be an RFC 3339 time, e.g. 2026-12-05T09:00:00+08:00"
+        ))
+    })
+}
+
+fn text(raw: &str, field: &str, max: usize, required: bool) -> Result<String, CommunityError> {
+    let trimmed = raw.trim();
+    if (required && trimmed.is_empty()) || trimmed.chars().count() > max {
+        return Err(invalid(format!(
+            "{field} is {}up to {max} characters",
+            if required { "required, " } else { "" }
+        )));
+    }
+    Ok(trimmed.to_owned())
+}
+
+pub async fn create(
+    db: &impl ConnectionTrait,
+    community: &organisation::Model,
+    creator: i64,
+    new: &NewItem,
+) -> Result<service_item::Model, CommunityError> {
+    let kind = new.kind.trim();
+    if !KINDS.contains(&kind) {
+        return Err(invalid("kind must be item, post or volunteer"));
+    }
+    let volunteer_kind = match (kind, new.volunteer_kind.as_deref().map(str::trim)) {
+        ("volunteer", Some(v)) if VOLUNTEER_KINDS.contains(&v) => Some(v.to_owned()),
+        ("volunteer", _) => {
+            return Err(invalid(
+                "volunteer_kind must be visit, labour, practical or community_service",
+            ));
+        }
+        (_, None | Some("")) => None,
+        _ => return Err(invalid("volunteer_kind is only for volunteer activities")),
+    };
+    if !(1..=10_000).contains(&new.capacity) {
+        return Err(invalid("capacity must be 1–10000"));
+    }
+    let (starts, ends) = (
+        time(&new.starts_at, "starts_at")?,
+        time(&new.ends_at, "ends_at")?,
+    );
+    let (opens, closes) = (
+        time(&new.signup_opens_at, "signup_opens_at")?,
+        time(&new.signup_closes_at, "signup_closes_at")?,
+    );
+    if ends <= starts {
+        return Err(invalid("ends_at must be after starts_at"));
+    }
+    if closes <= opens || closes > ends {
+        return Err(invalid(
+            "sign-up must close after it opens and no later than the end",
+        ));
+    }
+    let now = clock::now();
+    let code = (kind == "volunteer").then(crate::checkin::facts::new_code);
+    Ok(service_item::ActiveModel {
+        community_id: Set(community.id),
+        kind: Set(kind.to_owned()),
+        volunteer_kind: Set(volunteer_kind),
+        title: Set(text(&new.title, "title", 100, true)?),
+        description: Set(text(&new.description, "description", 2000, false)?),
+        capacity: Set(new.capacity),
+        taken: Set(0),
+        starts_at: Set(starts),
+        ends_at: Set(ends),
+        place: Set(text(&new.place, "place", 200, true)?),
+        skills: Set(text(&new.skills, "skills", 200, false)?),
+        signup_opens_at: Set(opens),
+        signup_closes_at: Set(closes),
+        status: Set("open".into()),
+        code: Set(code),
+        window_seconds: Set(30),
+        created_by: Set(creator),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("cannot store a service item")?)
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimView {
+    pub id: i64,
+    pub item_id: i64,
+    pub item_title: String,
+    pub person_id: i64,
+    pub person_name: String,
+    /// claimed, waitlisted, offered, cancelled, declined, expired, attended, no_show, walk_in
+    pub status: String,
+    pub waitlist_position: Option<u64>,
+    pub offer_expires_at: Option<DateTime<FixedOffset>>,
+    pub hours: Option<f64>,
+    pub checked_in_at: Option<DateTime<FixedOffset>>,
+    pub created_at: DateTime<FixedOffset>,
+}
+
+pub async fn claim_view(
+    db: &impl ConnectionTrait,
+    claim: service_claim::Model,
+    item_title: Option<String>,
+) -> anyhow::Result<ClaimView> {
+    let title = match item_title {
+        Some(t) => t,
+        None => claims::find_item(db, claim.item_id)
+            .await
+            .map(|i| i.title)
+            .unwrap_or_default(),
+    };
+    let name = person::Entity::find_by_id(claim.person_id)
+        .one(db)
+        .await
+        .context("cannot read a person")?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    Ok(ClaimView {
+        waitlist_position: claims::waitlist_position(db, &claim).await?,
+        id: claim.id,
+        item_id: claim.item_id,
+        item_title: title,
+        person_id: claim.person_id,
+        person_name: name,
+        status: claim.status,
+        offer_expires_at: claim.offer_expires_at,
+        hours: claim.minutes.map(|m| f64::from(m) / 60.0),
+        checked_in_at: claim.checked_in_at,
+        created_at: claim.created_at,
+    })
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemView {
+    pub id: i64,
+    pub community_id: i64,
+    pub community_name: String,
+    pub kind: String,
+    pub volunteer_kind: Option<String>,
+    pub title: String,
+    pub description: String,
+    pub capacity: i32,
+    /// Places held (claimed, offered, attended).
+    pub taken: i32,
+    /// People waiting for a place.
+    pub waitlist: u64,
+    pub starts_at: DateTime<FixedOffset>,
+    pub ends_at: DateTime<FixedOffset>,
+    pub place: String,
+    pub skills: String,
+    pub signup_opens_at: DateTime<FixedOffset>,
+    pub signup_closes_at: DateTime<FixedOffset>,
+    pub status: String,
+    /// not_open_yet, open, closed, cancelled
+    pub phase: String,
+    pub my_claim: Option<ClaimView>,
+}
+
+pub async fn item_view(
+    db: &impl ConnectionTrait,
+    item: service_item::Model,
+    viewer: i64,
+) -> anyhow::Result<ItemView> {
+    let community_name = organisation::Entity::find_by_id(item.community_id)
+        .one(db)
+        .await
+        .context("cannot read a community")?
+        .map(|o| o.name)
+        .unwrap_or_default();
+    let claims = service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.eq(item.id))
+        .all(db)
+        .await
+        .context("cannot read claims")?;
+    let waitlist = claims.iter().filter(|c| c.status == "waitlisted").count() as u64;
+    let mine = claims.into_iter().find(|c| c.person_id == viewer);
+    let my_claim = match mine {
+        Some(c) => Some(claim_view(db, c, Some(item.title.clone())).await?),
+        None => None,
+    };
+    Ok(ItemView {
+        phase: phase(&item, clock::now()).to_owned(),
+        id: item.id,
+        community_id: item.community_id,
+        community_name,
+        kind: item.kind,
+        volunteer_kind: item.volunteer_kind,
+        title: item.title,
+        description: item.description,
+        capacity: item.capacity,
+        taken: item.taken,
+        waitlist,
+        starts_at: item.starts_at,
+        ends_at: item.ends_at,
+        place: item.place,
+        skills: item.skills,
+        signup_opens_at: item.signup_opens_at,
+        signup_closes_at: item.signup_closes_at,
+        status: item.status,
+        my_claim,
+    })
+}

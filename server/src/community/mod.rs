@@ -1,0 +1,12 @@
+//! Community service: members report to communities, claim service items and posts (with a
+//! capacity that is never exceeded and a waitlist with offers), volunteer on site with the
+//! same rotating QR as meetings, make suggestions, pair with households in need, keep a
+//! yearly commitment; and each member's year against the document's minimums.
+pub mod claims;
+pub mod engagement;
+pub mod error;
+pub mod items;
+pub mod progress;
+pub mod volunteer;
+
+pub use error::CommunityError;

@@ -1,0 +1,164 @@
+//! Each member's year against the document's minimums (普通党员集中开展活动): in-service members
+//! of organs who report to a community claim at least 1 service item or post, join at least 2
+//! community volunteer services, make at least 1 suggestion and pair with at least 1
+//! household; every member does at least 2 volunteer activities a year.
+use std::collections::HashMap;
+
+use anyhow::Context;
+use chrono::{FixedOffset, NaiveDate, TimeZone};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use crate::{
+    clock,
+    entities::{pairing, person, service_claim, service_item, suggestion},
+};
+
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+pub struct Tally {
+    pub done: u64,
+    pub required: u64,
+}
+
+impl Tally {
+    fn behind(&self) -> bool {
+        self.done < self.required
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Progress {
+    pub person_id: i64,
+    pub name: String,
+    pub year: i32,
+    pub in_service_organ: bool,
+    /// Service items or posts claimed (认领服务项目和岗位).
+    pub items: Tally,
+    /// Community volunteer services attended (社区志愿服务活动).
+    pub community_services: Tally,
+    /// Suggestions made (可行性建议).
+    pub suggestions: Tally,
+    /// Households paired with (结对).
+    pub pairings: Tally,
+    /// Volunteer activities of any kind attended (走访慰问、义务劳动、为民办实事…).
+    pub volunteer: Tally,
+    pub behind: bool,
+}
+
+fn year_bounds(
+    year: i32,
+) -> anyhow::Result<(chrono::DateTime<FixedOffset>, chrono::DateTime<FixedOffset>)> {
+    let at = |y: i32| -> anyhow::Result<chrono::DateTime<FixedOffset>> {
+        let day = NaiveDate::from_ymd_opt(y, 1, 1).context("bad year")?;
+        clock::shanghai()
+            .from_local_datetime(&day.and_hms_opt(0, 0, 0).context("midnight")?)
+            .single()
+            .context("bad year")
+    };
+    Ok((at(year)?, at(year + 1)?))
+}
+
+/// Progress of many people in one pass per table.
+pub async fn for_people(
+    db: &impl ConnectionTrait,
+    people: &[person::Model],
+    year: i32,
+) -> anyhow::Result<Vec<Progress>> {
+    let (from, to) = year_bounds(year)?;
+    let mut out = Vec::with_capacity(people.len());
+    for chunk in people.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
+        let claims = service_claim::Entity::find()
+            .filter(service_claim::Column::PersonId.is_in(ids.iter().copied()))
+            .filter(
+                service_claim::Column::Status.is_in(["claimed", "offered", "attended", "no_show"]),
+            )
+            .all(db)
+            .await
+            .context("cannot read claims")?;
+        let items: HashMap<i64, service_item::Model> = service_item::Entity::find()
+            .filter(service_item::Column::Id.is_in(claims.iter().map(|c| c.item_id)))
+            .filter(service_item::Column::StartsAt.gte(from))
+            .filter(service_item::Column::StartsAt.lt(to))
+            .all(db)
+            .await
+            .context("cannot read items")?
+            .into_iter()
+            .map(|i| (i.id, i))
+            .collect();
+        let suggestions = suggestion::Entity::find()
+            .filter(suggestion::Column::PersonId.is_in(ids.iter().copied()))
+            .filter(suggestion::Column::CreatedAt.gte(from))
+            .filter(suggestion::Column::CreatedAt.lt(to))
+            .all(db)
+            .await
+            .context("cannot read suggestions")?;
+        let pairings = pairing::Entity::find()
+            .filter(pairing::Column::PersonId.is_in(ids.iter().copied()))
+            .filter(pairing::Column::StartedAt.lt(to))
+            .all(db)
+            .await
+            .context("cannot read pairings")?;
+        for p in chunk {
+            let mine = claims
+                .iter()
+                .filter(|c| c.person_id == p.id)
+                .filter_map(|c| items.get(&c.item_id).map(|i| (c, i)));
+            let (mut claimed, mut community, mut volunteer) = (0, 0, 0);
+            for (claim, item) in mine {
+                match item.kind.as_str() {
+                    "item" | "post" => claimed += 1,
+                    "volunteer" if claim.status == "attended" => {
+                        volunteer += 1;
+                        if item.volunteer_kind.as_deref() == Some("community_service") {
+                            community += 1;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            let organ = p.in_service_organ;
+            let need = |n: u64| if organ { n } else { 0 };
+            let items = Tally {
+                done: claimed,
+                required: need(1),
+            };
+            let community_services = Tally {
+                done: community,
+                required: need(2),
+            };
+            let suggestions = Tally {
+                done: suggestions.iter().filter(|s| s.person_id == p.id).count() as u64,
+                required: need(1),
+            };
+            let pairings = Tally {
+                done: pairings
+                    .iter()
+                    .filter(|x| x.person_id == p.id && x.ended_at.is_none_or(|end| end >= from))
+                    .count() as u64,
+                required: need(1),
+            };
+            let volunteer = Tally {
+                done: volunteer,
+                required: 2,
+            };
+            let behind = [items, community_services, suggestions, pairings, volunteer]
+                .iter()
+                .any(Tally::behind);
+            out.push(Progress {
+                person_id: p.id,
+                name: p.name.clone(),
+                year,
+                in_service_organ: organ,
+                items,
+                community_services,
+                suggestions,
+                pairings,
+                volunteer,
+                behind,
+            });
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,876 @@
+//! Reporting to communities, suggestions, pairing with households, commitments and the
+//! yearly progress against the minimums.
+use actix_web::{HttpResponse, web};
+use anyhow::Context;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::service::{community, me, require_runner};
+use crate::{
+    auth::AuthUser,
+    authz::{self, MANAGE_PEOPLE, READ_DIRECTORY},
+    clock,
+    community::{
+        CommunityError,
+        engagement::{
+            self, COMMITMENT_CATEGORIES, Commitment, HOUSEHOLD_KINDS, Household, Pairing, Report,
+            Suggestion, Visit, text,
+        },
+        error::invalid,
+        progress::{self, Progress},
+    },
+    domain::OrgKind,
+    entities::{
+        commitment, commitment_update, community_report, household, organisation, pairing,
+        pairing_visit, person, suggestion,
+    },
+    error::ErrorBody,
+};
+
+#[derive(Serialize, ToSchema)]
+pub struct CommunityRef {
+    pub id: i64,
+    pub name: String,
+    pub code: String,
+}
+
+/// Every community (for the member's picker).
+#[utoipa::path(get, path = "/api/v1/communities", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = [CommunityRef])))]
+pub async fn list_communities(
+    _user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<CommunityRef>>, CommunityError> {
+    let rows = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrgKind::Community.as_str()))
+        .order_by_asc(organisation::Column::Code)
+        .all(db.get_ref())
+        .await
+        .context("cannot read communities")?;
+    Ok(web::Json(
+        rows.into_iter()
+            .map(|o| CommunityRef {
+                id: o.id,
+                name: o.name,
+                code: o.code,
+            })
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReportRequest {
+    /// Leave out to report oneself; a secretary or org admin of the person's org may send
+    /// one of their in-service members.
+    pub person_id: Option<i64>,
+}
+
+/// Report to a community (到社区报到); the community's admin accepts or declines.
+#[utoipa::path(post, path = "/api/v1/communities/{id}/reports", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReportRequest, responses(
+    (status = 200, body = Report),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn file_report(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<ReportRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Report>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    let person_id = match body.person_id {
+        None => user.person_id,
+        Some(id) if id == user.person_id => id,
+        Some(id) => {
+            let person = person::Entity::find_by_id(id)
+                .one(db.get_ref())
+                .await
+                .context("cannot read a person")?
+                .ok_or(CommunityError::NotFound("person"))?;
+            authz::require(db.get_ref(), user, MANAGE_PEOPLE, person.org_id).await?;
+            id
+        }
+    };
+    let report =
+        engagement::file_report(db.get_ref(), person_id, community.id, user.person_id).await?;
+    Ok(web::Json(
+        engagement::report_view(db.get_ref(), report).await?,
+    ))
+}
+
+/// My reports to communities.
+#[utoipa::path(get, path = "/api/v1/me/community-reports", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = [Report])))]
+pub async fn my_reports(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Report>>, CommunityError> {
+    let rows = community_report::Entity::find()
+        .filter(community_report::Column::PersonId.eq(user.person_id))
+        .order_by_desc(community_report::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read reports")?;
+    let mut out = Vec::new();
+    for r in rows {
+        out.push(engagement::report_view(db.get_ref(), r).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StatusQuery {
+    /// pending, accepted, declined, withdrawn
+    pub status: Option<String>,
+}
+
+/// Reports to a community (its admins).
+#[utoipa::path(get, path = "/api/v1/communities/{id}/reports", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path), StatusQuery), responses(
+    (status = 200, body = [Report]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn list_reports(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<StatusQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Report>>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    require_runner(&db, user, community.id).await?;
+    let mut find = community_report::Entity::find()
+        .filter(community_report::Column::CommunityId.eq(community.id))
+        .order_by_asc(community_report::Column::Id);
+    if let Some(status) = &query.status {
+        find = find.filter(community_report::Column::Status.eq(status.as_str()));
+    }
+    let mut out = Vec::new();
+    for r in find
+        .all(db.get_ref())
+        .await
+        .context("cannot read reports")?
+    {
+        out.push(engagement::report_view(db.get_ref(), r).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReportDecision {
+    pub accept: bool,
+}
+
+/// Accept or decline a report (the community's admins).
+#[utoipa::path(post, path = "/api/v1/community-reports/{id}/decision", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = ReportDecision, responses(
+    (status = 200, body = Report),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 409, description = "community.wrong_state", body = ErrorBody)))]
+pub async fn decide_report(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<ReportDecision>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Report>, CommunityError> {
+    let report = community_report::Entity::find_by_id(path.into_inner())
+        .one(db.get_ref())
+        .await
+        .context("cannot read a report")?
+        .ok_or(CommunityError::NotFound("report"))?;
+    require_runner(&db, user, report.community_id).await?;
+    let decided =
+        engagement::decide_report(db.get_ref(), report, user.person_id, body.accept).await?;
+    Ok(web::Json(
+        engagement::report_view(db.get_ref(), decided).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct SuggestionRequest {
+    pub title: String,
+    pub content: String,
+}
+
+/// Make a suggestion (可行性建议) to a community.
+#[utoipa::path(post, path = "/api/v1/communities/{id}/suggestions", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = SuggestionRequest, responses(
+    (status = 200, body = Suggestion),
+    (status = 400, description = "community.invalid_input", body = ErrorBody)))]
+pub async fn make_suggestion(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<SuggestionRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Suggestion>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    let row = suggestion::ActiveModel {
+        community_id: Set(community.id),
+        person_id: Set(user.person_id),
+        title: Set(text(&body.title, "title", 100)?),
+        content: Set(text(&body.content, "content", 2000)?),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db.get_ref())
+    .await
+    .context("cannot store a suggestion")?;
+    Ok(web::Json(
+        engagement::suggestion_view(db.get_ref(), row).await?,
+    ))
+}
+
+/// My suggestions and their answers.
+#[utoipa::path(get, path = "/api/v1/me/suggestions", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = [Suggestion])))]
+pub async fn my_suggestions(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Suggestion>>, CommunityError> {
+    let rows = suggestion::Entity::find()
+        .filter(suggestion::Column::PersonId.eq(user.person_id))
+        .order_by_desc(suggestion::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read suggestions")?;
+    let mut out = Vec::new();
+    for s in rows {
+        out.push(engagement::suggestion_view(db.get_ref(), s).await?);
+    }
+    Ok(web::Json(out))
+}
+
+/// Suggestions made to a community (its admins).
+#[utoipa::path(get, path = "/api/v1/communities/{id}/suggestions", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [Suggestion]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn list_suggestions(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Suggestion>>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    require_runner(&db, user, community.id).await?;
+    let rows = suggestion::Entity::find()
+        .filter(suggestion::Column::CommunityId.eq(community.id))
+        .order_by_desc(suggestion::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read suggestions")?;
+    let mut out = Vec::new();
+    for s in rows {
+        out.push(engagement::suggestion_view(db.get_ref(), s).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AnswerRequest {
+    pub answer: String,
+}
+
+/// Answer a suggestion (the community's admins).
+#[utoipa::path(post, path = "/api/v1/suggestions/{id}/answer", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AnswerRequest, responses(
+    (status = 200, body = Suggestion),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn answer_suggestion(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<AnswerRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Suggestion>, CommunityError> {
+    let row = suggestion::Entity::find_by_id(path.into_inner())
+        .one(db.get_ref())
+        .await
+        .context("cannot read a suggestion")?
+        .ok_or(CommunityError::NotFound("suggestion"))?;
+    require_runner(&db, user, row.community_id).await?;
+    let mut active: suggestion::ActiveModel = row.into();
+    active.answer = Set(Some(text(&body.answer, "answer", 2000)?));
+    active.answered_by = Set(Some(user.person_id));
+    active.answered_at = Set(Some(clock::now()));
+    let updated = active.update(db.get_ref()).await.context("cannot answer")?;
+    Ok(web::Json(
+        engagement::suggestion_view(db.get_ref(), updated).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct HouseholdRequest {
+    /// empty_nest, disabled, left_behind_child, hardship
+    pub kind: String,
+    pub name: String,
+    pub address: String,
+    pub phone: String,
+    #[serde(default)]
+    pub notes: String,
+}
+
+/// Register a household in need (the community's admins).
+#[utoipa::path(post, path = "/api/v1/communities/{id}/households", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = HouseholdRequest, responses(
+    (status = 200, body = Household),
+    (status = 400, description = "community.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn create_household(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<HouseholdRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Household>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    require_runner(&db, user, community.id).await?;
+    if !HOUSEHOLD_KINDS.contains(&body.kind.as_str()) {
+        return Err(invalid(
+            "kind must be empty_nest, disabled, left_behind_child or hardship",
+        ));
+    }
+    let row = household::ActiveModel {
+        community_id: Set(community.id),
+        kind: Set(body.kind.clone()),
+        name: Set(text(&body.name, "name", 50)?),
+        address: Set(text(&body.address, "address", 200)?),
+        phone: Set(text(&body.phone, "phone", 20)?),
+        notes: Set(body.notes.trim().chars().take(2000).collect()),
+        created_by: Set(user.person_id),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db.get_ref())
+    .await
+    .context("cannot store a household")?;
+    Ok(web::Json(row.into()))
+}
+
+/// Households of a community, with their details (the community's admins only).
+#[utoipa::path(get, path = "/api/v1/communities/{id}/households", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [Household]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn list_households(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Household>>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    require_runner(&db, user, community.id).await?;
+    let rows = household::Entity::find()
+        .filter(household::Column::CommunityId.eq(community.id))
+        .order_by_asc(household::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read households")?;
+    Ok(web::Json(rows.into_iter().map(Household::from).collect()))
+}
+
+async fn visible_household(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    id: i64,
+) -> Result<household::Model, CommunityError> {
+    let row = household::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a household")?
+        .ok_or(CommunityError::NotFound("household"))?;
+    let paired = pairing::Entity::find()
+        .filter(pairing::Column::HouseholdId.eq(row.id))
+        .filter(pairing::Column::PersonId.eq(user.person_id))
+        .filter(pairing::Column::EndedAt.is_null())
+        .one(db)
+        .await
+        .context("cannot read pairings")?
+        .is_some();
+    let runs = authz::has_role(
+        db,
+        user.person_id,
+        super::service::RUN_COMMUNITY,
+        row.community_id,
+    )
+    .await?;
+    if paired || runs {
+        Ok(row)
+    } else {
+        // Household details are private: to anyone else the household does not exist.
+        Err(CommunityError::NotFound("household"))
+    }
+}
+
+/// One household (its paired member and the community's admins; 404 for anyone else).
+#[utoipa::path(get, path = "/api/v1/households/{id}", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Household),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn get_household(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Household>, CommunityError> {
+    Ok(web::Json(
+        visible_household(&db, user, path.into_inner())
+            .await?
+            .into(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PairingRequest {
+    pub person_id: i64,
+}
+
+/// Pair a member with a household (the community's admins).
+#[utoipa::path(post, path = "/api/v1/households/{id}/pairings", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = PairingRequest, responses(
+    (status = 200, body = Pairing),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn pair(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<PairingRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Pairing>, CommunityError> {
+    let row = household::Entity::find_by_id(path.into_inner())
+        .one(db.get_ref())
+        .await
+        .context("cannot read a household")?
+        .ok_or(CommunityError::NotFound("household"))?;
+    require_runner(&db, user, row.community_id).await?;
+    person::Entity::find_by_id(body.person_id)
+        .one(db.get_ref())
+        .await
+        .context("cannot read a person")?
+        .ok_or(CommunityError::NotFound("person"))?;
+    let existing = pairing::Entity::find()
+        .filter(pairing::Column::HouseholdId.eq(row.id))
+        .filter(pairing::Column::PersonId.eq(body.person_id))
+        .one(db.get_ref())
+        .await
+        .context("cannot read pairings")?;
+    let stored = match existing {
+        Some(p) => p,
+        None => pairing::ActiveModel {
+            household_id: Set(row.id),
+            person_id: Set(body.person_id),
+            started_at: Set(clock::now()),
+            ..Default::default()
+        }
+        .insert(db.get_ref())
+        .await
+        .context("cannot store a pairing")?,
+    };
+    Ok(web::Json(
+        engagement::pairing_view(db.get_ref(), stored).await?,
+    ))
+}
+
+/// My pairings, with the households' details and my visit log.
+#[utoipa::path(get, path = "/api/v1/me/pairings", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = [Pairing])))]
+pub async fn my_pairings(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Pairing>>, CommunityError> {
+    let rows = pairing::Entity::find()
+        .filter(pairing::Column::PersonId.eq(user.person_id))
+        .order_by_desc(pairing::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read pairings")?;
+    let mut out = Vec::new();
+    for p in rows {
+        out.push(engagement::pairing_view(db.get_ref(), p).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct VisitRequest {
+    /// YYYY-MM-DD
+    pub visited_on: String,
+    pub note: String,
+}
+
+/// Log a visit to my paired household.
+#[utoipa::path(post, path = "/api/v1/pairings/{id}/visits", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = VisitRequest, responses(
+    (status = 200, body = Visit),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn log_visit(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<VisitRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Visit>, CommunityError> {
+    let row = pairing::Entity::find_by_id(path.into_inner())
+        .one(db.get_ref())
+        .await
+        .context("cannot read a pairing")?
+        .filter(|p| p.person_id == user.person_id)
+        .ok_or(CommunityError::NotFound("pairing"))?;
+    let visited_on = chrono::NaiveDate::parse_from_str(body.visited_on.trim(), "%Y-%m-%d")
+        .map_err(|_| invalid("visited_on must be YYYY-MM-DD"))?;
+    if visited_on > clock::now().with_timezone(&clock::shanghai()).date_naive() {
+        return Err(invalid("visited_on cannot be in the future"));
+    }
+    let visit = pairing_visit::ActiveModel {
+        pairing_id: Set(row.id),
+        visited_on: Set(visited_on),
+        note: Set(text(&body.note, "note", 1000)?),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db.get_ref())
+    .await
+    .context("cannot store a visit")?;
+    Ok(web::Json(Visit {
+        id: visit.id,
+        visited_on: visit.visited_on,
+        note: visit.note,
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CommitmentRequest {
+    /// organ, rural_community, enterprise, retired
+    pub category: String,
+    pub content: String,
+}
+
+fn valid_year(year: i32) -> Result<i32, CommunityError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(invalid("year must be 2000–2100"))
+    }
+}
+
+async fn my_commitment(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    year: i32,
+) -> Result<commitment::Model, CommunityError> {
+    commitment::Entity::find()
+        .filter(commitment::Column::PersonId.eq(user.person_id))
+        .filter(commitment::Column::Year.eq(year))
+        .one(db)
+        .await
+        .context("cannot read a commitment")?
+        .ok_or(CommunityError::NotFound("commitment"))
+}
+
+/// Make or change my commitment for a year (承诺).
+#[utoipa::path(put, path = "/api/v1/me/commitments/{year}", tag = "community", security(("bearer" = [])),
+    params(("year" = i32, Path)), request_body = CommitmentRequest, responses(
+    (status = 200, body = Commitment),
+    (status = 400, description = "community.invalid_input", body = ErrorBody),
+    (status = 409, description = "community.wrong_state (already completed)", body = ErrorBody)))]
+pub async fn put_commitment(
+    user: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<CommitmentRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Commitment>, CommunityError> {
+    let year = valid_year(path.into_inner())?;
+    if !COMMITMENT_CATEGORIES.contains(&body.category.as_str()) {
+        return Err(invalid(
+            "category must be organ, rural_community, enterprise or retired",
+        ));
+    }
+    let content = text(&body.content, "content", 1000)?;
+    let now = clock::now();
+    let stored = match my_commitment(&db, user, year).await {
+        Ok(existing) if existing.status == "completed" => {
+            return Err(CommunityError::WrongState(
+                "a completed commitment is not changed".into(),
+            ));
+        }
+        Ok(existing) => {
+            let mut active: commitment::ActiveModel = existing.into();
+            active.category = Set(body.category.clone());
+            active.content = Set(content);
+            active.updated_at = Set(now);
+            active
+                .update(db.get_ref())
+                .await
+                .context("cannot update a commitment")?
+        }
+        Err(CommunityError::NotFound(_)) => commitment::ActiveModel {
+            person_id: Set(user.person_id),
+            year: Set(year),
+            category: Set(body.category.clone()),
+            content: Set(content),
+            status: Set("in_progress".into()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db.get_ref())
+        .await
+        .context("cannot store a commitment")?,
+        Err(other) => return Err(other),
+    };
+    Ok(web::Json(
+        engagement::commitment_view(db.get_ref(), stored).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NoteRequest {
+    pub note: String,
+}
+
+/// Record progress on my commitment (践诺).
+#[utoipa::path(post, path = "/api/v1/me/commitments/{year}/progress", tag = "community", security(("bearer" = [])),
+    params(("year" = i32, Path)), request_body = NoteRequest, responses(
+    (status = 200, body = Commitment),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn commitment_progress(
+    user: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<NoteRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Commitment>, CommunityError> {
+    let row = my_commitment(&db, user, valid_year(path.into_inner())?).await?;
+    commitment_update::ActiveModel {
+        commitment_id: Set(row.id),
+        note: Set(text(&body.note, "note", 1000)?),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db.get_ref())
+    .await
+    .context("cannot store progress")?;
+    Ok(web::Json(
+        engagement::commitment_view(db.get_ref(), row).await?,
+    ))
+}
+
+/// Mark my commitment completed (shown at the branch meeting).
+#[utoipa::path(post, path = "/api/v1/me/commitments/{year}/complete", tag = "community", security(("bearer" = [])),
+    params(("year" = i32, Path)), request_body = NoteRequest, responses(
+    (status = 200, body = Commitment),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn complete_commitment(
+    user: AuthUser,
+    path: web::Path<i32>,
+    body: web::Json<NoteRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Commitment>, CommunityError> {
+    let row = my_commitment(&db, user, valid_year(path.into_inner())?).await?;
+    let mut active: commitment::ActiveModel = row.into();
+    active.status = Set("completed".into());
+    active.completed_at = Set(Some(clock::now()));
+    active.completion_note = Set(Some(text(&body.note, "note", 1000)?));
+    active.updated_at = Set(clock::now());
+    let updated = active
+        .update(db.get_ref())
+        .await
+        .context("cannot complete")?;
+    Ok(web::Json(
+        engagement::commitment_view(db.get_ref(), updated).await?,
+    ))
+}
+
+/// My commitments, newest year first.
+#[utoipa::path(get, path = "/api/v1/me/commitments", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = [Commitment])))]
+pub async fn my_commitments(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Commitment>>, CommunityError> {
+    let rows = commitment::Entity::find()
+        .filter(commitment::Column::PersonId.eq(user.person_id))
+        .order_by_desc(commitment::Column::Year)
+        .all(db.get_ref())
+        .await
+        .context("cannot read commitments")?;
+    let mut out = Vec::new();
+    for c in rows {
+        out.push(engagement::commitment_view(db.get_ref(), c).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct YearFormatQuery {
+    pub year: Option<i32>,
+    /// json (default) or csv
+    pub format: Option<String>,
+    /// Only people behind the minimums (progress).
+    pub behind: Option<bool>,
+}
+
+fn this_year() -> i32 {
+    use chrono::Datelike;
+    clock::now().with_timezone(&clock::shanghai()).year()
+}
+
+/// People of an org's subtree (branch secretaries and anyone who reads the directory), or
+/// for a community: its own members and everyone it accepted.
+async fn people_in_scope(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    org_id: i64,
+) -> Result<Vec<person::Model>, CommunityError> {
+    let org = crate::orgs::find(db, org_id)
+        .await?
+        .ok_or(CommunityError::CommunityNotFound)?;
+    let reads = authz::has_role(db, user.person_id, READ_DIRECTORY, org.id).await?;
+    let runs = org.kind == OrgKind::Community.as_str()
+        && authz::has_role(db, user.person_id, super::service::RUN_COMMUNITY, org.id).await?;
+    if !reads && !runs {
+        return Err(CommunityError::Forbidden);
+    }
+    let orgs = crate::orgs::subtree_ids(db, org.id).await?;
+    let mut people = Vec::new();
+    for chunk in orgs.chunks(500) {
+        people.extend(
+            person::Entity::find()
+                .filter(person::Column::OrgId.is_in(chunk.iter().copied()))
+                .filter(person::Column::Active.eq(true))
+                .all(db)
+                .await
+                .context("cannot read people")?,
+        );
+    }
+    if org.kind == OrgKind::Community.as_str() {
+        let reported: Vec<i64> = community_report::Entity::find()
+            .filter(community_report::Column::CommunityId.eq(org.id))
+            .filter(community_report::Column::Status.eq("accepted"))
+            .all(db)
+            .await
+            .context("cannot read reports")?
+            .into_iter()
+            .map(|r| r.person_id)
+            .filter(|id| !people.iter().any(|p| p.id == *id))
+            .collect();
+        people.extend(
+            person::Entity::find()
+                .filter(person::Column::Id.is_in(reported))
+                .all(db)
+                .await
+                .context("cannot read people")?,
+        );
+    }
+    people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(people)
+}
+
+/// Commitments of an org's people for a year: the list shown at the branch meeting
+/// (承诺事项完成情况在党支部会议上进行公示), as JSON or CSV.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/commitments", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path), YearFormatQuery), responses(
+    (status = 200, body = [Commitment]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn org_commitments(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<YearFormatQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, CommunityError> {
+    let year = valid_year(query.year.unwrap_or_else(this_year))?;
+    let people = people_in_scope(&db, user, path.into_inner()).await?;
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        for c in commitment::Entity::find()
+            .filter(commitment::Column::PersonId.is_in(chunk.iter().copied()))
+            .filter(commitment::Column::Year.eq(year))
+            .all(db.get_ref())
+            .await
+            .context("cannot read commitments")?
+        {
+            out.push(engagement::commitment_view(db.get_ref(), c).await?);
+        }
+    }
+    out.sort_by(|a, b| a.person_name.cmp(&b.person_name));
+    match query.format.as_deref().unwrap_or("json") {
+        "json" => Ok(HttpResponse::Ok().json(out)),
+        "csv" => {
+            let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+            let guard = |s: &str| {
+                if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                    format!("'{s}")
+                } else {
+                    s.to_owned()
+                }
+            };
+            writer
+                .write_record([
+                    "姓名",
+                    "年度",
+                    "类别重点",
+                    "承诺内容",
+                    "进展",
+                    "状态",
+                    "完成情况",
+                ])
+                .context("cannot write CSV")?;
+            for c in &out {
+                let updates: Vec<String> = c.updates.iter().map(|u| u.note.clone()).collect();
+                writer
+                    .write_record([
+                        guard(&c.person_name),
+                        c.year.to_string(),
+                        c.emphasis.clone(),
+                        guard(&c.content),
+                        guard(&updates.join("；")),
+                        if c.status == "completed" {
+                            "已完成".into()
+                        } else {
+                            "进行中".into()
+                        },
+                        guard(c.completion_note.as_deref().unwrap_or("")),
+                    ])
+                    .context("cannot write CSV")?;
+            }
+            let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header((
+                    "Content-Disposition",
+                    format!("attachment; filename=\"commitments-{year}.csv\""),
+                ))
+                .body(bytes))
+        }
+        other => Err(invalid(format!("format `{other}` is not one of json, csv"))),
+    }
+}
+
+/// My year against the minimums.
+#[utoipa::path(get, path = "/api/v1/me/progress", tag = "community", security(("bearer" = [])),
+    params(YearFormatQuery), responses((status = 200, body = Progress)))]
+pub async fn my_progress(
+    user: AuthUser,
+    query: web::Query<YearFormatQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Progress>, CommunityError> {
+    let year = valid_year(query.year.unwrap_or_else(this_year))?;
+    let me = me(&db, user).await?;
+    let mut all = progress::for_people(db.get_ref(), std::slice::from_ref(&me), year).await?;
+    Ok(web::Json(all.remove(0)))
+}
+
+/// Who is behind the minimums in an org (a branch's members; a community's members and the
+/// people reported to it). `behind=true` lists only those behind.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/progress", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path), YearFormatQuery), responses(
+    (status = 200, body = [Progress]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn org_progress(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<YearFormatQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Progress>>, CommunityError> {
+    let year = valid_year(query.year.unwrap_or_else(this_year))?;
+    let people = people_in_scope(&db, user, path.into_inner()).await?;
+    let mut all = progress::for_people(db.get_ref(), &people, year).await?;
+    if query.behind.unwrap_or(false) {
+        all.retain(|p| p.behind);
+    }
+    Ok(web::Json(all))
+}

@@ -1,0 +1,396 @@
+//! Service items, posts and volunteer activities of communities, and claims on them.
+use actix_web::web;
+use anyhow::Context;
+use base64::{Engine, engine::general_purpose::STANDARD};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::activities::qr_png;
+use crate::{
+    auth::AuthUser,
+    authz,
+    checkin::{CheckinService, token::Rotation},
+    clock,
+    community::{
+        CommunityError,
+        claims::{self, ClaimOutcome},
+        error::invalid,
+        items::{self, ClaimView, ItemView, NewItem},
+        volunteer,
+    },
+    config::CommunitySettings,
+    domain::{OrgKind, Role},
+    entities::{organisation, person, service_claim, service_item},
+    error::ErrorBody,
+};
+
+/// Who runs a community's services.
+pub const RUN_COMMUNITY: &[Role] = &[Role::CommunityAdmin, Role::VolunteerLead, Role::OrgAdmin];
+
+pub async fn community(
+    db: &DatabaseConnection,
+    id: i64,
+) -> Result<organisation::Model, CommunityError> {
+    crate::orgs::find(db, id)
+        .await?
+        .filter(|o| o.kind == OrgKind::Community.as_str())
+        .ok_or(CommunityError::CommunityNotFound)
+}
+
+pub async fn require_runner(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    community_id: i64,
+) -> Result<(), CommunityError> {
+    authz::require(db, user, RUN_COMMUNITY, community_id).await?;
+    Ok(())
+}
+
+pub async fn me(db: &DatabaseConnection, user: AuthUser) -> Result<person::Model, CommunityError> {
+    person::Entity::find_by_id(user.person_id)
+        .one(db)
+        .await
+        .context("cannot read a person")?
+        .filter(|p| p.active)
+        .ok_or(CommunityError::Forbidden)
+}
+
+/// Publish a service item, post or volunteer activity (community admins, volunteer leads).
+#[utoipa::path(post, path = "/api/v1/communities/{id}/service-items", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = NewItem, responses(
+    (status = 201, body = ItemView),
+    (status = 400, description = "community.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn create_item(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<NewItem>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<actix_web::HttpResponse, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    require_runner(&db, user, community.id).await?;
+    let item = items::create(db.get_ref(), &community, user.person_id, &body).await?;
+    Ok(actix_web::HttpResponse::Created()
+        .json(items::item_view(db.get_ref(), item, user.person_id).await?))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct ItemQuery {
+    /// item, post or volunteer
+    pub kind: Option<String>,
+    pub page: Option<u64>,
+    pub per_page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ItemPage {
+    pub items: Vec<ItemView>,
+    pub page: u64,
+    pub per_page: u64,
+    pub total: u64,
+}
+
+/// A community's service items, posts and volunteer activities, soonest first.
+#[utoipa::path(get, path = "/api/v1/communities/{id}/service-items", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path), ItemQuery), responses(
+    (status = 200, body = ItemPage),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn list_items(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<ItemQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<ItemPage>, CommunityError> {
+    let community = community(&db, path.into_inner()).await?;
+    let page = query.page.unwrap_or(1);
+    let per_page = query.per_page.unwrap_or(20);
+    if page == 0 || !(1..=100).contains(&per_page) {
+        return Err(invalid("page starts at 1; per_page is 1–100"));
+    }
+    let mut find = service_item::Entity::find()
+        .filter(service_item::Column::CommunityId.eq(community.id))
+        .order_by_asc(service_item::Column::StartsAt)
+        .order_by_asc(service_item::Column::Id);
+    if let Some(kind) = query.kind.as_deref() {
+        if !["item", "post", "volunteer"].contains(&kind) {
+            return Err(invalid("kind must be item, post or volunteer"));
+        }
+        find = find.filter(service_item::Column::Kind.eq(kind));
+    }
+    let paginator = find.paginate(db.get_ref(), per_page);
+    let total = paginator.num_items().await.context("cannot count items")?;
+    let rows = paginator
+        .fetch_page(page - 1)
+        .await
+        .context("cannot read items")?;
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(items::item_view(db.get_ref(), row, user.person_id).await?);
+    }
+    Ok(web::Json(ItemPage {
+        items,
+        page,
+        per_page,
+        total,
+    }))
+}
+
+/// One service item, with my claim if I have one.
+#[utoipa::path(get, path = "/api/v1/service-items/{id}", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = ItemView),
+    (status = 404, description = "service.item_not_found", body = ErrorBody)))]
+pub async fn get_item(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<CommunitySettings>,
+) -> Result<web::Json<ItemView>, CommunityError> {
+    let id = path.into_inner();
+    claims::sweep_item(&db, id, clock::now(), settings.offer_hours).await?;
+    let item = claims::find_item(db.get_ref(), id).await?;
+    Ok(web::Json(
+        items::item_view(db.get_ref(), item, user.person_id).await?,
+    ))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ClaimResponse {
+    /// ok, full (waitlisted), already_claimed, not_open_yet, closed, not_reported, time_clash
+    pub result: ClaimOutcome,
+    pub message: String,
+    pub claim: Option<ClaimView>,
+}
+
+/// Claim a place (认领). Every outcome is a 200 with a `result`; `full` puts the person on
+/// the waitlist. Capacity is never exceeded, whatever the concurrency.
+#[utoipa::path(post, path = "/api/v1/service-items/{id}/claims", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = ClaimResponse),
+    (status = 404, description = "service.item_not_found", body = ErrorBody)))]
+pub async fn claim_item(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<CommunitySettings>,
+) -> Result<web::Json<ClaimResponse>, CommunityError> {
+    let me = me(&db, user).await?;
+    let (result, claim) = claims::claim(&db, path.into_inner(), &me, settings.offer_hours).await?;
+    let claim = match claim {
+        Some(c) => Some(items::claim_view(db.get_ref(), c, None).await?),
+        None => None,
+    };
+    Ok(web::Json(ClaimResponse {
+        result,
+        message: result.message().to_owned(),
+        claim,
+    }))
+}
+
+async fn my_claim(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    id: i64,
+) -> Result<service_claim::Model, CommunityError> {
+    let claim = claims::find_claim(db, id).await?;
+    // Someone else's claim is "not found" to me.
+    if claim.person_id != user.person_id {
+        return Err(CommunityError::ClaimNotFound);
+    }
+    Ok(claim)
+}
+
+/// Give up my claim, waitlist place or offer (before sign-up closes); a held place goes to
+/// the first person waiting.
+#[utoipa::path(post, path = "/api/v1/service-claims/{id}/cancel", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = ClaimView),
+    (status = 404, description = "service.claim_not_found", body = ErrorBody),
+    (status = 409, description = "service.too_late, community.wrong_state", body = ErrorBody)))]
+pub async fn cancel_claim(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<CommunitySettings>,
+) -> Result<web::Json<ClaimView>, CommunityError> {
+    let claim = my_claim(&db, user, path.into_inner()).await?;
+    let updated = claims::cancel(&db, claim, settings.offer_hours, false).await?;
+    Ok(web::Json(
+        items::claim_view(db.get_ref(), updated, None).await?,
+    ))
+}
+
+/// Take up an offered place before its deadline.
+#[utoipa::path(post, path = "/api/v1/service-claims/{id}/confirm", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = ClaimView),
+    (status = 404, description = "service.claim_not_found", body = ErrorBody),
+    (status = 409, description = "service.offer_expired, community.wrong_state", body = ErrorBody)))]
+pub async fn confirm_claim(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<CommunitySettings>,
+) -> Result<web::Json<ClaimView>, CommunityError> {
+    let claim = my_claim(&db, user, path.into_inner()).await?;
+    let updated = claims::confirm(&db, claim, settings.offer_hours).await?;
+    Ok(web::Json(
+        items::claim_view(db.get_ref(), updated, None).await?,
+    ))
+}
+
+/// Decline an offered place; it goes to the next person waiting.
+#[utoipa::path(post, path = "/api/v1/service-claims/{id}/decline", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = ClaimView),
+    (status = 404, description = "service.claim_not_found", body = ErrorBody),
+    (status = 409, description = "community.wrong_state", body = ErrorBody)))]
+pub async fn decline_claim(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<CommunitySettings>,
+) -> Result<web::Json<ClaimView>, CommunityError> {
+    let claim = my_claim(&db, user, path.into_inner()).await?;
+    let updated = claims::cancel(&db, claim, settings.offer_hours, true).await?;
+    Ok(web::Json(
+        items::claim_view(db.get_ref(), updated, None).await?,
+    ))
+}
+
+/// My claims, newest first.
+#[utoipa::path(get, path = "/api/v1/me/service-claims", tag = "community", security(("bearer" = [])),
+    responses((status = 200, body = [ClaimView])))]
+pub async fn my_claims(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<ClaimView>>, CommunityError> {
+    let rows = service_claim::Entity::find()
+        .filter(service_claim::Column::PersonId.eq(user.person_id))
+        .order_by_desc(service_claim::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read claims")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(items::claim_view(db.get_ref(), row, None).await?);
+    }
+    Ok(web::Json(out))
+}
+
+/// Everyone's claims on an item (its community's admins).
+#[utoipa::path(get, path = "/api/v1/service-items/{id}/claims", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [ClaimView]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn list_claims(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<ClaimView>>, CommunityError> {
+    let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
+    require_runner(&db, user, item.community_id).await?;
+    let rows = service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.eq(item.id))
+        .order_by_asc(service_claim::Column::CreatedAt)
+        .order_by_asc(service_claim::Column::Id)
+        .all(db.get_ref())
+        .await
+        .context("cannot read claims")?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(items::claim_view(db.get_ref(), row, Some(item.title.clone())).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttendanceEntry {
+    pub person_id: i64,
+    pub hours: f64,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AttendanceRequest {
+    pub entries: Vec<AttendanceEntry>,
+}
+
+/// Confirm who came and for how long; others holding a place become no-shows.
+#[utoipa::path(post, path = "/api/v1/service-items/{id}/attendance", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = AttendanceRequest, responses(
+    (status = 200, body = [ClaimView]),
+    (status = 400, description = "community.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 409, description = "community.wrong_state (not started yet)", body = ErrorBody)))]
+pub async fn confirm_attendance(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<AttendanceRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<ClaimView>>, CommunityError> {
+    let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
+    require_runner(&db, user, item.community_id).await?;
+    let entries: Vec<(i64, f64)> = body
+        .entries
+        .iter()
+        .map(|e| (e.person_id, e.hours))
+        .collect();
+    let rows = volunteer::confirm_attendance(&db, &item, user.person_id, &entries).await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        out.push(items::claim_view(db.get_ref(), row, Some(item.title.clone())).await?);
+    }
+    Ok(web::Json(out))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct VolunteerQr {
+    pub url: String,
+    pub token: String,
+    pub window_seconds: i32,
+    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub png_base64: String,
+}
+
+/// The rotating check-in QR of a volunteer activity (same format as meetings').
+#[utoipa::path(get, path = "/api/v1/service-items/{id}/qr", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = VolunteerQr),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 409, description = "community.wrong_state (not a volunteer activity)", body = ErrorBody)))]
+pub async fn volunteer_qr(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<VolunteerQr>, CommunityError> {
+    let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
+    require_runner(&db, user, item.community_id).await?;
+    let code = item.code.clone().ok_or_else(|| {
+        CommunityError::WrongState("only volunteer activities are checked in by QR".into())
+    })?;
+    let rotation = Rotation {
+        seconds: u32::try_from(item.window_seconds).unwrap_or(0),
+    };
+    let window = rotation.window_at(clock::now().timestamp());
+    let token = service.signer.venue_token(&code, rotation, window);
+    let url = format!(
+        "{}/c/{code}?t={token}",
+        service.settings.qr_base_url.trim_end_matches('/')
+    );
+    let png = qr_png(&url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(web::Json(VolunteerQr {
+        png_base64: STANDARD.encode(png),
+        valid_until: rotation
+            .window_end(window)
+            .and_then(|end| chrono::DateTime::from_timestamp(end, 0))
+            .map(|t| t.with_timezone(&clock::shanghai())),
+        window_seconds: item.window_seconds,
+        url,
+        token,
+    }))
+}
