@@ -350,7 +350,7 @@ test('my card: the png full width and the code', async () => {
   expect(page.data).toMatchObject({ code: 'HDRCARD.3.abcdefgh.sig', src: 'data:image/png;base64,iVBORw0KGgo=', loadError: null })
 })
 
-test('the home page offers 扫码签到, 我的活动, 我的考勤 and 我的签到码 once logged in', async () => {
+test('the home page offers 扫码签到, 我的活动, 我的考勤, 我的签到码, 社区服务 and 我的服务 once logged in', async () => {
   shim.route('GET /api/v1/me', { status: 200, body: fixtures.me() })
   shim.route('GET /api/v1/me/preview', {
     status: 200, body: { month: '2026-11', activity_day: '2026-11-20', preview_deadline: '2026-11-10', preview: null, plan_id: null, expected: false },
@@ -360,7 +360,7 @@ test('the home page offers 扫码签到, 我的活动, 我的考勤 and 我的�
   page.onShow()
   await page.load()
 
-  expect(page.data.memberEntries.map((e) => e.title)).toEqual(['扫码签到', '我的活动', '我的考勤', '我的签到码'])
+  expect(page.data.memberEntries.map((e) => e.title)).toEqual(['扫码签到', '我的活动', '我的考勤', '我的签到码', '社区服务', '我的服务'])
   page.onOpen({ currentTarget: { dataset: { url: page.data.memberEntries[0].url } } })
   expect(shim.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/scan/index' }])
 })

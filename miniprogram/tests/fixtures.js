@@ -103,6 +103,64 @@ const activity = (overrides = {}) => ({
   phase: 'open', minutes: null, live: live(), ...overrides,
 })
 
+// Community service (the contract of issue #6).
+const claim = (overrides = {}) => ({
+  id: 41, item_id: 21, item_title: '为独居老人代购生活用品', person_id: 3, person_name: '张三', status: 'claimed',
+  waitlist_position: null, offer_expires_at: null, hours: null, checked_in_at: null, created_at: '2026-11-18T09:00:00+08:00',
+  ...overrides,
+})
+
+const serviceItem = (overrides = {}) => ({
+  id: 21, community_id: 30, community_name: '文昌社区', kind: 'item', volunteer_kind: null, title: '为独居老人代购生活用品',
+  description: '每周两次，代购米面油菜', capacity: 5, taken: 3, waitlist: 0, starts_at: '2026-11-22T09:00:00+08:00',
+  ends_at: '2026-11-22T11:30:00+08:00', place: '文昌社区党群服务中心', skills: '', signup_opens_at: '2026-11-15T08:00:00+08:00',
+  signup_closes_at: '2026-11-21T18:00:00+08:00', status: 'open', phase: 'open', my_claim: null, ...overrides,
+})
+
+const itemsPage = (items, overrides = {}) => ({ items, page: 1, per_page: 20, total: items.length, ...overrides })
+
+const report = (overrides = {}) => ({
+  id: 51, person_id: 3, person_name: '张三', community_id: 30, community_name: '文昌社区', status: 'accepted',
+  created_at: '2026-11-10T10:00:00+08:00', decided_at: '2026-11-11T09:00:00+08:00', ...overrides,
+})
+
+const communities = () => [
+  { id: 30, name: '文昌社区', code: 'YZ-SQ-1' },
+  { id: 31, name: '东关社区', code: 'YZ-SQ-2' },
+]
+
+const suggestion = (overrides = {}) => ({
+  id: 61, community_id: 30, person_id: 3, person_name: '张三', title: '增设助老餐桌', content: '建议在服务中心增设助老餐桌',
+  answer: null, answered_at: null, created_at: '2026-11-12T10:00:00+08:00', ...overrides,
+})
+
+const progress = (overrides = {}) => ({
+  person_id: 3, name: '张三', year: 2026, in_service_organ: true,
+  items: { done: 1, required: 1 }, community_services: { done: 1, required: 2 }, suggestions: { done: 0, required: 1 },
+  pairings: { done: 1, required: 1 }, volunteer: { done: 2, required: 2 }, behind: true, ...overrides,
+})
+
+const commitment = (overrides = {}) => ({
+  id: 71, person_id: 3, person_name: '张三', year: 2026, category: 'organ', emphasis: '立足岗位作表率（服务器文本）',
+  content: '每月走访结对户一次', status: 'in_progress', completed_at: null, completion_note: null,
+  updates: [
+    { note: '已走访两次', created_at: '2026-06-01T10:00:00+08:00' },
+    { note: '建立台账', created_at: '2026-03-01T10:00:00+08:00' },
+  ],
+  ...overrides,
+})
+
+const pairing = (overrides = {}) => ({
+  id: 81,
+  household: {
+    id: 91, community_id: 30, kind: 'empty_nest', name: '王奶奶', address: '文昌社区3栋201', phone: '0514-8888888', notes: '独居，行动不便',
+  },
+  started_at: '2026-03-01T09:00:00+08:00',
+  visits: [{ id: 1, visited_on: '2026-05-01', note: '送米面' }, { id: 2, visited_on: '2026-09-10', note: '陪同就医' }],
+  ...overrides,
+})
+
 module.exports = {
   event, plan, calendar, me, VENUE_URL, live, checkinAnswer, leave, myActivity, activity,
+  claim, serviceItem, itemsPage, report, communities, suggestion, progress, commitment, pairing,
 }

@@ -64,7 +64,7 @@ describe('roles from /me', () => {
       expect(roles.entriesFor(me([role, 2])).map((e) => e.title)).toEqual(['审核与督查', '暂不参加组织生活', '活动日历'])
     })
     expect(roles.entriesFor(me(['supervisor', 2])).map((e) => e.title)).toEqual(['审核与督查', '活动日历'])
-    expect(roles.entriesFor(me(['community_admin', 3])).map((e) => e.title)).toEqual(['活动日历'])
+    expect(roles.entriesFor(me(['community_admin', 3])).map((e) => e.title)).toEqual(['社区管理', '活动日历'])
   })
 
   test('reviewers and org admins register exemptions; only they', () => {
@@ -78,8 +78,20 @@ describe('roles from /me', () => {
       ['我的活动', '/pages/my-activities/index'],
       ['我的考勤', '/pages/my-attendance/index'],
       ['我的签到码', '/pages/my-card/index'],
+      ['社区服务', '/pages/community/index'],
+      ['我的服务', '/pages/my-service/index'],
     ])
     expect(roles.memberEntries(null)).toEqual([])
+  })
+
+  test('community admins and volunteer leads get 社区管理 for their communities', () => {
+    ;['community_admin', 'volunteer_lead'].forEach((role) => {
+      const entry = roles.entriesFor(me([role, 3])).find((e) => e.key === 'community-admin')
+      expect(entry).toMatchObject({ title: '社区管理', url: '/pages/community-admin/index' })
+    })
+    expect(roles.communityOrgs(me(['community_admin', 3], ['volunteer_lead', 3], ['volunteer_lead', 4], ['secretary', 6])))
+      .toEqual([{ id: 3, name: '组织3' }, { id: 4, name: '组织4' }])
+    expect(roles.entriesFor(me(['secretary', 6], ['org_admin', 2])).some((e) => e.key === 'community-admin')).toBe(false)
   })
 
   test('organisations are listed once each, reviewers\' separately from supervisors\'', () => {

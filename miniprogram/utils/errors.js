@@ -35,6 +35,14 @@ const MESSAGES = {
   'leave.not_participant': '你不是本次活动的应参加人员，无需请假',
   'person.not_found': '该人员不存在',
   'exemption.not_found': '该登记不存在或已撤销',
+  // Community service (issue #6).
+  'community.invalid_input': '提交的内容有误，请检查后重试',
+  'community.not_found': '该社区或记录不存在',
+  'community.wrong_state': '状态已变化，请下拉刷新后重试',
+  'service.item_not_found': '该服务项目不存在或已取消',
+  'service.claim_not_found': '该认领记录不存在',
+  'service.too_late': '报名已截止，不能再取消认领，如有变化请联系社区',
+  'service.offer_expired': '确认时限已过，名额已递补给下一位候补人员',
   'subscribe.switched_off': '你已关闭订阅消息，请在小程序右上角 … → 设置 中开启后重试',
   'subscribe.failed': '订阅失败，请稍后重试',
 }

@@ -11,9 +11,12 @@ function orgsWith(me, roles) {
     .map((grant) => ({ id: grant.org_id, name: grant.org_name }))
 }
 
+const COMMUNITY_ROLES = ['community_admin', 'volunteer_lead']
+
 const secretaryBranches = (me) => orgsWith(me, ['secretary'])
 const reviewOrgs = (me) => orgsWith(me, REVIEW_ROLES)
 const superviseOrgs = (me) => orgsWith(me, SUPERVISE_ROLES)
+const communityOrgs = (me) => orgsWith(me, COMMUNITY_ROLES)
 
 // The home page's entries: the page router of the mini-program.
 function entriesFor(me) {
@@ -29,11 +32,17 @@ function entriesFor(me) {
       key: 'exemptions', title: '暂不参加组织生活', hint: '登记、撤销按规定暂不参加组织生活的党员', url: '/pages/exemptions/index',
     })
   }
+  if (communityOrgs(me).length > 0) {
+    entries.push({
+      key: 'community-admin', title: '社区管理', hint: '发布服务项目与志愿服务，审核报到，登记服务时长', url: '/pages/community-admin/index',
+    })
+  }
   entries.push({ key: 'calendar', title: '活动日历', hint: '全年每月活动日与预告截止日', url: '/pages/calendar/index' })
   return entries
 }
 
-// Every bound person takes part in activities: check-in and their own attendance, once logged in (`me` known).
+// Every bound person takes part in activities (check-in and their own attendance) and in community service (reporting
+// to a community, claiming items, commitments), once logged in (`me` known).
 function memberEntries(me) {
   if (!me) return []
   return [
@@ -41,9 +50,12 @@ function memberEntries(me) {
     { key: 'activities', title: '我的活动', url: '/pages/my-activities/index' },
     { key: 'attendance', title: '我的考勤', url: '/pages/my-attendance/index' },
     { key: 'card', title: '我的签到码', url: '/pages/my-card/index' },
+    { key: 'community', title: '社区服务', url: '/pages/community/index' },
+    { key: 'my-service', title: '我的服务', url: '/pages/my-service/index' },
   ]
 }
 
 module.exports = {
-  REVIEW_ROLES, SUPERVISE_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, entriesFor, memberEntries,
+  REVIEW_ROLES, SUPERVISE_ROLES, COMMUNITY_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, communityOrgs,
+  entriesFor, memberEntries,
 }

@@ -133,7 +133,11 @@ fn run(
     ));
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
-    spawn_offer_sweeper(db.get_ref().clone(), settings.community.offer_hours);
+    spawn_offer_sweeper(
+        db.get_ref().clone(),
+        cache.get_ref().clone(),
+        settings.community.offer_hours,
+    );
 
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
@@ -215,11 +219,11 @@ fn log_request(
 /// instance wakes it at once (without Redis, the poll interval covers the gap).
 /// Offers of freed places that were not confirmed in time move on to the next person
 /// waiting, even when nobody touches the item.
-fn spawn_offer_sweeper(db: DatabaseConnection, offer_hours: u32) {
+fn spawn_offer_sweeper(db: DatabaseConnection, cache: Cache, offer_hours: u32) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
-            if let Err(err) = crate::community::claims::sweep_all(&db, offer_hours).await {
+            if let Err(err) = crate::community::claims::sweep_all(&db, &cache, offer_hours).await {
                 tracing::warn!(error = ?err, "cannot expire stale offers");
             }
         }

@@ -12,6 +12,11 @@ const HINTS = {
   window_expired: '屏幕上的二维码每隔一段时间更新一次',
 }
 
+// A meeting's answer names its theme; a volunteer activity's (community service) its title.
+function activityTitle(activity) {
+  return (activity && (activity.theme || activity.title)) || ''
+}
+
 function outcomeView(outcome) {
   if (!outcome) {
     return { found: false, tone: 'fail', text: '未找到本次签到结果，请重新扫码', queued: false, live: null }
@@ -41,8 +46,8 @@ function outcomeView(outcome) {
     queueNote: '',
     timeText: answer.checked_in_at ? `签到时间 ${labels.timeLabel(answer.checked_in_at)}` : '',
     live: checkin.liveView(answer.live),
-    theme: (answer.activity && answer.activity.theme) || '',
-    orgName: (answer.activity && answer.activity.org_name) || '',
+    theme: activityTitle(answer.activity),
+    orgName: (answer.activity && (answer.activity.org_name || answer.activity.community_name)) || '',
     hint: HINTS[answer.result] || '',
     lateSync: Boolean(answer.late_sync),
     rescan: RESCAN.includes(answer.result),

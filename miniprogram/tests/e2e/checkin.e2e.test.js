@@ -88,7 +88,8 @@ describe('QR check-in against the real server', () => {
     as('secretary')
     const me = await api.get('/api/v1/me')
     expect(roles.secretaryBranches(me)).toEqual([{ id: stack.branchId, name: '测试支部' }])
-    expect(roles.memberEntries(me).map((e) => e.title)).toEqual(['扫码签到', '我的活动', '我的考勤', '我的签到码'])
+    expect(roles.memberEntries(me).map((e) => e.title))
+      .toEqual(['扫码签到', '我的活动', '我的考勤', '我的签到码', '社区服务', '我的服务'])
   })
 
   test('a plan for today, filed, has its check-in window open now', async () => {

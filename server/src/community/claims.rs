@@ -6,8 +6,8 @@
 use anyhow::Context;
 use chrono::{DateTime, Duration, FixedOffset};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde::Serialize;
@@ -15,6 +15,7 @@ use utoipa::ToSchema;
 
 use super::error::CommunityError;
 use crate::{
+    cache::Cache,
     clock,
     db::begin_write,
     entities::{community_report, organisation_closure, person, service_claim, service_item},
@@ -114,15 +115,49 @@ pub fn phase(item: &service_item::Model, now: DateTime<FixedOffset>) -> &'static
     }
 }
 
+fn gate_key(item_id: i64) -> String {
+    format!("svc:{item_id}:left")
+}
+
+/// How long a gate counter lives before it is read again from the database.
+const GATE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The cache gate in front of the item row: a counter of places left, so that when hundreds
+/// claim at once only about `capacity` of them queue for the row lock; the rest go straight
+/// to the waitlist. The conditional UPDATE stays the arbiter: a wrong gate (lost, stale) only
+/// costs contention; a place the gate lost (a failure between its decrement and the
+/// UPDATE) is found by the sweeper, which offers free places to people waiting.
+async fn gate_says_full(cache: &Cache, item: &service_item::Model) -> bool {
+    let key = gate_key(item.id);
+    let left = Ord::max(i64::from(item.capacity - item.taken), 0);
+    if cache
+        .set_if_absent(&key, &left.to_string(), GATE_TTL)
+        .await
+        .is_err()
+    {
+        return false;
+    }
+    match cache.incr_by(&key, -1).await {
+        Ok(after) => after < 0,
+        Err(_) => false,
+    }
+}
+
+/// Called after a place returns to the pool: the gate is reread from the database.
+pub async fn reopen_gate(cache: &Cache, item_id: i64) {
+    if let Err(err) = cache.delete(&gate_key(item_id)).await {
+        tracing::warn!(error = %err, item_id, "cannot reset a claim gate");
+    }
+}
+
 /// Claims a place (or a waitlist place) on an item for a person.
 pub async fn claim(
     db: &DatabaseConnection,
+    cache: &Cache,
     item_id: i64,
     person: &person::Model,
-    offer_hours: u32,
 ) -> Result<(ClaimOutcome, Option<service_claim::Model>), CommunityError> {
     let now = clock::now();
-    sweep_item(db, item_id, now, offer_hours).await?;
     let item = find_item(db, item_id).await?;
     match phase(&item, now) {
         "not_open_yet" => return Ok((ClaimOutcome::NotOpenYet, None)),
@@ -149,24 +184,26 @@ pub async fn claim(
     if clashes(&txn, &item, person.id).await? {
         return Ok((ClaimOutcome::TimeClash, None));
     }
-    let took = txn
-        .execute(
-            Query::update()
-                .table(service_item::Entity)
-                .value(
-                    service_item::Column::Taken,
-                    Expr::col(service_item::Column::Taken).add(1),
-                )
-                .and_where(Expr::col(service_item::Column::Id).eq(item.id))
-                .and_where(
-                    Expr::col(service_item::Column::Taken)
-                        .lt(Expr::col(service_item::Column::Capacity)),
-                ),
-        )
-        .await
-        .context("cannot take a place")?
-        .rows_affected()
-        == 1;
+    let full = gate_says_full(cache, &item).await;
+    let took = !full
+        && txn
+            .execute(
+                Query::update()
+                    .table(service_item::Entity)
+                    .value(
+                        service_item::Column::Taken,
+                        Expr::col(service_item::Column::Taken).add(1),
+                    )
+                    .and_where(Expr::col(service_item::Column::Id).eq(item.id))
+                    .and_where(
+                        Expr::col(service_item::Column::Taken)
+                            .lt(Expr::col(service_item::Column::Capacity)),
+                    ),
+            )
+            .await
+            .context("cannot take a place")?
+            .rows_affected()
+            == 1;
     let status = if took { "claimed" } else { "waitlisted" };
     let stored = match existing {
         // A person who cancelled earlier claims again: same row, back of the queue.
@@ -301,6 +338,7 @@ async fn pass_place_on(
 /// change on the item and by the scheduler for all items.
 pub async fn sweep_item(
     db: &DatabaseConnection,
+    cache: &Cache,
     item_id: i64,
     now: DateTime<FixedOffset>,
     offer_hours: u32,
@@ -332,16 +370,79 @@ pub async fn sweep_item(
             .await
             .context("cannot expire an offer")?
             .rows_affected();
+        let mut released = false;
         if changed == 1 {
             let item = find_item(&txn, item_id).await?;
-            pass_place_on(&txn, &item, now, offer_hours).await?;
+            released = pass_place_on(&txn, &item, now, offer_hours)
+                .await?
+                .is_none();
+        }
+        txn.commit().await.context("cannot commit")?;
+        if released {
+            reopen_gate(cache, item_id).await;
+        }
+    }
+}
+
+/// Free places while people wait (the gate lost a place): offer them, first come first.
+async fn fill_free_places(
+    db: &DatabaseConnection,
+    item_id: i64,
+    now: DateTime<FixedOffset>,
+    offer_hours: u32,
+) -> Result<(), CommunityError> {
+    loop {
+        let txn = begin_write(db)
+            .await
+            .context("cannot start a transaction")?;
+        let item = find_item(&txn, item_id).await?;
+        let waiting = service_claim::Entity::find()
+            .filter(service_claim::Column::ItemId.eq(item_id))
+            .filter(service_claim::Column::Status.eq("waitlisted"))
+            .count(&txn)
+            .await
+            .context("cannot read the waitlist")?;
+        if waiting == 0 || item.taken >= item.capacity || item.status == "cancelled" {
+            return Ok(());
+        }
+        let took = txn
+            .execute(
+                Query::update()
+                    .table(service_item::Entity)
+                    .value(
+                        service_item::Column::Taken,
+                        Expr::col(service_item::Column::Taken).add(1),
+                    )
+                    .and_where(Expr::col(service_item::Column::Id).eq(item_id))
+                    .and_where(
+                        Expr::col(service_item::Column::Taken)
+                            .lt(Expr::col(service_item::Column::Capacity)),
+                    ),
+            )
+            .await
+            .context("cannot take a place")?
+            .rows_affected()
+            == 1;
+        if !took {
+            return Ok(());
+        }
+        // Taking the place and offering it are one transaction: the offer holds it.
+        if pass_place_on(&txn, &item, now, offer_hours)
+            .await?
+            .is_none()
+        {
+            return Ok(());
         }
         txn.commit().await.context("cannot commit")?;
     }
 }
 
 /// The scheduler's pass over every item with an expired offer.
-pub async fn sweep_all(db: &DatabaseConnection, offer_hours: u32) -> Result<(), CommunityError> {
+pub async fn sweep_all(
+    db: &DatabaseConnection,
+    cache: &Cache,
+    offer_hours: u32,
+) -> Result<(), CommunityError> {
     let now = clock::now();
     let items: Vec<i64> = service_claim::Entity::find()
         .filter(service_claim::Column::Status.eq("offered"))
@@ -353,7 +454,23 @@ pub async fn sweep_all(db: &DatabaseConnection, offer_hours: u32) -> Result<(), 
         .map(|c| c.item_id)
         .collect();
     for item in items {
-        sweep_item(db, item, now, offer_hours).await?;
+        sweep_item(db, cache, item, now, offer_hours).await?;
+    }
+    // Items still ahead with a free place; fill_free_places returns at once when nobody waits.
+    let waiting: Vec<i64> = service_item::Entity::find()
+        .filter(service_item::Column::Status.eq("open"))
+        .filter(service_item::Column::StartsAt.gt(now))
+        .filter(
+            Expr::col(service_item::Column::Taken).lt(Expr::col(service_item::Column::Capacity)),
+        )
+        .all(db)
+        .await
+        .context("cannot read items with free places")?
+        .into_iter()
+        .map(|i| i.id)
+        .collect();
+    for item in waiting {
+        fill_free_places(db, item, now, offer_hours).await?;
     }
     Ok(())
 }
@@ -361,12 +478,13 @@ pub async fn sweep_all(db: &DatabaseConnection, offer_hours: u32) -> Result<(), 
 /// The member gives up a claim, a waitlist place or an offer (before sign-up closes).
 pub async fn cancel(
     db: &DatabaseConnection,
+    cache: &Cache,
     claim: service_claim::Model,
     offer_hours: u32,
     declining: bool,
 ) -> Result<service_claim::Model, CommunityError> {
     let now = clock::now();
-    sweep_item(db, claim.item_id, now, offer_hours).await?;
+    sweep_item(db, cache, claim.item_id, now, offer_hours).await?;
     let item = find_item(db, claim.item_id).await?;
     let claim = find_claim(db, claim.id).await?;
     let allowed: &[&str] = if declining {
@@ -405,21 +523,27 @@ pub async fn cancel(
         .await
         .context("cannot cancel a claim")?
         .rows_affected();
-    if changed == 1 && held {
-        pass_place_on(&txn, &item, now, offer_hours).await?;
-    }
+    let released = changed == 1
+        && held
+        && pass_place_on(&txn, &item, now, offer_hours)
+            .await?
+            .is_none();
     txn.commit().await.context("cannot commit")?;
+    if released {
+        reopen_gate(cache, item.id).await;
+    }
     find_claim(db, claim.id).await
 }
 
 /// The member takes up an offered place before its deadline.
 pub async fn confirm(
     db: &DatabaseConnection,
+    cache: &Cache,
     claim: service_claim::Model,
     offer_hours: u32,
 ) -> Result<service_claim::Model, CommunityError> {
     let now = clock::now();
-    sweep_item(db, claim.item_id, now, offer_hours).await?;
+    sweep_item(db, cache, claim.item_id, now, offer_hours).await?;
     let claim = find_claim(db, claim.id).await?;
     match claim.status.as_str() {
         "offered" => {}
@@ -455,9 +579,8 @@ pub async fn waitlist_position(
                     .eq(claim.created_at)
                     .and(Expr::col(service_claim::Column::Id).lt(claim.id))),
         )
-        .all(db)
+        .count(db)
         .await
-        .context("cannot read the waitlist")?
-        .len() as u64;
+        .context("cannot read the waitlist")?;
     Ok(Some(ahead + 1))
 }

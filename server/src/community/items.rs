@@ -145,6 +145,22 @@ pub async fn claim_view(
     claim: service_claim::Model,
     item_title: Option<String>,
 ) -> anyhow::Result<ClaimView> {
+    let name = person::Entity::find_by_id(claim.person_id)
+        .one(db)
+        .await
+        .context("cannot read a person")?
+        .map(|p| p.name)
+        .unwrap_or_default();
+    claim_view_of(db, claim, item_title, &name).await
+}
+
+/// The same, when the caller already knows the person's name.
+pub async fn claim_view_of(
+    db: &impl ConnectionTrait,
+    claim: service_claim::Model,
+    item_title: Option<String>,
+    name: &str,
+) -> anyhow::Result<ClaimView> {
     let title = match item_title {
         Some(t) => t,
         None => claims::find_item(db, claim.item_id)
@@ -152,12 +168,7 @@ pub async fn claim_view(
             .map(|i| i.title)
             .unwrap_or_default(),
     };
-    let name = person::Entity::find_by_id(claim.person_id)
-        .one(db)
-        .await
-        .context("cannot read a person")?
-        .map(|p| p.name)
-        .unwrap_or_default();
+    let name = name.to_owned();
     Ok(ClaimView {
         waitlist_position: claims::waitlist_position(db, &claim).await?,
         id: claim.id,

@@ -12,6 +12,7 @@ use super::activities::qr_png;
 use crate::{
     auth::AuthUser,
     authz,
+    cache::Cache,
     checkin::{CheckinService, token::Rotation},
     clock,
     community::{
@@ -148,10 +149,11 @@ pub async fn get_item(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ItemView>, CommunityError> {
     let id = path.into_inner();
-    claims::sweep_item(&db, id, clock::now(), settings.offer_hours).await?;
+    claims::sweep_item(&db, &cache, id, clock::now(), settings.offer_hours).await?;
     let item = claims::find_item(db.get_ref(), id).await?;
     Ok(web::Json(
         items::item_view(db.get_ref(), item, user.person_id).await?,
@@ -176,12 +178,16 @@ pub async fn claim_item(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-    settings: web::Data<CommunitySettings>,
+    cache: web::Data<Cache>,
 ) -> Result<web::Json<ClaimResponse>, CommunityError> {
     let me = me(&db, user).await?;
-    let (result, claim) = claims::claim(&db, path.into_inner(), &me, settings.offer_hours).await?;
+    let item_id = path.into_inner();
+    let (result, claim) = claims::claim(&db, &cache, item_id, &me).await?;
     let claim = match claim {
-        Some(c) => Some(items::claim_view(db.get_ref(), c, None).await?),
+        Some(c) => {
+            let title = claims::find_item(db.get_ref(), item_id).await?.title;
+            Some(items::claim_view_of(db.get_ref(), c, Some(title), &me.name).await?)
+        }
         None => None,
     };
     Ok(web::Json(ClaimResponse {
@@ -215,10 +221,11 @@ pub async fn cancel_claim(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::cancel(&db, claim, settings.offer_hours, false).await?;
+    let updated = claims::cancel(&db, &cache, claim, settings.offer_hours, false).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
@@ -234,10 +241,11 @@ pub async fn confirm_claim(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::confirm(&db, claim, settings.offer_hours).await?;
+    let updated = claims::confirm(&db, &cache, claim, settings.offer_hours).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
@@ -253,31 +261,69 @@ pub async fn decline_claim(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::cancel(&db, claim, settings.offer_hours, true).await?;
+    let updated = claims::cancel(&db, &cache, claim, settings.offer_hours, true).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
 }
 
-/// My claims, newest first.
+#[derive(Deserialize, IntoParams)]
+pub struct MyClaimsQuery {
+    /// Only claims on items held in this year.
+    pub year: Option<i32>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyClaim {
+    #[serde(flatten)]
+    pub claim: ClaimView,
+    /// item, post or volunteer
+    pub item_kind: String,
+    pub starts_at: chrono::DateTime<chrono::FixedOffset>,
+    pub place: String,
+    pub community_name: String,
+}
+
+/// My claims, newest first, with what and where.
 #[utoipa::path(get, path = "/api/v1/me/service-claims", tag = "community", security(("bearer" = [])),
-    responses((status = 200, body = [ClaimView])))]
+    params(MyClaimsQuery), responses((status = 200, body = [MyClaim])))]
 pub async fn my_claims(
     user: AuthUser,
+    query: web::Query<MyClaimsQuery>,
     db: web::Data<DatabaseConnection>,
-) -> Result<web::Json<Vec<ClaimView>>, CommunityError> {
+) -> Result<web::Json<Vec<MyClaim>>, CommunityError> {
     let rows = service_claim::Entity::find()
         .filter(service_claim::Column::PersonId.eq(user.person_id))
         .order_by_desc(service_claim::Column::Id)
         .all(db.get_ref())
         .await
         .context("cannot read claims")?;
+    let me = me(&db, user).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        out.push(items::claim_view(db.get_ref(), row, None).await?);
+        let item = claims::find_item(db.get_ref(), row.item_id).await?;
+        if let Some(year) = query.year {
+            use chrono::Datelike;
+            if item.starts_at.with_timezone(&clock::shanghai()).year() != year {
+                continue;
+            }
+        }
+        let community_name = crate::orgs::find(db.get_ref(), item.community_id)
+            .await?
+            .map(|o| o.name)
+            .unwrap_or_default();
+        out.push(MyClaim {
+            claim: items::claim_view_of(db.get_ref(), row, Some(item.title.clone()), &me.name)
+                .await?,
+            item_kind: item.kind,
+            starts_at: item.starts_at,
+            place: item.place,
+            community_name,
+        });
     }
     Ok(web::Json(out))
 }

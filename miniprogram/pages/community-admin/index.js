@@ -1,0 +1,260 @@
+// 社区管理 (community_admin / volunteer_lead of a community, picked when there are several), in four tabs:
+//   服务项目  the community's items, posts and volunteer activities (one kind at a time, more on reaching the bottom),
+//             发布 a new one (utils/service-form.js), and per item its 认领名单 (pages/service-roster: attendance and
+//             hours) and, for a volunteer activity, its 签到码 (pages/service-qr)
+//   报到审核  pending reports (GET /communities/{id}/reports?status=pending), 接收 / 不接收
+//   建议答复  the members' suggestions (unanswered first), 答复
+//   进度      GET /orgs/{id}/progress?year=&behind=true: who is behind on the yearly minimums (or everyone)
+const api = require('../../utils/api')
+const community = require('../../utils/community')
+const errors = require('../../utils/errors')
+const month = require('../../utils/month')
+const roles = require('../../utils/roles')
+const serviceForm = require('../../utils/service-form')
+const ui = require('../../utils/ui')
+
+const TABS = [
+  { key: 'items', label: '服务项目' },
+  { key: 'reports', label: '报到审核' },
+  { key: 'suggestions', label: '建议答复' },
+  { key: 'progress', label: '进度' },
+]
+
+const UNANSWERED_FIRST = (a, b) => (!a.answer === !b.answer
+  ? String(b.created_at).localeCompare(String(a.created_at))
+  : (a.answer ? 1 : -1))
+
+const LOADERS = {
+  async items(page, org) {
+    page.seq += 1
+    const seq = page.seq
+    const body = await api.get(`/api/v1/communities/${org.id}/service-items`, { kind: page.data.kind, page: 1 })
+    if (seq !== page.seq) return
+    page.pageNo = 1
+    page.setData({ items: body.items.map(community.itemView), hasMore: body.items.length < body.total })
+  },
+
+  async reports(page, org) {
+    const reports = await api.get(`/api/v1/communities/${org.id}/reports`, { status: 'pending' })
+    page.setData({ reports: reports.map(community.reportView) })
+  },
+
+  async suggestions(page, org) {
+    const list = await api.get(`/api/v1/communities/${org.id}/suggestions`)
+    const views = list.slice().sort(UNANSWERED_FIRST).map(community.suggestionView)
+    page.setData({ suggestions: views, unanswered: views.filter((s) => !s.answer).length })
+  },
+
+  async progress(page, org) {
+    const query = { year: page.data.year }
+    if (page.data.behindOnly) query.behind = true
+    const rows = await api.get(`/api/v1/orgs/${org.id}/progress`, query)
+    page.setData({ progressRows: rows.map(community.progressView) })
+  },
+}
+
+Page({
+  data: {
+    orgs: [],
+    orgIndex: 0,
+    tabs: TABS,
+    tab: 'items',
+    kinds: community.KINDS,
+    volunteerKinds: community.VOLUNTEER_KINDS,
+    kind: 'item',
+    items: [],
+    hasMore: false,
+    loadingMore: false,
+    publishing: false,
+    form: null,
+    fieldErrors: {},
+    reports: [],
+    suggestions: [],
+    unanswered: 0,
+    year: 0,
+    behindOnly: true,
+    progressRows: [],
+    loading: false,
+    loadError: null,
+    busy: false,
+  },
+
+  onLoad() {
+    this.seq = 0
+    this.loadedTabs = {}
+    this.setData({ year: month.shanghaiDate().year, form: serviceForm.emptyForm() })
+    return this.load()
+  },
+
+  // Back from a roster: claims and places may have changed.
+  onShow() {
+    if (this.loadedTabs && this.loadedTabs.items && this.data.tab === 'items') this.load()
+  },
+
+  async onPullDownRefresh() {
+    await this.load()
+    wx.stopPullDownRefresh()
+  },
+
+  onReachBottom() {
+    return this.data.tab === 'items' ? this.loadMore() : Promise.resolve()
+  },
+
+  org() {
+    return this.data.orgs[this.data.orgIndex] || null
+  },
+
+  async load(tab = this.data.tab) {
+    const shown = () => this.data.tab === tab
+    this.setData({ loading: !this.loadedTabs[tab], loadError: null })
+    try {
+      if (!this.orgsLoaded) {
+        this.setData({ orgs: roles.communityOrgs(await api.get('/api/v1/me')) })
+        this.orgsLoaded = true
+      }
+      const org = this.org()
+      if (org) await LOADERS[tab](this, org)
+      this.loadedTabs[tab] = true
+    } catch (err) {
+      if (shown()) this.setData({ loadError: errors.loadError(err) })
+    } finally {
+      if (shown()) this.setData({ loading: false })
+    }
+  },
+
+  async loadMore() {
+    const org = this.org()
+    if (!org || !this.data.hasMore || this.data.loadingMore) return
+    const { seq } = this
+    this.setData({ loadingMore: true })
+    try {
+      const query = { kind: this.data.kind, page: this.pageNo + 1 }
+      const body = await api.get(`/api/v1/communities/${org.id}/service-items`, query)
+      if (seq !== this.seq) return
+      this.pageNo += 1
+      const known = new Set(this.data.items.map((i) => i.id))
+      const items = this.data.items.concat(body.items.filter((i) => !known.has(i.id)).map(community.itemView))
+      this.setData({ items, hasMore: body.items.length > 0 && items.length < body.total })
+    } catch (err) {
+      if (seq === this.seq) wx.showToast({ title: errors.messageFor(err), icon: 'none' })
+    } finally {
+      this.setData({ loadingMore: false })
+    }
+  },
+
+  onRetry() {
+    this.load()
+  },
+
+  onOrg(e) {
+    this.loadedTabs = {}
+    this.setData({
+      orgIndex: Number(e.detail.value), items: [], reports: [], suggestions: [], progressRows: [], publishing: false,
+    })
+    return this.load()
+  },
+
+  onTab(e) {
+    const { tab } = e.currentTarget.dataset
+    if (tab === this.data.tab) return Promise.resolve()
+    this.setData({ tab, loadError: null })
+    return this.loadedTabs[tab] ? Promise.resolve() : this.load()
+  },
+
+  onKind(e) {
+    const { kind } = e.currentTarget.dataset
+    if (kind === this.data.kind) return Promise.resolve()
+    this.setData({ kind, items: [], hasMore: false })
+    this.loadedTabs.items = false
+    return this.load('items')
+  },
+
+  // ---- 发布
+  onPublishToggle() {
+    this.setData({ publishing: !this.data.publishing, form: serviceForm.emptyForm(), fieldErrors: {} })
+  },
+
+  onFormInput(e) {
+    this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value })
+  },
+
+  // The pickers: kind, volunteer kind, and every date and time (the field is the picker's data-field).
+  onFormPick(e) {
+    const { field } = e.currentTarget.dataset
+    const value = field === 'kindIndex' || field === 'volunteerKindIndex' ? Number(e.detail.value) : e.detail.value
+    this.setData({ [`form.${field}`]: value })
+  },
+
+  async onPublish() {
+    const org = this.org()
+    const { form } = this.data
+    const fieldErrors = serviceForm.validate(form)
+    this.setData({ fieldErrors })
+    if (!org || Object.keys(fieldErrors).length > 0) return
+    const body = serviceForm.toRequest(form)
+    const ok = await this.act(`/api/v1/communities/${org.id}/service-items`, body, '已发布', '发布失败', { reload: false })
+    if (!ok) return
+    this.setData({ publishing: false, form: serviceForm.emptyForm(), fieldErrors: {}, kind: body.kind, items: [] })
+    await this.load('items')
+  },
+
+  onRoster(e) {
+    wx.navigateTo({ url: `/pages/service-roster/index?item=${e.currentTarget.dataset.id}` })
+  },
+
+  onQr(e) {
+    wx.navigateTo({ url: `/pages/service-qr/index?item=${e.currentTarget.dataset.id}` })
+  },
+
+  // ---- 报到审核
+  async onAccept(e) {
+    if (this.data.busy) return
+    const { id, name } = e.currentTarget.dataset
+    const go = await ui.confirm({ title: '接收报到', content: `接收${name}到本社区报到？`, confirmText: '接收' })
+    if (!go) return
+    await this.act(`/api/v1/community-reports/${id}/decision`, { accept: true }, '已接收', '审核未完成')
+  },
+
+  async onDecline(e) {
+    if (this.data.busy) return
+    const { id, name } = e.currentTarget.dataset
+    const go = await ui.confirm({ title: '不接收报到', content: `不接收${name}的报到？`, confirmText: '不接收' })
+    if (!go) return
+    await this.act(`/api/v1/community-reports/${id}/decision`, { accept: false }, '已不接收', '审核未完成')
+  },
+
+  // ---- 建议答复
+  async onAnswer(e) {
+    if (this.data.busy) return
+    const { id, title } = e.currentTarget.dataset
+    const answer = await ui.requireText({ title: `答复：${title}`, placeholder: '采纳情况或办理结果', missing: '请填写答复内容' })
+    if (!answer) return
+    await this.act(`/api/v1/suggestions/${id}/answer`, { answer }, '已答复', '答复未提交')
+  },
+
+  // ---- 进度
+  onBehindOnly() {
+    this.setData({ behindOnly: !this.data.behindOnly })
+    return this.load('progress')
+  },
+
+  // POST, then the tab again (unless the caller reloads itself). Resolves true once the POST went through.
+  async act(path, body, done, failTitle, { reload = true } = {}) {
+    if (this.data.busy) return false
+    this.setData({ busy: true })
+    let retry = false
+    let ok = false
+    try {
+      await api.post(path, body)
+      ok = true
+      wx.showToast({ title: done, icon: 'none' })
+    } catch (err) {
+      retry = await errors.promptRetry(err, failTitle)
+    } finally {
+      this.setData({ busy: false })
+    }
+    if (ok && reload) await this.load()
+    if (retry) return this.act(path, body, done, failTitle, { reload })
+    return ok
+  },
+})

@@ -1,0 +1,207 @@
+// 社区服务 (every member): pick a community (GET /communities), report to it (到社区报到, POST …/reports) and follow my
+// reports (GET /me/community-reports), then browse what it offers — service items, posts and volunteer activities,
+// one tab per kind, a page at a time (more on reaching the bottom), each with its phase and places. ?community=<id>
+// opens on that community. The community last picked is remembered on the phone.
+const api = require('../../utils/api')
+const community = require('../../utils/community')
+const errors = require('../../utils/errors')
+const ui = require('../../utils/ui')
+
+const PICKED_KEY = 'hdr.community'
+
+// The community to show first: the one asked for, the one picked last time, then where I reported (accepted before
+// pending), then the first.
+function initialIndex(communities, reports, wanted) {
+  const indexOf = (id) => communities.findIndex((c) => c.id === Number(id))
+  const candidates = [
+    wanted,
+    wx.getStorageSync(PICKED_KEY),
+    ...reports.filter((r) => r.status === 'accepted').map((r) => r.communityId),
+    ...reports.filter((r) => r.status === 'pending').map((r) => r.communityId),
+  ]
+  const found = candidates.map((id) => (id ? indexOf(id) : -1)).find((i) => i >= 0)
+  if (found !== undefined) return found
+  return communities.length > 0 ? 0 : -1
+}
+
+Page({
+  data: {
+    communities: [],
+    communityIndex: -1,
+    reports: [],
+    report: null, // my live report to the community shown
+    kinds: community.KINDS,
+    kind: 'item',
+    items: [],
+    total: 0,
+    hasMore: false,
+    loading: false,
+    loadError: null,
+    listLoading: false,
+    listError: null,
+    loadingMore: false,
+    busy: false,
+  },
+
+  onLoad(query) {
+    this.wanted = (query && query.community) || ''
+    this.seq = 0
+    return this.load()
+  },
+
+  // Back from an item (claimed, cancelled): its places and my claim have changed.
+  onShow() {
+    if (this.loaded) this.loadItems()
+  },
+
+  async onPullDownRefresh() {
+    await this.load()
+    wx.stopPullDownRefresh()
+  },
+
+  onReachBottom() {
+    return this.loadMore()
+  },
+
+  async load() {
+    this.setData({ loading: !this.loaded, loadError: null })
+    try {
+      const [communities, reports] = await Promise.all([
+        api.get('/api/v1/communities'),
+        api.get('/api/v1/me/community-reports'),
+      ])
+      const reportViews = reports.map(community.reportView)
+      const index = this.loaded ? this.currentIndex(communities) : initialIndex(communities, reportViews, this.wanted)
+      this.loaded = true
+      this.setData({ communities, reports: reportViews, communityIndex: index })
+      this.showReport()
+    } catch (err) {
+      this.setData({ loadError: errors.loadError(err) })
+      return
+    } finally {
+      this.setData({ loading: false })
+    }
+    await this.loadItems()
+  },
+
+  // After a reload the same community stays picked, wherever it now is in the list.
+  currentIndex(communities) {
+    const current = this.data.communities[this.data.communityIndex]
+    const index = current ? communities.findIndex((c) => c.id === current.id) : -1
+    return index >= 0 ? index : initialIndex(communities, this.data.reports, '')
+  },
+
+  current() {
+    return this.data.communities[this.data.communityIndex] || null
+  },
+
+  showReport() {
+    const shown = this.current()
+    const report = shown
+      ? this.data.reports.find((r) => r.communityId === shown.id && community.LIVE_REPORT.includes(r.status)) || null
+      : null
+    this.setData({ report })
+  },
+
+  // The first page of the current kind; a later answer replaces an earlier one only if nothing was asked since.
+  async loadItems() {
+    const shown = this.current()
+    if (!shown) return
+    this.seq += 1
+    const seq = this.seq
+    this.setData({ listLoading: this.data.items.length === 0, listError: null })
+    try {
+      const page = await api.get(`/api/v1/communities/${shown.id}/service-items`, { kind: this.data.kind, page: 1 })
+      if (seq !== this.seq) return
+      this.pageNo = 1
+      this.setData({
+        items: page.items.map(community.itemView), total: page.total, hasMore: page.items.length < page.total,
+      })
+    } catch (err) {
+      if (seq !== this.seq) return
+      this.setData({ listError: errors.loadError(err) })
+    } finally {
+      if (seq === this.seq) this.setData({ listLoading: false })
+    }
+  },
+
+  async loadMore() {
+    const shown = this.current()
+    if (!shown || !this.data.hasMore || this.data.loadingMore) return
+    const seq = this.seq
+    this.setData({ loadingMore: true })
+    try {
+      const query = { kind: this.data.kind, page: this.pageNo + 1 }
+      const page = await api.get(`/api/v1/communities/${shown.id}/service-items`, query)
+      if (seq !== this.seq) return
+      this.pageNo += 1
+      const known = new Set(this.data.items.map((i) => i.id))
+      const items = this.data.items.concat(page.items.filter((i) => !known.has(i.id)).map(community.itemView))
+      this.setData({ items, total: page.total, hasMore: page.items.length > 0 && items.length < page.total })
+    } catch (err) {
+      if (seq === this.seq) wx.showToast({ title: errors.messageFor(err), icon: 'none' })
+    } finally {
+      this.setData({ loadingMore: false })
+    }
+  },
+
+  onRetry() {
+    this.load()
+  },
+
+  onListRetry() {
+    return this.loadItems()
+  },
+
+  onCommunity(e) {
+    const index = Number(e.detail.value)
+    this.setData({ communityIndex: index, items: [], total: 0, hasMore: false })
+    const picked = this.current()
+    if (picked) wx.setStorageSync(PICKED_KEY, picked.id)
+    this.showReport()
+    return this.loadItems()
+  },
+
+  onKind(e) {
+    const { kind } = e.currentTarget.dataset
+    if (kind === this.data.kind) return Promise.resolve()
+    this.setData({ kind, items: [], total: 0, hasMore: false })
+    return this.loadItems()
+  },
+
+  // 到社区报到: for myself, after a confirmation; the community accepts or declines.
+  async onReport() {
+    const shown = this.current()
+    if (!shown || this.data.busy) return
+    const go = await ui.confirm({
+      title: '到社区报到', content: `向${shown.name}报到？报到经社区审核通过后即可认领服务项目。`, confirmText: '报到',
+    })
+    if (!go) return
+    await this.report(shown)
+  },
+
+  async report(shown) {
+    this.setData({ busy: true })
+    let retry = false
+    try {
+      await api.post(`/api/v1/communities/${shown.id}/reports`, {})
+      wx.showToast({ title: '已提交报到，等待社区审核', icon: 'none' })
+      const reports = await api.get('/api/v1/me/community-reports')
+      this.setData({ reports: reports.map(community.reportView) })
+      this.showReport()
+    } catch (err) {
+      retry = await errors.promptRetry(err, '报到未提交')
+    } finally {
+      this.setData({ busy: false })
+    }
+    if (retry) await this.report(shown)
+  },
+
+  onOpenItem(e) {
+    wx.navigateTo({ url: `/pages/service-item/index?id=${e.currentTarget.dataset.id}` })
+  },
+
+  onMyService() {
+    wx.navigateTo({ url: '/pages/my-service/index' })
+  },
+})
