@@ -154,12 +154,11 @@ pub async fn reopen_gate(cache: &Cache, item_id: i64) {
 pub async fn claim(
     db: &DatabaseConnection,
     cache: &Cache,
-    item_id: i64,
+    item: &service_item::Model,
     person: &person::Model,
 ) -> Result<(ClaimOutcome, Option<service_claim::Model>), CommunityError> {
     let now = clock::now();
-    let item = find_item(db, item_id).await?;
-    match phase(&item, now) {
+    match phase(item, now) {
         "not_open_yet" => return Ok((ClaimOutcome::NotOpenYet, None)),
         "closed" | "cancelled" => return Ok((ClaimOutcome::Closed, None)),
         _ => {}
@@ -167,24 +166,32 @@ pub async fn claim(
     if !serves(db, person, item.community_id).await? {
         return Ok((ClaimOutcome::NotReported, None));
     }
-    let txn = begin_write(db)
-        .await
-        .context("cannot start a transaction")?;
-    let existing = service_claim::Entity::find()
-        .filter(service_claim::Column::ItemId.eq(item.id))
+    // The person's claims, read once: "already claimed?" and "does it clash?" come from them.
+    // Outside the transaction: the unique (item, person) index settles a double claim, and
+    // the row lock below is then held only for the UPDATE and INSERT.
+    let mine = service_claim::Entity::find()
         .filter(service_claim::Column::PersonId.eq(person.id))
-        .one(&txn)
+        .all(db)
         .await
         .context("cannot read claims")?;
+    let existing = mine.iter().find(|c| c.item_id == item.id).cloned();
     if let Some(existing) = &existing
         && ACTIVE.contains(&existing.status.as_str())
     {
         return Ok((ClaimOutcome::AlreadyClaimed, Some(existing.clone())));
     }
-    if clashes(&txn, &item, person.id).await? {
+    let holding: Vec<i64> = mine
+        .iter()
+        .filter(|c| c.item_id != item.id && (c.status == "claimed" || c.status == "offered"))
+        .map(|c| c.item_id)
+        .collect();
+    if !holding.is_empty() && clashes(db, item, &holding).await? {
         return Ok((ClaimOutcome::TimeClash, None));
     }
-    let full = gate_says_full(cache, &item).await;
+    let full = gate_says_full(cache, item).await;
+    let txn = begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
     let took = !full
         && txn
             .execute(
@@ -258,21 +265,14 @@ pub async fn claim(
     Ok((outcome, Some(stored)))
 }
 
-/// Another place-holding claim of the person whose time overlaps this item's.
+/// Whether one of the items the person holds overlaps this item's time.
 async fn clashes(
     db: &impl ConnectionTrait,
     item: &service_item::Model,
-    person_id: i64,
+    holding: &[i64],
 ) -> anyhow::Result<bool> {
-    let mine = Query::select()
-        .column(service_claim::Column::ItemId)
-        .from(service_claim::Entity)
-        .and_where(Expr::col(service_claim::Column::PersonId).eq(person_id))
-        .and_where(Expr::col(service_claim::Column::Status).is_in(["claimed", "offered"]))
-        .to_owned();
     let overlapping = service_item::Entity::find()
-        .filter(service_item::Column::Id.in_subquery(mine))
-        .filter(service_item::Column::Id.ne(item.id))
+        .filter(service_item::Column::Id.is_in(holding.iter().copied()))
         .filter(service_item::Column::Status.ne("cancelled"))
         .filter(service_item::Column::StartsAt.lt(item.ends_at))
         .filter(service_item::Column::EndsAt.gt(item.starts_at))

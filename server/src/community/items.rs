@@ -169,8 +169,17 @@ pub async fn claim_view_of(
             .unwrap_or_default(),
     };
     let name = name.to_owned();
+    // Best effort: after a committed claim the answer must not turn into an error because
+    // counting the queue failed under load.
+    let waitlist_position = match claims::waitlist_position(db, &claim).await {
+        Ok(position) => position,
+        Err(err) => {
+            tracing::warn!(error = ?err, claim_id = claim.id, "cannot count the waitlist");
+            None
+        }
+    };
     Ok(ClaimView {
-        waitlist_position: claims::waitlist_position(db, &claim).await?,
+        waitlist_position,
         id: claim.id,
         item_id: claim.item_id,
         item_title: title,

@@ -181,12 +181,11 @@ pub async fn claim_item(
     cache: web::Data<Cache>,
 ) -> Result<web::Json<ClaimResponse>, CommunityError> {
     let me = me(&db, user).await?;
-    let item_id = path.into_inner();
-    let (result, claim) = claims::claim(&db, &cache, item_id, &me).await?;
+    let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
+    let (result, claim) = claims::claim(&db, &cache, &item, &me).await?;
     let claim = match claim {
         Some(c) => {
-            let title = claims::find_item(db.get_ref(), item_id).await?.title;
-            Some(items::claim_view_of(db.get_ref(), c, Some(title), &me.name).await?)
+            Some(items::claim_view_of(db.get_ref(), c, Some(item.title.clone()), &me.name).await?)
         }
         None => None,
     };
