@@ -254,12 +254,17 @@ impl Live {
         }
     }
 
-    /// Tells every display of the activity, on any instance, that the counts moved.
+    /// Tells every display of the activity, on any instance, that the counts moved. Sent in
+    /// the background: a projector may learn a millisecond later, a member's answer must not
+    /// wait for it.
     async fn announce(&self, plan_id: i64, presence: Presence) {
         let message = format!("{} {}", presence.present, presence.guests);
-        if let Err(err) = self.cache.publish(&channel(plan_id), &message).await {
-            tracing::debug!(error = %err, plan_id, "cannot announce live counts");
-        }
+        let cache = self.cache.clone();
+        tokio::spawn(async move {
+            if let Err(err) = cache.publish(&channel(plan_id), &message).await {
+                tracing::debug!(error = %err, plan_id, "cannot announce live counts");
+            }
+        });
     }
 }
 
