@@ -39,6 +39,27 @@ pub fn json_error(status: StatusCode, code: &str, err: &dyn fmt::Display) -> Htt
     })
 }
 
+/// True when the cause is a database pool with no free connection in time: the server is
+/// overloaded, not broken, and the client should retry shortly (503, not 500).
+pub fn is_overload(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<sea_orm::DbErr>(),
+            Some(sea_orm::DbErr::ConnectionAcquire(_))
+        )
+    })
+}
+
+/// The answer for an overloaded server: 503 `server.busy` with a Retry-After.
+pub fn busy() -> HttpResponse {
+    HttpResponse::build(StatusCode::SERVICE_UNAVAILABLE)
+        .insert_header(("Retry-After", "1"))
+        .json(ErrorBody {
+            code: "server.busy".to_owned(),
+            message: "the server is busy; retry in a moment".to_owned(),
+        })
+}
+
 /// Writes an error and its whole `source()` chain, so a log line reads as a story.
 pub fn error_chain_fmt(e: &impl std::error::Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{e}")?;
@@ -155,4 +176,25 @@ pub fn normalise_error_response<B: MessageBody + 'static>(
     Ok(ErrorHandlerResponse::Response(
         ServiceResponse::new(req, response).map_into_right_body(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use anyhow::Context;
+
+    use super::*;
+
+    #[test]
+    fn a_pool_timeout_under_context_is_overload_and_other_failures_are_not() {
+        let timeout: Result<(), sea_orm::DbErr> = Err(sea_orm::DbErr::ConnectionAcquire(
+            sea_orm::error::ConnAcquireErr::Timeout,
+        ));
+        let err = timeout.context("cannot read claims").unwrap_err();
+        assert!(is_overload(&err));
+        let other: Result<(), sea_orm::DbErr> = Err(sea_orm::DbErr::Custom("boom".into()));
+        assert!(!is_overload(
+            &other.context("cannot read claims").unwrap_err()
+        ));
+        assert_eq!(busy().status(), StatusCode::SERVICE_UNAVAILABLE);
+    }
 }

@@ -80,6 +80,12 @@ impl ResponseError for AttendanceError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let Self::Unexpected(err) = self
+            && crate::error::is_overload(err)
+        {
+            tracing::warn!(error = ?self, "overloaded: no database connection in time");
+            return crate::error::busy();
+        }
         let (status, code) = self.parts();
         if status == StatusCode::SERVICE_UNAVAILABLE {
             // The message is safe and useful to the client: it tells the phone to retry.

@@ -64,6 +64,12 @@ impl ResponseError for CommunityError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let Self::Unexpected(err) = self
+            && crate::error::is_overload(err)
+        {
+            tracing::warn!(error = ?self, "overloaded: no database connection in time");
+            return crate::error::busy();
+        }
         let (status, code) = self.parts();
         if status.is_server_error() {
             tracing::error!(error = ?self, "community request failed");
