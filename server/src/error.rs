@@ -189,11 +189,11 @@ mod tests {
         let timeout: Result<(), sea_orm::DbErr> = Err(sea_orm::DbErr::ConnectionAcquire(
             sea_orm::error::ConnAcquireErr::Timeout,
         ));
-        let err = timeout.context("cannot read claims").unwrap_err();
+        let err = timeout.context("cannot read claims").expect_err("an error");
         assert!(is_overload(&err));
         let other: Result<(), sea_orm::DbErr> = Err(sea_orm::DbErr::Custom("boom".into()));
         assert!(!is_overload(
-            &other.context("cannot read claims").unwrap_err()
+            &other.context("cannot read claims").expect_err("an error")
         ));
         assert_eq!(busy().status(), StatusCode::SERVICE_UNAVAILABLE);
     }
