@@ -50,6 +50,16 @@ test('check-in words: phases, my status, the roster, leave, methods, rates and c
   expect(labels.clockLabel(null)).toBe('')
 })
 
+test('delivery words: kinds, statuses and what they mean', () => {
+  expect(['preview', 'remind_day_before', 'remind_members'].map(labels.deliveryKindLabel)).toEqual(['预告', '活动提醒', '活动提醒'])
+  expect(['sent', 'pending', 'sending', 'no_consent', 'no_wechat', 'failed', 'unknown'].map(labels.deliveryStatusLabel))
+    .toEqual(['已送达', '发送中', '发送中', '未订阅', '未绑定微信', '发送失败', '状态未知'])
+  expect(labels.deliveryStatusNote('no_consent')).toBe('需另行通知')
+  expect(labels.deliveryStatusNote('unknown')).toBe('服务器中断时正在发送，未重发')
+  expect(labels.deliveryStatusNote('sent')).toBe('')
+  expect(labels.deliveryKindLabel('remind_week_before')).toBe('remind_week_before')
+})
+
 describe('roles from /me', () => {
   const me = (...grants) => ({ roles: grants.map(([role, id]) => ({ role, org_id: id, org_name: `组织${id}` })) })
 

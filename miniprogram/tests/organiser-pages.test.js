@@ -436,10 +436,10 @@ describe('exemptions', () => {
 })
 
 describe('plan page links', () => {
-  async function openPlan(status) {
+  async function openPlan(status, overrides = {}) {
     jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z'))
     shim.route('GET /api/v1/me', { status: 200, body: fixtures.me(['secretary', 6, '第一党支部']) })
-    shim.route('GET /api/v1/orgs/6/plans', { status: 200, body: [fixtures.plan({ id: 12, month: '2026-11', status })] })
+    shim.route('GET /api/v1/orgs/6/plans', { status: 200, body: [fixtures.plan({ id: 12, month: '2026-11', status, ...overrides })] })
     const page = loadPage('pages/plan/index')
     page.onLoad()
     await page.onShow()
@@ -460,5 +460,20 @@ describe('plan page links', () => {
   test('a plan not yet filed has no check-in', async () => {
     const page = await openPlan('submitted')
     expect(page.data.plan.isActivity).toBe(false)
+  })
+
+  test('送达情况 only once a preview was published; it opens with the plan id', async () => {
+    const filed = await openPlan('filed', { history: [fixtures.event('filed')] })
+    expect(filed.data.plan.hasPreview).toBe(false)
+
+    const plan = fixtures.plan({ id: 12, month: '2026-11', status: 'filed', history: [fixtures.event('filed')] })
+    shim.route('POST /api/v1/plans/12/publish', {
+      status: 200,
+      body: { ...plan, published_at: '2026-11-05T10:00:00+08:00', history: [fixtures.event('filed'), fixtures.event('published')] },
+    })
+    await filed.onPublish()
+    expect(filed.data.plan.hasPreview).toBe(true)
+    filed.onDeliveries()
+    expect(shim.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/deliveries/index?plan=12' }])
   })
 })

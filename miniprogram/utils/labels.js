@@ -73,12 +73,39 @@ const CHECKIN_METHODS = {
   organiser: '组织人代签',
 }
 
+// GET /plans/{id}/deliveries: what happened to each person's WeChat notification of a plan. The server writes the
+// day-before reminder as `remind_members`; `remind_day_before` is the contract's name for it.
+const DELIVERY_KINDS = {
+  preview: '预告',
+  remind_day_before: '活动提醒',
+  remind_members: '活动提醒',
+}
+
+const DELIVERY_STATUS = {
+  sent: '已送达',
+  pending: '发送中',
+  sending: '发送中',
+  no_consent: '未订阅',
+  no_wechat: '未绑定微信',
+  failed: '发送失败',
+  unknown: '状态未知',
+}
+
+// What a status means for the secretary, under its heading.
+const DELIVERY_NOTES = {
+  no_consent: '需另行通知',
+  unknown: '服务器中断时正在发送，未重发',
+}
+
 const label = (table) => (slug) => table[slug] || slug || ''
 const phaseLabel = label(PHASES)
 const myStatusLabel = label(MY_STATUS)
 const rosterStatusLabel = label(ROSTER_STATUS)
 const leaveStatusLabel = label(LEAVE_STATUS)
 const methodLabel = label(CHECKIN_METHODS)
+const deliveryKindLabel = label(DELIVERY_KINDS)
+const deliveryStatusLabel = label(DELIVERY_STATUS)
+const deliveryStatusNote = (status) => DELIVERY_NOTES[status] || ''
 
 // 0.775 → '77.5%'; null when there is no rate (nobody expected).
 function rateLabel(rate) {
@@ -141,4 +168,5 @@ module.exports = {
   historyItem, previewFlags,
   PHASES, MY_STATUS, ROSTER_STATUS, LEAVE_STATUS, CHECKIN_METHODS, phaseLabel, myStatusLabel, rosterStatusLabel,
   leaveStatusLabel, methodLabel, rateLabel, clockLabel,
+  DELIVERY_KINDS, DELIVERY_STATUS, DELIVERY_NOTES, deliveryKindLabel, deliveryStatusLabel, deliveryStatusNote,
 }

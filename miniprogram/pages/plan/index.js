@@ -1,5 +1,6 @@
 // Secretary: my branch's plan for a month — its status, the reviewer's comment and history, and the next step
-// (edit, submit for review, publish the preview once filed); once filed, the venue QR code and the attendance.
+// (edit, submit for review, publish the preview once filed); once filed, the venue QR code and the attendance; once a
+// preview is published, who its WeChat notification reached (送达情况).
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
@@ -36,6 +37,7 @@ function planView(plan) {
     canPublish: plan.status === 'filed' && published < plan.version,
     isActivity: plan.status === 'filed', // a filed plan is the activity members check in to
     publishText: published ? '重新发布预告' : '发布预告',
+    hasPreview: published > 0, // its notifications went out: 送达情况
     history: plan.history.map(labels.historyItem).reverse(),
   }
 }
@@ -115,6 +117,10 @@ Page({
 
   onAttendance() {
     wx.navigateTo({ url: `/pages/attendance/index?activity=${this.data.plan.id}` })
+  },
+
+  onDeliveries() {
+    wx.navigateTo({ url: `/pages/deliveries/index?plan=${this.data.plan.id}` })
   },
 
   onSubmit() {

@@ -189,11 +189,17 @@ pub async fn claim(
         return Ok((ClaimOutcome::TimeClash, None));
     }
     let full = gate_says_full(cache, item).await;
-    let txn = begin_write(db)
-        .await
-        .context("cannot start a transaction")?;
-    let took = !full
-        && txn
+    let (took, stored) = if full {
+        // Straight to the waitlist: one INSERT, no transaction, no row lock.
+        (
+            false,
+            store_claim(db, existing, item.id, person.id, "waitlisted", now).await,
+        )
+    } else {
+        let txn = begin_write(db)
+            .await
+            .context("cannot start a transaction")?;
+        let took = txn
             .execute(
                 Query::update()
                     .table(service_item::Entity)
@@ -211,37 +217,23 @@ pub async fn claim(
             .context("cannot take a place")?
             .rows_affected()
             == 1;
-    let status = if took { "claimed" } else { "waitlisted" };
-    let stored = match existing {
-        // A person who cancelled earlier claims again: same row, back of the queue.
-        Some(old) => {
-            let mut active: service_claim::ActiveModel = old.into();
-            active.status = Set(status.into());
-            active.offer_expires_at = Set(None);
-            active.minutes = Set(None);
-            active.checked_in_at = Set(None);
-            active.created_at = Set(now);
-            active.updated_at = Set(now);
-            active.update(&txn).await
-        }
-        None => {
-            service_claim::ActiveModel {
-                item_id: Set(item.id),
-                person_id: Set(person.id),
-                status: Set(status.into()),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
+        let status = if took { "claimed" } else { "waitlisted" };
+        let stored = store_claim(&txn, existing, item.id, person.id, status, now).await;
+        match stored {
+            Ok(stored) => {
+                txn.commit().await.context("cannot commit a claim")?;
+                (took, Ok(stored))
             }
-            .insert(&txn)
-            .await
+            Err(err) => {
+                txn.rollback().await.ok();
+                (took, Err(err))
+            }
         }
     };
     let stored = match stored {
         Ok(stored) => stored,
         // The same person claiming twice at once: the unique (item, person) index let one in.
         Err(err) => {
-            txn.rollback().await.ok();
             let first = service_claim::Entity::find()
                 .filter(service_claim::Column::ItemId.eq(item.id))
                 .filter(service_claim::Column::PersonId.eq(person.id))
@@ -256,13 +248,48 @@ pub async fn claim(
             };
         }
     };
-    txn.commit().await.context("cannot commit a claim")?;
     let outcome = if took {
         ClaimOutcome::Ok
     } else {
         ClaimOutcome::Full
     };
     Ok((outcome, Some(stored)))
+}
+
+/// Stores a claim: a new row, or a person's earlier (cancelled, declined…) row reused at the
+/// back of the queue.
+async fn store_claim(
+    db: &impl ConnectionTrait,
+    existing: Option<service_claim::Model>,
+    item_id: i64,
+    person_id: i64,
+    status: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<service_claim::Model, sea_orm::DbErr> {
+    match existing {
+        Some(old) => {
+            let mut active: service_claim::ActiveModel = old.into();
+            active.status = Set(status.into());
+            active.offer_expires_at = Set(None);
+            active.minutes = Set(None);
+            active.checked_in_at = Set(None);
+            active.created_at = Set(now);
+            active.updated_at = Set(now);
+            active.update(db).await
+        }
+        None => {
+            service_claim::ActiveModel {
+                item_id: Set(item_id),
+                person_id: Set(person_id),
+                status: Set(status.into()),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(db)
+            .await
+        }
+    }
 }
 
 /// Whether one of the items the person holds overlaps this item's time.
