@@ -174,6 +174,10 @@ impl SchedulerSettings {
 pub struct CommunitySettings {
     /// How long a person offered a freed place has to confirm it before it moves on.
     pub offer_hours: u32,
+    /// The WeChat template (keys thing1 time2 thing3) and page that tell someone waiting
+    /// that a place is theirs to confirm.
+    pub offer_template_id: String,
+    pub offer_page: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

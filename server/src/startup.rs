@@ -136,7 +136,7 @@ fn run(
     spawn_offer_sweeper(
         db.get_ref().clone(),
         cache.get_ref().clone(),
-        settings.community.offer_hours,
+        settings.community.clone(),
     );
 
     let json_limit = settings.application.json_limit_bytes;
@@ -219,11 +219,15 @@ fn log_request(
 /// instance wakes it at once (without Redis, the poll interval covers the gap).
 /// Offers of freed places that were not confirmed in time move on to the next person
 /// waiting, even when nobody touches the item.
-fn spawn_offer_sweeper(db: DatabaseConnection, cache: Cache, offer_hours: u32) {
+fn spawn_offer_sweeper(
+    db: DatabaseConnection,
+    cache: Cache,
+    settings: crate::config::CommunitySettings,
+) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
-            if let Err(err) = crate::community::claims::sweep_all(&db, &cache, offer_hours).await {
+            if let Err(err) = crate::community::claims::sweep_all(&db, &cache, &settings).await {
                 tracing::warn!(error = ?err, "cannot expire stale offers");
             }
         }

@@ -184,6 +184,12 @@ on_both_stores! {
         let deadline = DateTime::parse_from_rfc3339(mine["my_claim"]["offer_expires_at"].as_str().expect("deadline")).expect("time");
         assert!(deadline > clock::now() + Duration::hours(23), "24 hours to confirm");
         assert_eq!(taken(&app, id).await, 1, "the place moved on, it was not released");
+        let told = huodongri::entities::push_outbox::Entity::find()
+            .filter(huodongri::entities::push_outbox::Column::Kind.eq("service_offer"))
+            .filter(huodongri::entities::push_outbox::Column::PersonId.eq(people[1].id))
+            .all(&app.db).await.expect("outbox");
+        assert_eq!(told.len(), 1, "the person offered the place is told by WeChat, once");
+        assert!(told[0].payload.contains(&format!("pages/service-item/index?id={id}")), "{}", told[0].payload);
         let other: Value = app.post_as(&people[2], &format!("/api/v1/service-claims/{}/confirm", second["claim"]["id"]), &json!({})).await.json().await.expect("json");
         assert_eq!(other["code"], "service.claim_not_found", "someone else's offer");
 

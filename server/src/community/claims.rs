@@ -17,6 +17,7 @@ use super::error::CommunityError;
 use crate::{
     cache::Cache,
     clock,
+    config::CommunitySettings,
     db::begin_write,
     entities::{community_report, organisation_closure, person, service_claim, service_item},
 };
@@ -315,7 +316,7 @@ async fn pass_place_on(
     db: &impl ConnectionTrait,
     item: &service_item::Model,
     now: DateTime<FixedOffset>,
-    offer_hours: u32,
+    offers: &CommunitySettings,
 ) -> anyhow::Result<Option<service_claim::Model>> {
     let next = service_claim::Entity::find()
         .filter(service_claim::Column::ItemId.eq(item.id))
@@ -328,7 +329,7 @@ async fn pass_place_on(
     match next {
         Some(next) => {
             let deadline = Ord::min(
-                now + Duration::hours(offer_hours.into()),
+                now + Duration::hours(offers.offer_hours.into()),
                 Ord::max(item.starts_at, now),
             );
             let mut active: service_claim::ActiveModel = next.into();
@@ -336,6 +337,28 @@ async fn pass_place_on(
             active.offer_expires_at = Set(Some(deadline));
             active.updated_at = Set(now);
             let offered = active.update(db).await.context("cannot offer a place")?;
+            // In the same transaction as the offer (the outbox): the member is told by WeChat
+            // once, whatever crashes, and only if the offer really happened.
+            let deadline_local = deadline.with_timezone(&clock::shanghai());
+            crate::push::enqueue(
+                db,
+                vec![crate::push::NewPush {
+                    kind: "service_offer",
+                    dedupe_key: format!("service_offer:{}:{}", offered.id, deadline.timestamp()),
+                    plan_id: None,
+                    person_id: offered.person_id,
+                    template_id: offers.offer_template_id.clone(),
+                    payload: serde_json::json!({
+                        "page": format!("{}?id={}", offers.offer_page, item.id),
+                        "data": {
+                            "thing1": crate::push::thing(&format!("候补转正：{}", item.title)),
+                            "time2": deadline_local.format("%Y年%m月%d日 %H:%M").to_string(),
+                            "thing3": crate::push::thing("请在此时间前确认，逾期顺延给下一位"),
+                        },
+                    }),
+                }],
+            )
+            .await?;
             tracing::info!(
                 item_id = item.id,
                 person_id = offered.person_id,
@@ -368,7 +391,7 @@ pub async fn sweep_item(
     cache: &Cache,
     item_id: i64,
     now: DateTime<FixedOffset>,
-    offer_hours: u32,
+    offers: &CommunitySettings,
 ) -> Result<(), CommunityError> {
     loop {
         let expired = service_claim::Entity::find()
@@ -400,9 +423,7 @@ pub async fn sweep_item(
         let mut released = false;
         if changed == 1 {
             let item = find_item(&txn, item_id).await?;
-            released = pass_place_on(&txn, &item, now, offer_hours)
-                .await?
-                .is_none();
+            released = pass_place_on(&txn, &item, now, offers).await?.is_none();
         }
         txn.commit().await.context("cannot commit")?;
         if released {
@@ -416,7 +437,7 @@ async fn fill_free_places(
     db: &DatabaseConnection,
     item_id: i64,
     now: DateTime<FixedOffset>,
-    offer_hours: u32,
+    offers: &CommunitySettings,
 ) -> Result<(), CommunityError> {
     loop {
         let txn = begin_write(db)
@@ -454,10 +475,7 @@ async fn fill_free_places(
             return Ok(());
         }
         // Taking the place and offering it are one transaction: the offer holds it.
-        if pass_place_on(&txn, &item, now, offer_hours)
-            .await?
-            .is_none()
-        {
+        if pass_place_on(&txn, &item, now, offers).await?.is_none() {
             return Ok(());
         }
         txn.commit().await.context("cannot commit")?;
@@ -468,7 +486,7 @@ async fn fill_free_places(
 pub async fn sweep_all(
     db: &DatabaseConnection,
     cache: &Cache,
-    offer_hours: u32,
+    offers: &CommunitySettings,
 ) -> Result<(), CommunityError> {
     let now = clock::now();
     let items: Vec<i64> = service_claim::Entity::find()
@@ -481,7 +499,7 @@ pub async fn sweep_all(
         .map(|c| c.item_id)
         .collect();
     for item in items {
-        sweep_item(db, cache, item, now, offer_hours).await?;
+        sweep_item(db, cache, item, now, offers).await?;
     }
     // Items still ahead with a free place; fill_free_places returns at once when nobody waits.
     let waiting: Vec<i64> = service_item::Entity::find()
@@ -497,7 +515,7 @@ pub async fn sweep_all(
         .map(|i| i.id)
         .collect();
     for item in waiting {
-        fill_free_places(db, item, now, offer_hours).await?;
+        fill_free_places(db, item, now, offers).await?;
     }
     Ok(())
 }
@@ -507,11 +525,11 @@ pub async fn cancel(
     db: &DatabaseConnection,
     cache: &Cache,
     claim: service_claim::Model,
-    offer_hours: u32,
+    offers: &CommunitySettings,
     declining: bool,
 ) -> Result<service_claim::Model, CommunityError> {
     let now = clock::now();
-    sweep_item(db, cache, claim.item_id, now, offer_hours).await?;
+    sweep_item(db, cache, claim.item_id, now, offers).await?;
     let item = find_item(db, claim.item_id).await?;
     let claim = find_claim(db, claim.id).await?;
     let allowed: &[&str] = if declining {
@@ -550,11 +568,7 @@ pub async fn cancel(
         .await
         .context("cannot cancel a claim")?
         .rows_affected();
-    let released = changed == 1
-        && held
-        && pass_place_on(&txn, &item, now, offer_hours)
-            .await?
-            .is_none();
+    let released = changed == 1 && held && pass_place_on(&txn, &item, now, offers).await?.is_none();
     txn.commit().await.context("cannot commit")?;
     if released {
         reopen_gate(cache, item.id).await;
@@ -567,10 +581,10 @@ pub async fn confirm(
     db: &DatabaseConnection,
     cache: &Cache,
     claim: service_claim::Model,
-    offer_hours: u32,
+    offers: &CommunitySettings,
 ) -> Result<service_claim::Model, CommunityError> {
     let now = clock::now();
-    sweep_item(db, cache, claim.item_id, now, offer_hours).await?;
+    sweep_item(db, cache, claim.item_id, now, offers).await?;
     let claim = find_claim(db, claim.id).await?;
     match claim.status.as_str() {
         "offered" => {}

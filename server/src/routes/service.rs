@@ -153,7 +153,7 @@ pub async fn get_item(
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ItemView>, CommunityError> {
     let id = path.into_inner();
-    claims::sweep_item(&db, &cache, id, clock::now(), settings.offer_hours).await?;
+    claims::sweep_item(&db, &cache, id, clock::now(), settings.get_ref()).await?;
     let item = claims::find_item(db.get_ref(), id).await?;
     Ok(web::Json(
         items::item_view(db.get_ref(), item, user.person_id).await?,
@@ -224,7 +224,7 @@ pub async fn cancel_claim(
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::cancel(&db, &cache, claim, settings.offer_hours, false).await?;
+    let updated = claims::cancel(&db, &cache, claim, settings.get_ref(), false).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
@@ -244,7 +244,7 @@ pub async fn confirm_claim(
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::confirm(&db, &cache, claim, settings.offer_hours).await?;
+    let updated = claims::confirm(&db, &cache, claim, settings.get_ref()).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
@@ -264,7 +264,7 @@ pub async fn decline_claim(
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::cancel(&db, &cache, claim, settings.offer_hours, true).await?;
+    let updated = claims::cancel(&db, &cache, claim, settings.get_ref(), true).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
