@@ -2,7 +2,8 @@
 use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
 };
 
 use crate::{
@@ -10,6 +11,30 @@ use crate::{
     domain::{DeputyLevel, MemberStatus, PartyPost, PersonName, Phone},
     entities::person,
 };
+
+/// Names by person id, for lists that show who (attendance, leave, ledgers).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> anyhow::Result<std::collections::HashMap<i64, String>> {
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .column(person::Column::Name)
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read names")?;
+        out.extend(rows);
+    }
+    Ok(out)
+}
 
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<person::Model>> {
     person::Entity::find_by_id(id)

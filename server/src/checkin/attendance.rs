@@ -100,23 +100,6 @@ async fn presence_rows(
         .context("cannot read check-ins")
 }
 
-async fn names(
-    db: &impl ConnectionTrait,
-    ids: &HashSet<i64>,
-) -> anyhow::Result<HashMap<i64, String>> {
-    let mut out = HashMap::new();
-    let ids: Vec<i64> = ids.iter().copied().collect();
-    for chunk in ids.chunks(500) {
-        let people = person::Entity::find()
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
-            .all(db)
-            .await
-            .context("cannot read names")?;
-        out.extend(people.into_iter().map(|p| (p.id, p.name)));
-    }
-    Ok(out)
-}
-
 pub async fn for_activity(
     db: &impl ConnectionTrait,
     plan: activity_plan::Model,
@@ -157,7 +140,7 @@ pub async fn for_activity(
         .collect();
     let mut everyone: HashSet<i64> = participants.clone();
     everyone.extend(presence.keys().copied());
-    let names = names(db, &everyone).await?;
+    let names = crate::people::names(db, everyone.iter().copied()).await?;
     let happened = facts::check_in_period(&plan).0 <= clock::now();
     let mut people: Vec<PersonStatus> = everyone
         .iter()
@@ -386,7 +369,7 @@ pub async fn ledger(
     let mut who: HashSet<i64> = all_rows.iter().map(|r| r.person_id).collect();
     who.extend(all_rows.iter().filter_map(|r| r.actor_id));
     who.extend(undos.iter().map(|u| u.actor_id));
-    let names = names(db, &who).await?;
+    let names = crate::people::names(db, who.iter().copied()).await?;
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     let mut corrections: Vec<Correction> = all_rows
         .iter()

@@ -202,19 +202,25 @@ pub fn decide(
     if facts.require_location && (location_far || attempt.location.is_none()) {
         return Decision::refuse(Outcome::LocationFar, Some(window), location_far);
     }
-    let (outcome, attendance) = if facts.exempt.contains(&attempt.person_id) {
-        (Outcome::Exempt, Attendance::Guest)
-    } else if facts.expected.contains(&attempt.person_id) {
-        (Outcome::Ok, Attendance::Member)
-    } else {
-        (Outcome::NotExpected, Attendance::Guest)
-    };
+    let (outcome, attendance) = classify(facts, attempt.person_id);
     Decision {
         outcome,
         attendance: Some(attendance),
         late_sync,
         location_far,
         token_window: Some(window),
+    }
+}
+
+/// Who someone in the room is to the activity: an expected member (counted), an exempt one
+/// (recorded, not counted) or a visitor (a guest). Organiser check-ins use the same rule.
+pub fn classify(facts: &ActivityFacts, person_id: i64) -> (Outcome, Attendance) {
+    if facts.exempt.contains(&person_id) {
+        (Outcome::Exempt, Attendance::Guest)
+    } else if facts.expected.contains(&person_id) {
+        (Outcome::Ok, Attendance::Member)
+    } else {
+        (Outcome::NotExpected, Attendance::Guest)
     }
 }
 

@@ -343,6 +343,20 @@ fn total_counts(activities: &[ActivityLedger]) -> Counts {
     })
 }
 
+/// Any table of text as CSV with the same BOM, quoting and formula guard as the ledgers (the
+/// commitment list of a branch meeting uses it).
+pub fn text_csv<const N: usize>(
+    headers: [&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+) -> Vec<u8> {
+    let rows: Vec<[String; N]> = rows.into_iter().collect();
+    csv_table(
+        headers,
+        rows.iter()
+            .map(|row| std::array::from_fn(|i| Cell::Text(Cow::Borrowed(row[i].as_str())))),
+    )
+}
+
 /// Written by hand rather than through `csv::Writer`: the fields are already text and the target
 /// is memory, so there is no error to hand back. Quoting follows RFC 4180, as the csv crate does.
 fn csv_table<'a, const N: usize>(

@@ -161,31 +161,22 @@ impl Live {
     /// The current set sizes of one activity, rebuilt if incomplete, from the database if
     /// the cache is down.
     pub async fn presence(&self, plan_id: i64) -> anyhow::Result<Presence> {
-        let added = HashMap::from([((plan_id, Attendance::Member), Vec::new())]);
-        match self.record_quietly(&added).await {
-            Some(p) => Ok(p),
-            None => presence_from_db(&self.db, plan_id).await,
-        }
-    }
-
-    async fn record_quietly(
-        &self,
-        added: &HashMap<(i64, Attendance), Vec<String>>,
-    ) -> Option<Presence> {
-        let plan = added.keys().next()?.0;
         let keys = [
-            set_key(plan, Attendance::Member),
-            set_key(plan, Attendance::Guest),
+            set_key(plan_id, Attendance::Member),
+            set_key(plan_id, Attendance::Guest),
         ];
         let batches = keys.each_ref().map(|key| SetAdd { key, members: &[] });
-        let states = self.cache.add_to_sets(&batches, MARKER).await.ok()?;
-        if states.iter().all(|s| s.has_marker) {
-            return Some(Presence {
+        match self.cache.add_to_sets(&batches, MARKER).await {
+            Ok(states) if states.iter().all(|s| s.has_marker) => Ok(Presence {
                 present: states[0].len.saturating_sub(1),
                 guests: states[1].len.saturating_sub(1),
-            });
+            }),
+            Ok(_) => match self.rebuild(plan_id).await {
+                Ok(p) => Ok(p),
+                Err(_) => presence_from_db(&self.db, plan_id).await,
+            },
+            Err(_) => presence_from_db(&self.db, plan_id).await,
         }
-        self.rebuild(plan).await.ok()
     }
 
     /// Full counts for an activity: set sizes plus who on leave came anyway.

@@ -388,13 +388,7 @@ impl CheckinService {
         if facts.cancelled {
             return Ok(refused(Outcome::Cancelled, facts));
         }
-        let (outcome, attendance) = if facts.exempt.contains(&person.id) {
-            (Outcome::Exempt, Attendance::Guest)
-        } else if facts.expected.contains(&person.id) {
-            (Outcome::Ok, Attendance::Member)
-        } else {
-            (Outcome::NotExpected, Attendance::Guest)
-        };
+        let (outcome, attendance) = decision::classify(&facts, person.id);
         let now = clock::now().trunc_subsecs(6);
         let txn = begin_write(&self.db)
             .await

@@ -13,7 +13,7 @@ use crate::{
     clock,
     entities::{
         commitment, commitment_update, community_report, household, organisation, pairing,
-        pairing_visit, person, suggestion,
+        pairing_visit, suggestion,
     },
 };
 
@@ -28,10 +28,8 @@ pub fn text(raw: &str, field: &str, max: usize) -> Result<String, CommunityError
 }
 
 async fn name_of(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<String> {
-    Ok(person::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("cannot read a person")?
+    Ok(crate::people::find(db, id)
+        .await?
         .map(|p| p.name)
         .unwrap_or_default())
 }

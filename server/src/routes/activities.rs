@@ -5,8 +5,8 @@ use actix_web::{HttpResponse, http::header, web};
 use anyhow::Context;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -30,7 +30,7 @@ use crate::{
     clock,
     db::begin_write,
     domain::Role,
-    entities::{activity, activity_plan, checkin, person},
+    entities::{activity, activity_plan, checkin},
     error::ErrorBody,
 };
 
@@ -175,15 +175,19 @@ pub struct VenueCode {
 }
 
 pub fn venue_code(service: &CheckinService, activity: &activity::Model) -> VenueCode {
+    code_for(service, &activity.code, activity.window_seconds)
+}
+
+/// The current content of a rotating code: meetings' and volunteer activities' alike.
+pub fn code_for(service: &CheckinService, code: &str, window_seconds: i32) -> VenueCode {
     let rotation = Rotation {
-        seconds: u32::try_from(activity.window_seconds).unwrap_or(0),
+        seconds: u32::try_from(window_seconds).unwrap_or(0),
     };
-    let now = clock::now().timestamp();
-    let window = rotation.window_at(now);
-    let token = service.signer.venue_token(&activity.code, rotation, window);
+    let window = rotation.window_at(clock::now().timestamp());
+    let token = service.signer.venue_token(code, rotation, window);
     let base = service.settings.qr_base_url.trim_end_matches('/');
     VenueCode {
-        url: format!("{base}/c/{}?t={token}", activity.code),
+        url: format!("{base}/c/{code}?t={token}"),
         valid_until: rotation
             .window_end(window)
             .and_then(|end| chrono::DateTime::from_timestamp(end, 0))
@@ -354,6 +358,40 @@ pub async fn create_display_link(
     }))
 }
 
+/// Stores a change to an activity together with its audit entry (one transaction).
+async fn save_audited(
+    service: &CheckinService,
+    user: AuthUser,
+    plan: &activity_plan::Model,
+    active: activity::ActiveModel,
+    action: &'static str,
+    detail: serde_json::Value,
+    request_id: RequestId,
+) -> Result<activity::Model, AttendanceError> {
+    let txn = begin_write(&service.db)
+        .await
+        .context("cannot start a transaction")?;
+    let updated = active
+        .update(&txn)
+        .await
+        .with_context(|| format!("cannot store {action}"))?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action,
+            target_type: "activity",
+            target_id: plan.id.to_string(),
+            org_id: Some(plan.org_id),
+            detail,
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit")?;
+    Ok(updated)
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct SettingsRequest {
     /// 0 = a static code (printed posters), else 10–3600 seconds.
@@ -393,22 +431,17 @@ pub async fn put_settings(
     active.require_location = Set(body.require_location);
     active.radius_m = Set(body.radius_m);
     active.updated_at = Set(clock::now());
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let updated = active
-        .update(&txn)
-        .await
-        .context("cannot update an activity")?;
-    audit::record(&txn, Some(request_id.to_string()), AuditEntry {
-        actor: Actor::Person(user.person_id),
-        action: "activity.settings",
-        target_type: "activity",
-        target_id: plan.id.to_string(),
-        org_id: Some(plan.org_id),
-        detail: json!({"before": before, "after": {"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m}}),
-    }).await?;
-    txn.commit().await.context("cannot commit")?;
+    let after = json!({"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m});
+    let updated = save_audited(
+        &service,
+        user,
+        &plan,
+        active,
+        "activity.settings",
+        json!({"before": before, "after": after}),
+        request_id,
+    )
+    .await?;
     service.facts.invalidate().await;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
@@ -446,27 +479,16 @@ pub async fn cancel_activity(
     active.cancelled_by = Set(Some(user.person_id));
     active.cancel_reason = Set(Some(reason.to_owned()));
     active.updated_at = Set(clock::now());
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let updated = active
-        .update(&txn)
-        .await
-        .context("cannot cancel an activity")?;
-    audit::record(
-        &txn,
-        Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action: "activity.cancel",
-            target_type: "activity",
-            target_id: plan.id.to_string(),
-            org_id: Some(plan.org_id),
-            detail: json!({"reason": reason}),
-        },
+    let updated = save_audited(
+        &service,
+        user,
+        &plan,
+        active,
+        "activity.cancel",
+        json!({"reason": reason}),
+        request_id,
     )
     .await?;
-    txn.commit().await.context("cannot commit")?;
     service.facts.invalidate().await;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
@@ -500,24 +522,16 @@ pub async fn put_minutes(
     active.minutes_by = Set(Some(user.person_id));
     active.minutes_at = Set(Some(clock::now()));
     active.updated_at = Set(clock::now());
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let updated = active.update(&txn).await.context("cannot store minutes")?;
-    audit::record(
-        &txn,
-        Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action: "activity.minutes",
-            target_type: "activity",
-            target_id: plan.id.to_string(),
-            org_id: Some(plan.org_id),
-            detail: json!({"characters": text.chars().count()}),
-        },
+    let updated = save_audited(
+        &service,
+        user,
+        &plan,
+        active,
+        "activity.minutes",
+        json!({"characters": text.chars().count()}),
+        request_id,
     )
     .await?;
-    txn.commit().await.context("cannot commit")?;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
@@ -767,7 +781,7 @@ pub async fn list_refusals(
         .all(db.get_ref())
         .await
         .context("cannot read refusals")?;
-    let names = names_of(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
+    let names = crate::people::names(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|r| RefusalResponse {
@@ -783,29 +797,6 @@ pub async fn list_refusals(
     ))
 }
 
-pub async fn names_of(
-    db: &impl ConnectionTrait,
-    ids: impl Iterator<Item = i64>,
-) -> anyhow::Result<std::collections::HashMap<i64, String>> {
-    let mut ids: Vec<i64> = ids.collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = std::collections::HashMap::new();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<(i64, String)> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .column(person::Column::Name)
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await
-            .context("cannot read names")?;
-        out.extend(rows);
-    }
-    Ok(out)
-}
-
 /// Leave requests of an activity (organisers).
 #[utoipa::path(get, path = "/api/v1/activities/{id}/leave", tag = "checkin", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
@@ -818,7 +809,7 @@ pub async fn list_leave(
 ) -> Result<web::Json<Vec<Leave>>, AttendanceError> {
     let plan = reader(&db, user, path.into_inner()).await?;
     let rows = leave::for_plan(db.get_ref(), plan.id).await?;
-    let names = names_of(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
+    let names = crate::people::names(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|r| {
@@ -866,7 +857,7 @@ pub async fn decide_leave(
     .await?;
     txn.commit().await.context("cannot commit")?;
     service.facts.invalidate().await;
-    let names = names_of(&service.db, std::iter::once(updated.person_id)).await?;
+    let names = crate::people::names(&service.db, std::iter::once(updated.person_id)).await?;
     let name = names.get(&updated.person_id).cloned().unwrap_or_default();
     Ok(web::Json(leave::leave_view(updated, name)))
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::activities::{names_of, phase, qr_png};
+use super::activities::{phase, qr_png};
 use crate::{
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},
@@ -303,10 +303,8 @@ async fn existing_person(
     db: &DatabaseConnection,
     id: i64,
 ) -> Result<person::Model, AttendanceError> {
-    person::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("cannot read a person")?
+    crate::people::find(db, id)
+        .await?
         .ok_or(AttendanceError::PersonNotFound)
 }
 
@@ -344,7 +342,7 @@ pub async fn request_leave(
         .context("cannot start a transaction")?;
     let row = leave::request(&txn, &plan, user.person_id, &body.reason, expected).await?;
     txn.commit().await.context("cannot commit")?;
-    let names = names_of(&service.db, std::iter::once(user.person_id)).await?;
+    let names = crate::people::names(&service.db, std::iter::once(user.person_id)).await?;
     Ok(web::Json(leave::leave_view(
         row,
         names.get(&user.person_id).cloned().unwrap_or_default(),
@@ -369,7 +367,7 @@ pub async fn withdraw_leave(
     }
     let updated = leave::withdraw(&service.db, row).await?;
     service.facts.invalidate().await;
-    let names = names_of(&service.db, std::iter::once(user.person_id)).await?;
+    let names = crate::people::names(&service.db, std::iter::once(user.person_id)).await?;
     Ok(web::Json(leave::leave_view(
         updated,
         names.get(&user.person_id).cloned().unwrap_or_default(),

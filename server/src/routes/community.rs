@@ -790,16 +790,8 @@ pub async fn org_commitments(
     match query.format.as_deref().unwrap_or("json") {
         "json" => Ok(HttpResponse::Ok().json(out)),
         "csv" => {
-            let mut writer = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-            let guard = |s: &str| {
-                if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-                    format!("'{s}")
-                } else {
-                    s.to_owned()
-                }
-            };
-            writer
-                .write_record([
+            let bytes = crate::checkin::export::text_csv(
+                [
                     "姓名",
                     "年度",
                     "类别重点",
@@ -807,27 +799,25 @@ pub async fn org_commitments(
                     "进展",
                     "状态",
                     "完成情况",
-                ])
-                .context("cannot write CSV")?;
-            for c in &out {
-                let updates: Vec<String> = c.updates.iter().map(|u| u.note.clone()).collect();
-                writer
-                    .write_record([
-                        guard(&c.person_name),
+                ],
+                out.iter().map(|c| {
+                    let updates: Vec<&str> = c.updates.iter().map(|u| u.note.as_str()).collect();
+                    [
+                        c.person_name.clone(),
                         c.year.to_string(),
                         c.emphasis.clone(),
-                        guard(&c.content),
-                        guard(&updates.join("；")),
+                        c.content.clone(),
+                        updates.join("；"),
                         if c.status == "completed" {
-                            "已完成".into()
+                            "已完成"
                         } else {
-                            "进行中".into()
-                        },
-                        guard(c.completion_note.as_deref().unwrap_or("")),
-                    ])
-                    .context("cannot write CSV")?;
-            }
-            let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+                            "进行中"
+                        }
+                        .to_owned(),
+                        c.completion_note.clone().unwrap_or_default(),
+                    ]
+                }),
+            );
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header((

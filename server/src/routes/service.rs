@@ -8,12 +8,12 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::activities::qr_png;
+use super::activities::{code_for, qr_png};
 use crate::{
     auth::AuthUser,
     authz,
     cache::Cache,
-    checkin::{CheckinService, token::Rotation},
+    checkin::CheckinService,
     clock,
     community::{
         CommunityError,
@@ -418,24 +418,13 @@ pub async fn volunteer_qr(
     let code = item.code.clone().ok_or_else(|| {
         CommunityError::WrongState("only volunteer activities are checked in by QR".into())
     })?;
-    let rotation = Rotation {
-        seconds: u32::try_from(item.window_seconds).unwrap_or(0),
-    };
-    let window = rotation.window_at(clock::now().timestamp());
-    let token = service.signer.venue_token(&code, rotation, window);
-    let url = format!(
-        "{}/c/{code}?t={token}",
-        service.settings.qr_base_url.trim_end_matches('/')
-    );
-    let png = qr_png(&url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let venue = code_for(&service, &code, item.window_seconds);
+    let png = qr_png(&venue.url).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(web::Json(VolunteerQr {
         png_base64: STANDARD.encode(png),
-        valid_until: rotation
-            .window_end(window)
-            .and_then(|end| chrono::DateTime::from_timestamp(end, 0))
-            .map(|t| t.with_timezone(&clock::shanghai())),
+        valid_until: venue.valid_until,
         window_seconds: item.window_seconds,
-        url,
-        token,
+        url: venue.url,
+        token: venue.token,
     }))
 }
