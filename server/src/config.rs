@@ -137,6 +137,8 @@ pub struct WechatSettings {
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct SchedulerSettings {
+    /// Whether this instance runs scheduled jobs at all (tests drive `run_due` themselves).
+    pub enabled: bool,
     pub tick_secs: u64,
     /// HH:MM, Asia/Shanghai, on the 10th.
     pub preview_push_at: String,

@@ -118,12 +118,14 @@ fn run(
     let wechat_settings = web::Data::new(settings.wechat.clone());
     let wake = Arc::new(Notify::new());
     spawn_pusher(settings, &db, &wechat, &cache, wake.clone());
-    tokio::spawn(crate::scheduler::run(
-        db.get_ref().clone(),
-        settings.scheduler.clone(),
-        settings.wechat.clone(),
-        wake.clone(),
-    ));
+    if settings.scheduler.enabled {
+        tokio::spawn(crate::scheduler::run(
+            db.get_ref().clone(),
+            settings.scheduler.clone(),
+            settings.wechat.clone(),
+            wake.clone(),
+        ));
+    }
     let wake = web::Data::from(wake);
     let checkin = web::Data::new(crate::checkin::CheckinService::start(
         db.get_ref().clone(),
