@@ -10,6 +10,9 @@ mod m20261127_000005_create_push;
 mod m20261127_000006_create_job_run;
 mod m20261127_000007_create_attendance;
 mod m20261127_000008_create_community;
+mod m20261201_000001_add_activity_offline_static;
+mod m20261201_000002_create_admin_token;
+mod m20261201_000003_add_invite_lookup;
 
 pub struct Migrator;
 
@@ -25,6 +28,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261127_000006_create_job_run::Migration),
             Box::new(m20261127_000007_create_attendance::Migration),
             Box::new(m20261127_000008_create_community::Migration),
+            Box::new(m20261201_000001_add_activity_offline_static::Migration),
+            Box::new(m20261201_000002_create_admin_token::Migration),
+            Box::new(m20261201_000003_add_invite_lookup::Migration),
         ]
     }
 }

@@ -116,6 +116,7 @@ const RESULT_TEXT = {
   exempt: '您已按规定暂不参加组织生活，本次到场已登记',
   cancelled: '本次活动已取消',
   location_far: '您不在活动地点附近，无法签到',
+  offline_refused: '这次离线扫码无法证明您在现场，请到活动现场联网后重新扫码',
 }
 
 // The same answers when the organiser checked someone in.

@@ -2,7 +2,7 @@
 //! Every check reads the database, so a revoked grant takes effect at once.
 use anyhow::Context;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 
@@ -75,6 +75,114 @@ pub async fn require(
         Ok(())
     } else {
         tracing::info!(person_id = user.person_id, org_id, "access refused");
+        Err(Forbidden.into())
+    }
+}
+
+/// Every role a person holds, by organisation, reaching down each grant's subtree: loaded
+/// once, so checks over many people and organisations (a roster import) cost no queries.
+#[derive(Debug, Default)]
+pub struct Scope {
+    roles_by_org: std::collections::HashMap<i64, std::collections::HashSet<Role>>,
+}
+
+impl Scope {
+    /// The scope of an active person (empty for an inactive one). Three queries.
+    pub async fn load(db: &impl ConnectionTrait, person_id: i64) -> anyhow::Result<Self> {
+        let active = crate::people::is_active(db, person_id).await?;
+        if !active {
+            return Ok(Self::default());
+        }
+        let grants = role_grant::Entity::find()
+            .filter(role_grant::Column::PersonId.eq(person_id))
+            .all(db)
+            .await
+            .context("cannot read the caller's grants")?;
+        let reach: Vec<(i64, i64)> = closure::Entity::find()
+            .select_only()
+            .column(closure::Column::AncestorId)
+            .column(closure::Column::DescendantId)
+            .filter(closure::Column::AncestorId.is_in(grants.iter().map(|g| g.org_id)))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read the subtrees of the caller's grants")?;
+        let mut scope = Self::default();
+        for grant in &grants {
+            let Ok(role) = Role::parse(&grant.role) else {
+                continue;
+            };
+            for (_, descendant) in reach.iter().filter(|(a, _)| *a == grant.org_id) {
+                scope
+                    .roles_by_org
+                    .entry(*descendant)
+                    .or_default()
+                    .insert(role);
+            }
+        }
+        Ok(scope)
+    }
+
+    /// True when one of `roles` reaches `org_id`.
+    pub fn allows(&self, roles: &[Role], org_id: i64) -> bool {
+        self.roles_by_org
+            .get(&org_id)
+            .is_some_and(|held| roles.iter().any(|r| held.contains(r)))
+    }
+
+    /// Whether this scope may act on someone holding `grant`: an org admin whose subtree
+    /// holds the grant covers any role; a secretary covers roles below org admin inside
+    /// their branch. Nobody covers a role granted above their own reach.
+    pub fn covers_grant(&self, grant: &role_grant::Model) -> bool {
+        if self.allows(&[Role::OrgAdmin], grant.org_id) {
+            return true;
+        }
+        grant.role != Role::OrgAdmin.as_str() && self.allows(&[Role::Secretary], grant.org_id)
+    }
+}
+
+/// The roles held by each of `person_ids`, for checks that must cover the people affected.
+pub async fn grants_of(
+    db: &impl ConnectionTrait,
+    person_ids: &[i64],
+) -> anyhow::Result<std::collections::HashMap<i64, Vec<role_grant::Model>>> {
+    let mut by_person: std::collections::HashMap<i64, Vec<role_grant::Model>> =
+        std::collections::HashMap::new();
+    for chunk in person_ids.chunks(500) {
+        let grants = role_grant::Entity::find()
+            .filter(role_grant::Column::PersonId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("cannot read role grants")?;
+        for grant in grants {
+            by_person.entry(grant.person_id).or_default().push(grant);
+        }
+    }
+    Ok(by_person)
+}
+
+/// Requires that the caller may manage `person` *and* every role the person holds: a
+/// secretary manages the members of their branch, but not a city administrator who happens
+/// to be one of them (a lower role never acts on a higher one).
+pub async fn require_covers_person(
+    db: &impl ConnectionTrait,
+    user: AuthUser,
+    person: &person::Model,
+) -> Result<(), AccessError> {
+    let scope = Scope::load(db, user.person_id).await?;
+    let grants = grants_of(db, &[person.id]).await?;
+    let covered = scope.allows(MANAGE_PEOPLE, person.org_id)
+        && grants
+            .get(&person.id)
+            .is_none_or(|held| held.iter().all(|g| scope.covers_grant(g)));
+    if covered {
+        Ok(())
+    } else {
+        tracing::info!(
+            person_id = user.person_id,
+            target = person.id,
+            "refused: the person holds a role beyond the caller's scope"
+        );
         Err(Forbidden.into())
     }
 }

@@ -17,7 +17,7 @@ use crate::{
     domain::{
         DeputyLevel, MemberStatus, OrgCode, OrgKind, PartyPost, Password, PersonName, Phone, Role,
     },
-    entities::role_grant,
+    entities::{admin_token, role_grant},
     orgs::{self, NewOrg},
     people::{self, PersonFields, Upserted},
     secrets::Secrets,
@@ -176,20 +176,39 @@ pub fn parse_ttl(raw: &str) -> anyhow::Result<Duration> {
     Ok(Duration::from_secs(secs))
 }
 
+/// An operator's access token (`huodongri admin token`): recorded so it can be revoked,
+/// checked on every use, and audited with its lifetime.
 pub async fn issue_token(
     db: &DatabaseConnection,
     settings: &Settings,
     phone: &str,
     ttl: Duration,
 ) -> anyhow::Result<String> {
+    if ttl.as_secs() > settings.auth.admin_token_max_ttl_secs {
+        bail!(
+            "a token lives at most {} seconds (auth.admin_token_max_ttl_secs)",
+            settings.auth.admin_token_max_ttl_secs
+        );
+    }
     let phone = Phone::parse(phone).map_err(anyhow::Error::msg)?;
     let person = people::find_by_phone(db, phone.as_str())
         .await?
         .filter(|p| p.active)
         .with_context(|| format!("no active person has phone {}", phone.as_str()))?;
     let secrets = Secrets::resolve(settings)?;
-    let token =
-        TokenIssuer::new(&secrets.jwt_secret, &settings.auth).issue_access_for(person.id, ttl)?;
+    let (token, jti) =
+        TokenIssuer::new(&secrets.jwt_secret, &settings.auth).issue_admin(person.id, ttl)?;
+    let now = clock::now();
+    admin_token::ActiveModel {
+        jti: Set(jti.clone()),
+        person_id: Set(person.id),
+        expires_at: Set(now + ttl),
+        revoked_at: Set(None),
+        created_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .context("cannot record the token")?;
     audit::record(
         db,
         None,
@@ -199,11 +218,44 @@ pub async fn issue_token(
             target_type: "person",
             target_id: person.id.to_string(),
             org_id: Some(person.org_id),
-            detail: json!({"ttl_secs": ttl.as_secs()}),
+            detail: json!({"ttl_secs": ttl.as_secs(), "jti": jti}),
         },
     )
     .await?;
     Ok(token)
+}
+
+/// Ends every operator token of a person at once (`huodongri admin revoke-tokens`). Audited.
+pub async fn revoke_tokens(db: &DatabaseConnection, phone: &str) -> anyhow::Result<u64> {
+    let phone = Phone::parse(phone).map_err(anyhow::Error::msg)?;
+    let person = people::find_by_phone(db, phone.as_str())
+        .await?
+        .with_context(|| format!("no person has phone {}", phone.as_str()))?;
+    let revoked = admin_token::Entity::update_many()
+        .col_expr(
+            admin_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(clock::now()),
+        )
+        .filter(admin_token::Column::PersonId.eq(person.id))
+        .filter(admin_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await
+        .context("cannot revoke tokens")?
+        .rows_affected;
+    audit::record(
+        db,
+        None,
+        AuditEntry {
+            actor: Actor::CommandLine,
+            action: "admin.revoke_tokens",
+            target_type: "person",
+            target_id: person.id.to_string(),
+            org_id: Some(person.org_id),
+            detail: json!({"revoked": revoked}),
+        },
+    )
+    .await?;
+    Ok(revoked)
 }
 
 struct DemoOrg {

@@ -240,6 +240,36 @@ pub struct AuthSettings {
     pub invite_code_ttl_hours: u64,
     pub invite_max_failures: u32,
     pub invite_failure_window_secs: u64,
+    /// Sign-in attempts (passwords and invite codes) one network address may make per
+    /// window, whichever accounts they aim at.
+    pub max_attempts_per_address: u32,
+    /// Threads that check passwords (each hash takes ~19 MiB); more attempts wait briefly.
+    pub hash_concurrency: usize,
+    /// How long a password sign-in waits for a password thread before answering 503.
+    pub hash_wait_ms: u64,
+    /// Sign-ins allowed to wait at once; beyond that the answer is 503 at once.
+    pub hash_queue: usize,
+    /// Longest lifetime `huodongri admin token --ttl` accepts.
+    pub admin_token_max_ttl_secs: u64,
+}
+
+impl AuthSettings {
+    /// Access tokens cannot be recalled (refresh tokens can), so they must stay short.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(60..=900).contains(&self.access_token_ttl_secs) {
+            return Err(
+                "auth.access_token_ttl_secs must be 60–900: an access token cannot be recalled"
+                    .into(),
+            );
+        }
+        if self.hash_concurrency == 0 || self.hash_queue == 0 {
+            return Err("auth.hash_concurrency and auth.hash_queue must be at least 1".into());
+        }
+        if self.admin_token_max_ttl_secs > 30 * 86_400 {
+            return Err("auth.admin_token_max_ttl_secs is at most 30 days".into());
+        }
+        Ok(())
+    }
 }
 
 impl Settings {

@@ -19,6 +19,52 @@ pub fn sqlite_path(data_dir: &Path) -> std::path::PathBuf {
     data_dir.join("huodongri.sqlite")
 }
 
+/// Creates a directory (and its missing parents) readable by the server's user only.
+pub fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder
+        .create(dir)
+        .with_context(|| format!("cannot create {}", dir.display()))
+}
+
+/// The data dir holds the database and the generated secrets: only the server's own user may
+/// enter it (0700), and the SQLite file and its journals are 0600 from the moment they exist
+/// (SQLite gives its -wal and -shm files the database file's permissions).
+pub fn prepare_data_dir(data_dir: &Path) -> anyhow::Result<()> {
+    create_private_dir(data_dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        let private = |path: &Path, mode: u32| -> anyhow::Result<()> {
+            if path.exists() {
+                std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+                    .with_context(|| format!("cannot restrict {}", path.display()))?;
+            }
+            Ok(())
+        };
+        private(data_dir, 0o700)?;
+        private(&data_dir.join("secrets"), 0o700)?;
+        let database = sqlite_path(data_dir);
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(0o600)
+            .open(&database)
+            .with_context(|| format!("cannot create {}", database.display()))?;
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            private(&data_dir.join(format!("huodongri.sqlite{suffix}")), 0o600)?;
+        }
+    }
+    Ok(())
+}
+
 #[tracing::instrument(name = "Connect to the database", skip_all)]
 pub async fn connect(
     settings: &DatabaseSettings,
@@ -36,8 +82,7 @@ pub async fn connect(
             options
         }
         None => {
-            std::fs::create_dir_all(data_dir)
-                .with_context(|| format!("cannot create the data dir {}", data_dir.display()))?;
+            prepare_data_dir(data_dir)?;
             let path = sqlite_path(data_dir);
             let mut options = ConnectOptions::new(format!("sqlite://{}?mode=rwc", path.display()));
             options

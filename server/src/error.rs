@@ -60,6 +60,21 @@ pub fn busy() -> HttpResponse {
         })
 }
 
+/// A client error that asks the caller to come back later (429 or 503 with `Retry-After`).
+pub fn retry_later(
+    status: StatusCode,
+    code: &str,
+    err: &dyn fmt::Display,
+    retry_after_secs: u64,
+) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::RETRY_AFTER, retry_after_secs.max(1).to_string()))
+        .json(ErrorBody {
+            code: code.to_owned(),
+            message: err.to_string(),
+        })
+}
+
 /// Writes an error and its whole `source()` chain, so a log line reads as a story.
 pub fn error_chain_fmt(e: &impl std::error::Error, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     writeln!(f, "{e}")?;

@@ -20,6 +20,8 @@ pub mod roster;
 pub mod routes;
 pub mod scheduler;
 pub mod secrets;
+pub mod spreadsheet;
 pub mod startup;
 pub mod telemetry;
+pub mod text_guard;
 pub mod wechat;

@@ -64,13 +64,20 @@ enum AdminCommand {
         #[command(flatten)]
         store: StoreArgs,
     },
-    /// Print an access token for a person (audited), e.g. for scripts and load tests.
+    /// Print an access token for a person (recorded, revocable and audited), for scripts.
     Token {
         #[arg(long)]
         phone: String,
-        /// 30m, 12h, 7d …
-        #[arg(long, default_value = "1h")]
+        /// 30m, 12h … (at most auth.admin_token_max_ttl_secs, one day by default)
+        #[arg(long, default_value = "15m")]
         ttl: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// End every token `admin token` printed for a person, at once (audited).
+    RevokeTokens {
+        #[arg(long)]
+        phone: String,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -104,7 +111,8 @@ fn main() -> anyhow::Result<()> {
         Command::Admin(
             AdminCommand::CreateOrg { store, .. }
             | AdminCommand::Create { store, .. }
-            | AdminCommand::Token { store, .. },
+            | AdminCommand::Token { store, .. }
+            | AdminCommand::RevokeTokens { store, .. },
         ) => store,
     };
     if let Some(dir) = &store.data_dir {
@@ -212,6 +220,10 @@ async fn run_admin(command: AdminCommand, settings: &Settings) -> anyhow::Result
                 "{}",
                 cli::issue_token(&connection, settings, &phone, ttl).await?
             );
+        }
+        AdminCommand::RevokeTokens { phone, .. } => {
+            let revoked = cli::revoke_tokens(&connection, &phone).await?;
+            println!("{revoked} token(s) revoked");
         }
     }
     Ok(())

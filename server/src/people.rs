@@ -107,7 +107,8 @@ fn apply(active: &mut person::ActiveModel, f: &PersonFields) {
     active.exempt_reason = Set(f.exempt_reason.clone());
 }
 
-fn same(model: &person::Model, f: &PersonFields) -> bool {
+/// True when saving `f` would change nothing about the person.
+pub fn is_unchanged(model: &person::Model, f: &PersonFields) -> bool {
     model.name == f.name.as_str()
         && model.org_id == f.org_id
         && model.status == f.status.as_str()
@@ -129,7 +130,7 @@ pub async fn upsert_by_phone(
 ) -> anyhow::Result<Upserted> {
     let now = clock::now();
     match find_by_phone(db, fields.phone.as_str()).await? {
-        Some(existing) if same(&existing, fields) => Ok(Upserted::Unchanged(existing)),
+        Some(existing) if is_unchanged(&existing, fields) => Ok(Upserted::Unchanged(existing)),
         Some(existing) => {
             let mut active = existing.into_active_model();
             apply(&mut active, fields);

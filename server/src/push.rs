@@ -243,6 +243,13 @@ pub fn thing(text: &str) -> String {
     }
 }
 
+/// A notification about the binding itself goes to the account it names (the one just
+/// unbound), not to whatever the person is bound to when it is sent.
+fn addressed_to(row: &push_outbox::Model) -> Option<String> {
+    let payload: serde_json::Value = serde_json::from_str(&row.payload).ok()?;
+    payload["touser"].as_str().map(str::to_owned)
+}
+
 fn message_of(
     row: &push_outbox::Model,
     openid: &str,
@@ -373,7 +380,8 @@ impl Pusher {
         let consenting = self.take_quota(&claimed).await?;
         let results: Vec<(push_outbox::Model, Outcome)> = futures_util::stream::iter(claimed)
             .map(|row| {
-                let openid = people.get(&row.person_id).cloned().flatten();
+                let openid =
+                    addressed_to(&row).or_else(|| people.get(&row.person_id).cloned().flatten());
                 let consent = consenting.contains(&(row.person_id, row.template_id.clone()));
                 async move {
                     let outcome = match openid {

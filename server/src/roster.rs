@@ -201,13 +201,19 @@ enum Cell {
     Error(String),
 }
 
+/// No roster field is longer than 200 characters; anything past this is cut on reading, so
+/// a crafted cell costs bounded memory and its "too long" error stays short.
+const MAX_CELL_CHARS: usize = 1000;
+/// Enough to fix a file; a report of every cell of a wholly wrong file would be megabytes.
+const MAX_PROBLEMS: usize = 200;
+
 impl Cell {
     fn text(raw: &str) -> Self {
-        let trimmed = raw.trim();
+        let trimmed = crate::spreadsheet::undefused(raw.trim());
         if trimmed.is_empty() {
             Cell::Empty
         } else {
-            Cell::Text(trimmed.to_owned())
+            Cell::Text(trimmed.chars().take(MAX_CELL_CHARS + 1).collect())
         }
     }
 
@@ -333,6 +339,9 @@ fn read_xlsx(bytes: &[u8]) -> Result<Sheet, RowProblem> {
              as .xlsx and upload it again"
         ))
     };
+    // The archive's sizes and counts are checked first: calamine reserves whatever the
+    // shared-strings table declares, and an allocation failure aborts the whole process.
+    crate::spreadsheet::vet_xlsx(bytes).map_err(whole_file)?;
     let mut workbook = calamine::Xlsx::new(Cursor::new(bytes)).map_err(|err| unreadable(&err))?;
     let date_1904 = workbook.has_1904_epoch();
     let Some(first_sheet) = workbook.sheet_names().first().cloned() else {
@@ -397,8 +406,28 @@ fn xlsx_cell(data: &calamine::DataRef<'_>) -> Cell {
     }
 }
 
-/// Reads a roster and checks every row. On failure, every problem found is returned, and no row.
+/// Reads a roster and checks every row. On failure, the problems found are returned (the
+/// first `MAX_PROBLEMS`, each echoing at most 100 characters of the file), and no row.
 pub fn parse(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowProblem>> {
+    check_all(format, bytes).map_err(bounded)
+}
+
+fn bounded(mut problems: Vec<RowProblem>) -> Vec<RowProblem> {
+    let more = problems.len().saturating_sub(MAX_PROBLEMS);
+    problems.truncate(MAX_PROBLEMS);
+    for problem in &mut problems {
+        problem.column = crate::spreadsheet::excerpt(&problem.column, 100).into_owned();
+        problem.reason = crate::spreadsheet::excerpt(&problem.reason, 300).into_owned();
+    }
+    if more > 0 {
+        problems.push(whole_file(format!(
+            "and {more} more problems; fix these and upload the file again"
+        )));
+    }
+    problems
+}
+
+fn check_all(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowProblem>> {
     let sheet = match format {
         RosterFormat::Csv => read_csv(bytes),
         RosterFormat::Xlsx => read_xlsx(bytes),
@@ -480,7 +509,8 @@ impl Layout {
                     row: header_row,
                     column: header.clone(),
                     reason: format!(
-                        "unknown column `{header}`; the columns are {}",
+                        "unknown column `{}`; the columns are {}",
+                        crate::spreadsheet::excerpt(&header, 100),
                         Column::ALL.map(Column::header).join(", ")
                     ),
                 }),
@@ -662,6 +692,13 @@ impl RowCheck<'_> {
             Cell::Text(text) => parse_date(text).map(Some),
             Cell::Error(error) => Err(spreadsheet_error(error)),
         };
+        let today = crate::clock::now()
+            .with_timezone(&crate::clock::shanghai())
+            .date_naive();
+        let outcome = outcome.and_then(|date| {
+            date.map(|d| crate::domain::dates::check_join_date(d, today))
+                .transpose()
+        });
         self.checked(Column::JoinDate, outcome)
     }
 }
@@ -672,6 +709,14 @@ fn free_text(raw: &str, max: usize) -> Result<String, String> {
         return Err(format!(
             "at most {max} characters are allowed, this one has {length}"
         ));
+    }
+    // Line breaks are text a spreadsheet shows (a reason over two lines); NUL, escape and
+    // the other controls are not.
+    if raw
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r'))
+    {
+        return Err("the cell contains a control character (such as NUL); delete it".into());
     }
     Ok(raw.to_owned())
 }
@@ -815,7 +860,10 @@ fn write_csv(lines: &[[String; 12]]) -> anyhow::Result<Vec<u8>> {
         .context("cannot write the roster CSV header")?;
     for line in lines {
         writer
-            .write_record(line)
+            .write_record(
+                line.iter()
+                    .map(|cell| crate::spreadsheet::defused(cell).into_owned()),
+            )
             .context("cannot write a roster CSV row")?;
     }
     writer
@@ -858,7 +906,7 @@ fn write_xlsx(rows: &[ExportRow], lines: &[[String; 12]]) -> anyhow::Result<Vec<
                 }
                 _ if text.is_empty() => continue,
                 // Strings, so phones and codes keep their digits and leading zeros.
-                _ => sheet.write_string(sheet_row, index, text),
+                _ => sheet.write_string(sheet_row, index, crate::spreadsheet::defused(text)),
             };
             written.context("cannot write a roster XLSX cell")?;
         }

@@ -103,7 +103,7 @@ fn load_or_generate(dir: &Path, wanted: &Wanted) -> anyhow::Result<SecretString>
             return Ok(SecretString::from(trimmed.to_owned()));
         }
     }
-    fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    crate::db::create_private_dir(dir)?;
     let mut bytes = [0u8; 32];
     rand::rng().fill_bytes(&mut bytes);
     let value = URL_SAFE_NO_PAD.encode(bytes);

@@ -16,10 +16,11 @@ use secrecy::ExposeSecret;
 use tracing_actix_web::{RequestId, TracingLogger};
 
 use crate::{
-    auth::TokenIssuer,
+    auth::{SignInGuard, TokenIssuer},
     cache::Cache,
     config::Settings,
     db,
+    domain::InviteKey,
     error::{
         json_error_handler, normalise_error_response, path_error_handler, query_error_handler,
     },
@@ -43,6 +44,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.scheduler.validate().map_err(anyhow::Error::msg)?;
         settings.checkin.validate().map_err(anyhow::Error::msg)?;
+        settings.auth.validate().map_err(anyhow::Error::msg)?;
         let secrets = Secrets::resolve(&settings)?;
         let db = db::connect(&settings.database, &settings.application.data_dir).await?;
         db::migrate(&db).await?;
@@ -115,6 +117,13 @@ fn run(
         secrets.wechat_app_secret.clone(),
     )?);
     let auth_settings = web::Data::new(settings.auth.clone());
+    let sign_in_guard = web::Data::new(SignInGuard::new(
+        cache.get_ref().clone(),
+        settings.auth.clone(),
+    ));
+    let invite_key = web::Data::new(InviteKey::derive(
+        secrets.jwt_secret.expose_secret().as_bytes(),
+    ));
     let wechat_settings = web::Data::new(settings.wechat.clone());
     let wake = Arc::new(Notify::new());
     spawn_pusher(settings, &db, &wechat, &cache, wake.clone());
@@ -144,6 +153,8 @@ fn run(
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()
+            // Innermost: a refusal still gets the request id, the log line and the JSON shape.
+            .wrap(crate::text_guard::RejectControlCharacters { json_limit })
             .wrap(
                 ErrorHandlers::new()
                     .default_handler_client(normalise_error_response)
@@ -168,7 +179,7 @@ fn run(
                     Ok(res)
                 }
             })
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<crate::telemetry::RedactingRootSpan>::new())
             .app_data(
                 web::JsonConfig::default()
                     .limit(json_limit)
@@ -183,6 +194,8 @@ fn run(
             .app_data(tokens.clone())
             .app_data(wechat.clone())
             .app_data(auth_settings.clone())
+            .app_data(sign_in_guard.clone())
+            .app_data(invite_key.clone())
             .app_data(wechat_settings.clone())
             .app_data(wake.clone())
             .app_data(checkin.clone())

@@ -1,7 +1,7 @@
 use api_tests::{error_code, on_both_stores};
 use serde_json::json;
 
-async fn login(app: &api_tests::TestApp, openid: &str) -> serde_json::Value {
+pub(crate) async fn login(app: &api_tests::TestApp, openid: &str) -> serde_json::Value {
     let code = app.wechat.mint_code(openid);
     let response = app
         .post_json("/api/v1/auth/wechat", &json!({ "code": code }))

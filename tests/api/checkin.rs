@@ -24,7 +24,7 @@ const VENUE: (f64, f64) = (32.3942, 119.4129);
 
 /// A filed plan of branch A held today, its check-in open all day (from yesterday noon to
 /// tomorrow noon), with venue coordinates.
-async fn open_activity(app: &TestApp, w: &World) -> i64 {
+pub(crate) async fn open_activity(app: &TestApp, w: &World) -> i64 {
     let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
     let month = today.format("%Y-%m").to_string();
     app.ensure_calendar_year(&w.admin, &month[..4]).await;
@@ -69,7 +69,7 @@ async fn open_activity(app: &TestApp, w: &World) -> i64 {
 }
 
 /// The activity code and token inside the venue QR, read the way a phone reads them.
-async fn venue(app: &TestApp, secretary: &Someone, id: i64) -> (String, String) {
+pub(crate) async fn venue(app: &TestApp, secretary: &Someone, id: i64) -> (String, String) {
     let qr: Value = app
         .get_as(secretary, &format!("/api/v1/activities/{id}/qr"))
         .await
@@ -85,13 +85,13 @@ async fn venue(app: &TestApp, secretary: &Someone, id: i64) -> (String, String) 
     (code.to_owned(), token.to_owned())
 }
 
-fn signer(app: &TestApp) -> Signer {
+pub(crate) fn signer(app: &TestApp) -> Signer {
     let secrets = Secrets::resolve(&app.settings).expect("secrets");
     Signer::new(secrets.qr_secret.expose_secret().as_bytes())
 }
 
 /// A genuine token of the window `seconds_ago` seconds back (30-second rotation).
-fn token_from(app: &TestApp, code: &str, seconds_ago: i64) -> String {
+pub(crate) fn token_from(app: &TestApp, code: &str, seconds_ago: i64) -> String {
     let rotation = Rotation { seconds: 30 };
     signer(app).venue_token(
         code,
@@ -100,17 +100,17 @@ fn token_from(app: &TestApp, code: &str, seconds_ago: i64) -> String {
     )
 }
 
-fn nonce() -> String {
+pub(crate) fn nonce() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
-async fn scan(app: &TestApp, who: &Someone, body: Value) -> Value {
+pub(crate) async fn scan(app: &TestApp, who: &Someone, body: Value) -> Value {
     let response = app.post_as(who, "/api/v1/checkins", &body).await;
     assert_eq!(response.status().as_u16(), 200, "{body}");
     response.json().await.expect("json")
 }
 
-async fn scan_now(app: &TestApp, who: &Someone, code: &str, token: &str) -> Value {
+pub(crate) async fn scan_now(app: &TestApp, who: &Someone, code: &str, token: &str) -> Value {
     scan(
         app,
         who,
@@ -129,7 +129,7 @@ async fn present_rows(app: &TestApp, plan: i64, person: i64) -> u64 {
         .expect("count")
 }
 
-async fn live(app: &TestApp, who: &Someone, id: i64) -> Value {
+pub(crate) async fn live(app: &TestApp, who: &Someone, id: i64) -> Value {
     let response = app
         .get_as(who, &format!("/api/v1/activities/{id}/live"))
         .await;

@@ -11,3 +11,4 @@ mod health;
 mod plans;
 mod push;
 mod scheduler;
+mod security;

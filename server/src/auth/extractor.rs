@@ -1,8 +1,12 @@
-use std::future::{Ready, ready};
+use std::future::ready;
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload, http::header, web};
+use anyhow::Context;
+use futures_util::future::{FutureExt, LocalBoxFuture};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
-use super::{AuthError, TokenIssuer};
+use super::{AuthError, TokenIssuer, tokens::Verified};
+use crate::{clock, entities::admin_token};
 
 /// A caller with a valid access token. Taking one as a handler argument makes the route
 /// private; what the person may do is checked against the database by `authz`.
@@ -13,14 +17,44 @@ pub struct AuthUser {
 
 impl FromRequest for AuthUser {
     type Error = AuthError;
-    type Future = Ready<Result<Self, Self::Error>>;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
-        ready(authenticate(req))
+        match authenticate(req) {
+            Err(err) => ready(Err(err)).boxed_local(),
+            Ok(Verified {
+                person_id,
+                admin_jti: None,
+            }) => ready(Ok(AuthUser { person_id })).boxed_local(),
+            // Operator tokens may live for hours, so each use checks that it was not revoked.
+            Ok(Verified {
+                person_id,
+                admin_jti: Some(jti),
+            }) => {
+                let db = req.app_data::<web::Data<DatabaseConnection>>().cloned();
+                async move {
+                    let db = db.ok_or_else(|| anyhow::anyhow!("the database is not registered"))?;
+                    let live = admin_token::Entity::find()
+                        .filter(admin_token::Column::Jti.eq(jti))
+                        .filter(admin_token::Column::PersonId.eq(person_id))
+                        .filter(admin_token::Column::RevokedAt.is_null())
+                        .filter(admin_token::Column::ExpiresAt.gt(clock::now()))
+                        .count(db.get_ref())
+                        .await
+                        .context("cannot check an operator token")?;
+                    if live == 1 {
+                        Ok(AuthUser { person_id })
+                    } else {
+                        Err(AuthError::TokenInvalid)
+                    }
+                }
+                .boxed_local()
+            }
+        }
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<AuthUser, AuthError> {
+fn authenticate(req: &HttpRequest) -> Result<Verified, AuthError> {
     let issuer = req
         .app_data::<web::Data<TokenIssuer>>()
         .ok_or_else(|| anyhow::anyhow!("the TokenIssuer is not registered"))?;
@@ -34,6 +68,5 @@ fn authenticate(req: &HttpRequest) -> Result<AuthUser, AuthError> {
         .strip_prefix("Bearer ")
         .ok_or(AuthError::TokenMissing)?
         .trim();
-    let person_id = issuer.verify_access(token)?;
-    Ok(AuthUser { person_id })
+    issuer.verify(token)
 }

@@ -1,10 +1,12 @@
 //! Who is calling: access tokens, refresh tokens, bind tickets, staff passwords, and the
 //! `AuthUser` extractor. What they may do is `authz`.
 mod extractor;
+pub mod guard;
 pub mod passwords;
 pub mod tokens;
 
 pub use extractor::AuthUser;
+pub use guard::SignInGuard;
 pub use tokens::{TokenIssuer, TokenPair};
 
 use actix_web::{HttpResponse, ResponseError, http::StatusCode};
@@ -35,10 +37,16 @@ pub enum AuthError {
     BindTicketInvalid,
     #[error("the invite code is wrong, expired or already used")]
     InviteInvalid,
-    #[error("too many wrong invite codes; wait {0} minutes")]
+    #[error("too many attempts; wait {0} minutes")]
     TooManyAttempts(u64),
     #[error("this WeChat account is already bound to someone else")]
     AlreadyBound,
+    #[error(
+        "this person's WeChat is already bound; an administrator must revoke that binding first"
+    )]
+    PersonAlreadyBound,
+    #[error("sign-in is busy; try again in a moment")]
+    Busy,
     #[error("this account is disabled; ask your branch secretary")]
     AccountDisabled,
     #[error("wrong phone number or password")]
@@ -65,6 +73,8 @@ impl AuthError {
             Self::InviteInvalid => (StatusCode::BAD_REQUEST, "auth.invite_invalid"),
             Self::TooManyAttempts(_) => (StatusCode::TOO_MANY_REQUESTS, "auth.too_many_attempts"),
             Self::AlreadyBound => (StatusCode::CONFLICT, "auth.already_bound"),
+            Self::PersonAlreadyBound => (StatusCode::CONFLICT, "auth.person_already_bound"),
+            Self::Busy => (StatusCode::SERVICE_UNAVAILABLE, "auth.busy"),
             Self::AccountDisabled => (StatusCode::FORBIDDEN, "auth.account_disabled"),
             Self::BadCredentials => (StatusCode::UNAUTHORIZED, "auth.bad_credentials"),
             Self::TemporarilyUnavailable => (
@@ -88,6 +98,15 @@ impl ResponseError for AuthError {
     }
     fn error_response(&self) -> HttpResponse {
         let (status, code) = self.parts();
+        match self {
+            Self::TooManyAttempts(minutes) => {
+                return crate::error::retry_later(status, code, self, minutes * 60);
+            }
+            Self::Busy | Self::TemporarilyUnavailable | Self::WechatBusy => {
+                return crate::error::retry_later(status, code, self, 2);
+            }
+            _ => {}
+        }
         if status.is_server_error() {
             tracing::error!(error = ?self, "auth request failed");
         }

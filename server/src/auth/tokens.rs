@@ -41,6 +41,18 @@ struct Claims {
     typ: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     unionid: Option<String>,
+    /// Set on tokens printed by `huodongri admin token`: they are checked against the
+    /// `admin_token` table on every use, so revoking the row ends them at once.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    adm: bool,
+}
+
+/// Who an access token speaks for, and whether it must be checked against its record.
+#[derive(Debug, Clone)]
+pub struct Verified {
+    pub person_id: i64,
+    /// The `jti` of an operator-issued token (`huodongri admin token`).
+    pub admin_jti: Option<String>,
 }
 
 /// What a successful login, bind or refresh returns.
@@ -102,6 +114,7 @@ impl TokenIssuer {
             jti: random_id(),
             typ: typ.to_owned(),
             unionid,
+            adm: false,
         };
         encode(&Header::new(ALGORITHM), &claims, &self.encoding).context("cannot sign a token")
     }
@@ -122,17 +135,45 @@ impl TokenIssuer {
         self.sign(ACCESS, person_id.to_string(), self.access_ttl, None)
     }
 
-    /// An access token with a chosen lifetime, for `huodongri admin token`.
+    /// A plain access token with a chosen lifetime, for benchmarks that hold the secret and
+    /// need tokens lasting a whole run.
     pub fn issue_access_for(&self, person_id: i64, ttl: Duration) -> anyhow::Result<String> {
         self.sign(ACCESS, person_id.to_string(), ttl, None)
     }
 
+    /// An operator's access token with a chosen lifetime (`huodongri admin token`); returns
+    /// the token and its `jti`, which the caller records so that it can be revoked.
+    pub fn issue_admin(&self, person_id: i64, ttl: Duration) -> anyhow::Result<(String, String)> {
+        let iat = jsonwebtoken::get_current_timestamp();
+        let jti = random_id();
+        let claims = Claims {
+            sub: person_id.to_string(),
+            iat,
+            exp: iat + ttl.as_secs(),
+            jti: jti.clone(),
+            typ: ACCESS.to_owned(),
+            unionid: None,
+            adm: true,
+        };
+        let token = encode(&Header::new(ALGORITHM), &claims, &self.encoding)
+            .context("cannot sign a token")?;
+        Ok((token, jti))
+    }
+
     pub fn verify_access(&self, token: &str) -> Result<i64, AuthError> {
+        self.verify(token).map(|v| v.person_id)
+    }
+
+    pub fn verify(&self, token: &str) -> Result<Verified, AuthError> {
         let claims = self.check(token, ACCESS).map_err(|e| match e.kind() {
             ErrorKind::ExpiredSignature => AuthError::TokenExpired,
             _ => AuthError::TokenInvalid,
         })?;
-        claims.sub.parse().map_err(|_| AuthError::TokenInvalid)
+        let person_id = claims.sub.parse().map_err(|_| AuthError::TokenInvalid)?;
+        Ok(Verified {
+            person_id,
+            admin_jti: claims.adm.then_some(claims.jti),
+        })
     }
 
     pub fn issue_bind_ticket(&self, identity: &WechatIdentity) -> anyhow::Result<String> {
@@ -283,6 +324,11 @@ mod tests {
             invite_code_ttl_hours: 72,
             invite_max_failures: 5,
             invite_failure_window_secs: 900,
+            max_attempts_per_address: 30,
+            hash_concurrency: 2,
+            hash_wait_ms: 2000,
+            hash_queue: 64,
+            admin_token_max_ttl_secs: 86_400,
         };
         TokenIssuer::new(&SecretString::from(secret.to_owned()), &settings)
     }
@@ -353,6 +399,7 @@ mod tests {
             jti: "j".into(),
             typ: ACCESS.into(),
             unionid: None,
+            adm: false,
         };
         let token = encode(&Header::new(ALGORITHM), &claims, &issuer.encoding).expect("signed");
         assert!(matches!(

@@ -114,6 +114,14 @@ impl MemoryCache {
         Ok(next)
     }
 
+    pub fn count_in_window(&self, key: &str, window: Duration) -> Result<i64, CacheError> {
+        let next = self.incr_by(key, 1)?;
+        if next == 1 {
+            self.expire(key, window);
+        }
+        Ok(next)
+    }
+
     pub fn add_to_set(&self, key: &str, member: &str) -> Result<bool, CacheError> {
         let key = self.key(key);
         let now = Instant::now();

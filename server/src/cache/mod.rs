@@ -72,6 +72,16 @@ impl Cache {
         }
     }
 
+    /// Counts one more event in a fixed window that starts with the first count, and returns
+    /// the count including this one. Atomic: parallel callers each see a distinct number,
+    /// so a limit checked on the returned value cannot be raced past.
+    pub async fn count_in_window(&self, key: &str, window: Duration) -> Result<i64, CacheError> {
+        match &self.backend {
+            Backend::Memory(m) => m.count_in_window(key, window),
+            Backend::Redis(r) => r.count_in_window(key, window).await,
+        }
+    }
+
     /// Adds `member` to the set at `key`; true when it was not there before.
     pub async fn add_to_set(&self, key: &str, member: &str) -> Result<bool, CacheError> {
         match &self.backend {

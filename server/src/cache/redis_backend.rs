@@ -75,6 +75,26 @@ impl RedisCache {
             .map_err(|e| wrong_type_or_unavailable(e, key))
     }
 
+    pub async fn count_in_window(&self, key: &str, window: Duration) -> Result<i64, CacheError> {
+        let key = self.key(key);
+        // One transaction: the counter never exists without its expiry, and NX keeps the
+        // window fixed from the first count instead of sliding with every attempt.
+        let mut pipe = redis::pipe();
+        pipe.atomic()
+            .cmd("INCR")
+            .arg(&key)
+            .cmd("PEXPIRE")
+            .arg(&key)
+            .arg(millis(window))
+            .arg("NX")
+            .ignore();
+        let (count,): (i64,) = pipe
+            .query_async(&mut self.conn())
+            .await
+            .map_err(|e| wrong_type_or_unavailable(e, key))?;
+        Ok(count)
+    }
+
     pub async fn add_to_set(&self, key: &str, member: &str) -> Result<bool, CacheError> {
         let key = self.key(key);
         let added: i64 = redis::cmd("SADD")

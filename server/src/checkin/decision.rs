@@ -21,10 +21,12 @@ pub enum Outcome {
     Exempt,
     Cancelled,
     LocationFar,
+    /// A queued offline scan that does not prove it was made while the code was on screen.
+    OfflineRefused,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 10] = [
+    pub const ALL: [Outcome; 11] = [
         Outcome::Ok,
         Outcome::AlreadyCheckedIn,
         Outcome::InvalidToken,
@@ -35,6 +37,7 @@ impl Outcome {
         Outcome::Exempt,
         Outcome::Cancelled,
         Outcome::LocationFar,
+        Outcome::OfflineRefused,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -49,6 +52,7 @@ impl Outcome {
             Outcome::Exempt => "exempt",
             Outcome::Cancelled => "cancelled",
             Outcome::LocationFar => "location_far",
+            Outcome::OfflineRefused => "offline_refused",
         }
     }
 
@@ -77,6 +81,7 @@ impl Outcome {
             Outcome::Exempt => "您已按规定暂不参加组织生活，本次到场已登记",
             Outcome::Cancelled => "本次活动已取消",
             Outcome::LocationFar => "您不在活动地点附近，无法签到",
+            Outcome::OfflineRefused => "这次离线扫码无法证明您在现场，请到活动现场联网后重新扫码",
         }
     }
 }
@@ -120,6 +125,8 @@ pub struct ActivityFacts {
     pub closes_at: i64,
     pub cancelled: bool,
     pub require_location: bool,
+    /// Whether a queued offline scan of a static code is accepted (the organiser opted in).
+    pub offline_static: bool,
     pub place: Option<(f64, f64)>,
     pub radius_m: f64,
     /// Expected participants: the plan's snapshot minus those exempt on the day.
@@ -184,11 +191,11 @@ pub fn decide(
     let Some(window) = signer.verify_venue(&facts.code, facts.rotation, attempt.token) else {
         return Decision::refuse(Outcome::InvalidToken, None, false);
     };
-    let Some((presence_from, presence_to, late_sync)) =
-        presence_span(facts.rotation, window, attempt, offline_limit_secs)
-    else {
-        return Decision::refuse(Outcome::WindowExpired, Some(window), false);
-    };
+    let (presence_from, presence_to, late_sync) =
+        match presence_span(facts, window, attempt, offline_limit_secs) {
+            Ok(span) => span,
+            Err(outcome) => return Decision::refuse(outcome, Some(window), false),
+        };
     if presence_to < facts.opens_at {
         return Decision::refuse(Outcome::NotOpenYet, Some(window), false);
     }
@@ -224,38 +231,61 @@ pub fn classify(facts: &ActivityFacts, person_id: i64) -> (Outcome, Attendance) 
     }
 }
 
+/// How far a phone's clock may run ahead of the server's, or its scan precede the window
+/// the token names, before the claim stops being believable.
+pub const CLOCK_SKEW_SECS: i64 = 120;
+
 /// The span of time the token proves the person was there, and whether it arrived late.
 /// Live scans must carry the current or previous window (one ahead is tolerated: another
-/// instance's clock may run a little fast). A queued offline scan may carry any window that
-/// ended less than the offline limit ago.
+/// instance's clock may run a little fast).
+///
+/// A queued offline scan must prove it was made while the code was on screen: the phone's
+/// scan time lies in the token's window (give or take the clock skew and one window, since
+/// the previous window is accepted live too), is not in the future, and the submission
+/// arrives within the offline limit of that window. A photo of the code scanned later at
+/// home carries an old window and a late scan time, and is refused. A static code names no
+/// window, so its offline scans are accepted only where the organiser opted in.
 fn presence_span(
-    rotation: Rotation,
+    facts: &ActivityFacts,
     window: u32,
     attempt: &Attempt<'_>,
     offline_limit_secs: i64,
-) -> Option<(i64, i64, bool)> {
+) -> Result<(i64, i64, bool), Outcome> {
+    let rotation = facts.rotation;
+    if let Some(at) = attempt.scanned_at
+        && at > attempt.now.saturating_add(CLOCK_SKEW_SECS)
+    {
+        return Err(Outcome::OfflineRefused);
+    }
     let (Some(start), Some(end)) = (rotation.window_start(window), rotation.window_end(window))
     else {
-        // A static code proves nothing about time: the phone's claim is all there is.
         return match attempt.scanned_at {
-            Some(at) if at <= attempt.now && attempt.now - at <= offline_limit_secs => {
-                Some((at, at, true))
-            }
-            Some(_) => None,
-            None => Some((attempt.now, attempt.now, false)),
+            None => Ok((attempt.now, attempt.now, false)),
+            Some(_) if !facts.offline_static => Err(Outcome::OfflineRefused),
+            Some(at) if attempt.now.saturating_sub(at) <= offline_limit_secs => Ok((at, at, true)),
+            Some(_) => Err(Outcome::WindowExpired),
         };
     };
     let current = rotation.window_at(attempt.now);
     if window > current.saturating_add(1) {
-        return None;
+        return Err(Outcome::WindowExpired);
     }
-    if window + 1 >= current {
-        return Some((attempt.now, attempt.now, false));
+    if window.saturating_add(1) >= current {
+        return Ok((attempt.now, attempt.now, false));
     }
-    match attempt.scanned_at {
-        Some(_) if attempt.now - end <= offline_limit_secs => Some((start, end - 1, true)),
-        _ => None,
+    let Some(at) = attempt.scanned_at else {
+        return Err(Outcome::WindowExpired);
+    };
+    let length = i64::from(rotation.seconds);
+    let shown_from = start.saturating_sub(CLOCK_SKEW_SECS);
+    let shown_to = end.saturating_add(length).saturating_add(CLOCK_SKEW_SECS);
+    if !(shown_from..=shown_to).contains(&at) {
+        return Err(Outcome::OfflineRefused);
     }
+    if attempt.now.saturating_sub(end) > offline_limit_secs {
+        return Err(Outcome::WindowExpired);
+    }
+    Ok((start, end - 1, true))
 }
 
 /// Great-circle distance in metres (haversine; ample for "is the phone at the venue").
@@ -296,6 +326,7 @@ mod tests {
             closes_at: NOW + HOUR,
             cancelled: false,
             require_location: false,
+            offline_static: false,
             place: Some(VENUE),
             radius_m: 500.0,
             expected: HashSet::from([MEMBER]),
@@ -452,8 +483,16 @@ mod tests {
         let d = decide_default(&f, &a);
         assert_eq!(d.outcome, Outcome::Ok);
         assert!(d.late_sync);
-        // The phone's clock cannot move the proof: a wrong hint changes nothing.
+        // A scan time far from the token's window is a photo scanned later: refused.
         a.scanned_at = Some(NOW + 4 * HOUR);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::OfflineRefused);
+        // So is a scan time before the window, or in the future.
+        a.scanned_at = Some(scanned - 10 * 60);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::OfflineRefused);
+        a.scanned_at = Some(a.now + 600);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::OfflineRefused);
+        // A phone clock a minute off still counts.
+        a.scanned_at = Some(scanned + 60);
         assert_eq!(decide_default(&f, &a).outcome, Outcome::Ok);
         // Without the offline flag an old window is a replay.
         a.scanned_at = None;
@@ -484,10 +523,15 @@ mod tests {
             decide_default(&f, &attempt(&token, MEMBER)).outcome,
             Outcome::Ok
         );
+        // Offline, a static code proves nothing about time: refused unless opted in.
         let mut a = attempt(&token, MEMBER);
         a.scanned_at = Some(NOW - 600);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::OfflineRefused);
+        f.offline_static = true;
         let d = decide_default(&f, &a);
         assert!(d.late_sync && d.outcome == Outcome::Ok);
+        a.scanned_at = Some(NOW + 3600);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::OfflineRefused);
     }
 
     #[test]

@@ -30,6 +30,8 @@ pub enum AttendanceError {
     NotParticipant,
     #[error("no such person")]
     PersonNotFound,
+    #[error("this person is neither on the activity's roster nor in an organisation you manage")]
+    PersonOutOfScope,
     #[error("no such exemption")]
     ExemptionNotFound,
     #[error("no such organisation")]
@@ -38,6 +40,10 @@ pub enum AttendanceError {
     Forbidden,
     #[error("check-ins cannot be stored right now; the phone keeps the scan and retries")]
     Unavailable,
+    #[error(
+        "too many scans of codes that are not ours; wait a minute and scan the code at the venue"
+    )]
+    TooManyAttempts,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -55,10 +61,12 @@ impl AttendanceError {
             Self::LeaveWrongState(_) => (StatusCode::CONFLICT, "leave.wrong_state"),
             Self::NotParticipant => (StatusCode::FORBIDDEN, "leave.not_participant"),
             Self::PersonNotFound => (StatusCode::NOT_FOUND, "person.not_found"),
+            Self::PersonOutOfScope => (StatusCode::FORBIDDEN, "checkin.person_out_of_scope"),
             Self::ExemptionNotFound => (StatusCode::NOT_FOUND, "exemption.not_found"),
             Self::OrgNotFound => (StatusCode::NOT_FOUND, "org.not_found"),
             Self::Forbidden => (StatusCode::FORBIDDEN, "auth.forbidden"),
             Self::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "checkin.unavailable"),
+            Self::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "checkin.too_many_attempts"),
             Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -87,6 +95,9 @@ impl ResponseError for AttendanceError {
             return crate::error::busy();
         }
         let (status, code) = self.parts();
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            return crate::error::retry_later(status, code, self, 60);
+        }
         if status == StatusCode::SERVICE_UNAVAILABLE {
             // The message is safe and useful to the client: it tells the phone to retry.
             return HttpResponse::build(status)

@@ -195,17 +195,7 @@ impl Cell<'_> {
     }
 }
 
-/// Excel, WPS and LibreOffice run a CSV cell starting with = + - or @ as a formula, and some
-/// readers skip a leading tab or CR before looking, so such a cell gets an apostrophe that keeps
-/// it text. A workbook's text cell is never run as it stands, but it becomes a formula once
-/// someone edits it and presses Enter or saves the sheet as CSV, so workbooks get the same guard.
-fn defused(text: &str) -> Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        Cow::Owned(format!("'{text}"))
-    } else {
-        Cow::Borrowed(text)
-    }
-}
+use crate::spreadsheet::defused;
 
 fn date_text(date: NaiveDate) -> String {
     date.format("%Y-%m-%d").to_string()

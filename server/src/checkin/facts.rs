@@ -49,10 +49,10 @@ pub fn check_in_period(
 ) -> (DateTime<FixedOffset>, DateTime<FixedOffset>) {
     let at = |time: &str, minutes: i32| {
         let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap_or_default();
-        let local = plan.activity_date.and_time(time) + chrono::Duration::minutes(minutes.into());
-        clock::shanghai()
-            .from_local_datetime(&local)
-            .single()
+        plan.activity_date
+            .and_time(time)
+            .checked_add_signed(chrono::Duration::minutes(minutes.into()))
+            .and_then(|local| clock::shanghai().from_local_datetime(&local).single())
             .unwrap_or_else(clock::now)
     };
     (
@@ -108,6 +108,7 @@ pub async fn ensure_activity(
             code: Set(new_code()),
             window_seconds: Set(settings.window_seconds as i32),
             require_location: Set(false),
+            offline_static: Set(false),
             radius_m: Set(settings.radius_m as i32),
             created_at: Set(now),
             updated_at: Set(now),
@@ -243,6 +244,7 @@ pub async fn load_facts(
         closes_at: closes.timestamp(),
         cancelled: activity.cancelled_at.is_some(),
         require_location: activity.require_location,
+        offline_static: activity.offline_static,
         place: plan.latitude.zip(plan.longitude),
         radius_m: f64::from(activity.radius_m),
         expected,

@@ -243,8 +243,7 @@ pub async fn exemption_view(
 }
 
 pub fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, AttendanceError> {
-    NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| invalid(format!("{field} must be a date YYYY-MM-DD")))
+    crate::domain::dates::parse_date(raw, field).map_err(AttendanceError::InvalidInput)
 }
 
 pub async fn create_exemption(

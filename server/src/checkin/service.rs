@@ -65,9 +65,8 @@ impl Scan {
         }
         let scanned_at = scanned_at
             .map(|raw| {
-                DateTime::parse_from_rfc3339(raw.trim()).map_err(|_| {
-                    invalid("scanned_at must be an RFC 3339 time, e.g. 2026-11-20T14:02:11+08:00")
-                })
+                crate::domain::dates::parse_moment(raw, "scanned_at")
+                    .map_err(AttendanceError::InvalidInput)
             })
             .transpose()?;
         let location = location
@@ -196,27 +195,34 @@ impl CheckinService {
             )
             .await;
         }
-        let decision = match &facts {
-            Some(facts) => decision::decide(
-                &self.signer,
-                facts,
-                &Attempt {
-                    person_id,
-                    token: &scan.token,
-                    now: now.timestamp(),
-                    scanned_at: scan.scanned_at.map(|t| t.timestamp()),
-                    location: scan.location,
-                },
-                i64::from(self.settings.offline_hours) * 3600,
-            ),
-            None => decision::Decision {
+        let Some(known) = &facts else {
+            // Not an activity of ours: nothing to record against, and storing a refusal per
+            // request would let an anonymous flood grow the table without bound.
+            self.count_unknown_code(person_id).await?;
+            tracing::info!(person_id, code = %scan.activity_code.chars().take(12).collect::<String>(), "scan of an unknown code");
+            return Ok(Answer {
                 outcome: Outcome::InvalidToken,
+                checkin_id: None,
+                checked_in_at: None,
                 attendance: None,
                 late_sync: false,
                 location_far: false,
-                token_window: None,
-            },
+                activity: None,
+                live: None,
+            });
         };
+        let decision = decision::decide(
+            &self.signer,
+            known,
+            &Attempt {
+                person_id,
+                token: &scan.token,
+                now: now.timestamp(),
+                scanned_at: scan.scanned_at.map(|t| t.timestamp()),
+                location: scan.location,
+            },
+            i64::from(self.settings.offline_hours) * 3600,
+        );
         let row = NewCheckin {
             plan_id: facts.as_ref().map(|f| f.plan_id),
             activity_code: scan.activity_code.chars().take(12).collect(),
@@ -243,6 +249,23 @@ impl CheckinService {
             tracing::info!(person_id, outcome = decision.outcome.as_str(), code = %scan.activity_code, "check-in not plain ok");
         }
         self.store(row, facts).await
+    }
+
+    /// Scans of codes that are no activity's are limited per person (counted before the
+    /// answer, so parallel requests cannot slip past the limit).
+    async fn count_unknown_code(&self, person_id: i64) -> Result<(), AttendanceError> {
+        const LIMIT: i64 = 30;
+        let key = format!("unknown-code:{person_id}");
+        let cache = self.live.cache();
+        match cache
+            .count_in_window(&key, std::time::Duration::from_secs(60))
+            .await
+        {
+            Ok(n) if n > LIMIT => Err(AttendanceError::TooManyAttempts),
+            Ok(_) => Ok(()),
+            // The cache is not the truth; without it the scan is still refused and unstored.
+            Err(_) => Ok(()),
+        }
     }
 
     /// Writes a row through the group-commit writer and turns what happened into an answer;
@@ -387,6 +410,20 @@ impl CheckinService {
             .ok_or(AttendanceError::ActivityNotFound)?;
         if facts.cancelled {
             return Ok(refused(Outcome::Cancelled, facts));
+        }
+        // Someone on the activity's roster, or someone the organiser manages anyway: never an
+        // arbitrary person id from elsewhere in the city recorded as a guest.
+        let on_roster = facts.expected.contains(&person.id) || facts.exempt.contains(&person.id);
+        if !on_roster
+            && !crate::authz::has_role(
+                &self.db,
+                actor_id,
+                crate::authz::MANAGE_PEOPLE,
+                person.org_id,
+            )
+            .await?
+        {
+            return Err(AttendanceError::PersonOutOfScope);
         }
         let (outcome, attendance) = decision::classify(&facts, person.id);
         let now = clock::now().trunc_subsecs(6);

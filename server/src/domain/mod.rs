@@ -1,4 +1,5 @@
 //! Validated domain types: holding one means its checks passed.
+pub mod dates;
 pub mod enums;
 pub mod invite_code;
 pub mod login_code;
@@ -7,8 +8,9 @@ pub mod password;
 pub mod person_name;
 pub mod phone;
 
+pub use dates::Year;
 pub use enums::{DeputyLevel, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, Role};
-pub use invite_code::InviteCode;
+pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;
 pub use org_code::OrgCode;
 pub use password::Password;

@@ -11,6 +11,8 @@ pub struct Model {
     pub window_seconds: i32,
     pub require_location: bool,
     pub radius_m: i32,
+    /// Whether a queued offline scan of a static code is accepted (organiser's choice).
+    pub offline_static: bool,
     pub minutes: Option<String>,
     pub minutes_by: Option<i64>,
     pub minutes_at: Option<DateTimeWithTimeZone>,

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Nothing HTTP-shaped here.
 pub mod activity;
 pub mod activity_plan;
+pub mod admin_token;
 pub mod audit_log;
 pub mod calendar_day;
 pub mod checkin;

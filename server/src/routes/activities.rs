@@ -74,6 +74,7 @@ pub struct ActivityResponse {
     pub window_seconds: i32,
     pub require_location: bool,
     pub radius_m: i32,
+    pub offline_static: bool,
     pub checkin_opens_at: chrono::DateTime<chrono::FixedOffset>,
     pub checkin_closes_at: chrono::DateTime<chrono::FixedOffset>,
     pub cancelled: bool,
@@ -127,6 +128,7 @@ async fn activity_response(
         window_seconds: activity.window_seconds,
         require_location: activity.require_location,
         radius_m: activity.radius_m,
+        offline_static: activity.offline_static,
         checkin_opens_at: opens,
         checkin_closes_at: closes,
         cancelled: activity.cancelled_at.is_some(),
@@ -398,6 +400,10 @@ pub struct SettingsRequest {
     pub window_seconds: i32,
     pub require_location: bool,
     pub radius_m: i32,
+    /// Accept queued offline scans of a static code (they prove nothing about when the
+    /// code was scanned; off unless the organiser opts in).
+    #[serde(default)]
+    pub offline_static: bool,
 }
 
 /// Change the rotation and the location rule. Audited.
@@ -425,13 +431,14 @@ pub async fn put_settings(
             "the plan has no coordinates; add latitude and longitude to require location",
         ));
     }
-    let before = json!({"window_seconds": activity.window_seconds, "require_location": activity.require_location, "radius_m": activity.radius_m});
+    let before = json!({"window_seconds": activity.window_seconds, "require_location": activity.require_location, "radius_m": activity.radius_m, "offline_static": activity.offline_static});
     let mut active: activity::ActiveModel = activity.into();
     active.window_seconds = Set(body.window_seconds);
     active.require_location = Set(body.require_location);
     active.radius_m = Set(body.radius_m);
+    active.offline_static = Set(body.offline_static);
     active.updated_at = Set(clock::now());
-    let after = json!({"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m});
+    let after = json!({"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m, "offline_static": body.offline_static});
     let updated = save_audited(
         &service,
         user,

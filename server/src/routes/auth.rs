@@ -1,12 +1,11 @@
 //! Sign-in: WeChat login bound to a pre-loaded roster, invite-code binding, token refresh,
 //! logout, and password login for staff in a browser.
-use std::time::Duration;
-
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use anyhow::Context;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set, sea_query::Expr,
+    Set,
+    sea_query::{Expr, ExprTrait},
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -15,11 +14,13 @@ use utoipa::ToSchema;
 
 use crate::{
     audit::{self, Actor, AuditEntry},
-    auth::{AuthError, AuthUser, TokenIssuer, TokenPair, passwords, tokens::WechatIdentity},
-    cache::Cache,
+    auth::{
+        AuthError, AuthUser, SignInGuard, TokenIssuer, TokenPair, guard::address_of,
+        tokens::WechatIdentity,
+    },
     clock,
     config::AuthSettings,
-    domain::{InviteCode, LoginCode, Phone},
+    domain::{InviteCode, InviteKey, LoginCode, Phone},
     entities::{invite_code, organisation, role_grant},
     error::ErrorBody,
     people,
@@ -141,37 +142,39 @@ pub async fn wechat_login(
     (status = 200, description = "Bound; tokens for the person", body = TokenPair),
     (status = 400, description = "auth.invite_invalid", body = ErrorBody),
     (status = 401, description = "auth.bind_ticket_invalid", body = ErrorBody),
-    (status = 409, description = "auth.already_bound", body = ErrorBody),
-    (status = 429, description = "auth.too_many_attempts", body = ErrorBody)))]
+    (status = 409, description = "auth.already_bound, auth.person_already_bound", body = ErrorBody),
+    (status = 429, description = "auth.too_many_attempts", body = ErrorBody),
+    (status = 503, description = "auth.temporarily_unavailable", body = ErrorBody)))]
 #[tracing::instrument(name = "Bind WeChat with an invite code", skip_all)]
 pub async fn bind(
+    req: HttpRequest,
     body: web::Json<BindRequest>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
+    guard: web::Data<SignInGuard>,
     tokens: web::Data<TokenIssuer>,
-    settings: web::Data<AuthSettings>,
+    invite_key: web::Data<InviteKey>,
     request_id: RequestId,
 ) -> Result<web::Json<TokenPair>, AuthError> {
     let identity = tokens.verify_bind_ticket(&body.bind_ticket)?;
-    let limiter = FailureLimiter::new(&cache, &settings, format!("bind-fail:{}", identity.openid));
-    limiter.check().await?;
-    let Ok(code) = InviteCode::parse(&body.invite_code) else {
-        limiter.note_failure().await;
-        return Err(AuthError::InviteInvalid);
-    };
+    let counted = guard
+        .count(&[
+            (format!("bind:{}", identity.openid), guard.per_account()),
+            (
+                format!("signin-addr:{}", address_of(&req)),
+                guard.per_address(),
+            ),
+        ])
+        .await?;
+    let code = InviteCode::parse(&body.invite_code).map_err(|_| AuthError::InviteInvalid)?;
     let txn = crate::db::begin_write(db.get_ref())
         .await
         .context("cannot start a transaction")?;
     let now = clock::now();
-    let invite = invite_code::Entity::find()
-        .filter(invite_code::Column::CodeHash.eq(code.hash()))
-        .one(&txn)
-        .await
-        .context("cannot read an invite code")?
-        .filter(|i| i.used_at.is_none() && i.expires_at > now);
-    let Some(invite) = invite else {
-        drop(txn);
-        limiter.note_failure().await;
+    let Some(invite) = find_invite(&txn, &code, &invite_key, guard.per_account(), now).await?
+    else {
+        txn.commit()
+            .await
+            .context("cannot record a wrong invite code")?;
         return Err(AuthError::InviteInvalid);
     };
     // Claim the code in the statement that checks it: two racing binds cannot both win.
@@ -194,7 +197,15 @@ pub async fn bind(
         .await?
         .filter(|p| p.active)
         .ok_or(AuthError::AccountDisabled)?;
-    let previous_openid = person.wechat_openid.clone();
+    // A binding is replaced only after an administrator revoked it (audited, the person
+    // told): an invite must never take over an account someone is using.
+    if person
+        .wechat_openid
+        .as_deref()
+        .is_some_and(|bound| bound != identity.openid)
+    {
+        return Err(AuthError::PersonAlreadyBound);
+    }
     let org_id = person.org_id;
     let person_id = person.id;
     let mut active = person.into_active_model();
@@ -214,15 +225,68 @@ pub async fn bind(
             target_type: "person",
             target_id: person_id.to_string(),
             org_id: Some(org_id),
-            detail: json!({"invite_id": invite.id, "rebound": previous_openid.is_some()}),
+            detail: json!({"invite_id": invite.id}),
         },
     )
     .await?;
     let pair = tokens.issue_pair(&txn, person_id).await?;
     txn.commit().await.context("cannot commit the binding")?;
-    limiter.clear().await;
+    guard.refund(counted).await;
     tracing::info!(person_id, "WeChat account bound");
     Ok(web::Json(pair))
+}
+
+/// The live invite a code opens. A wrong secret for a live lookup counts against that
+/// invite, which stops working at `max_failures`: guessing is limited per person being
+/// bound, however many WeChat accounts the guesser uses.
+async fn find_invite(
+    txn: &impl sea_orm::ConnectionTrait,
+    code: &InviteCode,
+    key: &InviteKey,
+    max_failures: u32,
+    now: chrono::DateTime<chrono::FixedOffset>,
+) -> Result<Option<invite_code::Model>, AuthError> {
+    let live = invite_code::Entity::find()
+        .filter(invite_code::Column::Lookup.eq(code.lookup()))
+        .filter(invite_code::Column::UsedAt.is_null())
+        .filter(invite_code::Column::ExpiresAt.gt(now))
+        .all(txn)
+        .await
+        .context("cannot read invite codes")?;
+    let hash = code.hash(key);
+    if let Some(found) = live
+        .iter()
+        .find(|invite| same_bytes(invite.code_hash.as_bytes(), hash.as_bytes()))
+    {
+        return Ok(Some(found.clone()));
+    }
+    for invite in &live {
+        let failures = invite.failures.saturating_add(1);
+        let mut update = invite_code::Entity::update_many()
+            .col_expr(
+                invite_code::Column::Failures,
+                Expr::col(invite_code::Column::Failures).add(1),
+            )
+            .filter(invite_code::Column::Id.eq(invite.id));
+        if u32::try_from(failures).unwrap_or(u32::MAX) >= max_failures {
+            tracing::warn!(
+                invite_id = invite.id,
+                person_id = invite.person_id,
+                "invite code retired after repeated wrong guesses"
+            );
+            update = update.col_expr(invite_code::Column::ExpiresAt, Expr::value(now));
+        }
+        update
+            .exec(txn)
+            .await
+            .context("cannot count a wrong invite code")?;
+    }
+    Ok(None)
+}
+
+/// Compares in time independent of where the first difference is.
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Exchange a refresh token for a new pair. The old token stops working; presenting it
@@ -264,40 +328,47 @@ pub async fn logout(
 /// Password login for staff working in a browser.
 #[utoipa::path(post, path = "/api/v1/auth/password", tag = "auth", request_body = PasswordLoginRequest, responses(
     (status = 200, description = "Tokens", body = TokenPair),
+    (status = 400, description = "auth.invalid_input", body = ErrorBody),
     (status = 401, description = "auth.bad_credentials", body = ErrorBody),
-    (status = 429, description = "auth.too_many_attempts", body = ErrorBody)))]
+    (status = 429, description = "auth.too_many_attempts (with Retry-After)", body = ErrorBody),
+    (status = 503, description = "auth.busy, auth.temporarily_unavailable (with Retry-After)", body = ErrorBody)))]
 #[tracing::instrument(name = "Log in with a password", skip_all)]
 pub async fn password_login(
+    req: HttpRequest,
     body: web::Json<PasswordLoginRequest>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
+    guard: web::Data<SignInGuard>,
     tokens: web::Data<TokenIssuer>,
-    settings: web::Data<AuthSettings>,
 ) -> Result<web::Json<TokenPair>, AuthError> {
     let phone = Phone::parse(&body.phone).map_err(AuthError::InvalidInput)?;
-    let limiter = FailureLimiter::new(
-        &cache,
-        &settings,
-        format!("password-fail:{}", phone.as_str()),
-    );
-    limiter.check().await?;
+    if body.password.is_empty() || body.password.len() > 256 {
+        return Err(AuthError::BadCredentials);
+    }
+    let address = address_of(&req);
+    // Per account *and* address: someone guessing elsewhere cannot lock the owner out.
+    let counted = guard
+        .count(&[
+            (
+                format!("password:{}:{address}", phone.as_str()),
+                guard.per_account(),
+            ),
+            (format!("signin-addr:{address}"), guard.per_address()),
+        ])
+        .await?;
     let person = people::find_by_phone(db.get_ref(), phone.as_str()).await?;
-    let stored = person.as_ref().and_then(|p| p.password_hash.as_deref());
-    // Hash verification is CPU-bound (~tens of ms); keep it off the async workers.
-    let candidate = body.password.clone();
-    let stored_owned = stored.map(str::to_owned);
-    let ok = web::block(move || passwords::verify(&candidate, stored_owned.as_deref()))
-        .await
-        .context("the password check did not run")?;
+    let stored = person
+        .as_ref()
+        .and_then(|p| p.password_hash.as_deref())
+        .map(str::to_owned);
+    // Hashing is CPU- and memory-bound: on the password threads, never more at once than
+    // they are (unknown phones too, so timing reveals nothing).
+    let ok = guard.verify_password(body.password.clone(), stored).await?;
     match person {
         Some(p) if ok && p.active => {
-            limiter.clear().await;
+            guard.refund(counted).await;
             Ok(web::Json(tokens.issue_pair(db.get_ref(), p.id).await?))
         }
-        _ => {
-            limiter.note_failure().await;
-            Err(AuthError::BadCredentials)
-        }
+        _ => Err(AuthError::BadCredentials),
     }
 }
 
@@ -342,54 +413,4 @@ pub async fn me(
             })
             .collect(),
     }))
-}
-
-/// Counts wrong guesses per account in the cache. If the cache is down the limiter fails
-/// closed (refuses) rather than allowing unlimited guessing.
-struct FailureLimiter<'a> {
-    cache: &'a Cache,
-    key: String,
-    max: u32,
-    window: Duration,
-}
-
-impl<'a> FailureLimiter<'a> {
-    fn new(cache: &'a Cache, settings: &AuthSettings, key: String) -> Self {
-        Self {
-            cache,
-            key,
-            max: settings.invite_max_failures,
-            window: Duration::from_secs(settings.invite_failure_window_secs),
-        }
-    }
-
-    async fn check(&self) -> Result<(), AuthError> {
-        let failures = match self.cache.get(&self.key).await {
-            Ok(value) => value.and_then(|v| v.parse::<u32>().ok()).unwrap_or(0),
-            Err(e) => {
-                tracing::warn!(error = %e, "cache down: refusing guessable sign-in");
-                return Err(AuthError::TemporarilyUnavailable);
-            }
-        };
-        if failures >= self.max {
-            return Err(AuthError::TooManyAttempts(
-                self.window.as_secs().div_ceil(60),
-            ));
-        }
-        Ok(())
-    }
-
-    async fn note_failure(&self) {
-        match self.cache.incr_by(&self.key, 1).await {
-            Ok(1) => {
-                let _ = self.cache.expire(&self.key, self.window).await;
-            }
-            Ok(_) => {}
-            Err(e) => tracing::warn!(error = %e, "cannot count a failed sign-in"),
-        }
-    }
-
-    async fn clear(&self) {
-        let _ = self.cache.delete(&self.key).await;
-    }
 }

@@ -83,12 +83,7 @@ pub async fn get_calendar(
     query: web::Query<CalendarQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<CalendarResponse>, CalendarRouteError> {
-    let year = *path;
-    if !(1900..=2200).contains(&year) {
-        return Err(CalendarRouteError::InvalidInput(format!(
-            "{year} is not a plausible year"
-        )));
-    }
+    let year = crate::domain::dates::check_year(*path).map_err(CalendarRouteError::InvalidInput)?;
     let policy = match (&query.policy, query.org) {
         (Some(_), Some(_)) => {
             return Err(CalendarRouteError::InvalidInput(
@@ -139,12 +134,7 @@ pub async fn load_year(
     db: web::Data<DatabaseConnection>,
     request_id: tracing_actix_web::RequestId,
 ) -> Result<web::Json<LoadYearResponse>, CalendarRouteError> {
-    let year = *path;
-    if !(2000..=2200).contains(&year) {
-        return Err(CalendarRouteError::InvalidInput(format!(
-            "{year} is not a plausible year"
-        )));
-    }
+    let year = crate::domain::dates::check_year(*path).map_err(CalendarRouteError::InvalidInput)?;
     let roots = organisation::Entity::find()
         .filter(organisation::Column::ParentId.is_null())
         .all(db.get_ref())

@@ -176,7 +176,9 @@ pub async fn my_activities(
         .map(|p| p.plan_id)
         .collect();
     let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
-    let since = today - chrono::Duration::days(45);
+    let since = today
+        .checked_sub_signed(chrono::Duration::days(45))
+        .unwrap_or(today);
     let plans = activity_plan::Entity::find()
         .filter(activity_plan::Column::Id.is_in(plan_ids))
         .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))

@@ -510,8 +510,8 @@ pub async fn log_visit(
         .context("cannot read a pairing")?
         .filter(|p| p.person_id == user.person_id)
         .ok_or(CommunityError::NotFound("pairing"))?;
-    let visited_on = chrono::NaiveDate::parse_from_str(body.visited_on.trim(), "%Y-%m-%d")
-        .map_err(|_| invalid("visited_on must be YYYY-MM-DD"))?;
+    let visited_on = crate::domain::dates::parse_date(&body.visited_on, "visited_on")
+        .map_err(CommunityError::InvalidInput)?;
     if visited_on > clock::now().with_timezone(&clock::shanghai()).date_naive() {
         return Err(invalid("visited_on cannot be in the future"));
     }

@@ -53,6 +53,7 @@ routes! {
     "/api/v1/orgs/{id}/roster" => { get: people::export_roster, post: people::import_roster },
     "/api/v1/people/{id}" => { get: people::get_person, put: people::update_person },
     "/api/v1/people/{id}/invite" => { post: people::issue_invite },
+    "/api/v1/people/{id}/unbind" => { post: people::unbind_wechat },
     "/api/v1/orgs/{id}/yearly-plans/{year}" => { get: plans::get_yearly_plan, put: plans::put_yearly_plan },
     "/api/v1/orgs/{id}/plans" => { get: plans::list_plans, post: plans::create_plan },
     "/api/v1/orgs/{id}/previews" => { get: plans::preview_status },

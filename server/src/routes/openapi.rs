@@ -25,7 +25,7 @@ use crate::error::ErrorBody;
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
         orgs::revoke_role, orgs::list_audit, orgs::update_settings,
         people::list_people, people::create_person, people::get_person, people::update_person,
-        people::issue_invite, people::import_roster, people::export_roster,
+        people::issue_invite, people::unbind_wechat, people::import_roster, people::export_roster,
         plans::put_yearly_plan, plans::get_yearly_plan, plans::create_plan, plans::get_plan,
         plans::update_plan, plans::submit_plan, plans::approve_plan, plans::return_plan,
         plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,

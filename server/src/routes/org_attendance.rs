@@ -38,8 +38,10 @@ struct Period {
 fn period(query: &PeriodQuery) -> Result<Period, AttendanceError> {
     match (&query.month, query.year) {
         (Some(month), None) => {
-            let first = NaiveDate::parse_from_str(&format!("{}-01", month.trim()), "%Y-%m-%d")
-                .map_err(|_| invalid("month must be YYYY-MM"))?;
+            let (year, month) =
+                crate::domain::dates::parse_month(month).map_err(AttendanceError::InvalidInput)?;
+            let first =
+                NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| invalid("bad month"))?;
             let next = first
                 .checked_add_months(chrono::Months::new(1))
                 .ok_or_else(|| invalid("month out of range"))?;

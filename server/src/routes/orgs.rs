@@ -213,9 +213,12 @@ pub async fn grant_role(
     let role = Role::parse(&body.role).map_err(DirectoryError::InvalidInput)?;
     let org = existing_org(&db, *path).await?;
     authz::require(db.get_ref(), user, MANAGE_ORGS, org.id).await?;
-    people::find(db.get_ref(), body.person_id)
+    let grantee = people::find(db.get_ref(), body.person_id)
         .await?
         .ok_or(DirectoryError::PersonNotFound)?;
+    // Roles go only to people inside the granter's scope, who hold nothing beyond it: an
+    // administrator cannot hand a role to (or through) someone they do not manage.
+    authz::require_covers_person(db.get_ref(), user, &grantee).await?;
     let txn = crate::db::begin_write(db.get_ref())
         .await
         .context("cannot start a transaction")?;

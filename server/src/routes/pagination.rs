@@ -3,23 +3,50 @@ use utoipa::{IntoParams, ToSchema};
 
 const DEFAULT_PER_PAGE: u64 = 50;
 const MAX_PER_PAGE: u64 = 200;
+/// No list is this long; a larger page number is a mistake or an attack on the offset.
+pub const MAX_PAGE: u64 = 100_000;
+
+/// A page number 1–`MAX_PAGE`, refused at extraction (400 `request.invalid_query`) rather
+/// than multiplied into an offset that overflows.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "u64")]
+pub struct PageNumber(u64);
+
+impl TryFrom<u64> for PageNumber {
+    type Error = String;
+    fn try_from(value: u64) -> Result<Self, Self::Error> {
+        if (1..=MAX_PAGE).contains(&value) {
+            Ok(Self(value))
+        } else {
+            Err(format!("page must be 1–{MAX_PAGE}"))
+        }
+    }
+}
+
+impl PageNumber {
+    /// Zero-based.
+    pub fn index(self) -> u64 {
+        self.0 - 1
+    }
+}
 
 /// `?page=1&per_page=50`; pages count from 1, `per_page` is capped at 200.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PageQuery {
-    pub page: Option<u64>,
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100_000)]
+    pub page: Option<PageNumber>,
     pub per_page: Option<u64>,
 }
 
 impl PageQuery {
-    /// Zero-based page index and page size, with out-of-range values clamped.
+    /// Zero-based page index and page size, with out-of-range sizes clamped.
     pub fn resolve(&self) -> (u64, u64) {
         let per_page = self
             .per_page
             .unwrap_or(DEFAULT_PER_PAGE)
             .clamp(1, MAX_PER_PAGE);
-        let page = self.page.unwrap_or(1).max(1);
-        (page - 1, per_page)
+        let index = self.page.map_or(0, PageNumber::index);
+        (index, per_page)
     }
 }
 

@@ -22,8 +22,10 @@ use crate::{
     authz::{self, MANAGE_PEOPLE, READ_DIRECTORY},
     clock,
     config::AuthSettings,
-    domain::{DeputyLevel, InviteCode, MemberStatus, OrgKind, PartyPost, PersonName, Phone},
-    entities::{invite_code, organisation, person},
+    domain::{
+        DeputyLevel, InviteCode, InviteKey, MemberStatus, OrgKind, PartyPost, PersonName, Phone,
+    },
+    entities::{invite_code, organisation, person, refresh_token},
     error::ErrorBody,
     orgs,
     people::{self, PersonFields, Upserted},
@@ -135,8 +137,12 @@ impl PersonRequest {
             org_id: self.org_id.unwrap_or(default_org),
             status: MemberStatus::parse(&self.status).map_err(invalid)?,
             join_date: optional(&self.join_date, |d| {
-                NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .map_err(|_| format!("join_date `{d}` is not YYYY-MM-DD"))
+                let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                    .ok()
+                    .filter(|_| d.len() == 10)
+                    .ok_or_else(|| "join_date must be YYYY-MM-DD".to_owned())?;
+                let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+                crate::domain::dates::check_join_date(date, today)
             })?,
             party_post: optional(&self.party_post, PartyPost::parse)?,
             leader_level: optional_text(&self.leader_level, "leader_level", 30)?,
@@ -350,7 +356,7 @@ pub async fn update_person(
 ) -> Result<web::Json<PersonResponse>, DirectoryError> {
     let existing = existing_person(&db, *path).await?;
     let fields = body.parse(existing.org_id)?;
-    authz::require(db.get_ref(), user, MANAGE_PEOPLE, existing.org_id).await?;
+    authz::require_covers_person(db.get_ref(), user, &existing).await?;
     if fields.org_id != existing.org_id {
         require_branch(&db, fields.org_id).await?;
         authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
@@ -380,21 +386,31 @@ pub async fn update_person(
 }
 
 /// Issue a one-time invite code for binding this person's WeChat (replaces earlier unused ones).
+/// Only someone whose scope covers every role the person holds may do this, and a person
+/// whose WeChat is bound needs that binding revoked first.
 #[utoipa::path(post, path = "/api/v1/people/{id}/invite", tag = "directory", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
     (status = 201, description = "A new code; shown once", body = InviteResponse),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
-    (status = 404, description = "person.not_found", body = ErrorBody)))]
+    (status = 404, description = "person.not_found", body = ErrorBody),
+    (status = 409, description = "person.already_bound", body = ErrorBody)))]
 #[tracing::instrument(name = "Issue an invite code", skip_all, fields(person_id = user.person_id))]
 pub async fn issue_invite(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
     settings: web::Data<AuthSettings>,
+    invite_key: web::Data<InviteKey>,
     request_id: RequestId,
 ) -> Result<HttpResponse, DirectoryError> {
     let person = existing_person(&db, *path).await?;
-    authz::require(db.get_ref(), user, MANAGE_PEOPLE, person.org_id).await?;
+    authz::require_covers_person(db.get_ref(), user, &person).await?;
+    if person.wechat_openid.is_some() {
+        return Err(DirectoryError::Conflict(
+            "this person's WeChat is already bound; revoke that binding first".into(),
+            "person.already_bound",
+        ));
+    }
     let code = InviteCode::generate();
     let now = clock::now();
     let expires_at = now + std::time::Duration::from_secs(settings.invite_code_ttl_hours * 3600);
@@ -415,7 +431,9 @@ pub async fn issue_invite(
         .context("cannot retire older invite codes")?;
     let stored = invite_code::ActiveModel {
         person_id: Set(person.id),
-        code_hash: Set(code.hash()),
+        lookup: Set(Some(code.lookup().to_owned())),
+        code_hash: Set(code.hash(&invite_key)),
+        failures: Set(0),
         expires_at: Set(expires_at),
         used_at: Set(None),
         created_by: Set(Some(user.person_id)),
@@ -439,13 +457,13 @@ pub async fn issue_invite(
     )
     .await?;
     txn.commit().await.context("cannot commit an invite code")?;
-    let qr_svg = qrcode::QrCode::new(code.as_str().as_bytes())
+    let qr_svg = qrcode::QrCode::new(code.display().as_bytes())
         .context("cannot encode the invite QR code")?
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
         .build();
     Ok(HttpResponse::Created().json(InviteResponse {
-        code: code.as_str().to_owned(),
+        code: code.display(),
         expires_at: expires_at.with_timezone(&clock::shanghai()).to_rfc3339(),
         qr_svg,
     }))
@@ -484,6 +502,7 @@ pub async fn import_roster(
     let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
     let mut problems = Vec::new();
     let mut fields = Vec::with_capacity(rows.len());
+    let mut row_numbers = Vec::with_capacity(rows.len());
     for row in rows {
         let target = match &row.org_code {
             None => Some(org.clone()),
@@ -500,6 +519,7 @@ pub async fn import_roster(
                 continue;
             }
         };
+        row_numbers.push(row.row);
         fields.push(PersonFields {
             name: row.name,
             phone: row.phone,
@@ -515,7 +535,9 @@ pub async fn import_roster(
             exempt_reason: row.exempt_reason,
         });
     }
+    problems.extend(people_beyond_scope(db.get_ref(), user, &fields, &row_numbers).await?);
     if !problems.is_empty() {
+        problems.sort_by_key(|p| p.row);
         return Err(DirectoryError::RosterInvalid(problems));
     }
     let txn = crate::db::begin_write(db.get_ref())
@@ -551,6 +573,55 @@ pub async fn import_roster(
         "roster imported"
     );
     Ok(web::Json(report))
+}
+
+/// Rows that would change someone the caller may not change: a person of another
+/// organisation, or one holding a role beyond the caller's scope. An import creates people
+/// in its branches and updates people already in the caller's scope, never anyone else
+/// (else a secretary could rename and move a district administrator into their branch).
+async fn people_beyond_scope(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    fields: &[PersonFields],
+    row_numbers: &[usize],
+) -> Result<Vec<roster::RowProblem>, DirectoryError> {
+    let mut existing = std::collections::HashMap::new();
+    for chunk in fields.chunks(500) {
+        let found = person::Entity::find()
+            .filter(person::Column::Phone.is_in(chunk.iter().map(|f| f.phone.as_str())))
+            .all(db)
+            .await
+            .context("cannot read the people a roster names")?;
+        existing.extend(found.into_iter().map(|p| (p.phone.clone(), p)));
+    }
+    if existing.is_empty() {
+        return Ok(Vec::new());
+    }
+    let scope = authz::Scope::load(db, user.person_id).await?;
+    let ids: Vec<i64> = existing.values().map(|p| p.id).collect();
+    let grants = authz::grants_of(db, &ids).await?;
+    let mut problems = Vec::new();
+    for (f, row) in fields.iter().zip(row_numbers) {
+        // A row that changes nothing is no takeover: an exported roster imports back.
+        let Some(person) = existing
+            .get(f.phone.as_str())
+            .filter(|p| !people::is_unchanged(p, f))
+        else {
+            continue;
+        };
+        let covered = scope.allows(MANAGE_PEOPLE, person.org_id)
+            && grants
+                .get(&person.id)
+                .is_none_or(|held| held.iter().all(|g| scope.covers_grant(g)));
+        if !covered {
+            problems.push(roster::RowProblem {
+                row: *row,
+                column: "手机号".into(),
+                reason: "此手机号已属于其他组织的人员".into(),
+            });
+        }
+    }
+    Ok(problems)
 }
 
 /// Export the roster of this organisation's subtree, in the import format.
@@ -619,4 +690,102 @@ pub async fn export_roster(
             format!("attachment; filename=\"{filename}\""),
         ))
         .body(bytes))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct UnbindRequest {
+    /// Why the binding is revoked (kept in the audit log), 1–200 characters.
+    pub reason: String,
+}
+
+/// Revoke a person's WeChat binding (a lost phone, a binding made by someone else). Only
+/// someone whose scope covers every role of the person may; their sign-ins end, the old
+/// WeChat account is told, and the person can then be sent a new invite code. Audited.
+#[utoipa::path(post, path = "/api/v1/people/{id}/unbind", tag = "directory", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = UnbindRequest, responses(
+    (status = 204, description = "Unbound"),
+    (status = 400, description = "directory.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "person.not_found", body = ErrorBody),
+    (status = 409, description = "person.not_bound", body = ErrorBody)))]
+#[tracing::instrument(name = "Revoke a WeChat binding", skip_all, fields(person_id = user.person_id))]
+pub async fn unbind_wechat(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<UnbindRequest>,
+    db: web::Data<DatabaseConnection>,
+    wechat: web::Data<crate::config::WechatSettings>,
+    request_id: RequestId,
+) -> Result<HttpResponse, DirectoryError> {
+    let reason = optional_text(&Some(body.reason.clone()), "reason", 200)?
+        .ok_or_else(|| DirectoryError::InvalidInput("reason is required".into()))?;
+    let person = existing_person(&db, *path).await?;
+    authz::require_covers_person(db.get_ref(), user, &person).await?;
+    let Some(old_openid) = person.wechat_openid.clone() else {
+        return Err(DirectoryError::Conflict(
+            "this person has no WeChat binding".into(),
+            "person.not_bound",
+        ));
+    };
+    let now = clock::now();
+    let txn = crate::db::begin_write(db.get_ref())
+        .await
+        .context("cannot start a transaction")?;
+    let (person_id, org_id) = (person.id, person.org_id);
+    let mut active: person::ActiveModel = person.into();
+    active.wechat_openid = Set(None);
+    active.wechat_unionid = Set(None);
+    active.updated_at = Set(now);
+    active
+        .update(&txn)
+        .await
+        .context("cannot clear a binding")?;
+    refresh_token::Entity::update_many()
+        .col_expr(
+            refresh_token::Column::RevokedAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(refresh_token::Column::PersonId.eq(person_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(&txn)
+        .await
+        .context("cannot end the person's sign-ins")?;
+    let local = now.with_timezone(&clock::shanghai());
+    crate::push::enqueue(
+        &txn,
+        vec![crate::push::NewPush {
+            kind: "binding_revoked",
+            dedupe_key: format!("binding_revoked:{person_id}:{}", now.timestamp_micros()),
+            plan_id: None,
+            person_id,
+            template_id: wechat.reminder_template_id.clone(),
+            payload: json!({
+                // Addressed to the account that was bound: its owner must hear of this.
+                "touser": old_openid,
+                "page": wechat.preview_page,
+                "data": {
+                    "thing1": crate::push::thing("您的微信与活动日账号的绑定已解除"),
+                    "time2": local.format("%Y年%m月%d日 %H:%M").to_string(),
+                    "thing3": crate::push::thing("如非本人申请，请立即联系支部书记"),
+                },
+            }),
+        }],
+    )
+    .await?;
+    audit::record(
+        &txn,
+        Some(request_id.to_string()),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "person.unbind_wechat",
+            target_type: "person",
+            target_id: person_id.to_string(),
+            org_id: Some(org_id),
+            detail: json!({"reason": reason}),
+        },
+    )
+    .await?;
+    txn.commit().await.context("cannot commit an unbinding")?;
+    tracing::info!(target = person_id, "WeChat binding revoked");
+    Ok(HttpResponse::NoContent().finish())
 }

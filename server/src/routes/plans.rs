@@ -223,15 +223,7 @@ fn invalid(msg: impl Into<String>) -> PlanError {
 }
 
 fn parse_month(raw: &str) -> Result<(i32, u32), PlanError> {
-    let bad = || invalid(format!("month `{raw}` is not YYYY-MM"));
-    let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
-    let year: i32 = y.parse().map_err(|_| bad())?;
-    let month: u32 = m.parse().map_err(|_| bad())?;
-    if y.len() != 4 || m.len() != 2 || !(1..=12).contains(&month) || !(2000..=2200).contains(&year)
-    {
-        return Err(bad());
-    }
-    Ok((year, month))
+    crate::domain::dates::parse_month(raw).map_err(PlanError::InvalidInput)
 }
 
 fn parse_time(raw: &str, field: &str) -> Result<NaiveTime, PlanError> {
@@ -269,8 +261,7 @@ struct ValidPlan {
 
 fn validate(req: &PlanRequest, activity_day: NaiveDate) -> Result<ValidPlan, PlanError> {
     let date = match req.date.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| invalid(format!("date `{d}` is not YYYY-MM-DD")))?,
+        Some(d) => crate::domain::dates::parse_date(d, "date").map_err(PlanError::InvalidInput)?,
         None => activity_day,
     };
     let date_reason = req
@@ -559,7 +550,12 @@ async fn snapshot_participants(
 
 fn shanghai_time(date: NaiveDate, time: &str, offset_minutes: i64) -> String {
     let time = NaiveTime::parse_from_str(time, "%H:%M").unwrap_or_default();
-    let local = date.and_time(time) + chrono::Duration::minutes(offset_minutes);
+    let Some(local) = date
+        .and_time(time)
+        .checked_add_signed(chrono::Duration::minutes(offset_minutes))
+    else {
+        return String::new();
+    };
     clock::shanghai()
         .from_local_datetime(&local)
         .single()
@@ -675,9 +671,7 @@ pub async fn put_yearly_plan(
     request_id: RequestId,
 ) -> Result<web::Json<YearlyPlanResponse>, PlanError> {
     let (org_id, year) = path.into_inner();
-    if !(2000..=2200).contains(&year) {
-        return Err(invalid(format!("{year} is not a plausible year")));
-    }
+    let year = crate::domain::dates::check_year(year).map_err(PlanError::InvalidInput)?;
     let mut themes = serde_json::Map::new();
     for (month, theme) in &body.themes {
         let m: u32 = month

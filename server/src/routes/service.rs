@@ -83,7 +83,8 @@ pub async fn create_item(
 pub struct ItemQuery {
     /// item, post or volunteer
     pub kind: Option<String>,
-    pub page: Option<u64>,
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100_000)]
+    pub page: Option<super::pagination::PageNumber>,
     pub per_page: Option<u64>,
 }
 
@@ -107,10 +108,10 @@ pub async fn list_items(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<ItemPage>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
-    let page = query.page.unwrap_or(1);
+    let index = query.page.map_or(0, super::pagination::PageNumber::index);
     let per_page = query.per_page.unwrap_or(20);
-    if page == 0 || !(1..=100).contains(&per_page) {
-        return Err(invalid("page starts at 1; per_page is 1–100"));
+    if !(1..=100).contains(&per_page) {
+        return Err(invalid("per_page is 1–100"));
     }
     let mut find = service_item::Entity::find()
         .filter(service_item::Column::CommunityId.eq(community.id))
@@ -125,7 +126,7 @@ pub async fn list_items(
     let paginator = find.paginate(db.get_ref(), per_page);
     let total = paginator.num_items().await.context("cannot count items")?;
     let rows = paginator
-        .fetch_page(page - 1)
+        .fetch_page(index)
         .await
         .context("cannot read items")?;
     let mut items = Vec::with_capacity(rows.len());
@@ -134,7 +135,7 @@ pub async fn list_items(
     }
     Ok(web::Json(ItemPage {
         items,
-        page,
+        page: index + 1,
         per_page,
         total,
     }))
