@@ -213,3 +213,102 @@ mod tests {
         assert_eq!(busy().status(), StatusCode::SERVICE_UNAVAILABLE);
     }
 }
+
+/// Every error code the server can answer with, read from its own source, is listed in
+/// `miniprogram/utils/error-codes.json`; the mini-program's tests require Chinese text for
+/// each. Run with `UPDATE_ERROR_CODES=1` to rewrite the list after adding a code.
+#[cfg(test)]
+mod codes {
+    use std::{collections::BTreeSet, path::Path};
+
+    /// Literals shaped like codes that are not: audit actions, files and setting keys.
+    const NOT_CODES: &[&str] = &[
+        "area.reason",
+        "cache.redis_url",
+        "database.url",
+        "demo.json",
+        "huodongri.sqlite",
+        "plan.participants_refresh",
+    ];
+
+    fn is_code_shaped(text: &str) -> bool {
+        let mut parts = text.split('.');
+        let (Some(area), Some(reason), None) = (parts.next(), parts.next(), parts.next()) else {
+            return false;
+        };
+        let word = |w: &str| {
+            w.starts_with(|c: char| c.is_ascii_lowercase())
+                && w.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        };
+        word(area) && word(reason)
+    }
+
+    /// Lines that name an audit action, a setting or a documented example rather than an
+    /// error the server answers with.
+    fn is_not_an_error_line(line: &str) -> bool {
+        let trimmed = line.trim_start();
+        trimmed.starts_with("//")
+            || trimmed.starts_with("#[schema")
+            || line.contains("action")
+            || line.contains("description =")
+            || line.contains("\" => \"")
+            || line.contains("scheduler.")
+            || line.contains("save_audited")
+    }
+
+    fn scan(dir: &Path, found: &mut BTreeSet<String>) {
+        for entry in std::fs::read_dir(dir).expect("the source dir reads") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                scan(&path, found);
+                continue;
+            }
+            if path.extension().and_then(|e| e.to_str()) != Some("rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).expect("a source file reads");
+            // Test modules hold example values, not codes the server answers with.
+            let text = text.split("#[cfg(test)]").next().unwrap_or_default();
+            let mut audited_call = false;
+            for line in text.lines() {
+                if line.contains("save_audited(") {
+                    audited_call = true;
+                }
+                if audited_call {
+                    if line.contains(");") || line.trim() == ")" {
+                        audited_call = false;
+                    }
+                    continue;
+                }
+                if is_not_an_error_line(line) {
+                    continue;
+                }
+                for (index, piece) in line.split('"').enumerate() {
+                    if index % 2 == 1 && is_code_shaped(piece) && !NOT_CODES.contains(&piece) {
+                        found.insert(piece.to_owned());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_error_code_is_listed_for_the_mini_program() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut found = BTreeSet::new();
+        scan(&root.join("src"), &mut found);
+        found.insert("internal".to_owned());
+        let listed_path = root.join("../miniprogram/utils/error-codes.json");
+        let wanted = serde_json::to_string_pretty(&found).expect("json") + "\n";
+        if std::env::var("UPDATE_ERROR_CODES").is_ok() {
+            std::fs::write(&listed_path, &wanted).expect("the list is written");
+        }
+        let listed = std::fs::read_to_string(&listed_path).unwrap_or_default();
+        assert_eq!(
+            listed, wanted,
+            "miniprogram/utils/error-codes.json is out of date; run \
+             UPDATE_ERROR_CODES=1 cargo test -p huodongri --lib error::codes and give each new \
+             code Chinese text in miniprogram/utils/errors.js"
+        );
+    }
+}
