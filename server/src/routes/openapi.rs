@@ -118,4 +118,23 @@ mod tests {
             }
         }
     }
+
+    /// The mini-program's tests check their fixtures against this copy of the document, so a
+    /// field the server adds, renames or drops fails a client test. Run with
+    /// `UPDATE_OPENAPI=1` to rewrite it after changing the API.
+    #[test]
+    fn the_copy_the_mini_program_tests_against_is_current() {
+        let wanted = serde_json::to_string_pretty(&ApiDoc::openapi()).expect("json") + "\n";
+        let path =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../miniprogram/tests/openapi.json");
+        if std::env::var("UPDATE_OPENAPI").is_ok() {
+            std::fs::write(&path, &wanted).expect("the copy is written");
+        }
+        let copy = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            copy == wanted,
+            "miniprogram/tests/openapi.json is out of date; run \
+             UPDATE_OPENAPI=1 cargo test -p huodongri --lib routes::openapi"
+        );
+    }
 }
