@@ -25,10 +25,7 @@ function baseUrl() {
   return (override || BASE_URLS[env]).replace(/\/+$/, '')
 }
 
-// Subscription-message templates (订阅消息模板), from 小程序后台 → 订阅消息. The value below is a placeholder: replace it with
-// the real template id before release, and keep the server's template configuration in step.
-const SUBSCRIBE_TEMPLATES = {
-  activityPreview: 'TPL_ACTIVITY_PREVIEW',
-}
+// Subscription-message template ids are not kept here: the server's configuration is the one place for them, and
+// pages read them from GET /api/v1/notifications/templates (utils/subscribe.js).
 
-module.exports = { BASE_URLS, OVERRIDE_KEY, SUBSCRIBE_TEMPLATES, baseUrl }
+module.exports = { BASE_URLS, OVERRIDE_KEY, baseUrl }

@@ -108,6 +108,32 @@ describe('an expired access token', () => {
 
     await expect(api.get('/api/v1/a')).rejects.toMatchObject({ code: 'auth.token_invalid' })
     expect(shim.requestsTo('POST /api/v1/auth/refresh')).toHaveLength(0)
+    await new Promise((resolve) => setTimeout(resolve, 5)) // the modal's answer
+  })
+
+  test.each(['auth.token_invalid', 'auth.token_missing', 'auth.refresh_rejected'])(
+    'a lost session (%s) offers 重新登录 once, which forgets the session and reLaunches sign-in',
+    async (code) => {
+      auth.saveTokens(tokenPair('old'))
+      wx.setStorageSync('hdr.me', { id: 1, name: '李伟芳' })
+      shim.route('GET /api/v1/a', { status: 401, body: { code, message: 'no' } })
+      shim.route('GET /api/v1/b', { status: 401, body: { code, message: 'no' } })
+      shim.modalAnswers.push(true)
+
+      await Promise.allSettled([api.get('/api/v1/a'), api.get('/api/v1/b')])
+      await new Promise((resolve) => setTimeout(resolve, 5))
+
+      expect(shim.modals).toEqual([expect.objectContaining({ title: '需要重新登录', confirmText: '重新登录', showCancel: false })])
+      expect(shim.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/index/index' }])
+      expect([auth.accessToken(), wx.getStorageSync('hdr.me')]).toEqual(['', ''])
+    },
+  )
+
+  test('PATCH goes out as PATCH with the body as given', async () => {
+    auth.saveTokens(tokenPair('t'))
+    shim.route('PATCH /api/v1/plans/11', { status: 200, body: { id: 11 } })
+    await expect(api.patch('/api/v1/plans/11', { theme: 'x', latitude: null })).resolves.toEqual({ id: 11 })
+    expect(shim.requestsTo('PATCH /api/v1/plans/11')[0].data).toEqual({ theme: 'x', latitude: null })
   })
 
   test('a failed refresh fails every waiting request with its error, and the next expiry refreshes afresh', async () => {

@@ -49,7 +49,9 @@ describe('scan page', () => {
     await scan.onLoad({ q: encodeURIComponent(fixtures.VENUE_URL), scancode_time: '1763618490' })
 
     expect(shim.scanCalls).toHaveLength(0)
-    expect(shim.requestsTo('POST /api/v1/checkins')[0].data).toMatchObject({ activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m' })
+    expect(shim.requestsTo('POST /api/v1/checkins')[0].data).toEqual({
+      activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m', nonce: expect.any(String), scancode_time: 1763618490,
+    })
     expect(lastRedirect().url).toMatch(/^\/pages\/checkin-result\/index\?nonce=/)
   })
 
@@ -70,18 +72,64 @@ describe('scan page', () => {
     await scan.onScan()
     expect(shim.requests).toHaveLength(0)
     expect(scan.data).toMatchObject({ busy: false, error: '' })
+    expect(shim.modals).toEqual([])
+    expect(shim.toasts).toEqual([])
   })
 
-  test('sends the location when the permission was already given, and never asks for it while scanning', async () => {
+  test('a camera refused says how to allow it (去设置); any other failure asks to scan again', async () => {
+    const scan = loadPage('pages/scan/index')
+    shim.scanAnswers.push({ fail: 'scanCode:fail auth deny' })
+    shim.modalAnswers.push(true)
+    await scan.onScan()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(shim.modals).toEqual([expect.objectContaining({
+      title: '无法使用相机', content: expect.stringContaining('设置中允许本小程序使用摄像头'), confirmText: '去设置',
+    })])
+    expect(shim.openSettingCalls).toBe(1)
+
+    shim.scanAnswers.push({ fail: 'scanCode:fail system error' })
+    await scan.onScan()
+    expect(shim.toasts).toEqual(['扫码失败，请重试'])
+    expect(shim.requests).toHaveLength(0)
+  })
+
+  test('scancode_time only when opened by WeChat\'s scanner, and only a whole number of seconds', async () => {
     shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
     await scanAndOpenResult()
-    expect(shim.locationCalls).toBe(0)
+    expect(shim.requestsTo('POST /api/v1/checkins')[0].data).not.toHaveProperty('scancode_time')
+
+    const scan = loadPage('pages/scan/index')
+    await scan.onLoad({ q: encodeURIComponent(fixtures.VENUE_URL), scancode_time: 'yesterday' })
+    expect(shim.requestsTo('POST /api/v1/checkins')[1].data).not.toHaveProperty('scancode_time')
+  })
+
+  test('a scan opened by WeChat\'s scanner and queued offline keeps its scancode_time for the resend', async () => {
+    shim.route('POST /api/v1/checkins', { fail: 'request:fail errcode:-101' })
+    const scan = loadPage('pages/scan/index')
+    await scan.onLoad({ q: encodeURIComponent(fixtures.VENUE_URL), scancode_time: '1763618490' })
+    expect(wx.getStorageSync('hdr.checkinQueue')[0]).toMatchObject({ scancode_time: 1763618490, scanned_at: '2026-11-20T14:01:30+08:00' })
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok', { late_sync: true }) })
+    await require('../utils/offline-queue').flush()
+    expect(shim.requestsTo('POST /api/v1/checkins')[1].data).toMatchObject({ scancode_time: 1763618490, scanned_at: '2026-11-20T14:01:30+08:00' })
+  })
+
+  test('the location in GCJ-02: asked once when never asked; refused means no location sent; given means sent', async () => {
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+    await scanAndOpenResult() // never asked: WeChat asks, the member refuses (the shim's getLocation fails)
+    expect(shim.locationTypes).toEqual(['gcj02'])
     expect(shim.requests[0].data).not.toHaveProperty('location')
+
+    shim.authSetting['scope.userLocation'] = false // refused before: not asked again while scanning
+    await scanAndOpenResult()
+    expect(shim.locationCalls).toBe(1)
+    expect(shim.requestsTo('POST /api/v1/checkins')[1].data).not.toHaveProperty('location')
+    shim.requests.length = 0
 
     shim.authSetting['scope.userLocation'] = true
     shim.location = { latitude: 32.39, longitude: 119.41, accuracy: 30 }
     await scanAndOpenResult()
-    expect(shim.requestsTo('POST /api/v1/checkins')[1].data.location).toEqual({ latitude: 32.39, longitude: 119.41, accuracy_m: 30 })
+    expect(shim.requestsTo('POST /api/v1/checkins')[0].data.location).toEqual({ latitude: 32.39, longitude: 119.41, accuracy_m: 30 })
+    expect(shim.locationTypes).toEqual(['gcj02', 'gcj02'])
   })
 
   test('without a network the scan is queued with its time, and the result page says so', async () => {
@@ -101,7 +149,7 @@ describe('scan page', () => {
   test('a refusal that is not the network is shown on the scan page', async () => {
     shim.route('POST /api/v1/checkins', { status: 403, body: { code: 'auth.forbidden', message: 'no' } })
     const { scan } = await scanAndOpenResult()
-    expect(scan.data.error).toBe('没有权限进行此操作')
+    expect(scan.data.error).toBe('您没有权限进行此操作')
     expect(wx.getStorageSync('hdr.checkinQueue')).toBe('')
     expect(shim.navigations).toHaveLength(0)
   })
@@ -180,7 +228,18 @@ describe('result page', () => {
 
   test('location_far explains what to do', async () => {
     const page = await open(fixtures.checkinAnswer('location_far'))
-    expect(page.data).toMatchObject({ text: '您不在活动地点附近，无法签到', hint: expect.stringMatching(/位置信息/), rescan: true })
+    expect(page.data).toMatchObject({
+      text: '您不在活动地点附近，无法签到', hint: '请到活动地点附近后重新扫码', rescan: true, settings: false,
+    })
+  })
+
+  test('location_missing is told apart: allow the location in 设置 (去设置 opens it), then scan again', async () => {
+    const page = await open(fixtures.checkinAnswer('location_missing', { location_far: false }))
+    expect(page.data).toMatchObject({
+      text: '未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码。', tone: 'fail', settings: true, rescan: true,
+    })
+    page.onOpenSetting()
+    expect(shim.openSettingCalls).toBe(1)
   })
 
   test('a queued scan, sent with 立即提交 once the network is back, then shows its answer', async () => {
@@ -292,7 +351,7 @@ describe('my activities', () => {
 
     await page.onWithdraw({ currentTarget: { dataset: { leave: 7 } } })
 
-    expect(shim.modals[0]).toMatchObject({ title: '撤回请假', confirmText: '撤回' })
+    expect(shim.modals[0]).toMatchObject({ title: '撤回请假', confirmText: '确认撤回', cancelText: '暂不撤回' })
     expect(shim.requestsTo('POST /api/v1/leave/7/withdraw')).toHaveLength(1)
     expect(page.data.items[0]).toMatchObject({ statusText: '待签到', canLeave: true, canWithdraw: false })
     expect(page.data.items[0].leave.statusText).toBe('已撤回')

@@ -165,23 +165,33 @@ describe('result texts', () => {
   })
 })
 
-describe('the location, only when cheap', () => {
-  test('not asked at all when the permission was never granted', async () => {
-    await expect(checkin.cheapLocation()).resolves.toBeNull()
+describe('the location for a scan (GCJ-02)', () => {
+  test('refused before: not asked again, no location', async () => {
+    shim.authSetting['scope.userLocation'] = false
+    await expect(checkin.scanLocation()).resolves.toBeNull()
     expect(shim.locationCalls).toBe(0)
   })
 
-  test('sent when granted and quick', async () => {
+  test('never asked: WeChat asks once; refusing now is no location', async () => {
+    await expect(checkin.scanLocation()).resolves.toBeNull()
+    expect(shim.locationTypes).toEqual(['gcj02'])
+
+    shim.location = { latitude: 32.39, longitude: 119.41, accuracy: 12 }
+    await expect(checkin.scanLocation()).resolves.toEqual({ latitude: 32.39, longitude: 119.41, accuracy_m: 12 })
+  })
+
+  test('sent when granted and quick, in GCJ-02', async () => {
     shim.authSetting['scope.userLocation'] = true
     shim.location = { latitude: 32.39, longitude: 119.41, accuracy: 29.6 }
-    await expect(checkin.cheapLocation()).resolves.toEqual({ latitude: 32.39, longitude: 119.41, accuracy_m: 30 })
+    await expect(checkin.scanLocation()).resolves.toEqual({ latitude: 32.39, longitude: 119.41, accuracy_m: 30 })
+    expect(shim.locationTypes).toEqual(['gcj02'])
   })
 
   test('given up after the budget, and a failure is no location', async () => {
     jest.useFakeTimers()
     shim.authSetting['scope.userLocation'] = true
     shim.location = { latitude: 32.39, longitude: 119.41, accuracy: 30, delay: 10000 }
-    const pending = checkin.cheapLocation(1200)
+    const pending = checkin.scanLocation(1200)
     let settled
     pending.then((value) => { settled = value })
     await jest.advanceTimersByTimeAsync(1199)
@@ -190,13 +200,35 @@ describe('the location, only when cheap', () => {
     expect(settled).toBeNull()
 
     shim.location = { fail: 'getLocation:fail system permission denied' }
-    const failed = checkin.cheapLocation()
+    const failed = checkin.scanLocation()
     await jest.advanceTimersByTimeAsync(10)
     await expect(failed).resolves.toBeNull()
     await jest.advanceTimersByTimeAsync(10000) // the first, late answer changes nothing
     expect(settled).toBeNull()
     expect(jest.getTimerCount()).toBe(0) // and the second's budget timer was cleared when it was answered
   })
+})
+
+test('scancode_time from the launch options: whole seconds or nothing', () => {
+  expect(checkin.scancodeTime({ scancode_time: '1763618490' })).toBe(1763618490)
+  expect(checkin.scancodeTime({ scancode_time: 1763618490 })).toBe(1763618490)
+  ;[{}, null, { scancode_time: '' }, { scancode_time: 'x' }, { scancode_time: '1.5' }, { scancode_time: '-3' }]
+    .forEach((options) => expect(checkin.scancodeTime(options)).toBeNull())
+})
+
+test('location_missing and location_far read differently', () => {
+  expect(checkin.resultText(fixtures.checkinAnswer('location_missing')))
+    .toBe('未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码。')
+  expect(checkin.resultText(fixtures.checkinAnswer('location_far'))).toBe('您不在活动地点附近，无法签到')
+})
+
+test('the body carries scancode_time only when given', async () => {
+  shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+  await checkin.checkIn({ activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m', nonce: 'n'.repeat(32), scancode_time: 1763618490 })
+  await checkin.checkIn({ activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m', nonce: 'm'.repeat(32) })
+  const [first, second] = shim.requestsTo('POST /api/v1/checkins')
+  expect(first.data.scancode_time).toBe(1763618490)
+  expect(second.data).not.toHaveProperty('scancode_time')
 })
 
 test('the outcome of the last scan is kept for the result page, and updated by a later answer', () => {

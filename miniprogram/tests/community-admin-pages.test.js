@@ -249,7 +249,7 @@ describe('the claim roster and attendance', () => {
     const page = await open()
     page.onHours({ currentTarget: { dataset: { index: 0 } }, detail: { value: '3' } })
     await page.onConfirm() // cancelled
-    expect(shim.modals[0]).toEqual({ title: '确认考勤', content: '到场 3 人，其余 1 人将记为未到场。确认提交？', showCancel: true, confirmText: '提交' })
+    expect(shim.modals[0]).toEqual({ title: '确认考勤', content: '到场 3 人，其余 1 人将记为未到场。确认提交？', showCancel: true, confirmText: '确认提交', cancelText: '返回修改' })
     expect(shim.requestsTo(ATTENDANCE)).toHaveLength(0)
 
     shim.route(ATTENDANCE, { status: 200, body: [] })

@@ -74,7 +74,7 @@ describe('社区服务', () => {
     shim.modalAnswers.push(true)
     await page.onReport()
 
-    expect(shim.modals[1]).toMatchObject({ title: '到社区报到', confirmText: '报到' })
+    expect(shim.modals[1]).toMatchObject({ title: '到社区报到', confirmText: '确认报到' })
     expect(shim.requestsTo('POST /api/v1/communities/30/reports')[0].data).toEqual({})
     expect(shim.toasts).toEqual(['已提交报到，等待社区审核'])
     expect(page.data.report).toMatchObject({ status: 'pending', statusText: '待社区审核' })
@@ -159,13 +159,13 @@ describe('社区服务', () => {
     shim.route('GET /api/v1/communities', { fail: 'request:fail timeout' })
     shim.route('GET /api/v1/me/community-reports', { status: 200, body: [] })
     const page = await open()
-    expect(page.data.loadError).toEqual({ code: 'timeout', message: '请求超时，请稍后重试', retryable: true })
+    expect(page.data.loadError).toEqual({ code: 'timeout', message: '请求超时，请稍后重试', retryable: true, signIn: false })
 
     route()
     shim.route(ITEMS, { status: 502, body: '' })
     await page.load()
     expect(page.data.loadError).toBeNull()
-    expect(page.data.listError).toMatchObject({ code: 'internal', retryable: true })
+    expect(page.data.listError).toMatchObject({ code: 'internal', retryable: true, signIn: false })
 
     shim.route(ITEMS, { status: 200, body: fixtures.itemsPage([fixtures.serviceItem()]) })
     await page.onListRetry()
@@ -258,12 +258,47 @@ describe('the item page', () => {
     expect(shim.toasts).toEqual(['认领成功'])
   })
 
+  test('claiming asks, inside the tap, for consent to the offer message when not yet given, then claims', async () => {
+    const page = await open(fixtures.serviceItem())
+    shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates({ offer: 0 }) })
+    await page.loadTemplates()
+    shim.subscribeAnswer = { success: { TPL_ACTIVITY_REMINDER: 'accept' } }
+    shim.route('POST /api/v1/subscriptions', { status: 204, body: '' })
+    shim.route(CLAIM, claimAnswer('full', fixtures.claim({ status: 'waitlisted', waitlist_position: 1 })))
+
+    const pending = page.onClaim()
+    expect(shim.subscribeCalls).toEqual([['TPL_ACTIVITY_REMINDER']]) // synchronously, within the tap
+    await pending
+
+    expect(shim.requestsTo('POST /api/v1/subscriptions')[0].data).toEqual({ results: { TPL_ACTIVITY_REMINDER: 'accept' } })
+    expect(shim.requestsTo(CLAIM)).toHaveLength(1)
+  })
+
+  test('consent already given, or refused: the claim goes on without asking (again)', async () => {
+    const page = await open(fixtures.serviceItem())
+    shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates({ offer: 1 }) })
+    await page.loadTemplates()
+    shim.route(CLAIM, claimAnswer('ok', fixtures.claim()))
+    await page.onClaim()
+    expect(shim.subscribeCalls).toEqual([])
+    expect(shim.requestsTo(CLAIM)).toHaveLength(1)
+
+    shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates({ offer: 0 }) })
+    await page.loadTemplates()
+    shim.subscribeAnswer = { fail: { errCode: 20004, errMsg: 'requestSubscribeMessage:fail' } }
+    await page.onClaim()
+    expect(shim.subscribeCalls).toHaveLength(1)
+    expect(shim.requestsTo(CLAIM)).toHaveLength(2)
+  })
+
   test('cancelling asks first; too late is explained and the item read again', async () => {
     const page = await open(fixtures.serviceItem({ my_claim: fixtures.claim() }))
     const CANCEL = 'POST /api/v1/service-claims/41/cancel'
     await page.onCancel()
     expect(shim.requestsTo(CANCEL)).toHaveLength(0)
-    expect(shim.modals[0]).toMatchObject({ title: '取消认领', content: '确定取消认领吗？名额将让给候补人员。' })
+    expect(shim.modals[0]).toMatchObject({
+      title: '取消认领', content: '取消后名额将让给候补人员。', confirmText: '确认取消认领', cancelText: '保留认领',
+    })
 
     shim.route(CANCEL, { status: 409, body: { code: 'service.too_late', message: 'signing up has closed' } })
     shim.modalAnswers.push(true)
@@ -333,7 +368,7 @@ describe('the item page', () => {
       declining = page.onDeclineOffer()
       await jest.advanceTimersByTimeAsync(5)
       await declining
-      expect(shim.modals[1]).toMatchObject({ title: '放弃递补', confirmText: '放弃' })
+      expect(shim.modals[1]).toMatchObject({ title: '放弃递补', confirmText: '确认放弃', cancelText: '暂不放弃' })
       expect(shim.requestsTo(DECLINE)).toHaveLength(1)
       expect(shim.toasts).toEqual(['已放弃递补'])
       expect(page.data.item).toMatchObject({ offered: false, canClaim: true, claim: { statusText: '已放弃递补' } })
@@ -478,7 +513,7 @@ describe('我的服务', () => {
     shim.route('GET /api/v1/me/progress', { fail: 'request:fail' })
     const page = loadPage('pages/my-service/index')
     await page.onLoad({ tab: 'progress' })
-    expect(page.data.loadError).toMatchObject({ code: 'network', retryable: true })
+    expect(page.data.loadError).toMatchObject({ code: 'network', retryable: true, signIn: false })
     shim.route('GET /api/v1/me/progress', { status: 200, body: fixtures.progress({ behind: false }) })
     await page.onRetry()
     await new Promise((resolve) => setTimeout(resolve, 5))

@@ -154,7 +154,7 @@ describe('deliveries page', () => {
 
     shim.route('GET /api/v1/plans/11/deliveries', { status: 502, body: '' })
     await page.onPullDownRefresh()
-    expect(page.data.loadError).toMatchObject({ code: 'internal', retryable: true })
+    expect(page.data.loadError).toMatchObject({ code: 'internal', retryable: true, signIn: false })
     expect(page.data.loading).toBe(false) // loaded once: no 加载中 on a refresh
     expect(shim.pullDownStops).toBe(1)
   })
@@ -163,7 +163,7 @@ describe('deliveries page', () => {
     shim.route('GET /api/v1/plans/11/deliveries', { status: 403, body: { code: 'auth.forbidden', message: 'no' } })
     const page = loadPage('pages/deliveries/index')
     await page.onLoad({ plan: '11' })
-    expect(page.data.loadError).toEqual({ code: 'auth.forbidden', message: '没有权限进行此操作', retryable: false })
+    expect(page.data.loadError).toEqual({ code: 'auth.forbidden', message: '您没有权限进行此操作', retryable: false, signIn: false })
     expect(text(render('pages/deliveries/index', page.data))).not.toContain('重试')
   })
 })

@@ -160,7 +160,17 @@ const pairing = (overrides = {}) => ({
   ...overrides,
 })
 
+// GET /api/v1/notifications/templates (issue #12): the ids are the server's; `remaining` as given.
+const templates = ({ preview = 0, reminder = 1, offer = 1 } = {}) => ({
+  templates: [
+    { kind: 'preview', template_id: 'TPL_ACTIVITY_PREVIEW', long_term: false, remaining: preview },
+    { kind: 'reminder', template_id: 'TPL_ACTIVITY_REMINDER', long_term: true, remaining: reminder },
+    { kind: 'offer', template_id: 'TPL_ACTIVITY_REMINDER', long_term: true, remaining: offer },
+  ],
+})
+
 module.exports = {
+  templates,
   event, plan, calendar, me, VENUE_URL, live, checkinAnswer, leave, myActivity, activity,
   claim, serviceItem, itemsPage, report, communities, suggestion, progress, commitment, pairing,
 }

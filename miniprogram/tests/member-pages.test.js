@@ -80,7 +80,10 @@ describe('home page, logged in', () => {
 })
 
 describe('订阅活动提醒', () => {
-  async function tap(page) {
+  // The template ids are loaded on show (GET /notifications/templates), before any tap.
+  async function tap(page, templates = fixtures.templates()) {
+    shim.route('GET /api/v1/notifications/templates', { status: 200, body: templates })
+    await page.loadTemplates()
     const pending = page.onSubscribe()
     // WeChat shows the consent sheet only when asked within the tap itself.
     expect(shim.subscribeCalls).toEqual([['TPL_ACTIVITY_PREVIEW']])
@@ -94,7 +97,7 @@ describe('订阅活动提醒', () => {
     const page = await tap(loadPage('pages/index/index'))
 
     expect(shim.requestsTo('POST /api/v1/subscriptions')[0].data).toEqual({ results: { TPL_ACTIVITY_PREVIEW: 'accept' } })
-    expect(page.data).toMatchObject({ subscribing: false, subscribeNote: '已订阅活动提醒，发布预告后将通知你' })
+    expect(page.data).toMatchObject({ subscribing: false, subscribeNote: '已订阅活动提醒，发布预告后将通知您' })
   })
 
   test('a server without the endpoint (404) is explained in Chinese', async () => {
@@ -110,7 +113,7 @@ describe('订阅活动提醒', () => {
     shim.route('POST /api/v1/subscriptions', { status: 204, body: '' })
     const page = await tap(loadPage('pages/index/index'))
     expect(shim.requestsTo('POST /api/v1/subscriptions')[0].data).toEqual({ results: { TPL_ACTIVITY_PREVIEW: 'reject' } })
-    expect(page.data.subscribeNote).toBe('你没有同意接收活动提醒，可随时再次订阅')
+    expect(page.data.subscribeNote).toBe('您没有同意接收活动提醒，可随时再次订阅')
   })
 
   test('a network failure while reporting retries the report without asking WeChat again', async () => {
@@ -125,7 +128,70 @@ describe('订阅活动提醒', () => {
 
     expect(calls).toBe(2)
     expect(shim.subscribeCalls).toHaveLength(1)
-    expect(page.data.subscribeNote).toBe('已订阅活动提醒，发布预告后将通知你')
+    expect(page.data.subscribeNote).toBe('已订阅活动提醒，发布预告后将通知您')
+  })
+
+  test('the ids are the server\'s: a reminder not yet granted is asked for too, each id once', async () => {
+    shim.subscribeAnswer = { success: { P9: 'accept', R9: 'accept' } }
+    shim.route('GET /api/v1/notifications/templates', {
+      status: 200,
+      body: {
+        templates: [
+          { kind: 'preview', template_id: 'P9', long_term: false, remaining: 0 },
+          { kind: 'reminder', template_id: 'R9', long_term: true, remaining: 0 },
+          { kind: 'offer', template_id: 'R9', long_term: true, remaining: 0 },
+        ],
+      },
+    })
+    shim.route('POST /api/v1/subscriptions', { status: 204, body: '' })
+    const page = loadPage('pages/index/index')
+    await page.loadTemplates()
+    const pending = page.onSubscribe()
+    expect(shim.subscribeCalls).toEqual([['P9', 'R9']])
+    await pending
+    expect(shim.requestsTo('POST /api/v1/subscriptions')[0].data).toEqual({ results: { P9: 'accept', R9: 'accept' } })
+  })
+
+  test('without the ids (not loaded) WeChat is not asked with a made-up id: the member is told, the ids reloaded', async () => {
+    shim.route('GET /api/v1/notifications/templates', { fail: 'request:fail' })
+    const page = loadPage('pages/index/index')
+    await page.loadTemplates()
+    await page.onSubscribe()
+    expect(shim.subscribeCalls).toEqual([])
+    expect(page.data.subscribeNote).toBe('暂时无法订阅提醒，请稍后重试')
+    expect(shim.requestsTo('GET /api/v1/notifications/templates')).toHaveLength(2)
+  })
+
+  test('a used-up one-time consent is told, and tapping the notice asks again', async () => {
+    shim.subscribeAnswer = { success: { TPL_ACTIVITY_PREVIEW: 'accept' } }
+    shim.route('POST /api/v1/subscriptions', { status: 204, body: '' })
+    let remaining = 1
+    shim.route('GET /api/v1/notifications/templates', () => ({ status: 200, body: fixtures.templates({ preview: remaining }) }))
+    const page = loadPage('pages/index/index')
+    await page.loadTemplates()
+    await page.onSubscribe() // consent given once: remaining 1
+    expect(page.data.usedUpNotice).toBe('')
+
+    remaining = 0 // the preview was sent: used up
+    await page.loadTemplates()
+    expect(page.data.usedUpNotice).toBe('您的活动预告提醒次数已用完，点此重新订阅')
+    await page.onSubscribe()
+    expect(shim.subscribeCalls).toEqual([['TPL_ACTIVITY_PREVIEW'], ['TPL_ACTIVITY_PREVIEW']])
+  })
+
+  test('never subscribed: the button, not the used-up notice', async () => {
+    shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates({ preview: 0 }) })
+    const page = loadPage('pages/index/index')
+    await page.loadTemplates()
+    expect(page.data.usedUpNotice).toBe('')
+  })
+
+  test('the templates are loaded on show', async () => {
+    shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates() })
+    const page = await openHome({ mine: december() })
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(shim.requestsTo('GET /api/v1/notifications/templates')).toHaveLength(1)
+    expect(page.templates).toHaveLength(3)
   })
 
   test('subscription messages switched off in WeChat', async () => {
@@ -133,6 +199,62 @@ describe('订阅活动提醒', () => {
     const page = await tap(loadPage('pages/index/index'))
     expect(page.data.subscribeNote).toMatch(/关闭订阅消息/)
     expect(shim.requestsTo('POST /api/v1/subscriptions')).toHaveLength(0)
+  })
+})
+
+describe('signing out and the person', () => {
+  test('退出登录 asks, revokes the refresh token, forgets the person and starts again at sign-in', async () => {
+    wx.setStorageSync('hdr.refreshToken', 't-refresh')
+    shim.route('POST /api/v1/auth/logout', { status: 204, body: '' })
+    const page = await openHome({ mine: december() })
+    expect(wx.getStorageSync('hdr.me')).toEqual({ id: 1, name: '李伟芳' }) // cached at sign-in
+    wx.setStorageSync('hdr.checkinQueue', [{ activity_code: 'K7P2QX9M', token: 'Ab3dE5fG7hJ9kL1m', nonce: 'n'.repeat(32), scanned_at: '2026-11-30T10:00:00+08:00', person_id: 1 }])
+
+    shim.modalAnswers.push(true)
+    await page.onSignOut()
+
+    expect(shim.modals.pop()).toMatchObject({ title: '退出登录', confirmText: '确认退出' })
+    expect(shim.requestsTo('POST /api/v1/auth/logout')[0].data).toEqual({ refresh_token: 't-refresh' })
+    expect(['hdr.accessToken', 'hdr.refreshToken', 'hdr.me'].map((k) => wx.getStorageSync(k))).toEqual(['', '', ''])
+    expect(wx.getStorageSync('hdr.checkinQueue')).toHaveLength(1) // the owner's, kept for their next sign-in
+    expect(shim.navigations.pop()).toEqual({ kind: 'reLaunch', url: '/pages/index/index' })
+  })
+
+  test('signing out works without the network too, and nothing happens when the member says no', async () => {
+    const page = await openHome({ mine: december() })
+    await page.onSignOut()
+    expect(wx.getStorageSync('hdr.accessToken')).not.toBe('')
+
+    wx.setStorageSync('hdr.refreshToken', 't-refresh')
+    shim.route('POST /api/v1/auth/logout', { fail: 'request:fail' })
+    shim.modalAnswers.push(true)
+    await page.onSignOut()
+    expect(wx.getStorageSync('hdr.accessToken')).toBe('')
+    expect(shim.navigations.pop()).toEqual({ kind: 'reLaunch', url: '/pages/index/index' })
+  })
+
+  test('scans of mine dropped while someone else was signed in are told at my next sign-in, once', async () => {
+    wx.setStorageSync('hdr.checkinQueueNotices', { 1: [{ activity_code: 'K7P2QX9M', scanned_at: '2026-11-20T14:01:00+08:00' }] })
+    await openHome({ mine: december() })
+    expect(shim.modals).toEqual([expect.objectContaining({
+      title: '离线签到未能提交', content: expect.stringContaining('11-20 14:01'),
+    })])
+    await openHome({ mine: december() })
+    expect(shim.modals).toHaveLength(1)
+  })
+
+  test('a lost session anywhere offers 重新登录, which starts again at sign-in', async () => {
+    shim.route('GET /api/v1/me', { status: 401, body: { code: 'auth.token_invalid', message: 'bad signature' } })
+    shim.route('GET /api/v1/me/preview', december())
+    shim.modalAnswers.push(true)
+    const page = loadPage('pages/index/index')
+    page.onShow()
+    await page.load()
+    await new Promise((resolve) => setTimeout(resolve, 5))
+
+    expect(shim.modals).toEqual([expect.objectContaining({ title: '需要重新登录', confirmText: '重新登录', showCancel: false })])
+    expect(shim.navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/index/index' })
+    expect(wx.getStorageSync('hdr.accessToken')).toBe('')
   })
 })
 

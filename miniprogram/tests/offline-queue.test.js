@@ -254,3 +254,124 @@ describe('app.js', () => {
     expect(sentNonces()).toHaveLength(3)
   })
 })
+
+describe('whose scans: the queue belongs to the person who scanned', () => {
+  const ZHANG = { id: 3, name: '张三' }
+  const LI = { id: 4, name: '李四' }
+  const NOW = Date.parse('2026-11-20T08:00:00Z') // 16:00 in Beijing, two hours after SCAN_TIME
+  const signIn = (person, mark) => {
+    wx.setStorageSync('hdr.session', mark)
+    if (person) wx.setStorageSync('hdr.me', person)
+    else wx.removeStorageSync('hdr.me')
+  }
+
+  beforeEach(() => { jest.setSystemTime(NOW) })
+
+  test('each queued scan records who made it (the person from /me and the sign-in)', () => {
+    signIn(ZHANG, 's-zhang')
+    queue.enqueue(scan(NONCE_A))
+    expect(queue.items()).toEqual([{ ...scan(NONCE_A), person_id: 3, session: 's-zhang' }])
+  })
+
+  test('another account signed in later never sends them; their owner does at the next sign-in', async () => {
+    signIn(ZHANG, 's-zhang')
+    queue.enqueue(scan(NONCE_A))
+    signIn(LI, 's-li')
+    queue.enqueue(scan(NONCE_B))
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+
+    const outcome = await run(queue.flush())
+    expect(sentNonces()).toEqual([NONCE_B])
+    expect(outcome.kept).toBe(0) // nothing of 李四's waits
+    expect(queue.items().map((i) => i.nonce)).toEqual([NONCE_A]) // 张三's stays
+    expect(queue.pendingCount()).toBe(0)
+
+    signIn(ZHANG, 's-zhang-2')
+    expect(queue.pendingCount()).toBe(1)
+    await run(queue.flush())
+    expect(sentNonces()).toEqual([NONCE_B, NONCE_A])
+    expect(queue.items()).toEqual([])
+  })
+
+  test('a scan made before the person was known goes with the sign-in that made it, and is then stamped', async () => {
+    signIn(null, 's-zhang')
+    queue.enqueue(scan(NONCE_A)) // /me not read yet in this sign-in
+    expect(queue.items()[0]).toEqual({ ...scan(NONCE_A), session: 's-zhang' })
+    signIn(null, 's-li') // someone else signs in on the phone before it was sent
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+    await run(queue.flush())
+    expect(sentNonces()).toEqual([])
+
+    signIn(null, 's-zhang') // (the same sign-in again, e.g. the silent re-login kept it)
+    wx.setStorageSync('hdr.me', ZHANG)
+    shim.route('POST /api/v1/checkins', { fail: 'request:fail errcode:-101' })
+    await run(queue.flush())
+    expect(queue.items()[0]).toMatchObject({ nonce: NONCE_A, person_id: 3 }) // stamped once the person is known
+  })
+
+  test('when the person is not cached, /me is read to tell the scans apart', async () => {
+    signIn(ZHANG, 's-zhang')
+    queue.enqueue(scan(NONCE_A))
+    signIn(null, 's-new')
+    shim.route('GET /api/v1/me', { status: 200, body: fixtures.me() }) // id 1: not 张三
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('ok') })
+    await run(queue.flush())
+    expect(sentNonces()).toEqual([])
+    expect(wx.getStorageSync('hdr.me')).toEqual({ id: 1, name: '李伟芳' })
+  })
+
+  test('other people\'s scans past the offline limit (24 h) are dropped, and their owner is told once at sign-in', async () => {
+    signIn(ZHANG, 's-zhang')
+    queue.enqueue(scan(NONCE_A))
+    signIn(LI, 's-li')
+    jest.setSystemTime(NOW + 21 * 3600 * 1000) // 23 h after the scan
+    await run(queue.flush())
+    expect(queue.items()).toHaveLength(1) // not yet
+
+    jest.setSystemTime(NOW + 23 * 3600 * 1000) // 25 h after
+    await run(queue.flush())
+    expect(queue.items()).toEqual([])
+    expect(sentNonces()).toEqual([])
+    expect(queue.noticesFor(4)).toEqual([])
+    const dropped = queue.noticesFor(3)
+    expect(dropped).toEqual([{ activity_code: 'K7P2QX9M', scanned_at: SCAN_TIME }])
+    expect(queue.noticeText(dropped)).toMatch(/^您在本机离线扫码的 1 次签到（11-20 14:01）超过24小时未能提交，已作废/)
+    expect(queue.noticesFor(3)).toEqual([]) // told once
+  })
+
+  test('the signed-in person\'s own old scans are still sent: the server answers them', async () => {
+    signIn(ZHANG, 's-zhang')
+    queue.enqueue(scan(NONCE_A))
+    jest.setSystemTime(NOW + 48 * 3600 * 1000)
+    shim.route('POST /api/v1/checkins', { status: 200, body: fixtures.checkinAnswer('offline_refused') })
+    const outcome = await run(queue.flush())
+    expect(outcome.sent.map((s) => s.answer.result)).toEqual(['offline_refused'])
+  })
+
+  test('autoFlush under another account tells nothing about the scans it did not send', async () => {
+    signIn(ZHANG, 's-zhang')
+    queue.enqueue(scan(NONCE_A))
+    signIn(LI, 's-li')
+    await run(queue.autoFlush())
+    expect(shim.requests).toEqual([])
+    expect(shim.toasts).toEqual([])
+    expect(shim.modals).toEqual([])
+  })
+})
+
+test('signing in afresh (login or bind) starts a new sign-in mark and forgets the cached person', async () => {
+  const auth = require('../utils/auth')
+  wx.setStorageSync('hdr.me', { id: 3, name: '张三' })
+  shim.loginCodes.push('c1')
+  shim.route('POST /api/v1/auth/wechat', { status: 200, body: { status: 'ok', ...tokenPair('x') } })
+  await run(auth.login())
+  const first = auth.sessionId()
+  expect(first).not.toBe('')
+  expect(wx.getStorageSync('hdr.me')).toBe('')
+
+  // The silent re-login of a rejected refresh token is the same WeChat user: the mark stays.
+  shim.loginCodes.push('c2')
+  shim.route('POST /api/v1/auth/refresh', { status: 401, body: { code: 'auth.refresh_rejected', message: 'revoked' } })
+  await run(auth.refresh())
+  expect(auth.sessionId()).toBe(first)
+})

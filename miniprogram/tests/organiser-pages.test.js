@@ -162,7 +162,7 @@ describe('venue QR screen', () => {
     shim.route('GET /api/v1/activities/12/qr', { status: 403, body: { code: 'auth.forbidden', message: 'no' } })
     routeLive()
     const page = await open()
-    expect(page.data.loadError).toEqual({ code: 'auth.forbidden', message: '没有权限进行此操作', retryable: false })
+    expect(page.data.loadError).toEqual({ code: 'auth.forbidden', message: '您没有权限进行此操作', retryable: false, signIn: false })
     await jest.advanceTimersByTimeAsync(10000)
     expect(qrFetches()).toBe(1)
     page.onUnload()

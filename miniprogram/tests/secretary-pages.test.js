@@ -274,7 +274,7 @@ describe('plan page', () => {
     const page = loadPage('pages/plan/index')
     page.onLoad({})
     await page.onShow()
-    expect(page.data.loadError).toEqual({ code: 'network', message: '网络连接失败，请检查网络后重试', retryable: true })
+    expect(page.data.loadError).toEqual({ code: 'network', message: '网络连接失败，请检查网络后重试', retryable: true, signIn: false })
 
     shim.route('GET /api/v1/me', { status: 200, body: secretary })
     shim.route('GET /api/v1/orgs/6/plans', { status: 200, body: [fixtures.plan()] })

@@ -59,9 +59,9 @@ describe('reporting to the server', () => {
   })
 
   test('the sentence shown for each outcome', () => {
-    expect(subscription.summary({ a: 'accept' }, true)).toBe('已订阅活动提醒，发布预告后将通知你')
-    expect(subscription.summary({ a: 'acceptWithAudio' }, true)).toBe('已订阅活动提醒，发布预告后将通知你')
-    expect(subscription.summary({ a: 'reject' }, true)).toBe('你没有同意接收活动提醒，可随时再次订阅')
+    expect(subscription.summary({ a: 'accept' }, true)).toBe('已订阅活动提醒，发布预告后将通知您')
+    expect(subscription.summary({ a: 'acceptWithAudio' }, true)).toBe('已订阅活动提醒，发布预告后将通知您')
+    expect(subscription.summary({ a: 'reject' }, true)).toBe('您没有同意接收活动提醒，可随时再次订阅')
     expect(subscription.summary({ a: 'ban' }, true)).toBe('活动提醒暂不可用，请联系管理员')
     expect(subscription.summary({ a: 'filter' }, true)).toBe('活动提醒暂不可用，请联系管理员')
   })

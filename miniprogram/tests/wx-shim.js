@@ -9,6 +9,8 @@
 //   shim.scanAnswers.push({ result: 'https://…/c/K7P2QX9M?t=…' })    // or { fail: 'scanCode:fail cancel' }
 //   shim.authSetting['scope.userLocation'] = true; shim.location = { latitude, longitude, accuracy }
 //   shim.setNetwork(true)                    // calls every wx.onNetworkStatusChange listener
+//   shim.chosenLocation = { name, address, latitude, longitude }     // wx.chooseLocation's answer
+//   shim.pages = ['pages/index/index', 'pages/community/index']      // getCurrentPages(), for utils/nav.js
 //
 // A route answers with { status, body, delay } or { fail: errMsg } (wx.request's fail callback), either as a value or
 // as a function of the request { method, path, url, data, header, timeout }. Every request is logged in shim.requests.
@@ -34,6 +36,10 @@ function installWx({ envVersion = 'develop' } = {}) {
     authSetting: {},
     location: null, // { latitude, longitude, accuracy, delay } or { fail: errMsg }; null fails
     locationCalls: 0,
+    locationTypes: [], // the `type` of every wx.getLocation (coordinate system)
+    openSettingCalls: 0,
+    chosenLocation: null, // wx.chooseLocation's answer { name, address, latitude, longitude } or { fail: errMsg }
+    pages: null, // getCurrentPages(): a list of { route }, or null when the test does not model the stack
     networkListeners: [],
     keepScreenOn: false,
     setNetwork(isConnected) {
@@ -88,8 +94,11 @@ function installWx({ envVersion = 'develop' } = {}) {
     showToast(options) { shim.toasts.push(options.title) },
 
     // An answer is true/false, or { confirm, content } for an editable modal (content: what was typed).
-    showModal({ title, content, showCancel = true, confirmText, editable, placeholderText, success }) {
+    showModal({
+      title, content, showCancel = true, confirmText, cancelText, editable, placeholderText, success,
+    }) {
       const modal = { title, content, showCancel, confirmText }
+      if (cancelText !== undefined) modal.cancelText = cancelText
       if (editable) Object.assign(modal, { editable, placeholderText })
       shim.modals.push(modal)
       const answer = shim.modalAnswers.length > 0 ? shim.modalAnswers.shift() : false
@@ -110,8 +119,9 @@ function installWx({ envVersion = 'develop' } = {}) {
       deliver(0, () => success({ authSetting: { ...shim.authSetting }, errMsg: 'getSetting:ok' }))
     },
 
-    getLocation({ success, fail }) {
+    getLocation({ type, success, fail }) {
       shim.locationCalls += 1
+      shim.locationTypes.push(type)
       const answer = shim.location
       if (!answer || answer.fail) {
         deliver(0, () => fail && fail({ errMsg: (answer && answer.fail) || 'getLocation:fail auth deny' }))
@@ -119,6 +129,21 @@ function installWx({ envVersion = 'develop' } = {}) {
       }
       const { delay, ...where } = answer
       deliver(delay, () => success({ ...where, errMsg: 'getLocation:ok' }))
+    },
+
+    openSetting(options = {}) {
+      shim.openSettingCalls += 1
+      deliver(0, () => {
+        if (options.success) options.success({ authSetting: { ...shim.authSetting }, errMsg: 'openSetting:ok' })
+        if (options.complete) options.complete({})
+      })
+    },
+
+    chooseLocation({ success, fail }) {
+      const answer = shim.chosenLocation || { fail: 'chooseLocation:fail cancel' }
+      deliver(0, () => (answer.fail
+        ? fail && fail({ errMsg: answer.fail })
+        : success({ ...answer, errMsg: 'chooseLocation:ok' })))
     },
 
     onNetworkStatusChange(listener) { shim.networkListeners.push(listener) },
@@ -135,6 +160,7 @@ function installWx({ envVersion = 'develop' } = {}) {
   }
 
   global.wx = shim.wx
+  global.getCurrentPages = () => (shim.pages || []).map((p) => (typeof p === 'string' ? { route: p } : p))
   return shim
 }
 

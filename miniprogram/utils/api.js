@@ -60,23 +60,40 @@ function refreshOnce() {
   return refreshing
 }
 
+// A session that no refresh can repair: the person must sign in again (utils/session.js offers 重新登录).
+const SESSION_CODES = ['auth.token_invalid', 'auth.token_missing', 'auth.refresh_rejected']
+
+function sessionLost(err) {
+  if (err && err.status === 401 && SESSION_CODES.includes(err.code)) require('./session').offerSignIn(err)
+  return err
+}
+
 async function request(method, path, data, retried = false) {
   const token = auth.accessToken()
   const res = await send(method, path, data, token)
   if (isSuccess(res)) return res.data
   const err = responseError(res)
-  if (res.statusCode !== 401 || err.code !== 'auth.token_expired' || retried) throw err
+  if (res.statusCode !== 401 || err.code !== 'auth.token_expired' || retried) throw sessionLost(err)
   // A parallel request may already have replaced the token this one was sent with; then retrying is enough.
-  if (auth.accessToken() === token) await refreshOnce()
+  if (auth.accessToken() === token) {
+    try {
+      await refreshOnce()
+    } catch (refreshErr) {
+      throw sessionLost(refreshErr)
+    }
+  }
   return request(method, path, data, true)
 }
 
 module.exports = {
   ApiError,
   TIMEOUT_MS,
+  SESSION_CODES,
   postWithoutToken,
   get: (path, query) => request('GET', path, query),
   post: (path, body) => request('POST', path, body),
   put: (path, body) => request('PUT', path, body),
+  // PATCH keeps every field the body leaves out; an explicit null clears a nullable one.
+  patch: (path, body) => request('PATCH', path, body),
   del: (path) => request('DELETE', path),
 }

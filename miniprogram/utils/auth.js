@@ -40,18 +40,56 @@ function wxLoginCode() {
   })
 }
 
+// A sign-in session: a random mark made at each sign-in (login or bind from a page, not the silent re-login of
+// refresh(), which is the same WeChat user). The offline queue marks scans with it, so a scan queued before the
+// person's id was known is still sent only under the sign-in that made it. Kept apart from KEYS: clear() keeps it.
+const SESSION_KEY = 'hdr.session'
+// Who is signed in ({ id, name } from GET /api/v1/me), cached by utils/account.js; forgotten at each new sign-in.
+const PERSON_KEY = 'hdr.me'
+
+function sessionId() {
+  return wx.getStorageSync(SESSION_KEY) || ''
+}
+
+function newSession() {
+  const mark = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`
+  wx.setStorageSync(SESSION_KEY, mark)
+  wx.removeStorageSync(PERSON_KEY)
+}
+
 // Resolves to { status: 'ok' } with the tokens stored, or { status: 'unbound', bindTicket } when this WeChat user
 // has not yet joined an organisation: the ticket and an invite code then go to bind().
-async function login() {
+async function login({ silent = false } = {}) {
   const code = await wxLoginCode()
   const body = await api().postWithoutToken('/api/v1/auth/wechat', { code })
   if (body.status === 'unbound') return { status: 'unbound', bindTicket: body.bind_ticket }
+  if (!silent || !sessionId()) newSession()
   saveTokens(body)
   return { status: 'ok' }
 }
 
 async function bind(bindTicket, inviteCode) {
-  saveTokens(await api().postWithoutToken('/api/v1/auth/bind', { bind_ticket: bindTicket, invite_code: inviteCode }))
+  const pair = await api().postWithoutToken('/api/v1/auth/bind', { bind_ticket: bindTicket, invite_code: inviteCode })
+  newSession()
+  saveTokens(pair)
+}
+
+// 退出登录: the server revokes the refresh token (and its login) — best effort, a failure there must not keep anyone
+// signed in on this phone — then the tokens, the session mark and the person's cached data go. Queued offline scans
+// stay: they belong to their owner (utils/offline-queue.js) and wait for that person's next sign-in.
+const PERSON_DATA = [PERSON_KEY, SESSION_KEY, 'hdr.lastCheckin', 'hdr.community', 'hdr.previewSubscribed']
+
+async function signOut() {
+  const refreshToken = wx.getStorageSync(KEYS.refreshToken)
+  if (refreshToken) {
+    try {
+      await api().postWithoutToken('/api/v1/auth/logout', { refresh_token: refreshToken })
+    } catch (err) {
+      // Signed out on this phone all the same; the refresh token expires on its own.
+    }
+  }
+  clear()
+  PERSON_DATA.forEach((key) => wx.removeStorageSync(key))
 }
 
 // A rejected refresh token (revoked, or expired itself) is not the user's problem: log in again silently. Only a user
@@ -67,7 +105,7 @@ async function refresh() {
     }
   }
   clear()
-  const result = await login()
+  const result = await login({ silent: true })
   if (result.status === 'unbound') {
     const err = apiError(401, 'auth.unbound', 'this WeChat user is not bound to an organisation')
     err.bindTicket = result.bindTicket
@@ -75,4 +113,7 @@ async function refresh() {
   }
 }
 
-module.exports = { KEYS, accessToken, isLoggedIn, saveTokens, clear, login, bind, refresh }
+module.exports = {
+  KEYS, SESSION_KEY, PERSON_KEY, PERSON_DATA, accessToken, isLoggedIn, saveTokens, clear, sessionId, login, bind, refresh,
+  signOut,
+}

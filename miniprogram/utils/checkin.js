@@ -57,9 +57,38 @@ function newNonce() {
   return nonce
 }
 
-// Where the phone is, only when that costs nothing: permission already granted (no prompt) and an answer within
-// `budgetMs`. Resolves null otherwise; never rejects, so a scan never waits on it for long.
-function cheapLocation(budgetMs = 1200) {
+// `scancode_time` of a page opened by WeChat's scanner: unix seconds when WeChat scanned (a string in options) →
+// an integer, or null when absent or not a plausible time.
+function scancodeTime(options) {
+  const raw = options && options.scancode_time
+  if (raw === undefined || raw === null || raw === '') return null
+  const seconds = Number(raw)
+  return Number.isInteger(seconds) && seconds > 0 ? seconds : null
+}
+
+// Coordinates are GCJ-02 (国测局坐标, what WeChat's maps and wx.chooseLocation use), as the server expects.
+const COORDINATES = 'gcj02'
+// How long a scan waits for the location: briefly when the permission is there, longer the one time WeChat asks
+// the member (they are reading the question).
+const LOCATION_BUDGET_MS = 1200
+const FIRST_ASK_BUDGET_MS = 20000
+
+function locate(finish) {
+  wx.getLocation({
+    type: COORDINATES,
+    success: (loc) => finish({
+      latitude: loc.latitude,
+      longitude: loc.longitude,
+      accuracy_m: Math.round(Number(loc.accuracy) || 0),
+    }),
+    fail: () => finish(null), // refused (now or before) or unavailable: no location; the server decides
+  })
+}
+
+// Where the phone is for a scan. Permission given: asked quickly, within `budgetMs`. Never asked: WeChat asks the
+// member once (scope.userLocation), answered within FIRST_ASK_BUDGET_MS. Refused: no location at all — the server
+// answers location_missing when the activity needs one. Resolves null when unknown; never rejects.
+function scanLocation(budgetMs = LOCATION_BUDGET_MS) {
   return new Promise((resolve) => {
     let settled = false
     let timer = null
@@ -69,31 +98,29 @@ function cheapLocation(budgetMs = 1200) {
       clearTimeout(timer)
       resolve(value)
     }
-    timer = setTimeout(() => finish(null), budgetMs)
+    const wait = (ms) => { timer = setTimeout(() => finish(null), ms) }
     wx.getSetting({
       success: (res) => {
-        if (!res.authSetting || res.authSetting['scope.userLocation'] !== true) {
+        const granted = res.authSetting ? res.authSetting['scope.userLocation'] : undefined
+        if (granted === false) {
           finish(null)
           return
         }
-        wx.getLocation({
-          type: 'wgs84',
-          success: (loc) => finish({
-            latitude: loc.latitude,
-            longitude: loc.longitude,
-            accuracy_m: Math.round(Number(loc.accuracy) || 0),
-          }),
-          fail: () => finish(null),
-        })
+        wait(granted === true ? budgetMs : FIRST_ASK_BUDGET_MS)
+        locate(finish)
       },
       fail: () => finish(null),
     })
   })
 }
 
-// POST /api/v1/checkins. `scanned_at` only for a scan sent later from the offline queue; `location` when known.
-function checkIn({ activity_code: activityCode, token, nonce, scanned_at: scannedAt, location }) {
+// POST /api/v1/checkins. `scanned_at` only for a scan sent later from the offline queue; `scancode_time` only for a
+// page opened by WeChat's scanner; `location` when known.
+function checkIn({
+  activity_code: activityCode, token, nonce, scanned_at: scannedAt, scancode_time: scancodeAt, location,
+}) {
   const body = { activity_code: activityCode, token, nonce }
+  if (scancodeAt) body.scancode_time = scancodeAt
   if (scannedAt) body.scanned_at = scannedAt
   if (location) body.location = location
   return api.post('/api/v1/checkins', body)
@@ -116,6 +143,7 @@ const RESULT_TEXT = {
   exempt: '您已按规定暂不参加组织生活，本次到场已登记',
   cancelled: '本次活动已取消',
   location_far: '您不在活动地点附近，无法签到',
+  location_missing: '未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码。',
   offline_refused: '这次离线扫码无法证明您在现场，请到活动现场联网后重新扫码',
 }
 
@@ -129,6 +157,7 @@ const ORGANISER_TEXT = {
   not_expected: '该同志不在本次活动应到名单中，已按列席人员登记',
   exempt: '该同志已按规定暂不参加组织生活，本次到场已登记',
   location_far: '不在活动地点附近，无法签到',
+  location_missing: '未获取到位置，本次活动须在现场签到',
 }
 
 const UNKNOWN_RESULT = '签到结果未知，请向活动组织人核实'
@@ -195,8 +224,10 @@ module.exports = {
   OUTCOME_KEY,
   parseScan,
   parseLaunchQuery,
+  scancodeTime,
   newNonce,
-  cheapLocation,
+  COORDINATES,
+  scanLocation,
   checkIn,
   organiserCheckIn,
   resultText,

@@ -5,6 +5,14 @@ const MESSAGES = {
   timeout: '请求超时，请稍后重试',
   internal: '服务器开小差了，请稍后重试',
   'request.invalid_body': '提交的内容有误，请检查后重试',
+  'request.invalid': '请求无法处理，请稍后重试',
+  'request.invalid_path': '页面地址有误，请返回后重试',
+  'request.invalid_query': '查询条件有误，请返回后重试',
+  'request.method_not_allowed': '服务器暂不支持此操作，请更新小程序后重试',
+  'request.unsupported_media_type': '提交的内容格式有误，请更新小程序后重试',
+  'request.body_too_large': '提交的内容太大，请删减后重试',
+  'request.control_character': '内容中含有无法识别的字符，请删除后重试',
+  'server.busy': '使用人数较多，请稍后再试',
   'auth.wx_login_failed': '微信登录失败，请稍后重试',
   'auth.code_invalid': '登录凭证已失效，请重新登录',
   'auth.code_used': '登录凭证已被使用，请重新登录',
@@ -15,9 +23,20 @@ const MESSAGES = {
   'auth.unbound': '请先使用邀请码绑定账号',
   'auth.token_missing': '请先登录',
   'auth.token_invalid': '登录状态无效，请重新登录',
-  'auth.forbidden': '没有权限进行此操作',
+  'auth.forbidden': '您没有权限进行此操作',
+  'auth.too_many_attempts': '尝试次数过多，请稍后再试',
+  'auth.already_bound': '该微信已绑定其他人员，如有疑问请联系支部书记',
+  'auth.person_already_bound': '该同志已绑定微信，需由管理员先解除原绑定',
+  'auth.busy': '登录人数较多，请稍后再试',
+  'auth.temporarily_unavailable': '登录服务暂时不可用，请稍后再试',
+  'auth.account_disabled': '您的账号已停用，如有疑问请联系支部书记',
+  'auth.bad_credentials': '账号或密码不正确，请检查后重试',
+  'auth.bind_ticket_invalid': '绑定已超时，请重新打开小程序后再输入邀请码',
+  'auth.code_blocked': '微信拒绝了本次登录，请稍后再试或联系管理员',
+  'auth.invalid_input': '填写的内容有误，请检查后重试',
   'request.not_found': '服务器暂不支持此功能，请稍后再试',
   'org.not_found': '组织不存在或已撤销',
+  'calendar.invalid_input': '日期或年份有误，请检查后重试',
   'calendar.year_missing': '该年度的节假日安排尚未公布，暂无法确定活动日',
   'plan.invalid_input': '计划内容有误，请检查后重试',
   'plan.not_found': '计划不存在或已被删除',
@@ -27,13 +46,25 @@ const MESSAGES = {
   'checkin.unavailable': '签到人数较多，请稍后重试',
   'checkin.not_found': '该签到记录不存在',
   'checkin.already_undone': '该签到已被撤销，请下拉刷新',
+  'checkin.too_many_attempts': '签到尝试次数过多，请稍后再试',
+  'checkin.person_out_of_scope': '该同志不在您负责的组织范围内，无法代签',
   'activity.not_found': '活动不存在或已删除',
   'activity.not_filed': '计划尚未审核备案，暂不能签到',
   'leave.too_late': '活动已经开始，不能再请假',
   'leave.wrong_state': '请假申请状态已变化，请下拉刷新后重试',
   'leave.not_found': '请假申请不存在',
-  'leave.not_participant': '你不是本次活动的应参加人员，无需请假',
+  'leave.not_participant': '您不是本次活动的应参加人员，无需请假',
   'person.not_found': '该人员不存在',
+  'person.already_bound': '该同志已绑定微信，需先解除原绑定再发邀请码',
+  'person.not_bound': '该同志尚未绑定微信，无需解除绑定',
+  'person.phone_taken': '该手机号已被其他人员使用，请核对',
+  'directory.invalid_input': '填写的内容有误，请检查后重试',
+  'org.code_taken': '该组织编码已被使用，请换一个',
+  'org.wrong_parent_kind': '上级组织类型不符，请重新选择上级组织',
+  'role.already_granted': '该同志已有此权限',
+  'role.not_found': '该授权不存在或已撤销',
+  'roster.invalid': '名册内容有误，请按提示修改后重新上传',
+  'roster.unsupported_format': '名册文件格式不支持，请使用 Excel（.xlsx）文件',
   'exemption.not_found': '该登记不存在或已撤销',
   // Community service (issue #6).
   'community.invalid_input': '提交的内容有误，请检查后重试',
@@ -43,8 +74,9 @@ const MESSAGES = {
   'service.claim_not_found': '该认领记录不存在',
   'service.too_late': '报名已截止，不能再取消认领，如有变化请联系社区',
   'service.offer_expired': '确认时限已过，名额已递补给下一位候补人员',
-  'subscribe.switched_off': '你已关闭订阅消息，请在小程序右上角 … → 设置 中开启后重试',
+  'subscribe.switched_off': '您已关闭订阅消息，请在小程序右上角 … → 设置 中开启后重试',
   'subscribe.failed': '订阅失败，请稍后重试',
+  'subscribe.unavailable': '暂时无法订阅提醒，请稍后重试',
 }
 
 const FALLBACK = '操作失败，请稍后重试'
@@ -57,15 +89,24 @@ function messageFor(err) {
 
 // Failures worth trying again as they are: nothing reached the server, or the server failed on its side.
 // checkin.unavailable: the server could not store check-ins for a moment (503) and asks to try again.
-const RETRYABLE = ['network', 'timeout', 'internal', 'checkin.unavailable']
+const RETRYABLE = ['network', 'timeout', 'internal', 'checkin.unavailable', 'server.busy', 'auth.busy']
 
 function isRetryable(err) {
   return Boolean(err) && RETRYABLE.includes(err.code)
 }
 
+// auth.token_invalid / token_missing / refresh_rejected: only signing in again helps.
+const SESSION_LOST = ['auth.token_invalid', 'auth.token_missing', 'auth.refresh_rejected']
+
+function isSessionLost(err) {
+  return Boolean(err) && SESSION_LOST.includes(err.code)
+}
+
 // After a failed action: a retryable failure asks 重试 / 取消 and resolves true when the user wants another try; any
 // other failure is shown and resolves false. Pages: `if (await errors.promptRetry(err)) return this.onSubmit()`.
+// A lost session is not retried here: utils/api.js has already offered 重新登录 (utils/session.js).
 function promptRetry(err, title = '操作失败') {
+  if (isSessionLost(err)) return Promise.resolve(false)
   return new Promise((resolve) => {
     const retryable = isRetryable(err)
     wx.showModal({
@@ -82,7 +123,11 @@ function promptRetry(err, title = '操作失败') {
 // What a page keeps in data after a failed load: a plain object (an Error does not survive setData) for
 // components/state-view, which offers 重试 when `retryable`.
 function loadError(err) {
-  return { code: err.code || 'unknown', message: messageFor(err), retryable: isRetryable(err) }
+  return {
+    code: err.code || 'unknown', message: messageFor(err), retryable: isRetryable(err), signIn: isSessionLost(err),
+  }
 }
 
-module.exports = { MESSAGES, RETRYABLE, messageFor, isRetryable, promptRetry, loadError }
+module.exports = {
+  MESSAGES, RETRYABLE, SESSION_LOST, messageFor, isRetryable, isSessionLost, promptRetry, loadError,
+}

@@ -2,11 +2,20 @@
 // the same nonce and the time of the scan, when the network comes back or the app is shown. The server answers a
 // repeated nonce with its first answer, so a scan that did reach it before the answer was lost is not counted twice.
 //
-// Queued item: { activity_code, token, nonce, scanned_at, location? }.
+// Queued item: { activity_code, token, nonce, scanned_at, scancode_time?, location?, person_id?, session? }.
+//
+// A queued scan belongs to the person who made it: `person_id` is the signed-in person's id (GET /api/v1/me, cached
+// by utils/account.js), `session` the sign-in's mark (utils/auth.js) for a scan made before the id was known. A
+// flush sends only the signed-in person's scans, never another account's that signed in later on the same phone.
+// Other people's scans wait for their owner's next sign-in; once older than the offline limit (24 h, the server
+// refuses them after that anyway) they are dropped, and their owner is told at the next sign-in (noticesFor).
 const auth = require('./auth')
+const account = require('./account')
 const checkin = require('./checkin')
 
 const KEY = 'hdr.checkinQueue'
+const NOTICES_KEY = 'hdr.checkinQueueNotices' // { [person id]: [{ activity_code, scanned_at }] } dropped unsent
+const OFFLINE_LIMIT_MS = 24 * 60 * 60 * 1000
 
 function items() {
   const stored = wx.getStorageSync(KEY)
@@ -18,14 +27,85 @@ function save(list) {
   else wx.removeStorageSync(KEY)
 }
 
+// Stamped with who is signed in now (the scan's owner).
 function enqueue(item) {
   const list = items()
   if (list.some((queued) => queued.nonce === item.nonce)) return
   const kept = {
     activity_code: item.activity_code, token: item.token, nonce: item.nonce, scanned_at: item.scanned_at,
   }
+  if (item.scancode_time) kept.scancode_time = item.scancode_time
   if (item.location) kept.location = item.location
+  const owner = account.person()
+  if (owner) kept.person_id = owner.id
+  if (auth.sessionId()) kept.session = auth.sessionId()
   save([...list, kept])
+}
+
+// Whether a queued scan is the signed-in person's: by id when it has one, else made in this very sign-in.
+function isMine(item, me) {
+  if (item.person_id !== undefined && item.person_id !== null) return Boolean(me) && item.person_id === me.id
+  return (item.session || '') === auth.sessionId()
+}
+
+const isExpired = (item, now) => {
+  const at = Date.parse(item.scanned_at)
+  return Number.isFinite(at) && now - at > OFFLINE_LIMIT_MS
+}
+
+function notices() {
+  const stored = wx.getStorageSync(NOTICES_KEY)
+  return stored && typeof stored === 'object' && !Array.isArray(stored) ? stored : {}
+}
+
+// Before a flush: the signed-in person's scans made before their id was known get it; other people's scans past
+// the offline limit are dropped (noted for their owner when known). Returns what is the signed-in person's.
+function sortOut(me, now = Date.now()) {
+  const kept = []
+  const noted = notices()
+  items().forEach((item) => {
+    if (isMine(item, me)) {
+      kept.push(me && (item.person_id === undefined || item.person_id === null) ? { ...item, person_id: me.id } : item)
+    } else if (isExpired(item, now)) {
+      if (item.person_id !== undefined && item.person_id !== null) {
+        const key = String(item.person_id)
+        noted[key] = [...(noted[key] || []), { activity_code: item.activity_code, scanned_at: item.scanned_at }]
+      }
+    } else {
+      kept.push(item)
+    }
+  })
+  save(kept)
+  if (Object.keys(noted).length > 0) wx.setStorageSync(NOTICES_KEY, noted)
+  return kept.filter((item) => isMine(item, me))
+}
+
+// The person's scans dropped unsent while someone else was signed in, taken once (shown at their next sign-in).
+function noticesFor(personId) {
+  const noted = notices()
+  const key = String(personId)
+  const mine = noted[key] || []
+  if (mine.length > 0) {
+    delete noted[key]
+    if (Object.keys(noted).length > 0) wx.setStorageSync(NOTICES_KEY, noted)
+    else wx.removeStorageSync(NOTICES_KEY)
+  }
+  return mine
+}
+
+// What the person reads about those scans, or '' when there is nothing to tell.
+function noticeText(dropped) {
+  if (!dropped || dropped.length === 0) return ''
+  const times = dropped.map((d) => String(d.scanned_at || '').replace('T', ' ').slice(5, 16)).join('、')
+  return `您在本机离线扫码的 ${dropped.length} 次签到（${times}）超过24小时未能提交，已作废。如需补登，请联系活动组织人。`
+}
+
+// Who is signed in, when a queued scan needs it to be told apart: the cached person, or GET /me (null offline).
+async function signedInPerson() {
+  const known = account.person()
+  if (known) return known
+  if (items().some((item) => item.person_id !== undefined && item.person_id !== null)) return account.ensure()
+  return null
 }
 
 function remove(nonce) {
@@ -65,7 +145,7 @@ async function sendOrQueue(scan) {
 // One pass over what is queued and not yet tried in this flush, oldest first, one at a time (a weak network
 // carries one request better than many). The first failure worth keeping stops the pass: the rest waits too.
 async function pass(run) {
-  const pending = items().filter((item) => !run.tried.has(item.nonce))
+  const pending = sortOut(run.me).filter((item) => !run.tried.has(item.nonce))
   for (let i = 0; i < pending.length; i += 1) {
     const item = pending[i]
     run.tried.add(item.nonce)
@@ -98,15 +178,18 @@ function flush() {
     running.again = true
     return running.promise
   }
-  const run = { again: false, halted: false, tried: new Set(), outcome: { sent: [], dropped: [], kept: 0 } }
+  const run = {
+    again: false, halted: false, tried: new Set(), me: null, outcome: { sent: [], dropped: [], kept: 0 },
+  }
   running = run
   run.promise = (async () => {
     try {
+      run.me = await signedInPerson()
       do {
         run.again = false
         await pass(run) // eslint-disable-line no-await-in-loop
       } while (run.again && !run.halted)
-      run.outcome.kept = items().length
+      run.outcome.kept = items().filter((item) => isMine(item, run.me)).length
       return run.outcome
     } finally {
       running = null
@@ -157,6 +240,26 @@ function watchNetwork() {
   })
 }
 
+// How many of the queued scans are the signed-in person's (what the scan page shows as waiting).
+function pendingCount() {
+  return items().filter((item) => isMine(item, account.person())).length
+}
+
 module.exports = {
-  KEY, items, enqueue, remove, isNetworkFailure, sendOrQueue, flush, autoFlush, watchNetwork,
+  KEY,
+  NOTICES_KEY,
+  OFFLINE_LIMIT_MS,
+  items,
+  enqueue,
+  remove,
+  isMine,
+  sortOut,
+  noticesFor,
+  noticeText,
+  pendingCount,
+  isNetworkFailure,
+  sendOrQueue,
+  flush,
+  autoFlush,
+  watchNetwork,
 }

@@ -1,5 +1,8 @@
 // Loading, error and empty states around a page's content: shows one of them, or the content (the slot) when none
-// applies. `error` is what utils/errors.loadError() makes; 重试 appears when it is retryable and fires `retry`.
+// applies. `error` is what utils/errors.loadError() makes; 重试 appears when it is retryable and fires `retry`;
+// 重新登录 when the session is lost (it ends the session on this phone and goes back to sign in).
+const session = require('../../utils/session')
+
 Component({
   options: { multipleSlots: true },
   properties: {
@@ -11,6 +14,10 @@ Component({
   methods: {
     onRetry() {
       this.triggerEvent('retry')
+    },
+    onSignIn() {
+      session.forgetSession()
+      wx.reLaunch({ url: session.SIGN_IN_PAGE })
     },
   },
 })

@@ -11,7 +11,9 @@ const ui = require('../../utils/ui')
 const THRESHOLD = 0.8
 const GROUP_ORDER = ['expected', 'absent', 'present', 'guest', 'on_leave', 'exempt']
 const CAN_CHECK_IN = ['expected', 'absent', 'on_leave']
-const REASON_PROMPT = { title: '代签原因', placeholder: '如：无智能手机', missing: '请填写代签原因' }
+const REASON_PROMPT = {
+  title: '代签原因', placeholder: '如：无智能手机', missing: '请填写代签原因', confirmText: '确认代签', cancelText: '不代签',
+}
 
 function personView(p) {
   return {
@@ -134,7 +136,10 @@ Page({
       wx.scanCode({
         onlyFromCamera: true,
         success: (res) => resolve(this.checkInCard(String(res.result || '').trim())),
-        fail: () => resolve(),
+        fail: (err) => {
+          ui.explainScanFailure(err)
+          resolve()
+        },
       })
     })
   },
@@ -179,7 +184,9 @@ Page({
   async onUndo(e) {
     if (this.data.busy) return
     const { checkin: checkinId, name } = e.currentTarget.dataset
-    const reason = await ui.requireText({ title: `撤销${name}的签到`, placeholder: '如：误签', missing: '请填写撤销原因' })
+    const reason = await ui.requireText({
+      title: `撤销${name}的签到`, placeholder: '如：误签', missing: '请填写撤销原因', confirmText: '确认撤销', cancelText: '不撤销',
+    })
     if (!reason) return
     await this.act(`/api/v1/checkins/${checkinId}/undo`, { reason }, '已撤销签到', '撤销失败')
   },
@@ -187,7 +194,9 @@ Page({
   async onApprove(e) {
     if (this.data.busy) return
     const { id, name } = e.currentTarget.dataset
-    const go = await ui.confirm({ title: '批准请假', content: `批准${name}的请假申请？`, confirmText: '批准' })
+    const go = await ui.confirm({
+      title: '批准请假', content: `批准${name}的请假申请？`, confirmText: '确认批准', cancelText: '暂不处理',
+    })
     if (!go) return
     await this.act(`/api/v1/leave/${id}/decision`, { approve: true, comment: null }, '已批准', '审批未完成')
   },
@@ -196,7 +205,7 @@ Page({
     if (this.data.busy) return
     const { id, name } = e.currentTarget.dataset
     const comment = await ui.requireText({
-      title: `不批准${name}的请假`, placeholder: '请说明理由', missing: '不批准时请填写理由',
+      title: `不批准${name}的请假`, placeholder: '请说明理由', missing: '不批准时请填写理由', confirmText: '确认不批准', cancelText: '暂不处理',
     })
     if (!comment) return
     await this.act(`/api/v1/leave/${id}/decision`, { approve: false, comment }, '已不批准', '审批未完成')

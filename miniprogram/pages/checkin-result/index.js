@@ -5,10 +5,13 @@ const labels = require('../../utils/labels')
 const queue = require('../../utils/offline-queue')
 
 // Results after which scanning the screen again can help.
-const RESCAN = ['invalid_token', 'window_expired', 'location_far', 'not_open_yet']
+const RESCAN = ['invalid_token', 'window_expired', 'location_far', 'location_missing', 'not_open_yet']
+
+// location_missing: the activity needs the phone's location and none came (the permission was refused): 去设置.
+const SETTINGS = ['location_missing']
 
 const HINTS = {
-  location_far: '请在活动地点附近，并在设置中允许使用位置信息后重新扫码',
+  location_far: '请到活动地点附近后重新扫码',
   window_expired: '屏幕上的二维码每隔一段时间更新一次',
 }
 
@@ -35,6 +38,7 @@ function outcomeView(outcome) {
       hint: '',
       lateSync: false,
       rescan: false,
+      settings: false,
     }
   }
   const { answer } = outcome
@@ -51,6 +55,7 @@ function outcomeView(outcome) {
     hint: HINTS[answer.result] || '',
     lateSync: Boolean(answer.late_sync),
     rescan: RESCAN.includes(answer.result),
+    settings: SETTINGS.includes(answer.result),
   }
 }
 
@@ -68,6 +73,7 @@ Page({
     hint: '',
     lateSync: false,
     rescan: false,
+    settings: false,
     flushing: false,
   },
 
@@ -95,6 +101,11 @@ Page({
       this.render()
       if (this.data.queued) wx.showToast({ title: '网络仍不可用，联网后将自动提交', icon: 'none' })
     }
+  },
+
+  // 去设置: the mini-program's settings, where 位置信息 can be allowed; then 重新扫码.
+  onOpenSetting() {
+    wx.openSetting({})
   },
 
   onScanAgain() {

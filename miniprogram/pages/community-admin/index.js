@@ -210,7 +210,9 @@ Page({
   async onAccept(e) {
     if (this.data.busy) return
     const { id, name } = e.currentTarget.dataset
-    const go = await ui.confirm({ title: '接收报到', content: `接收${name}到本社区报到？`, confirmText: '接收' })
+    const go = await ui.confirm({
+      title: '接收报到', content: `接收${name}到本社区报到？`, confirmText: '确认接收', cancelText: '暂不处理',
+    })
     if (!go) return
     await this.act(`/api/v1/community-reports/${id}/decision`, { accept: true }, '已接收', '审核未完成')
   },
@@ -218,7 +220,9 @@ Page({
   async onDecline(e) {
     if (this.data.busy) return
     const { id, name } = e.currentTarget.dataset
-    const go = await ui.confirm({ title: '不接收报到', content: `不接收${name}的报到？`, confirmText: '不接收' })
+    const go = await ui.confirm({
+      title: '不接收报到', content: `不接收${name}的报到？`, confirmText: '确认不接收', cancelText: '暂不处理',
+    })
     if (!go) return
     await this.act(`/api/v1/community-reports/${id}/decision`, { accept: false }, '已不接收', '审核未完成')
   },

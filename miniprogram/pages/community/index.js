@@ -6,6 +6,7 @@ const api = require('../../utils/api')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const ui = require('../../utils/ui')
+const nav = require('../../utils/nav')
 
 const PICKED_KEY = 'hdr.community'
 
@@ -174,7 +175,7 @@ Page({
     const shown = this.current()
     if (!shown || this.data.busy) return
     const go = await ui.confirm({
-      title: '到社区报到', content: `向${shown.name}报到？报到经社区审核通过后即可认领服务项目。`, confirmText: '报到',
+      title: '到社区报到', content: `向${shown.name}报到？报到经社区审核通过后即可认领服务项目。`, confirmText: '确认报到', cancelText: '暂不报到',
     })
     if (!go) return
     await this.report(shown)
@@ -198,10 +199,10 @@ Page({
   },
 
   onOpenItem(e) {
-    wx.navigateTo({ url: `/pages/service-item/index?id=${e.currentTarget.dataset.id}` })
+    nav.open(`/pages/service-item/index?id=${e.currentTarget.dataset.id}`)
   },
 
   onMyService() {
-    wx.navigateTo({ url: '/pages/my-service/index' })
+    nav.open('/pages/my-service/index')
   },
 })

@@ -140,7 +140,9 @@ Page({
   async onRevoke(e) {
     if (this.data.busy) return
     const { id, name } = e.currentTarget.dataset
-    const reason = await ui.requireText({ title: `撤销${name}的登记`, placeholder: '如：已恢复参加组织生活', missing: '请填写撤销原因' })
+    const reason = await ui.requireText({
+      title: `撤销${name}的登记`, placeholder: '如：已恢复参加组织生活', missing: '请填写撤销原因', confirmText: '确认撤销', cancelText: '不撤销',
+    })
     if (!reason) return
     await this.act(`/api/v1/exemptions/${id}/revoke`, { reason }, '已撤销', '撤销失败')
   },

@@ -6,7 +6,14 @@ const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const subscription = require('../../utils/subscribe')
-const { SUBSCRIBE_TEMPLATES } = require('../../config')
+const account = require('../../utils/account')
+const queue = require('../../utils/offline-queue')
+const session = require('../../utils/session')
+const ui = require('../../utils/ui')
+
+// What 订阅活动提醒 asks for: the preview (one message per consent) and the activity reminder (long-term).
+const SUBSCRIBE_KINDS = ['preview', 'reminder']
+const nav = require('../../utils/nav')
 
 // GET /api/v1/me/preview → what the template shows.
 function dayView(mine) {
@@ -42,12 +49,27 @@ Page({
     memberEntries: [], // 扫码签到, 我的活动, … once /me is known
     subscribing: false,
     subscribeNote: '',
+    usedUpNotice: '', // 您的活动预告提醒次数已用完，点此重新订阅
+    signingOut: false,
   },
 
   onShow() {
     const loggedIn = auth.isLoggedIn()
     this.setData({ loggedIn })
-    if (loggedIn) this.load()
+    if (loggedIn) {
+      this.loadTemplates()
+      this.load()
+    }
+  },
+
+  // The template ids, read before any tap: wx.requestSubscribeMessage must be called inside the tap itself.
+  async loadTemplates() {
+    try {
+      this.templates = await subscription.loadTemplates()
+    } catch (err) {
+      this.templates = null
+    }
+    this.setData({ usedUpNotice: subscription.usedUpNotice(this.templates) })
   },
 
   async onPullDownRefresh() {
@@ -67,6 +89,8 @@ Page({
           return { failed: err }
         }),
       ])
+      account.remember(me)
+      this.tellDroppedScans(me.id)
       this.setData({
         name: me.name,
         entries: roles.entriesFor(me),
@@ -91,6 +115,12 @@ Page({
     this.setData({ loadError: errors.loadError(err) })
   },
 
+  // Scans this person queued offline that waited past the offline limit while someone else was signed in here.
+  tellDroppedScans(personId) {
+    const text = queue.noticeText(queue.noticesFor(personId))
+    if (text) wx.showModal({ title: '离线签到未能提交', content: text, showCancel: false, confirmText: '知道了' })
+  },
+
   onRetry() {
     this.load()
   },
@@ -113,10 +143,16 @@ Page({
     }
   },
 
-  // wx.requestSubscribeMessage must run inside the tap: askWechat() is called before anything is awaited.
+  // wx.requestSubscribeMessage must run inside the tap: askWechat() is called before anything is awaited, with the
+  // ids loaded on show. Also the tap on 您的活动预告提醒次数已用完，点此重新订阅.
   onSubscribe() {
     if (this.data.subscribing) return Promise.resolve()
-    const asking = subscription.askWechat([SUBSCRIBE_TEMPLATES.activityPreview])
+    const ids = subscription.idsToAsk(this.templates, SUBSCRIBE_KINDS)
+    if (ids.length === 0) {
+      this.setData({ subscribeNote: errors.messageFor({ code: 'subscribe.unavailable' }) })
+      return this.loadTemplates()
+    }
+    const asking = subscription.askWechat(ids)
     this.setData({ subscribing: true, subscribeNote: '' })
     return asking
       .then(
@@ -129,7 +165,9 @@ Page({
   async reportSubscription(results) {
     try {
       const { saved } = await subscription.report(results)
+      subscription.remember(this.templates, results)
       this.setData({ subscribeNote: subscription.summary(results, saved) })
+      if (saved) await this.loadTemplates() // the new `remaining`
     } catch (err) {
       if (await errors.promptRetry(err, '订阅未能保存')) return this.reportSubscription(results)
       this.setData({ subscribeNote: errors.messageFor(err) })
@@ -137,7 +175,27 @@ Page({
     return undefined
   },
 
+  // 退出登录: asks first, then the server forgets the login (POST /auth/logout), this phone forgets the tokens and the
+  // person's data, and the app starts again at sign-in. Queued offline scans stay with their owner.
+  async onSignOut() {
+    if (this.data.signingOut) return
+    const go = await ui.confirm({
+      title: '退出登录',
+      content: '退出后需重新登录才能查看活动和签到。确定退出吗？',
+      confirmText: '确认退出',
+      cancelText: '暂不退出',
+    })
+    if (!go) return
+    this.setData({ signingOut: true })
+    try {
+      await auth.signOut()
+    } finally {
+      this.setData({ signingOut: false })
+    }
+    wx.reLaunch({ url: session.SIGN_IN_PAGE })
+  },
+
   onOpen(e) {
-    wx.navigateTo({ url: e.currentTarget.dataset.url })
+    nav.open(e.currentTarget.dataset.url)
   },
 })

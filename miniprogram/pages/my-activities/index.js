@@ -5,6 +5,7 @@ const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
+const nav = require('../../utils/nav')
 
 const OVER = ['closed', 'cancelled']
 const LIVE_LEAVE = ['pending', 'approved']
@@ -71,13 +72,15 @@ Page({
   },
 
   onScan() {
-    wx.navigateTo({ url: '/pages/scan/index' })
+    nav.open('/pages/scan/index')
   },
 
   async onLeave(e) {
     if (this.data.busy) return
     const id = Number(e.currentTarget.dataset.id)
-    const reason = await ui.requireText({ title: '请假原因', placeholder: '如：出差在外', missing: '请填写请假原因' })
+    const reason = await ui.requireText({
+      title: '请假原因', placeholder: '如：出差在外', missing: '请填写请假原因', confirmText: '提交请假', cancelText: '不请假',
+    })
     if (!reason) return
     await this.act(`/api/v1/activities/${id}/leave`, { reason }, '已提交请假申请', '请假未提交')
   },
@@ -85,7 +88,9 @@ Page({
   async onWithdraw(e) {
     if (this.data.busy) return
     const leaveId = Number(e.currentTarget.dataset.leave)
-    const go = await ui.confirm({ title: '撤回请假', content: '撤回后你仍是本次活动的应参加人员，确定撤回吗？', confirmText: '撤回' })
+    const go = await ui.confirm({
+      title: '撤回请假', content: '撤回后您仍是本次活动的应参加人员。', confirmText: '确认撤回', cancelText: '暂不撤回',
+    })
     if (!go) return
     await this.act(`/api/v1/leave/${leaveId}/withdraw`, undefined, '已撤回请假', '撤回未完成')
   },

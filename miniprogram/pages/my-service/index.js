@@ -10,6 +10,7 @@ const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
+const nav = require('../../utils/nav')
 
 const TABS = [
   { key: 'claims', label: '我的认领' },
@@ -160,7 +161,7 @@ Page({
   },
 
   onOpenClaim(e) {
-    wx.navigateTo({ url: `/pages/service-item/index?id=${e.currentTarget.dataset.item}` })
+    nav.open(`/pages/service-item/index?id=${e.currentTarget.dataset.item}`)
   },
 
   // ---- 结对帮扶: the visit form, one pairing at a time.

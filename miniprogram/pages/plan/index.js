@@ -132,8 +132,9 @@ Page({
     if (month.today() > plan.deadline) {
       const go = await ui.confirm({
         title: '已过预告截止日',
-        content: `本月预告应于${plan.deadlineText}前发布，现在发布将记为逾期。确定发布吗？`,
+        content: `本月预告应于${plan.deadlineText}前发布，现在发布将记为逾期。`,
         confirmText: '仍要发布',
+        cancelText: '暂不发布',
       })
       if (!go) return undefined
     }

@@ -1,11 +1,13 @@
 // 扫码签到: the member scans the venue QR code with wx.scanCode, or WeChat's own scanner opens this page with the
-// code's URL in `options.q`. The scan is sent at once, or queued when there is no network, then the result page
-// shows the answer.
+// code's URL in `options.q` and the time WeChat scanned in `options.scancode_time` (sent as scancode_time). The scan
+// is sent at once, or queued when there is no network, then the result page shows the answer (redirectTo: scanning
+// again from there replaces pages instead of stacking them).
 const auth = require('../../utils/auth')
 const checkin = require('../../utils/checkin')
 const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const queue = require('../../utils/offline-queue')
+const ui = require('../../utils/ui')
 
 Page({
   data: {
@@ -16,14 +18,18 @@ Page({
     locationOn: true,
   },
 
-  // Opened from WeChat's scanner (扫普通链接二维码打开小程序): the QR's URL arrives as options.q.
+  // Opened from WeChat's scanner (扫普通链接二维码打开小程序): the QR's URL arrives as options.q, WeChat's scan time
+  // (unix seconds) as options.scancode_time.
   onLoad(query) {
-    if (query && query.q) return this.handle(checkin.parseLaunchQuery(query.q))
+    if (query && query.q) {
+      const scancodeTime = checkin.scancodeTime(query)
+      return this.handle(checkin.parseLaunchQuery(query.q), scancodeTime ? { scancode_time: scancodeTime } : {})
+    }
     return undefined
   },
 
   onShow() {
-    this.setData({ pending: queue.items().length })
+    this.setData({ pending: queue.pendingCount() })
     wx.getSetting({
       success: (res) => this.setData({ locationOn: Boolean(res.authSetting && res.authSetting['scope.userLocation']) }),
     })
@@ -37,21 +43,25 @@ Page({
         onlyFromCamera: true,
         scanType: ['qrCode'],
         success: (res) => resolve(this.handle(checkin.parseScan(res.result))),
-        fail: () => resolve(), // cancelled
+        fail: (err) => {
+          ui.explainScanFailure(err)
+          resolve()
+        },
       })
     })
   },
 
-  // A parsed scan ({ activity_code, token }) or null for anything else.
-  async handle(scan) {
+  // A parsed scan ({ activity_code, token }) or null for anything else; `extra`: { scancode_time } when opened by
+  // WeChat's scanner.
+  async handle(scan, extra = {}) {
     if (this.data.busy) return
     if (!scan) {
       this.setData({ error: checkin.NOT_A_CHECKIN_QR })
       return
     }
     this.setData({ busy: true, error: '' })
-    const item = { ...scan, nonce: checkin.newNonce(), scanned_at: month.stamp() }
-    const locating = checkin.cheapLocation() // in parallel with logging in; never waited on for long
+    const item = { ...scan, ...extra, nonce: checkin.newNonce(), scanned_at: month.stamp() }
+    const locating = checkin.scanLocation() // in parallel with logging in
     try {
       if (!(await this.ensureLogin())) return
       const location = await locating
@@ -100,7 +110,7 @@ Page({
     try {
       await queue.autoFlush()
     } finally {
-      const pending = queue.items().length
+      const pending = queue.pendingCount()
       this.setData({ flushing: false, pending })
       if (pending > 0) wx.showToast({ title: '网络仍不可用，联网后将自动提交', icon: 'none' })
     }
@@ -109,14 +119,9 @@ Page({
   // Asking for the location happens here, on a tap, never while a scan is being sent.
   onEnableLocation() {
     wx.getLocation({
-      type: 'wgs84',
+      type: checkin.COORDINATES,
       success: () => this.setData({ locationOn: true }),
-      fail: () => wx.showModal({
-        title: '未能开启位置',
-        content: '请点右上角“…”→“设置”，允许使用位置信息',
-        showCancel: false,
-        confirmText: '知道了',
-      }),
+      fail: () => ui.openSettingFor('未能开启位置', '请在设置中允许本小程序使用位置信息'),
     })
   },
 })

@@ -5,7 +5,9 @@
 const api = require('../../utils/api')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
+const subscription = require('../../utils/subscribe')
 const ui = require('../../utils/ui')
+const nav = require('../../utils/nav')
 
 const TICK_MS = 1000
 
@@ -22,11 +24,22 @@ Page({
   onLoad(query) {
     this.itemId = Number(query.id)
     this.timer = null
+    this.loadTemplates()
     return this.load()
   },
 
   onShow() {
     if (this.data.item) this.startCountdown()
+  },
+
+  // The offer template's id, read when the page opens, before any tap (wx.requestSubscribeMessage must be called
+  // inside the tap).
+  async loadTemplates() {
+    try {
+      this.templates = await subscription.loadTemplates()
+    } catch (err) {
+      this.templates = null
+    }
   },
 
   onHide() {
@@ -90,7 +103,18 @@ Page({
     if (wasRunning) this.load()
   },
 
-  async onClaim() {
+  // 认领 / 加入候补. A place may come free later (an offer to confirm in time): WeChat is asked, inside the tap, for
+  // consent to the offer message when not yet given; whatever the answer, the claim goes on.
+  onClaim() {
+    if (this.data.busy) return Promise.resolve()
+    const consent = subscription.askQuietly(this.templates, ['offer'])
+    return consent.then((outcome) => {
+      if (outcome.asked) this.loadTemplates() // the new `remaining`
+      return this.sendClaim()
+    })
+  },
+
+  async sendClaim() {
     if (this.data.busy) return
     this.setData({ busy: true })
     let answer = null
@@ -103,7 +127,7 @@ Page({
       this.setData({ busy: false })
     }
     if (retry) {
-      await this.onClaim()
+      await this.sendClaim()
       return
     }
     if (!answer) return
@@ -119,8 +143,8 @@ Page({
     } else if (answer.result === 'full') {
       wx.showModal({ title: '已加入候补', content: `${text}。有人取消时将通知您确认。`, showCancel: false, confirmText: '知道了' })
     } else if (answer.result === 'not_reported') {
-      const go = await ui.confirm({ title: '未能认领', content: text, confirmText: '去报到' })
-      if (go) wx.navigateTo({ url: `/pages/community/index?community=${this.data.item.communityId}` })
+      const go = await ui.confirm({ title: '未能认领', content: text, confirmText: '去报到', cancelText: '以后再说' })
+      if (go) nav.open(`/pages/community/index?community=${this.data.item.communityId}`)
     } else {
       wx.showModal({ title: '未能认领', content: text, showCancel: false, confirmText: '知道了' })
     }
@@ -129,8 +153,10 @@ Page({
   async onCancel() {
     const { item } = this.data
     if (this.data.busy || !item || !item.canCancel) return
-    const content = item.claim.status === 'waitlisted' ? '确定退出候补吗？' : '确定取消认领吗？名额将让给候补人员。'
-    const go = await ui.confirm({ title: '取消认领', content, confirmText: '取消认领' })
+    const waiting = item.claim.status === 'waitlisted'
+    const go = await ui.confirm(waiting
+      ? { title: '退出候补', content: '退出后不再排队等候名额。', confirmText: '确认退出候补', cancelText: '继续候补' }
+      : { title: '取消认领', content: '取消后名额将让给候补人员。', confirmText: '确认取消认领', cancelText: '保留认领' })
     if (!go) return
     await this.act(`/api/v1/service-claims/${item.claim.id}/cancel`, '已取消认领', '取消未完成')
   },
@@ -144,7 +170,9 @@ Page({
   async onDeclineOffer() {
     const { item } = this.data
     if (this.data.busy || !item || !item.offered) return
-    const go = await ui.confirm({ title: '放弃递补', content: '放弃后名额将递补给下一位候补人员，确定放弃吗？', confirmText: '放弃' })
+    const go = await ui.confirm({
+      title: '放弃递补', content: '放弃后名额将递补给下一位候补人员。', confirmText: '确认放弃', cancelText: '暂不放弃',
+    })
     if (!go) return
     await this.act(`/api/v1/service-claims/${item.claim.id}/decline`, '已放弃递补', '操作未完成')
   },
@@ -171,10 +199,10 @@ Page({
   },
 
   onScan() {
-    wx.navigateTo({ url: '/pages/scan/index' })
+    nav.open('/pages/scan/index')
   },
 
   onMyService() {
-    wx.navigateTo({ url: '/pages/my-service/index' })
+    nav.open('/pages/my-service/index')
   },
 })

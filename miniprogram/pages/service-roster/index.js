@@ -128,7 +128,8 @@ Page({
       content: absent > 0
         ? `到场 ${entries.length} 人，其余 ${absent} 人将记为未到场。确认提交？`
         : `到场 ${entries.length} 人。确认提交？`,
-      confirmText: '提交',
+      confirmText: '确认提交',
+      cancelText: '返回修改',
     })
     if (!go) return
     await this.submit(entries)
