@@ -91,7 +91,7 @@ const leave = (overrides = {}) => ({
 // One row of GET /me/activities.
 const myActivity = (overrides = {}) => ({
   activity_id: 12, theme: '学习贯彻全会精神', activity_date: '2026-11-20', start_time: '14:00', end_time: '16:00',
-  place: '党群服务中心', org_name: '第一党支部', code: 'K7P2QX9M', checkin_opens_at: '2026-11-20T13:30:00+08:00',
+  place: '党群服务中心', org_name: '第一党支部', checkin_opens_at: '2026-11-20T13:30:00+08:00',
   checkin_closes_at: '2026-11-20T17:00:00+08:00', phase: 'upcoming', my_status: 'expected', checked_in_at: null, leave: null,
   ...overrides,
 })
@@ -100,7 +100,7 @@ const activity = (overrides = {}) => ({
   id: 12, org_id: 6, org_name: '第一党支部', theme: '学习贯彻全会精神', activity_date: '2026-11-20', start_time: '14:00',
   end_time: '16:00', place: '党群服务中心', code: 'K7P2QX9M', window_seconds: 30, require_location: false, radius_m: 500,
   checkin_opens_at: '2026-11-20T13:30:00+08:00', checkin_closes_at: '2026-11-20T17:00:00+08:00', cancelled: false,
-  phase: 'open', minutes: null, live: live(), ...overrides,
+  offline_static: false, phase: 'open', minutes: null, live: live(), ...overrides,
 })
 
 // Community service (the contract of issue #6).
@@ -152,6 +152,8 @@ const commitment = (overrides = {}) => ({
 
 const pairing = (overrides = {}) => ({
   id: 81,
+  person_id: 3,
+  person_name: '张三',
   household: {
     id: 91, community_id: 30, kind: 'empty_nest', name: '王奶奶', address: '文昌社区3栋201', phone: '0514-8888888', notes: '独居，行动不便',
   },

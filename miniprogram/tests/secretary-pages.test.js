@@ -118,20 +118,72 @@ describe('plan form', () => {
     expect(shim.requestsTo('POST /api/v1/orgs/6/plans')[0].data).toMatchObject({ date: '2026-12-21', date_reason: null })
   })
 
-  test('editing loads the plan and PUTs it; a filed plan warns that it goes back to review', async () => {
+  async function openEdit(plan) {
     shim.route('GET /api/v1/calendar/2026', { status: 200, body: fixtures.calendar(2026, { moved: DECEMBER }) })
-    shim.route('GET /api/v1/plans/11', { status: 200, body: fixtures.plan({ status: 'filed', category_label: '支委会' }) })
-    shim.route('PUT /api/v1/plans/11', (req) => ({ status: 200, body: fixtures.plan({ theme: req.data.theme }) }))
+    shim.route('GET /api/v1/plans/11', { status: 200, body: plan })
+    shim.route('PATCH /api/v1/plans/11', (req) => ({ status: 200, body: fixtures.plan({ theme: req.data.theme }) }))
     const page = loadPage('pages/plan-form/index')
     await page.onLoad({ branch: '6', month: '2026-12', plan: '11' })
+    return page
+  }
 
-    expect(page.data).toMatchObject({ editing: true, refiling: true })
+  test('editing loads the plan and PATCHes only the fields the form shows; a filed plan warns of review', async () => {
+    const page = await openEdit(fixtures.plan({ status: 'filed', category_label: '支委会', latitude: 32.39, longitude: 119.41 }))
+
+    expect(page.data).toMatchObject({ editing: true, refiling: true, hasLocation: true })
     expect(page.data.form).toMatchObject({ theme: '学习贯彻全会精神', categoryIndex: 1, place: '党群服务中心' })
     page.onInput(input('theme', '新主题'))
     await page.onSave()
 
-    expect(shim.requestsTo('PUT /api/v1/plans/11')[0].data).toMatchObject({ theme: '新主题', category: '支委会' })
+    // Not month, not the coordinates (not touched here), never the check-in window or the invited activists.
+    expect(shim.requestsTo('PATCH /api/v1/plans/11')[0].data).toEqual({
+      theme: '新主题',
+      category: '支委会',
+      date: '2026-12-21',
+      date_reason: null,
+      start_time: '09:00',
+      end_time: '11:00',
+      place: '党群服务中心',
+      requirements: '',
+      organiser: '李伟芳',
+    })
+    expect(shim.requestsTo('PUT /api/v1/plans/11')).toHaveLength(0)
     expect(shim.requestsTo('GET /api/v1/me')).toHaveLength(0)
+  })
+
+  test('在地图上选择地点 fills the place (the name, else the address) and the GCJ-02 coordinates, which are then sent', async () => {
+    const page = await openEdit(fixtures.plan())
+    shim.chosenLocation = { name: '', address: '扬州市邗江区文昌西路1号', latitude: 32.3912, longitude: 119.4101 }
+    await page.onChooseLocation()
+    expect(page.data.form).toMatchObject({ place: '扬州市邗江区文昌西路1号', latitude: 32.3912, longitude: 119.4101 })
+    expect(page.data.hasLocation).toBe(true)
+
+    shim.chosenLocation = { name: '文昌社区党群服务中心', address: '文昌西路1号', latitude: 32.3913, longitude: 119.4102 }
+    await page.onChooseLocation()
+    await page.onSave()
+    expect(shim.requestsTo('PATCH /api/v1/plans/11')[0].data).toMatchObject({
+      place: '文昌社区党群服务中心', latitude: 32.3913, longitude: 119.4102,
+    })
+  })
+
+  test('清除地图位置 sends explicit nulls; a cancelled picker changes nothing', async () => {
+    const page = await openEdit(fixtures.plan({ latitude: 32.39, longitude: 119.41 }))
+    await page.onChooseLocation() // cancelled
+    expect(page.data.form).toMatchObject({ latitude: 32.39, longitude: 119.41, locationChanged: false })
+    expect(shim.modals).toEqual([])
+    page.onClearLocation()
+    await page.onSave()
+    expect(shim.requestsTo('PATCH /api/v1/plans/11')[0].data).toMatchObject({ latitude: null, longitude: null })
+  })
+
+  test('a new plan with a map position POSTs its coordinates', async () => {
+    shim.route('POST /api/v1/orgs/6/plans', { status: 201, body: fixtures.plan() })
+    const page = await openNewForm()
+    fill(page)
+    shim.chosenLocation = { name: '党群服务中心', address: 'x', latitude: 32.39, longitude: 119.41 }
+    await page.onChooseLocation()
+    await page.onSave()
+    expect(shim.requestsTo('POST /api/v1/orgs/6/plans')[0].data).toMatchObject({ latitude: 32.39, longitude: 119.41 })
   })
 
   test('a network failure while saving offers 重试, which sends again', async () => {

@@ -164,10 +164,14 @@ function installWx({ envVersion = 'develop' } = {}) {
   return shim
 }
 
+// A TokenPair as the server answers it (tests/fixtures-schema.test.js checks it against the OpenAPI document).
 const tokenPair = (name) => ({
+  status: 'ok',
   access_token: `${name}-access`,
+  token_type: 'Bearer',
   refresh_token: `${name}-refresh`,
   expires_in: 900,
+  refresh_expires_in: 2592000,
 })
 
 module.exports = { installWx, tokenPair }

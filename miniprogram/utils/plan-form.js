@@ -1,5 +1,10 @@
 // The monthly plan form: its fields as the page holds them, the checks made before sending (the server makes them
 // again), and the conversion to and from the API's PlanRequest / PlanResponse.
+//
+// Creating POSTs the whole PlanRequest. Editing PATCHes only what the form shows and the secretary can change: the
+// server keeps every field a PATCH leaves out (the check-in window, invited activists, and the map position unless
+// it was picked or cleared here), and an explicit null clears a nullable one (date_reason, latitude, longitude).
+// Coordinates are GCJ-02, as wx.chooseLocation gives them.
 const { CATEGORIES } = require('./labels')
 const { dayLabel } = require('./month')
 
@@ -16,6 +21,9 @@ function emptyForm(activityDay, organiser = '') {
     place: '',
     requirements: '',
     organiser,
+    latitude: null,
+    longitude: null,
+    locationChanged: false, // picked on the map (or cleared) in this form: only then are the coordinates sent
   }
 }
 
@@ -30,8 +38,31 @@ function fromPlan(plan) {
     place: plan.place,
     requirements: plan.requirements || '',
     organiser: plan.organiser,
+    latitude: plan.latitude === undefined ? null : plan.latitude,
+    longitude: plan.longitude === undefined ? null : plan.longitude,
+    locationChanged: false,
   }
 }
+
+// wx.chooseLocation's answer → the form's place and coordinates (the name, or the address when it has none).
+function withChosenLocation(form, chosen) {
+  const place = String((chosen && (chosen.name || chosen.address)) || '').trim()
+  return {
+    ...form,
+    place: place || form.place,
+    latitude: chosen.latitude,
+    longitude: chosen.longitude,
+    locationChanged: true,
+  }
+}
+
+function withoutLocation(form) {
+  return {
+    ...form, latitude: null, longitude: null, locationChanged: true,
+  }
+}
+
+const hasLocation = (form) => typeof form.latitude === 'number' && typeof form.longitude === 'number'
 
 const blank = (value) => !value || !String(value).trim()
 const tooLong = (value, max) => String(value || '').trim().length > max
@@ -56,11 +87,10 @@ function validate(form, activityDay) {
   return errors
 }
 
-// The PlanRequest body. `month` only counts when creating; a date on the activity day sends no reason.
-function toRequest(form, month, activityDay) {
+// What the form shows, as the API names it; a date on the activity day sends no reason (null clears it).
+function shownFields(form, activityDay) {
   const moved = form.date !== activityDay
   return {
-    month,
     theme: form.theme.trim(),
     category: CATEGORIES[form.categoryIndex],
     date: form.date,
@@ -73,4 +103,25 @@ function toRequest(form, month, activityDay) {
   }
 }
 
-module.exports = { LIMITS, emptyForm, fromPlan, validate, toRequest }
+// The PlanRequest body to create a plan (POST /orgs/{id}/plans). The coordinates when picked on the map.
+function toRequest(form, month, activityDay) {
+  const body = { month, ...shownFields(form, activityDay) }
+  if (hasLocation(form)) Object.assign(body, { latitude: form.latitude, longitude: form.longitude })
+  return body
+}
+
+// The PATCH /plans/{id} body: the shown fields, and the coordinates only when picked or cleared in this form.
+// Never `month`, the check-in window or invited_person_ids: the server keeps them as they are.
+function toPatch(form, activityDay) {
+  const body = shownFields(form, activityDay)
+  if (form.locationChanged) {
+    Object.assign(body, hasLocation(form)
+      ? { latitude: form.latitude, longitude: form.longitude }
+      : { latitude: null, longitude: null })
+  }
+  return body
+}
+
+module.exports = {
+  LIMITS, emptyForm, fromPlan, validate, toRequest, toPatch, withChosenLocation, withoutLocation, hasLocation,
+}

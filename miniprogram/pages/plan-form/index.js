@@ -1,9 +1,12 @@
 // Secretary: create or edit a branch's monthly plan. Opened as ?branch=<org id>&month=YYYY-MM[&plan=<id>].
+// Editing sends PATCH with only the fields this form shows (utils/plan-form.js toPatch), so what it does not show
+// (the check-in window, invited activists, the map position unless picked here) stays as it is.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const planForm = require('../../utils/plan-form')
+const ui = require('../../utils/ui')
 
 Page({
   data: {
@@ -18,6 +21,7 @@ Page({
     loading: false,
     loadError: null,
     saving: false,
+    hasLocation: false,
   },
 
   onLoad(query) {
@@ -38,10 +42,12 @@ Page({
         this.planId ? api.get(`/api/v1/plans/${this.planId}`) : api.get('/api/v1/me'),
       ])
       const { activity_day: activityDay } = calendar.months.find((m) => m.month === this.month)
+      const form = this.planId ? planForm.fromPlan(current) : planForm.emptyForm(activityDay, current.name)
       this.setData({
         activityDay,
         activityDayText: `${month.dayLabel(activityDay)} ${month.weekday(activityDay)}`,
-        form: this.planId ? planForm.fromPlan(current) : planForm.emptyForm(activityDay, current.name),
+        form,
+        hasLocation: planForm.hasLocation(form),
         refiling: Boolean(this.planId) && current.status === 'filed',
       })
     } catch (err) {
@@ -76,6 +82,37 @@ Page({
     this.setField(e.currentTarget.dataset.field, e.detail.value, 'time')
   },
 
+  // 在地图上选择地点: WeChat's map picker (GCJ-02) fills the place and its coordinates, used to check that members
+  // scan on site.
+  onChooseLocation() {
+    const { form } = this.data
+    if (!form) return Promise.resolve()
+    return new Promise((resolve) => {
+      wx.chooseLocation({
+        ...(planForm.hasLocation(form) ? { latitude: form.latitude, longitude: form.longitude } : {}),
+        success: (chosen) => {
+          this.setLocation(planForm.withChosenLocation(this.data.form, chosen))
+          this.setData({ 'fieldErrors.place': '' })
+          resolve()
+        },
+        fail: (err) => {
+          if (!/cancel/i.test(String((err && err.errMsg) || ''))) {
+            ui.openSettingFor('无法打开地图', '选择地点需要使用位置信息。请在设置中允许本小程序使用位置信息后重试。')
+          }
+          resolve()
+        },
+      })
+    })
+  },
+
+  onClearLocation() {
+    this.setLocation(planForm.withoutLocation(this.data.form))
+  },
+
+  setLocation(form) {
+    this.setData({ form, hasLocation: planForm.hasLocation(form) })
+  },
+
   async onSave() {
     if (this.data.saving) return
     const { form, activityDay } = this.data
@@ -85,9 +122,8 @@ Page({
     this.setData({ saving: true })
     let retry = false
     try {
-      const body = planForm.toRequest(form, this.month, activityDay)
-      if (this.planId) await api.put(`/api/v1/plans/${this.planId}`, body)
-      else await api.post(`/api/v1/orgs/${this.branchId}/plans`, body)
+      if (this.planId) await api.patch(`/api/v1/plans/${this.planId}`, planForm.toPatch(form, activityDay))
+      else await api.post(`/api/v1/orgs/${this.branchId}/plans`, planForm.toRequest(form, this.month, activityDay))
       wx.showToast({ title: '已保存', icon: 'success' })
       wx.navigateBack()
     } catch (err) {
