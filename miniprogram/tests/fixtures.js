@@ -24,6 +24,8 @@ function plan(overrides = {}) {
     organiser: '李伟芳',
     checkin_opens_at: '2026-12-21T08:30:00+08:00',
     checkin_closes_at: '2026-12-21T12:00:00+08:00',
+    checkin_opens_minutes_before: 30,
+    checkin_closes_minutes_after: 60,
     review_comment: null,
     filed_to_org_id: null,
     published_at: null,

@@ -186,3 +186,22 @@ pub async fn require_covers_person(
         Err(Forbidden.into())
     }
 }
+
+/// Who approves exemptions from organisational life: the committee above the branch
+/// (its reviewers, or org admins above it), never the branch itself.
+pub const APPROVE_EXEMPTIONS: &[Role] = &[Role::Reviewer, Role::OrgAdmin];
+
+/// True when the person may approve exemptions for members of `branch_id`.
+pub async fn approves_exemptions_for(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    branch_id: i64,
+) -> anyhow::Result<bool> {
+    let parent = crate::orgs::find(db, branch_id)
+        .await?
+        .and_then(|org| org.parent_id);
+    match parent {
+        Some(parent) => has_role(db, person_id, APPROVE_EXEMPTIONS, parent).await,
+        None => Ok(false),
+    }
+}

@@ -203,6 +203,16 @@ pub struct CheckinSettings {
     pub facts_ttl_ms: u64,
     /// Live counter sets are rebuilt from the database at least this often.
     pub live_ttl_secs: u64,
+    /// The mini-program's URL Link (from WeChat's `urllink.generate`), shown as a button on
+    /// the page a non-WeChat scanner opens; unset = no button.
+    #[serde(default)]
+    pub url_link: Option<String>,
+    /// WeChat's verification file for 扫普通链接二维码打开小程序, served at
+    /// `/c/{verify_file_name}` (the registered prefix's directory).
+    #[serde(default)]
+    pub verify_file_name: Option<String>,
+    #[serde(default)]
+    pub verify_file_content: Option<String>,
 }
 
 impl CheckinSettings {

@@ -144,6 +144,7 @@ fn run(
     ));
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
+    let checkin_settings = web::Data::new(settings.checkin.clone());
     spawn_offer_sweeper(
         db.get_ref().clone(),
         cache.get_ref().clone(),
@@ -201,6 +202,7 @@ fn run(
             .app_data(checkin.clone())
             .app_data(application_settings.clone())
             .app_data(community_settings.clone())
+            .app_data(checkin_settings.clone())
             .configure(routes::configure)
     })
     .shutdown_timeout(settings.application.shutdown_timeout_secs);

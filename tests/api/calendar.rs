@@ -17,8 +17,34 @@ on_both_stores! {
         assert_eq!(error_code(missing).await, "calendar.year_missing");
         let bad = app.get("/api/v1/calendar/2021?policy=sometimes").await;
         assert_eq!(error_code(bad).await, "calendar.invalid_input");
-        let ready: serde_json::Value = app.get("/readyz").await.json().await.expect("json");
-        assert!(ready["warnings"].is_array());
+    }
+
+    async fn the_missing_next_year_warning_appears_after_1_november_and_goes_once_loaded(app) {
+        use chrono::Datelike;
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let w = app.world().await;
+        let today = huodongri::clock::now().with_timezone(&huodongri::clock::shanghai()).date_naive();
+        let next = today.year() + 1;
+        // Whatever the seed holds, next year is missing for this test.
+        huodongri::entities::calendar_day::Entity::delete_many()
+            .filter(huodongri::entities::calendar_day::Column::Day.gte(chrono::NaiveDate::from_ymd_opt(next, 1, 1).expect("a date")))
+            .filter(huodongri::entities::calendar_day::Column::Day.lte(chrono::NaiveDate::from_ymd_opt(next, 12, 31).expect("a date")))
+            .exec(&app.db)
+            .await
+            .expect("cleared");
+        let warnings = |ready: serde_json::Value| -> Vec<String> {
+            ready["warnings"].as_array().expect("a list").iter().map(|w| w.as_str().expect("text").to_owned()).collect()
+        };
+        let before = warnings(app.get("/readyz").await.json().await.expect("json"));
+        if today.month() >= 11 {
+            assert_eq!(before.len(), 1, "{before:?}");
+            assert!(before[0].contains(&format!("no official holiday data for {next}")), "{before:?}");
+        } else {
+            assert!(before.is_empty(), "no warning before 1 November: {before:?}");
+        }
+        app.ensure_calendar_year(&w.admin, &next.to_string()).await;
+        let after = warnings(app.get("/readyz").await.json().await.expect("json"));
+        assert!(after.is_empty(), "loaded: {after:?}");
     }
 
     async fn the_seeded_calendar_gives_every_month_as_the_official_data_does(app) {

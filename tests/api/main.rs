@@ -10,5 +10,6 @@ mod errors;
 mod health;
 mod plans;
 mod push;
+mod review;
 mod scheduler;
 mod security;

@@ -102,7 +102,7 @@ on_both_stores! {
         assert_eq!(app.post_as(&w.secretary_a, &format!("/api/v1/plans/{id}/submit"), &json!({})).await.status().as_u16(), 200);
         let approved: Value = app.post_as(&w.reviewer, &format!("/api/v1/plans/{id}/approve"), &json!({"comment": "同意"})).await.json().await.expect("json");
         assert_eq!(approved["status"], "filed");
-        assert_eq!(approved["filed_to_org_id"], w.city, "no district above: filed at the top");
+        assert_eq!(approved["filed_to_org_id"], w.committee, "no district above: filed with the city-directly-attached committee (市直单位党委), not the city root");
 
         let published: Value = app.post_as(&w.secretary_a, &format!("/api/v1/plans/{id}/publish"), &json!({})).await.json().await.expect("json");
         assert!(published["published_at"].is_string());

@@ -34,6 +34,8 @@ pub enum Status {
     Absent,
     Exempt,
     Guest,
+    /// An activist (入党积极分子) invited to attend: listed, not in the rate.
+    Invited,
     /// The activity has not happened yet.
     Expected,
 }
@@ -46,6 +48,7 @@ impl Status {
             Status::Absent => "缺席",
             Status::Exempt => "免参加",
             Status::Guest => "列席",
+            Status::Invited => "积极分子列席",
             Status::Expected => "应到",
         }
     }
@@ -113,17 +116,20 @@ pub async fn for_activity(
         .one(db)
         .await
         .context("cannot read an activity")?;
-    let participants: HashSet<i64> = plan_participant::Entity::find()
+    let (invited, members): (Vec<_>, Vec<_>) = plan_participant::Entity::find()
         .filter(plan_participant::Column::PlanId.eq(plan.id))
         .all(db)
         .await
         .context("cannot read participants")?
         .into_iter()
-        .map(|p| p.person_id)
-        .collect();
+        .partition(|p| p.invited);
+    let invited: HashSet<i64> = invited.into_iter().map(|p| p.person_id).collect();
+    let members: HashSet<i64> = members.into_iter().map(|p| p.person_id).collect();
     let exempt_all = facts::exempt_on(db, plan.org_id, plan.activity_date).await?;
-    let exempt: HashSet<i64> = participants.intersection(&exempt_all).copied().collect();
-    let expected: HashSet<i64> = participants.difference(&exempt).copied().collect();
+    let exempt: HashSet<i64> = members.intersection(&exempt_all).copied().collect();
+    // Party members only: invited activists are listed, never in the rate.
+    let expected: HashSet<i64> = members.difference(&exempt).copied().collect();
+    let participants: HashSet<i64> = members.union(&invited).copied().collect();
     let leave: HashMap<i64, leave_request::Model> = leave_request::Entity::find()
         .filter(leave_request::Column::PlanId.eq(plan.id))
         .filter(leave_request::Column::Status.eq("approved"))
@@ -155,6 +161,8 @@ pub async fn for_activity(
                 }
             } else if exempt.contains(id) {
                 Status::Exempt
+            } else if invited.contains(id) {
+                Status::Invited
             } else {
                 Status::Guest
             };
@@ -209,7 +217,8 @@ fn status_rank(s: Status) -> u8 {
         Status::Absent => 2,
         Status::Expected => 3,
         Status::Exempt => 4,
-        Status::Guest => 5,
+        Status::Invited => 5,
+        Status::Guest => 6,
     }
 }
 
@@ -244,8 +253,11 @@ pub async fn person_year(
     person: &person::Model,
     year: i32,
 ) -> anyhow::Result<PersonYear> {
+    // Activities the person was expected at as a member (an invitation as an activist is
+    // not an expectation).
     let plan_ids: Vec<i64> = plan_participant::Entity::find()
         .filter(plan_participant::Column::PersonId.eq(person.id))
+        .filter(plan_participant::Column::Invited.eq(false))
         .all(db)
         .await
         .context("cannot read participation")?

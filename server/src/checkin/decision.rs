@@ -23,10 +23,12 @@ pub enum Outcome {
     LocationFar,
     /// A queued offline scan that does not prove it was made while the code was on screen.
     OfflineRefused,
+    /// The activity requires the phone's location and none was sent (permission refused).
+    LocationMissing,
 }
 
 impl Outcome {
-    pub const ALL: [Outcome; 11] = [
+    pub const ALL: [Outcome; 12] = [
         Outcome::Ok,
         Outcome::AlreadyCheckedIn,
         Outcome::InvalidToken,
@@ -38,6 +40,7 @@ impl Outcome {
         Outcome::Cancelled,
         Outcome::LocationFar,
         Outcome::OfflineRefused,
+        Outcome::LocationMissing,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -53,6 +56,7 @@ impl Outcome {
             Outcome::Cancelled => "cancelled",
             Outcome::LocationFar => "location_far",
             Outcome::OfflineRefused => "offline_refused",
+            Outcome::LocationMissing => "location_missing",
         }
     }
 
@@ -82,6 +86,9 @@ impl Outcome {
             Outcome::Cancelled => "本次活动已取消",
             Outcome::LocationFar => "您不在活动地点附近，无法签到",
             Outcome::OfflineRefused => "这次离线扫码无法证明您在现场，请到活动现场联网后重新扫码",
+            Outcome::LocationMissing => {
+                "未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码"
+            }
         }
     }
 }
@@ -133,6 +140,8 @@ pub struct ActivityFacts {
     pub expected: HashSet<i64>,
     /// Participants of the snapshot exempt on the day (not expected, welcome as guests).
     pub exempt: HashSet<i64>,
+    /// Activists (入党积极分子) invited to the activity: recorded, not counted in the rate.
+    pub invited: HashSet<i64>,
     /// Expected participants whose leave was approved.
     pub on_leave: HashSet<i64>,
 }
@@ -152,6 +161,9 @@ pub struct Attempt<'a> {
     /// The phone's claim of when an offline scan happened (unix seconds); present only on
     /// submissions from the offline queue. A hint: the token's window is the proof.
     pub scanned_at: Option<i64>,
+    /// When WeChat scanned the code, for a mini-program opened by scanning the venue QR with
+    /// the phone's camera (unix seconds): signing in may take longer than a window.
+    pub scancode_time: Option<i64>,
     pub location: Option<Location>,
 }
 
@@ -206,7 +218,10 @@ pub fn decide(
         (Some(place), Some(at)) => distance_m(place, at) > facts.radius_m,
         _ => false,
     };
-    if facts.require_location && (location_far || attempt.location.is_none()) {
+    if facts.require_location && attempt.location.is_none() {
+        return Decision::refuse(Outcome::LocationMissing, Some(window), false);
+    }
+    if facts.require_location && location_far {
         return Decision::refuse(Outcome::LocationFar, Some(window), location_far);
     }
     let (outcome, attendance) = classify(facts, attempt.person_id);
@@ -220,12 +235,15 @@ pub fn decide(
 }
 
 /// Who someone in the room is to the activity: an expected member (counted), an exempt one
-/// (recorded, not counted) or a visitor (a guest). Organiser check-ins use the same rule.
+/// or an invited activist (recorded, not counted) or a visitor (a guest). Organiser
+/// check-ins use the same rule.
 pub fn classify(facts: &ActivityFacts, person_id: i64) -> (Outcome, Attendance) {
     if facts.exempt.contains(&person_id) {
         (Outcome::Exempt, Attendance::Guest)
     } else if facts.expected.contains(&person_id) {
         (Outcome::Ok, Attendance::Member)
+    } else if facts.invited.contains(&person_id) {
+        (Outcome::Ok, Attendance::Guest)
     } else {
         (Outcome::NotExpected, Attendance::Guest)
     }
@@ -234,6 +252,8 @@ pub fn classify(facts: &ActivityFacts, person_id: i64) -> (Outcome, Attendance) 
 /// How far a phone's clock may run ahead of the server's, or its scan precede the window
 /// the token names, before the claim stops being believable.
 pub const CLOCK_SKEW_SECS: i64 = 120;
+/// How long after WeChat's scan a camera-opened check-in may arrive (signing in, binding).
+pub const SCANCODE_GRACE_SECS: i64 = 600;
 
 /// The span of time the token proves the person was there, and whether it arrived late.
 /// Live scans must carry the current or previous window (one ahead is tolerated: another
@@ -273,12 +293,21 @@ fn presence_span(
     if window.saturating_add(1) >= current {
         return Ok((attempt.now, attempt.now, false));
     }
-    let Some(at) = attempt.scanned_at else {
-        return Err(Outcome::WindowExpired);
-    };
     let length = i64::from(rotation.seconds);
     let shown_from = start.saturating_sub(CLOCK_SKEW_SECS);
     let shown_to = end.saturating_add(length).saturating_add(CLOCK_SKEW_SECS);
+    // Opened from the phone's camera: WeChat's own scan time, if recent and matching the
+    // window, stands in for "now" (the member may have had to sign in first).
+    if let Some(scanned) = attempt.scancode_time
+        && (shown_from..=shown_to).contains(&scanned)
+        && attempt.now.saturating_sub(scanned) <= SCANCODE_GRACE_SECS
+        && scanned <= attempt.now.saturating_add(CLOCK_SKEW_SECS)
+    {
+        return Ok((start, end - 1, false));
+    }
+    let Some(at) = attempt.scanned_at else {
+        return Err(Outcome::WindowExpired);
+    };
     if !(shown_from..=shown_to).contains(&at) {
         return Err(Outcome::OfflineRefused);
     }
@@ -308,6 +337,7 @@ mod tests {
     const MEMBER: i64 = 1;
     const VISITOR: i64 = 2;
     const EXEMPT: i64 = 3;
+    const INVITED: i64 = 4;
     const VENUE: (f64, f64) = (32.3942, 119.4129);
 
     fn signer() -> Signer {
@@ -327,6 +357,7 @@ mod tests {
             cancelled: false,
             require_location: false,
             offline_static: false,
+            invited: HashSet::from([INVITED]),
             place: Some(VENUE),
             radius_m: 500.0,
             expected: HashSet::from([MEMBER]),
@@ -345,6 +376,7 @@ mod tests {
             token,
             now: NOW,
             scanned_at: None,
+            scancode_time: None,
             location: None,
         }
     }
@@ -436,6 +468,12 @@ mod tests {
         let visitor = decide_default(&f, &attempt(&token, VISITOR));
         assert_eq!(visitor.outcome, Outcome::NotExpected);
         assert_eq!(visitor.attendance, Some(Attendance::Guest));
+        let invited = decide_default(&f, &attempt(&token, INVITED));
+        assert_eq!(
+            (invited.outcome, invited.attendance),
+            (Outcome::Ok, Some(Attendance::Guest)),
+            "an invited activist is welcome and not counted in the rate"
+        );
         let exempt = decide_default(&f, &attempt(&token, EXEMPT));
         assert_eq!(exempt.outcome, Outcome::Exempt);
         assert_eq!(exempt.attendance, Some(Attendance::Guest));
@@ -462,7 +500,11 @@ mod tests {
         f.require_location = true;
         assert_eq!(decide_default(&f, &a).outcome, Outcome::LocationFar);
         a.location = None;
-        assert_eq!(decide_default(&f, &a).outcome, Outcome::LocationFar);
+        assert_eq!(
+            decide_default(&f, &a).outcome,
+            Outcome::LocationMissing,
+            "no location sent is told apart from too far"
+        );
         a.location = Some(near);
         let d = decide_default(&f, &a);
         assert_eq!(d.outcome, Outcome::Ok);
@@ -501,6 +543,26 @@ mod tests {
         a.scanned_at = Some(scanned);
         a.now = NOW + 25 * HOUR;
         assert_eq!(decide_default(&f, &a).outcome, Outcome::WindowExpired);
+    }
+
+    #[test]
+    fn a_camera_opened_scan_is_judged_at_wechats_scan_time() {
+        let f = facts();
+        let scanned = NOW - 300;
+        let token = token_at(&f, scanned);
+        let mut a = attempt(&token, MEMBER);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::WindowExpired);
+        a.scancode_time = Some(scanned + 5);
+        let d = decide_default(&f, &a);
+        assert_eq!(d.outcome, Outcome::Ok);
+        assert!(!d.late_sync);
+        // A scan time that does not match the token's window, or too old, proves nothing.
+        a.scancode_time = Some(NOW - 30);
+        assert_eq!(decide_default(&f, &a).outcome, Outcome::WindowExpired);
+        let old = token_at(&f, NOW - 3600);
+        let mut late = attempt(&old, MEMBER);
+        late.scancode_time = Some(NOW - 3600);
+        assert_eq!(decide_default(&f, &late).outcome, Outcome::WindowExpired);
     }
 
     #[test]

@@ -205,18 +205,27 @@ pub async fn load_facts(
         .context("cannot read an organisation")?
         .map(|o| o.name)
         .unwrap_or_default();
-    let participants: Vec<i64> = plan_participant::Entity::find()
+    let participants: Vec<(i64, bool)> = plan_participant::Entity::find()
         .select_only()
         .column(plan_participant::Column::PersonId)
+        .column(plan_participant::Column::Invited)
         .filter(plan_participant::Column::PlanId.eq(plan.id))
         .into_tuple()
         .all(db)
         .await
         .context("cannot read participants")?;
     let exempt = exempt_on(db, plan.org_id, plan.activity_date).await?;
+    // The participation rate is a rate of Party members: invited activists are welcome and
+    // recorded, never expected.
+    let invited: HashSet<i64> = participants
+        .iter()
+        .filter(|(_, invited)| *invited)
+        .map(|(id, _)| *id)
+        .collect();
     let expected: HashSet<i64> = participants
         .into_iter()
-        .filter(|id| !exempt.contains(id))
+        .filter(|(id, invited)| !invited && !exempt.contains(id))
+        .map(|(id, _)| id)
         .collect();
     let on_leave: HashSet<i64> = leave_request::Entity::find()
         .select_only()
@@ -249,6 +258,7 @@ pub async fn load_facts(
         radius_m: f64::from(activity.radius_m),
         expected,
         exempt,
+        invited,
         on_leave,
     }))
 }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use chrono::{DateTime, FixedOffset, SubsecRound};
+use chrono::{DateTime, Datelike, FixedOffset, SubsecRound};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -34,10 +34,29 @@ pub struct Scan {
     pub token: String,
     pub nonce: String,
     pub scanned_at: Option<DateTime<FixedOffset>>,
+    /// WeChat's scan time (unix seconds) when the camera opened the mini-program.
+    pub scancode_time: Option<i64>,
     pub location: Option<Location>,
 }
 
 impl Scan {
+    /// Adds WeChat's `scancode_time` (unix seconds), which must be a plausible moment.
+    pub fn with_scancode_time(
+        mut self,
+        scancode_time: Option<i64>,
+    ) -> Result<Self, AttendanceError> {
+        if let Some(at) = scancode_time {
+            let year = DateTime::from_timestamp(at, 0).map(|t| t.year());
+            if !year.is_some_and(|y| crate::domain::dates::check_year(y).is_ok()) {
+                return Err(invalid(
+                    "scancode_time must be the unix time WeChat passed when the code was scanned",
+                ));
+            }
+        }
+        self.scancode_time = scancode_time;
+        Ok(self)
+    }
+
     pub fn new(
         activity_code: &str,
         token: &str,
@@ -92,6 +111,7 @@ impl Scan {
             token: token.to_owned(),
             nonce: nonce.to_owned(),
             scanned_at,
+            scancode_time: None,
             location,
         })
     }
@@ -219,6 +239,7 @@ impl CheckinService {
                 token: &scan.token,
                 now: now.timestamp(),
                 scanned_at: scan.scanned_at.map(|t| t.timestamp()),
+                scancode_time: scan.scancode_time,
                 location: scan.location,
             },
             i64::from(self.settings.offline_hours) * 3600,

@@ -12,6 +12,7 @@ use utoipa::ToSchema;
 
 use crate::{
     clock,
+    domain::MemberStatus,
     entities::{pairing, person, service_claim, service_item, suggestion},
 };
 
@@ -71,9 +72,9 @@ pub async fn for_people(
         let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
         let claims = service_claim::Entity::find()
             .filter(service_claim::Column::PersonId.is_in(ids.iter().copied()))
-            .filter(
-                service_claim::Column::Status.is_in(["claimed", "offered", "attended", "no_show"]),
-            )
+            // Done things only: a place merely offered from the waitlist, or one the person
+            // did not turn up for, is not a claim kept.
+            .filter(service_claim::Column::Status.is_in(["claimed", "attended"]))
             .all(db)
             .await
             .context("cannot read claims")?;
@@ -119,7 +120,9 @@ pub async fn for_people(
                 }
             }
             let organ = p.in_service_organ;
-            let need = |n: u64| if organ { n } else { 0 };
+            // The minimums are for Party members; activists' service is counted, not required.
+            let member = p.status != MemberStatus::Activist.as_str();
+            let need = |n: u64| if organ && member { n } else { 0 };
             let items = Tally {
                 done: claimed,
                 required: need(1),
@@ -141,7 +144,7 @@ pub async fn for_people(
             };
             let volunteer = Tally {
                 done: volunteer,
-                required: 2,
+                required: if member { 2 } else { 0 },
             };
             let behind = [items, community_services, suggestions, pairings, volunteer]
                 .iter()

@@ -25,7 +25,7 @@ use crate::{
     },
     clock,
     db::begin_write,
-    domain::{PlanStatus, Role},
+    domain::PlanStatus,
     entities::{activity_plan, exemption, leave_request, organisation, person, plan_participant},
     error::ErrorBody,
 };
@@ -49,6 +49,10 @@ pub struct CheckinRequest {
     /// Only for scans queued offline: when the phone says it scanned (a hint; the token's
     /// own window is the proof).
     pub scanned_at: Option<String>,
+    /// When the mini-program was opened by scanning the venue QR with the phone's camera:
+    /// the `scancode_time` WeChat passed (unix seconds). The scan is judged at that moment.
+    pub scancode_time: Option<i64>,
+    /// The phone's position in GCJ-02 (what `wx.getLocation({type: 'gcj02'})` gives).
     pub location: Option<LocationBody>,
 }
 
@@ -97,7 +101,7 @@ pub fn answer_response(answer: Answer) -> CheckinResponse {
 /// stored for supervisors); a retry with the same nonce gets the same answer.
 #[utoipa::path(post, path = "/api/v1/checkins", tag = "checkin", security(("bearer" = [])),
     request_body = CheckinRequest, responses(
-    (status = 200, description = "result: ok, already_checked_in, invalid_token, window_expired, not_open_yet, closed, not_expected, exempt, cancelled, location_far", body = CheckinResponse),
+    (status = 200, description = "result: ok, already_checked_in, invalid_token, window_expired, not_open_yet, closed, not_expected, exempt, cancelled, location_far, location_missing, offline_refused", body = CheckinResponse),
     (status = 400, description = "checkin.invalid_input, request.invalid_body", body = ErrorBody),
     (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody),
     (status = 503, description = "checkin.unavailable: not stored; retry with the same nonce", body = ErrorBody)))]
@@ -112,7 +116,8 @@ pub async fn check_in(
         &body.nonce,
         body.scanned_at.as_deref(),
         body.location.as_ref().map(|l| (l.latitude, l.longitude)),
-    )?;
+    )?
+    .with_scancode_time(body.scancode_time)?;
     let answer = service.check_in(user.person_id, scan).await?;
     Ok(web::Json(answer_response(answer)))
 }
@@ -377,21 +382,18 @@ pub async fn withdraw_leave(
 }
 
 /// Committees above a branch approve its members' exemptions.
-const APPROVE_EXEMPTIONS: &[Role] = &[Role::Reviewer, Role::OrgAdmin];
-
 async fn require_committee(
     db: &DatabaseConnection,
     user: AuthUser,
     org_id: i64,
 ) -> Result<(), AttendanceError> {
-    let org = crate::orgs::find(db, org_id)
+    crate::orgs::find(db, org_id)
         .await?
         .ok_or(AttendanceError::OrgNotFound)?;
-    match org.parent_id {
-        Some(parent) if authz::has_role(db, user.person_id, APPROVE_EXEMPTIONS, parent).await? => {
-            Ok(())
-        }
-        _ => Err(AttendanceError::Forbidden),
+    if authz::approves_exemptions_for(db, user.person_id, org_id).await? {
+        Ok(())
+    } else {
+        Err(AttendanceError::Forbidden)
     }
 }
 

@@ -759,6 +759,60 @@ async fn people_in_scope(
     Ok(people)
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct MissingCommitment {
+    pub person_id: i64,
+    pub name: String,
+    pub org_id: i64,
+}
+
+/// Party members of an org's subtree with no commitment for the year: the document asks it
+/// of 每名党员, so the secretary sees who still owes one (activists are not asked).
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/commitments/missing", tag = "community", security(("bearer" = [])),
+    params(("id" = i64, Path), YearFormatQuery), responses(
+    (status = 200, body = [MissingCommitment]),
+    (status = 400, description = "community.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "community.not_found", body = ErrorBody)))]
+pub async fn missing_commitments(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<YearFormatQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<MissingCommitment>>, CommunityError> {
+    let year = valid_year(query.year.unwrap_or_else(this_year))?;
+    let people = people_in_scope(&db, user, path.into_inner()).await?;
+    let members: Vec<&person::Model> = people
+        .iter()
+        .filter(|p| p.status != crate::domain::MemberStatus::Activist.as_str())
+        .collect();
+    let mut committed = std::collections::HashSet::new();
+    for chunk in members.chunks(500) {
+        let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
+        committed.extend(
+            commitment::Entity::find()
+                .filter(commitment::Column::PersonId.is_in(ids))
+                .filter(commitment::Column::Year.eq(year))
+                .all(db.get_ref())
+                .await
+                .context("cannot read commitments")?
+                .into_iter()
+                .map(|c| c.person_id),
+        );
+    }
+    Ok(web::Json(
+        members
+            .into_iter()
+            .filter(|p| !committed.contains(&p.id))
+            .map(|p| MissingCommitment {
+                person_id: p.id,
+                name: p.name.clone(),
+                org_id: p.org_id,
+            })
+            .collect(),
+    ))
+}
+
 /// Commitments of an org's people for a year: the list shown at the branch meeting
 /// (承诺事项完成情况在党支部会议上进行公示), as JSON or CSV.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/commitments", tag = "community", security(("bearer" = [])),

@@ -8,6 +8,7 @@ mod community;
 mod directory_error;
 mod display;
 mod health;
+mod landing;
 pub mod openapi;
 mod org_attendance;
 mod orgs;
@@ -57,7 +58,7 @@ routes! {
     "/api/v1/orgs/{id}/yearly-plans/{year}" => { get: plans::get_yearly_plan, put: plans::put_yearly_plan },
     "/api/v1/orgs/{id}/plans" => { get: plans::list_plans, post: plans::create_plan },
     "/api/v1/orgs/{id}/previews" => { get: plans::preview_status },
-    "/api/v1/plans/{id}" => { get: plans::get_plan, put: plans::update_plan },
+    "/api/v1/plans/{id}" => { get: plans::get_plan, put: plans::update_plan, patch: plans::patch_plan },
     "/api/v1/plans/{id}/submit" => { post: plans::submit_plan },
     "/api/v1/plans/{id}/approve" => { post: plans::approve_plan },
     "/api/v1/plans/{id}/return" => { post: plans::return_plan },
@@ -66,6 +67,7 @@ routes! {
     "/api/v1/plans/{id}/participants/refresh" => { post: plans::refresh_participants },
     "/api/v1/plans/{id}/deliveries" => { get: push::list_deliveries },
     "/api/v1/subscriptions" => { post: push::report_subscriptions },
+    "/api/v1/notifications/templates" => { get: push::notification_templates },
     "/api/v1/checkins" => { post: checkins::check_in },
     "/api/v1/checkins/{id}/undo" => { post: activities::undo_checkin },
     "/api/v1/me/card" => { get: checkins::my_card },
@@ -119,8 +121,10 @@ routes! {
     "/api/v1/me/commitments/{year}/progress" => { post: community::commitment_progress },
     "/api/v1/me/commitments/{year}/complete" => { post: community::complete_commitment },
     "/api/v1/orgs/{id}/commitments" => { get: community::org_commitments },
+    "/api/v1/orgs/{id}/commitments/missing" => { get: community::missing_commitments },
     "/api/v1/me/progress" => { get: community::my_progress },
     "/api/v1/orgs/{id}/progress" => { get: community::org_progress },
+    "/c/{code}" => { get: landing::venue_landing },
     "/display/{code}" => { get: display::display_page },
     "/display/{code}/qr.svg" => { get: display::display_qr },
     "/display/{code}/events" => { get: display::display_events },

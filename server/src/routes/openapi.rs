@@ -3,8 +3,8 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use super::{
-    activities, auth, calendar, checkins, community, display, health, org_attendance, orgs, people,
-    plans, push, service,
+    activities, auth, calendar, checkins, community, display, health, landing, org_attendance,
+    orgs, people, plans, push, service,
 };
 use crate::error::ErrorBody;
 
@@ -27,10 +27,10 @@ use crate::error::ErrorBody;
         people::list_people, people::create_person, people::get_person, people::update_person,
         people::issue_invite, people::unbind_wechat, people::import_roster, people::export_roster,
         plans::put_yearly_plan, plans::get_yearly_plan, plans::create_plan, plans::get_plan,
-        plans::update_plan, plans::submit_plan, plans::approve_plan, plans::return_plan,
+        plans::update_plan, plans::patch_plan, plans::submit_plan, plans::approve_plan, plans::return_plan,
         plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,
         plans::refresh_participants, plans::my_preview,
-        push::report_subscriptions, push::list_deliveries,
+        push::report_subscriptions, push::notification_templates, push::list_deliveries,
         checkins::check_in, checkins::my_card, checkins::my_activities, checkins::my_attendance,
         checkins::person_attendance, checkins::create_exemption, checkins::revoke_exemption,
         checkins::list_exemptions, checkins::request_leave, checkins::withdraw_leave,
@@ -40,14 +40,14 @@ use crate::error::ErrorBody;
         activities::cancel_activity, activities::put_minutes, activities::organiser_checkin,
         activities::undo_checkin, activities::get_attendance, activities::get_ledger,
         activities::list_refusals, activities::list_leave, activities::decide_leave,
-        display::display_page, display::display_qr, display::display_events,
+        landing::venue_landing, display::display_page, display::display_qr, display::display_events,
         community::list_communities, community::file_report, community::my_reports,
         community::list_reports, community::decide_report, community::make_suggestion,
         community::my_suggestions, community::list_suggestions, community::answer_suggestion,
         community::create_household, community::list_households, community::get_household,
         community::pair, community::my_pairings, community::log_visit, community::put_commitment,
         community::commitment_progress, community::complete_commitment, community::my_commitments,
-        community::org_commitments, community::my_progress, community::org_progress,
+        community::org_commitments, community::missing_commitments, community::my_progress, community::org_progress,
         service::create_item, service::list_items, service::get_item, service::claim_item,
         service::cancel_claim, service::confirm_claim, service::decline_claim, service::my_claims,
         service::list_claims, service::confirm_attendance, service::volunteer_qr,
@@ -125,8 +125,8 @@ mod tests {
     #[test]
     fn the_copy_the_mini_program_tests_against_is_current() {
         let wanted = serde_json::to_string_pretty(&ApiDoc::openapi()).expect("json") + "\n";
-        let path =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../miniprogram/tests/openapi.json");
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../miniprogram/tests/openapi.json");
         if std::env::var("UPDATE_OPENAPI").is_ok() {
             std::fs::write(&path, &wanted).expect("the copy is written");
         }

@@ -4,7 +4,7 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -192,6 +192,24 @@ async fn existing_person(
         .ok_or(DirectoryError::PersonNotFound)
 }
 
+const EXEMPTION_NEEDS_APPROVAL: &str = "“暂不参加组织生活”须经上级党委审批：请由党委在免参加登记中办理（POST /api/v1/people/{id}/exemptions），此处请保持原值";
+
+/// Marking someone exempt is the committee's decision (its approval is what
+/// `/api/v1/people/{id}/exemptions` records); a form or a roster must not go around it.
+async fn require_exemption_approver(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    branch_id: i64,
+) -> Result<(), DirectoryError> {
+    if authz::approves_exemptions_for(db, user.person_id, branch_id).await? {
+        Ok(())
+    } else {
+        Err(DirectoryError::InvalidInput(
+            EXEMPTION_NEEDS_APPROVAL.into(),
+        ))
+    }
+}
+
 /// People belong to branches (党支部).
 async fn require_branch(db: &DatabaseConnection, org_id: i64) -> Result<(), DirectoryError> {
     let org = existing_org(db, org_id).await?;
@@ -282,6 +300,9 @@ pub async fn create_person(
     require_branch(&db, fields.org_id).await?;
     authz::require(db.get_ref(), user, MANAGE_PEOPLE, *path).await?;
     authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
+    if fields.exempt {
+        require_exemption_approver(&db, user, fields.org_id).await?;
+    }
     if people::find_by_phone(db.get_ref(), fields.phone.as_str())
         .await?
         .is_some()
@@ -360,6 +381,9 @@ pub async fn update_person(
     if fields.org_id != existing.org_id {
         require_branch(&db, fields.org_id).await?;
         authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
+    }
+    if fields.exempt != existing.exempt || (fields.exempt && fields.org_id != existing.org_id) {
+        require_exemption_approver(&db, user, fields.org_id).await?;
     }
     let before = summary(&existing);
     let txn = crate::db::begin_write(db.get_ref())
@@ -585,6 +609,7 @@ async fn people_beyond_scope(
     fields: &[PersonFields],
     row_numbers: &[usize],
 ) -> Result<Vec<roster::RowProblem>, DirectoryError> {
+    let mut problems = exemptions_without_approval(db, user, fields, row_numbers).await?;
     let mut existing = std::collections::HashMap::new();
     for chunk in fields.chunks(500) {
         let found = person::Entity::find()
@@ -595,12 +620,11 @@ async fn people_beyond_scope(
         existing.extend(found.into_iter().map(|p| (p.phone.clone(), p)));
     }
     if existing.is_empty() {
-        return Ok(Vec::new());
+        return Ok(problems);
     }
     let scope = authz::Scope::load(db, user.person_id).await?;
     let ids: Vec<i64> = existing.values().map(|p| p.id).collect();
     let grants = authz::grants_of(db, &ids).await?;
-    let mut problems = Vec::new();
     for (f, row) in fields.iter().zip(row_numbers) {
         // A row that changes nothing is no takeover: an exported roster imports back.
         let Some(person) = existing
@@ -618,6 +642,52 @@ async fn people_beyond_scope(
                 row: *row,
                 column: "手机号".into(),
                 reason: "此手机号已属于其他组织的人员".into(),
+            });
+        }
+    }
+    Ok(problems)
+}
+
+/// Rows that would mark someone exempt (or lift it) without the committee's approval.
+async fn exemptions_without_approval(
+    db: &DatabaseConnection,
+    user: AuthUser,
+    fields: &[PersonFields],
+    row_numbers: &[usize],
+) -> Result<Vec<roster::RowProblem>, DirectoryError> {
+    let mut current = std::collections::HashMap::new();
+    for chunk in fields.chunks(500) {
+        let found: Vec<(String, bool)> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Phone)
+            .column(person::Column::Exempt)
+            .filter(person::Column::Phone.is_in(chunk.iter().map(|f| f.phone.as_str())))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read the people a roster names")?;
+        current.extend(found);
+    }
+    let mut approves = std::collections::HashMap::new();
+    let mut problems = Vec::new();
+    for (f, row) in fields.iter().zip(row_numbers) {
+        let was = current.get(f.phone.as_str()).copied().unwrap_or(false);
+        if f.exempt == was {
+            continue;
+        }
+        let allowed = match approves.get(&f.org_id) {
+            Some(allowed) => *allowed,
+            None => {
+                let allowed = authz::approves_exemptions_for(db, user.person_id, f.org_id).await?;
+                approves.insert(f.org_id, allowed);
+                allowed
+            }
+        };
+        if !allowed {
+            problems.push(roster::RowProblem {
+                row: *row,
+                column: "暂不参加组织生活".into(),
+                reason: EXEMPTION_NEEDS_APPROVAL.into(),
             });
         }
     }

@@ -141,6 +141,82 @@ pub struct PlanRequest {
     pub invited_person_ids: Vec<i64>,
 }
 
+/// Changes to a plan: every field left out keeps its value, and `null` clears a field that
+/// may be empty (date_reason, latitude, longitude). PUT and PATCH both take this, so a form
+/// that shows only some fields never erases the others.
+#[derive(Deserialize, ToSchema)]
+pub struct PlanPatch {
+    pub theme: Option<String>,
+    pub category: Option<String>,
+    /// YYYY-MM-DD; another day than the month's activity day needs `date_reason`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub date: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub date_reason: Option<Option<String>>,
+    pub start_time: Option<String>,
+    pub end_time: Option<String>,
+    pub place: Option<String>,
+    /// GCJ-02 (what `wx.chooseLocation` gives); `null` removes the venue's coordinates.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>)]
+    pub latitude: Option<Option<f64>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<f64>)]
+    pub longitude: Option<Option<f64>>,
+    pub requirements: Option<String>,
+    pub organiser: Option<String>,
+    pub checkin_opens_minutes_before: Option<i32>,
+    pub checkin_closes_minutes_after: Option<i32>,
+    /// Replaces the invited activists when given.
+    pub invited_person_ids: Option<Vec<i64>>,
+}
+
+/// A field that was sent, possibly as `null` (`Some(None)`), as opposed to left out (`None`).
+fn present<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+impl PlanPatch {
+    /// The whole plan after this change, in the shape creation validates.
+    fn merged_with(self, plan: &activity_plan::Model, invited: Vec<i64>) -> PlanRequest {
+        let keep = |new: Option<Option<String>>, old: &Option<String>| match new {
+            Some(value) => value,
+            None => old.clone(),
+        };
+        PlanRequest {
+            month: None,
+            theme: self.theme.unwrap_or_else(|| plan.theme.clone()),
+            category: self.category.unwrap_or_else(|| plan.category.clone()),
+            date: keep(self.date, &Some(plan.activity_date.to_string())),
+            date_reason: keep(self.date_reason, &plan.date_reason),
+            start_time: self.start_time.unwrap_or_else(|| plan.start_time.clone()),
+            end_time: self.end_time.unwrap_or_else(|| plan.end_time.clone()),
+            place: self.place.unwrap_or_else(|| plan.place.clone()),
+            latitude: self.latitude.unwrap_or(plan.latitude),
+            longitude: self.longitude.unwrap_or(plan.longitude),
+            requirements: self
+                .requirements
+                .unwrap_or_else(|| plan.requirements.clone()),
+            organiser: self.organiser.unwrap_or_else(|| plan.organiser.clone()),
+            checkin_opens_minutes_before: Some(
+                self.checkin_opens_minutes_before
+                    .unwrap_or(plan.checkin_opens_minutes_before),
+            ),
+            checkin_closes_minutes_after: Some(
+                self.checkin_closes_minutes_after
+                    .unwrap_or(plan.checkin_closes_minutes_after),
+            ),
+            invited_person_ids: self.invited_person_ids.unwrap_or(invited),
+        }
+    }
+}
+
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewRequest {
     /// Required when returning a plan.
@@ -169,6 +245,9 @@ pub struct PlanResponse {
     /// Check-in window, Asia/Shanghai.
     pub checkin_opens_at: String,
     pub checkin_closes_at: String,
+    /// The check-in window as the plan states it (what an edit form shows and sends back).
+    pub checkin_opens_minutes_before: i32,
+    pub checkin_closes_minutes_after: i32,
     pub review_comment: Option<String>,
     pub filed_to_org_id: Option<i64>,
     pub published_at: Option<String>,
@@ -402,8 +481,9 @@ async fn activity_day_of(
         })
 }
 
-/// Filing goes to the county-level organisation department: the nearest district above,
-/// or the top of the tree when there is none.
+/// Filing goes to the county-level organisation department (县、市、区): the nearest district
+/// above the branch; with no district in between, the city-directly-attached committee
+/// (市直单位党委) the branch belongs to, never the city root itself.
 async fn filing_target(db: &impl ConnectionTrait, org_id: i64) -> Result<i64, PlanError> {
     let ancestors = closure::Entity::find()
         .filter(closure::Column::DescendantId.eq(org_id))
@@ -411,15 +491,30 @@ async fn filing_target(db: &impl ConnectionTrait, org_id: i64) -> Result<i64, Pl
         .all(db)
         .await
         .context("cannot read ancestors")?;
+    let orgs: std::collections::HashMap<i64, organisation::Model> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(ancestors.iter().map(|a| a.ancestor_id)))
+        .all(db)
+        .await
+        .context("cannot read the organisations above")?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect();
+    let mut top_committee = None;
     let mut top = org_id;
-    for a in ancestors.iter().skip(1) {
-        let org = existing_org(db, a.ancestor_id).await?;
+    for org in ancestors
+        .iter()
+        .skip(1)
+        .filter_map(|a| orgs.get(&a.ancestor_id))
+    {
         if org.kind == OrgKind::District.as_str() {
             return Ok(org.id);
         }
+        if org.kind == OrgKind::Committee.as_str() {
+            top_committee = Some(org.id);
+        }
         top = org.id;
     }
-    Ok(top)
+    Ok(top_committee.unwrap_or(top))
 }
 
 async fn record_event(
@@ -613,6 +708,8 @@ async fn respond(
             &plan.end_time,
             i64::from(plan.checkin_closes_minutes_after),
         ),
+        checkin_opens_minutes_before: plan.checkin_opens_minutes_before,
+        checkin_closes_minutes_after: plan.checkin_closes_minutes_after,
         month: plan.month,
         version: plan.version,
         theme: plan.theme,
@@ -857,10 +954,32 @@ pub async fn get_plan(
     Ok(web::Json(respond(db.get_ref(), plan).await?))
 }
 
-/// Edit a plan. Drafts and returned plans change in place; a filed plan becomes a new
-/// version that needs review again. A plan under review cannot change.
+/// Edit a plan: fields left out keep their values (`null` clears a nullable one). Drafts
+/// and returned plans change in place; a filed plan becomes a new version that needs review
+/// again. A plan under review cannot change. PUT and PATCH are the same.
+#[utoipa::path(patch, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = PlanPatch, responses(
+    (status = 200, description = "Edited", body = PlanResponse),
+    (status = 400, description = "plan.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "plan.not_found", body = ErrorBody),
+    (status = 409, description = "plan.wrong_state", body = ErrorBody)))]
+pub async fn patch_plan(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<PlanPatch>,
+    db: web::Data<DatabaseConnection>,
+    cache: web::Data<crate::cache::Cache>,
+    request_id: RequestId,
+) -> Result<web::Json<PlanResponse>, PlanError> {
+    update_plan(user, path, body, db, cache, request_id).await
+}
+
+/// Edit a plan: fields left out keep their values (`null` clears a nullable one). Drafts
+/// and returned plans change in place; a filed plan becomes a new version that needs review
+/// again. A plan under review cannot change.
 #[utoipa::path(put, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = PlanRequest, responses(
+    params(("id" = i64, Path)), request_body = PlanPatch, responses(
     (status = 200, description = "Edited", body = PlanResponse),
     (status = 400, description = "plan.invalid_input", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
@@ -870,7 +989,7 @@ pub async fn get_plan(
 pub async fn update_plan(
     user: AuthUser,
     path: web::Path<i64>,
-    body: web::Json<PlanRequest>,
+    body: web::Json<PlanPatch>,
     db: web::Data<DatabaseConnection>,
     cache: web::Data<crate::cache::Cache>,
     request_id: RequestId,
@@ -879,6 +998,16 @@ pub async fn update_plan(
     let org = existing_org(db.get_ref(), plan.org_id).await?;
     let on_behalf = branch_actor(db.get_ref(), user, &org).await?;
     let (year, m) = parse_month(&plan.month)?;
+    let invited: Vec<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .filter(plan_participant::Column::Invited.eq(true))
+        .all(db.get_ref())
+        .await
+        .context("cannot read the invited activists")?
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect();
+    let body = body.into_inner().merged_with(&plan, invited);
     let valid = validate(&body, activity_day_of(db.get_ref(), &org, year, m).await?)?;
     let status = status_of(&plan)?;
     if status == PlanStatus::Submitted {

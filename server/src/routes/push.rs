@@ -37,6 +37,73 @@ pub struct DeliveryResponse {
     pub updated_at: String,
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct TemplateView {
+    /// preview (the monthly preview), reminder (deadlines, the day before), offer (a freed
+    /// place offered from a waitlist)
+    pub kind: String,
+    /// Pass this to `wx.requestSubscribeMessage`.
+    pub template_id: String,
+    /// Long-term templates need one consent; one-time templates one per message.
+    pub long_term: bool,
+    /// Messages of this template the person has consented to and not yet received
+    /// (long-term: 1 when granted, else 0). 0 on a one-time template: ask again.
+    pub remaining: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TemplatesResponse {
+    pub templates: Vec<TemplateView>,
+}
+
+/// The notification templates this server sends, and the signed-in person's consent for
+/// each: the mini-program asks for consent with these ids (never ids of its own), and tells
+/// the member when a one-time consent is used up.
+#[utoipa::path(get, path = "/api/v1/notifications/templates", tag = "push", security(("bearer" = [])),
+    responses(
+    (status = 200, body = TemplatesResponse),
+    (status = 401, description = "auth.token_missing, auth.token_invalid, auth.token_expired", body = ErrorBody)))]
+pub async fn notification_templates(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+    wechat: web::Data<WechatSettings>,
+    community: web::Data<crate::config::CommunitySettings>,
+) -> Result<web::Json<TemplatesResponse>, PlanError> {
+    let consent: HashMap<String, crate::entities::subscription_quota::Model> =
+        crate::entities::subscription_quota::Entity::find()
+            .filter(crate::entities::subscription_quota::Column::PersonId.eq(user.person_id))
+            .all(db.get_ref())
+            .await
+            .context("cannot read consent")?
+            .into_iter()
+            .map(|q| (q.template_id.clone(), q))
+            .collect();
+    let templates = [
+        ("preview", &wechat.preview_template_id),
+        ("reminder", &wechat.reminder_template_id),
+        ("offer", &community.offer_template_id),
+    ]
+    .into_iter()
+    .map(|(kind, template_id)| {
+        let long_term = wechat.long_term_templates.contains(template_id);
+        let remaining = consent.get(template_id).map_or(0, |q| {
+            if long_term {
+                i32::from(q.long_term)
+            } else {
+                q.remaining.max(0)
+            }
+        });
+        TemplateView {
+            kind: kind.to_owned(),
+            template_id: template_id.clone(),
+            long_term,
+            remaining,
+        }
+    })
+    .collect();
+    Ok(web::Json(TemplatesResponse { templates }))
+}
+
 /// Report the result of `wx.requestSubscribeMessage` for the signed-in person.
 #[utoipa::path(post, path = "/api/v1/subscriptions", tag = "push", security(("bearer" = [])),
     request_body = SubscriptionReport, responses(
@@ -48,6 +115,7 @@ pub async fn report_subscriptions(
     body: web::Json<SubscriptionReport>,
     db: web::Data<DatabaseConnection>,
     wechat: web::Data<WechatSettings>,
+    community: web::Data<crate::config::CommunitySettings>,
 ) -> Result<HttpResponse, PlanError> {
     if body.results.is_empty() || body.results.len() > 5 {
         return Err(PlanError::InvalidInput(
@@ -56,6 +124,8 @@ pub async fn report_subscriptions(
     }
     for (template, result) in &body.results {
         let known = *template == wechat.preview_template_id
+            || *template == wechat.reminder_template_id
+            || *template == community.offer_template_id
             || wechat.long_term_templates.contains(template);
         if !known {
             return Err(PlanError::InvalidInput(format!(
