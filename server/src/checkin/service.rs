@@ -47,7 +47,7 @@ impl Scan {
     ) -> Result<Self, AttendanceError> {
         if let Some(at) = scancode_time {
             let year = DateTime::from_timestamp(at, 0).map(|t| t.year());
-            if !year.is_some_and(|y| crate::domain::dates::check_year(y).is_ok()) {
+            if year.is_none_or(|y| crate::domain::dates::check_year(y).is_err()) {
                 return Err(invalid(
                     "scancode_time must be the unix time WeChat passed when the code was scanned",
                 ));
