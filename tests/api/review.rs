@@ -170,6 +170,35 @@ on_both_stores! {
         assert_eq!(of_activist["behind"], false);
     }
 
+    async fn the_contract_lists_every_status_and_constraint_and_405_says_what_is_allowed(app) {
+        let wrong = app.client.delete(app.url("/api/v1/auth/bind")).send().await.expect("sent");
+        assert_eq!(wrong.status().as_u16(), 405);
+        assert_eq!(wrong.headers()["allow"], "POST");
+        assert_eq!(error_code(wrong).await, "request.method_not_allowed");
+        let trace = app.client.request(reqwest::Method::TRACE, app.url("/api/v1/plans/1")).send().await.expect("sent");
+        assert_eq!(trace.headers()["allow"], "GET, PUT, PATCH");
+
+        let w = app.world().await;
+        for (per_page, status) in [(0, 400), (101, 400), (100, 200)] {
+            let response = app.get_as(&w.admin, &format!("/api/v1/orgs/{}/people?per_page={per_page}", w.branch_a)).await;
+            assert_eq!(response.status().as_u16(), status, "per_page={per_page}");
+        }
+
+        let doc: Value = app.get("/openapi.json").await.json().await.expect("json");
+        let patch = &doc["paths"]["/api/v1/plans/{id}"]["patch"]["responses"];
+        for status in ["200", "400", "401", "403", "404", "409", "413", "415", "503"] {
+            assert!(patch[status].is_object(), "PATCH /plans/{{id}} documents {status}");
+        }
+        assert!(patch["503"]["headers"]["Retry-After"].is_object());
+        let year = doc["paths"]["/api/v1/calendar/{year}"]["get"]["parameters"].as_array().expect("params")
+            .iter().find(|p| p["name"] == "year").expect("year").clone();
+        assert_eq!((year["schema"]["minimum"].as_i64(), year["schema"]["maximum"].as_i64()), (Some(2000), Some(2100)));
+        let per_page = doc["paths"]["/api/v1/orgs/{id}/people"]["get"]["parameters"].as_array().expect("params")
+            .iter().find(|p| p["name"] == "per_page").expect("per_page").clone();
+        assert_eq!(per_page["schema"]["maximum"], 100);
+        assert!(doc["components"]["schemas"]["PlanRequest"]["properties"]["month"]["pattern"].is_string());
+    }
+
     async fn consent_templates_come_from_the_server_with_what_is_left(app) {
         let w = app.world().await;
         let before: Value = app.get_as(&w.member_a, "/api/v1/notifications/templates").await.json().await.expect("json");

@@ -18,12 +18,29 @@ pub(crate) mod plans;
 mod push;
 mod service;
 
-use actix_web::web;
+use actix_web::{HttpResponse, http::header, web};
+
+/// Another method on a known path: 405 with the `Allow` header RFC 9110 asks for.
+async fn method_not_allowed(allow: String) -> HttpResponse {
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .json(crate::error::ErrorBody {
+            code: "request.method_not_allowed".into(),
+            message: "this route does not accept that method; see the Allow header".into(),
+        })
+}
 
 macro_rules! routes {
     ($($path:literal => { $($method:ident : $handler:path),+ $(,)? }),* $(,)?) => {
         pub fn configure(cfg: &mut web::ServiceConfig) {
-            $( cfg.service(web::resource($path)$(.route(web::$method().to($handler)))+); )*
+            $(
+                let allow = [$(stringify!($method)),+].map(str::to_ascii_uppercase).join(", ");
+                cfg.service(
+                    web::resource($path)
+                        $(.route(web::$method().to($handler)))+
+                        .default_service(web::to(move || method_not_allowed(allow.clone()))),
+                );
+            )*
         }
 
         /// Every (method, path) the server answers.

@@ -76,11 +76,312 @@ impl utoipa::Modify for BearerAuth {
     }
 }
 
+/// What the server checks on parameters and body fields, stated in the document: years,
+/// months, formats, lengths, patterns and choices. (Rules across fields, such as "the end
+/// after the start" or "another day needs a reason", are in the operations' descriptions.)
+const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+const YEAR: &str = r#"{"type": "integer", "minimum": 2000, "maximum": 2100}"#;
+const MONTH: &str = r#"{"type": "string", "pattern": "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])$"}"#;
+const DATE: &str = r#"{"type": "string", "pattern": "^(20[0-9]{2}|2100)-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"}"#;
+const TIME: &str = r#"{"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}"#;
+const PHONE: &str = r#"{"type": "string", "pattern": "^[0-9 +-]{11,20}$"}"#;
+/// Text with at least one visible character (blank text is refused after trimming).
+fn text(max: u32) -> serde_json::Value {
+    serde_json::json!({"type": "string", "minLength": 1, "maxLength": max, "pattern": "\\S"})
+}
+
+fn parameter_constraint(path: &str, name: &str) -> Option<serde_json::Value> {
+    let parsed = |raw: &str| serde_json::from_str(raw).ok();
+    let choices = |values: &[&str]| Some(serde_json::json!({"type": "string", "enum": values}));
+    match name {
+        "year" => parsed(YEAR),
+        "month" => parsed(MONTH),
+        "page" => Some(
+            serde_json::json!({"type": "integer", "minimum": 1, "maximum": super::pagination::MAX_PAGE}),
+        ),
+        "per_page" => Some(
+            serde_json::json!({"type": "integer", "minimum": 1, "maximum": super::pagination::MAX_PER_PAGE}),
+        ),
+        "policy" => choices(&["next_working_day", "statutory_only"]),
+        "kind" if path.contains("service-items") => choices(&["item", "post", "volunteer"]),
+        "format" if path.ends_with("/roster") => choices(&["csv", "xlsx"]),
+        "format" if path.starts_with("/api/v1/orgs/") && path.ends_with("/ledger") => {
+            choices(&["csv", "xlsx"])
+        }
+        "format" if path.ends_with("/ledger") => choices(&["json", "csv", "xlsx"]),
+        "format" if path.ends_with("/commitments") => choices(&["json", "csv"]),
+        "code" if path.starts_with("/display/") => {
+            Some(serde_json::json!({"type": "string", "pattern": "^[A-HJ-NP-Z2-9]{8}$"}))
+        }
+        _ => None,
+    }
+}
+
+fn property_constraint(schema: &str, property: &str) -> Option<serde_json::Value> {
+    let parsed = |raw: &str| serde_json::from_str(raw).ok();
+    let choices = |values: &[&str]| Some(serde_json::json!({"type": "string", "enum": values}));
+    match (schema, property) {
+        ("WechatLoginRequest", "code") => Some(
+            serde_json::json!({"type": "string", "minLength": 1, "maxLength": 128, "pattern": "^[!-~]+$"}),
+        ),
+        ("BindRequest", "invite_code") => Some(
+            serde_json::json!({"type": "string", "minLength": 12, "maxLength": 40, "pattern": "^[2-9A-HJKMNP-Za-hjkmnp-z -]+$"}),
+        ),
+        ("PasswordLoginRequest" | "PersonRequest", "phone") => parsed(PHONE),
+        ("PasswordLoginRequest", "password") => {
+            Some(serde_json::json!({"type": "string", "minLength": 1, "maxLength": 256}))
+        }
+        ("CheckinRequest", "activity_code") => {
+            Some(serde_json::json!({"type": "string", "pattern": "^ *[A-Za-z0-9]{1,12} *$"}))
+        }
+        ("CheckinRequest", "token") => {
+            Some(serde_json::json!({"type": "string", "pattern": "^ *[A-Za-z0-9_-]{1,32} *$"}))
+        }
+        ("CheckinRequest", "nonce") => {
+            Some(serde_json::json!({"type": "string", "pattern": "^[A-Za-z0-9_-]{16,64}$"}))
+        }
+        ("CheckinRequest", "scancode_time") => Some(
+            serde_json::json!({"type": ["integer", "null"], "minimum": 946_684_800, "maximum": 4_133_980_799i64}),
+        ),
+        ("LocationBody", "latitude") => {
+            Some(serde_json::json!({"type": "number", "minimum": -90, "maximum": 90}))
+        }
+        ("LocationBody", "longitude") => {
+            Some(serde_json::json!({"type": "number", "minimum": -180, "maximum": 180}))
+        }
+        ("SettingsRequest", "radius_m") => {
+            Some(serde_json::json!({"type": "integer", "minimum": 20, "maximum": 20000}))
+        }
+        ("SettingsRequest", "window_seconds") => Some(
+            serde_json::json!({"anyOf": [{"type": "integer", "enum": [0]}, {"type": "integer", "minimum": 10, "maximum": 3600}]}),
+        ),
+        ("MinutesRequest", "text") => Some(text(20_000)),
+        (
+            "ReasonRequest" | "OrganiserCheckinRequest" | "UnbindRequest" | "ExemptionRequest",
+            "reason",
+        ) => Some(text(200)),
+        ("ExemptionRequest", "valid_from") => parsed(DATE),
+        ("CreateOrgRequest", "code") => {
+            Some(serde_json::json!({"type": "string", "pattern": "^ *[A-Za-z0-9_-]{2,50} *$"}))
+        }
+        ("CreateOrgRequest", "kind") => {
+            choices(&["city", "district", "committee", "branch", "community"])
+        }
+        ("OrgSettingsRequest", "activity_day_policy") => {
+            choices(&["next_working_day", "statutory_only"])
+        }
+        ("GrantRoleRequest", "role") => choices(&[
+            "secretary",
+            "reviewer",
+            "org_admin",
+            "supervisor",
+            "community_admin",
+            "volunteer_lead",
+        ]),
+        ("PersonRequest", "name") => Some(text(50)),
+        ("PersonRequest", "status") => choices(&[
+            "full",
+            "probationary",
+            "activist",
+            "正式党员",
+            "预备党员",
+            "入党积极分子",
+        ]),
+        ("PlanRequest", "month") => parsed(MONTH),
+        ("PlanRequest" | "PlanPatch", "start_time" | "end_time") => parsed(TIME),
+        ("PlanRequest" | "PlanPatch", "theme") => Some(text(100)),
+        ("ReviewRequest", "comment") => {
+            Some(serde_json::json!({"type": ["string", "null"], "maxLength": 500}))
+        }
+        ("SubscriptionReport", "results") => Some(
+            serde_json::json!({"type": "object", "minProperties": 1, "maxProperties": 5,
+            "additionalProperties": {"type": "string", "enum": ["accept", "acceptWithAudio", "reject", "ban", "filter"]}}),
+        ),
+        ("CommitmentRequest", "category") => {
+            choices(&["organ", "rural_community", "enterprise", "retired"])
+        }
+        ("HouseholdRequest", "kind") => {
+            choices(&["empty_nest", "disabled", "left_behind_child", "hardship"])
+        }
+        ("NewItem", "kind") => choices(&["item", "post", "volunteer"]),
+        ("NewItem", "title") => Some(text(100)),
+        _ => None,
+    }
+}
+
+/// The edge refuses control characters (see `text_guard`): none in paths and queries, only
+/// line breaks and tabs in JSON text.
+const URL_TEXT: &str = "^[^\\u0000-\\u001f\\u007f-\\u009f]*$";
+const BODY_TEXT: &str = "^[^\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f]*$";
+
+fn refuse_control_characters(schema: &mut serde_json::Value, pattern: &str) {
+    let is_string = match &schema["type"] {
+        serde_json::Value::String(kind) => kind == "string",
+        serde_json::Value::Array(kinds) => kinds.iter().any(|k| k == "string"),
+        _ => false,
+    };
+    if is_string
+        && schema.get("pattern").is_none()
+        && schema.get("enum").is_none()
+        && schema.get("format").is_none()
+    {
+        schema["pattern"] = serde_json::Value::String(pattern.to_owned());
+    }
+}
+
+fn add_constraints(doc: &mut serde_json::Value) {
+    if let Some(paths) = doc["paths"].as_object_mut() {
+        for (path, item) in paths.iter_mut() {
+            let Some(operations) = item.as_object_mut() else {
+                continue;
+            };
+            for operation in operations.values_mut() {
+                let Some(parameters) = operation
+                    .get_mut("parameters")
+                    .and_then(serde_json::Value::as_array_mut)
+                else {
+                    continue;
+                };
+                for parameter in parameters {
+                    let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+                    if let Some(schema) = parameter_constraint(path, &name) {
+                        parameter["schema"] = schema;
+                    }
+                    refuse_control_characters(&mut parameter["schema"], URL_TEXT);
+                }
+            }
+        }
+    }
+    if let Some(schemas) = doc["components"]["schemas"].as_object_mut() {
+        for (name, schema) in schemas.iter_mut() {
+            let Some(properties) = schema
+                .get_mut("properties")
+                .and_then(serde_json::Value::as_object_mut)
+            else {
+                continue;
+            };
+            for (property, value) in properties.iter_mut() {
+                if let Some(constraint) = property_constraint(name, property) {
+                    let description = value.get("description").cloned();
+                    *value = constraint;
+                    if let Some(description) = description {
+                        value["description"] = description;
+                    }
+                }
+                refuse_control_characters(value, BODY_TEXT);
+            }
+        }
+    }
+}
+
 /// This document.
 #[utoipa::path(get, path = "/openapi.json", tag = "operations",
     responses((status = 200, description = "The OpenAPI 3 document", content_type = "application/json")))]
-pub async fn openapi_json() -> web::Json<utoipa::openapi::OpenApi> {
-    web::Json(ApiDoc::openapi())
+pub async fn openapi_json() -> web::Json<serde_json::Value> {
+    web::Json(document())
+}
+
+/// The document as served: the handlers' own annotations, plus the answers every operation
+/// can give whatever its handler says (a malformed request, a missing or expired token, a
+/// body too large or of the wrong type, an unknown object, an overloaded server), so the
+/// contract lists every status a client can meet.
+pub fn document() -> serde_json::Value {
+    use serde_json::json;
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).expect("the document serialises");
+    let error = |description: &str| {
+        json!({"description": description,
+               "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}})
+    };
+    let retry_after = json!({"Retry-After": {"description": "seconds to wait before trying again",
+                                             "schema": {"type": "integer", "minimum": 1}}});
+    add_constraints(&mut doc);
+    let Some(paths) = doc["paths"].as_object_mut() else {
+        return doc;
+    };
+    for (path, item) in paths.iter_mut() {
+        let Some(operations) = item.as_object_mut() else {
+            continue;
+        };
+        for operation in operations.values_mut() {
+            let secured = operation.get("security").is_some();
+            let has_body = operation.get("requestBody").is_some();
+            let Some(responses) = operation
+                .get_mut("responses")
+                .and_then(serde_json::Value::as_object_mut)
+            else {
+                continue;
+            };
+            // Exports answer in the format asked for.
+            let files_only = path.ends_with("/roster")
+                || (path.starts_with("/api/v1/orgs/") && path.ends_with("/ledger"));
+            let exports: &[&str] = if files_only {
+                &["text/csv", XLSX]
+            } else if path.ends_with("/ledger") {
+                &["application/json", "text/csv", XLSX]
+            } else if path.ends_with("/commitments") {
+                &["application/json", "text/csv"]
+            } else {
+                &[]
+            };
+            if let Some(ok) = responses.get_mut("200")
+                && !exports.is_empty()
+            {
+                let json_schema = ok["content"]["application/json"]["schema"].clone();
+                let mut content = serde_json::Map::new();
+                for kind in exports {
+                    let schema = if *kind == "application/json" {
+                        if json_schema.is_null() {
+                            json!({"type": "object"})
+                        } else {
+                            json_schema.clone()
+                        }
+                    } else {
+                        json!({"type": "string", "format": "binary"})
+                    };
+                    content.insert((*kind).to_owned(), json!({"schema": schema}));
+                }
+                ok["content"] = serde_json::Value::Object(content);
+            }
+            let mut add = |status: &str, response: serde_json::Value| {
+                responses.entry(status).or_insert(response);
+            };
+            add(
+                "400",
+                error(
+                    "request.invalid_query, request.invalid_path, request.invalid_body, request.control_character",
+                ),
+            );
+            if secured {
+                add(
+                    "401",
+                    error("auth.token_missing, auth.token_invalid, auth.token_expired"),
+                );
+            }
+            if has_body {
+                add("413", error("request.body_too_large"));
+                add("415", error("request.unsupported_media_type"));
+            }
+            if path.contains('{') {
+                add(
+                    "404",
+                    error("request.not_found, or the object named in the path does not exist"),
+                );
+            }
+            if path != "/healthz" && path != "/openapi.json" {
+                let mut busy = error("server.busy: no database connection in time; retry");
+                busy["headers"] = retry_after.clone();
+                add("503", busy);
+            }
+            for status in ["429", "503"] {
+                if let Some(response) = responses.get_mut(status)
+                    && response.get("headers").is_none()
+                {
+                    response["headers"] = retry_after.clone();
+                }
+            }
+        }
+    }
+    doc
 }
 
 #[cfg(test)]
@@ -124,7 +425,7 @@ mod tests {
     /// `UPDATE_OPENAPI=1` to rewrite it after changing the API.
     #[test]
     fn the_copy_the_mini_program_tests_against_is_current() {
-        let wanted = serde_json::to_string_pretty(&ApiDoc::openapi()).expect("json") + "\n";
+        let wanted = serde_json::to_string_pretty(&document()).expect("json") + "\n";
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("../miniprogram/tests/openapi.json");
         if std::env::var("UPDATE_OPENAPI").is_ok() {

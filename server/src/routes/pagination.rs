@@ -2,7 +2,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 const DEFAULT_PER_PAGE: u64 = 50;
-const MAX_PER_PAGE: u64 = 200;
+pub const MAX_PER_PAGE: u64 = 100;
 /// No list is this long; a larger page number is a mistake or an attack on the offset.
 pub const MAX_PAGE: u64 = 100_000;
 
@@ -30,21 +30,35 @@ impl PageNumber {
     }
 }
 
-/// `?page=1&per_page=50`; pages count from 1, `per_page` is capped at 200.
+/// A page size 1–`MAX_PER_PAGE`, refused at extraction otherwise.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(try_from = "u64")]
+pub struct PerPage(u64);
+
+impl TryFrom<u64> for PerPage {
+    type Error = String;
+    fn try_from(value: u64) -> Result<Self, Self::Error> {
+        if (1..=MAX_PER_PAGE).contains(&value) {
+            Ok(Self(value))
+        } else {
+            Err(format!("per_page must be 1–{MAX_PER_PAGE}"))
+        }
+    }
+}
+
+/// `?page=1&per_page=50`; pages count from 1, `per_page` is 1–100.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PageQuery {
     #[param(value_type = Option<u64>, minimum = 1, maximum = 100_000)]
     pub page: Option<PageNumber>,
-    pub per_page: Option<u64>,
+    #[param(value_type = Option<u64>, minimum = 1, maximum = 100)]
+    pub per_page: Option<PerPage>,
 }
 
 impl PageQuery {
-    /// Zero-based page index and page size, with out-of-range sizes clamped.
+    /// Zero-based page index and page size.
     pub fn resolve(&self) -> (u64, u64) {
-        let per_page = self
-            .per_page
-            .unwrap_or(DEFAULT_PER_PAGE)
-            .clamp(1, MAX_PER_PAGE);
+        let per_page = self.per_page.map_or(DEFAULT_PER_PAGE, |p| p.0);
         let index = self.page.map_or(0, PageNumber::index);
         (index, per_page)
     }

@@ -296,6 +296,9 @@ pub async fn my_claims(
     query: web::Query<MyClaimsQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<MyClaim>>, CommunityError> {
+    if let Some(year) = query.year {
+        crate::domain::dates::check_year(year).map_err(CommunityError::InvalidInput)?;
+    }
     let rows = service_claim::Entity::find()
         .filter(service_claim::Column::PersonId.eq(user.person_id))
         .order_by_desc(service_claim::Column::Id)
