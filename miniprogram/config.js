@@ -26,6 +26,6 @@ function baseUrl() {
 }
 
 // Subscription-message template ids are not kept here: the server's configuration is the one place for them, and
-// pages read them from GET /api/v1/notifications/templates (utils/subscribe.js).
+// pages read them from GET /notifications/templates (utils/subscribe.js).
 
 module.exports = { BASE_URLS, OVERRIDE_KEY, baseUrl }

@@ -1,7 +1,8 @@
-// Who is signed in on this phone: { id, name } from GET /api/v1/me, cached in storage (hdr.me) when a page reads
+// Who is signed in on this phone: { id, name } from GET /me, cached in storage (hdr.me) when a page reads
 // /me after signing in, forgotten at every new sign-in and at sign-out. The offline queue uses the id to know
 // whose scans it holds.
 const auth = require('./auth')
+const paths = require('./paths')
 
 function person() {
   const cached = wx.getStorageSync(auth.PERSON_KEY)
@@ -15,12 +16,12 @@ function remember(me) {
   return kept
 }
 
-// The cached person, or GET /api/v1/me when not yet known; null when it cannot be read now (no network).
+// The cached person, or GET /me when not yet known; null when it cannot be read now (no network).
 async function ensure() {
   const known = person()
   if (known) return known
   try {
-    return remember(await require('./api').get('/api/v1/me'))
+    return remember(await require('./api').get(paths.me()))
   } catch (err) {
     return null
   }

@@ -7,6 +7,7 @@ const KEYS = {
 // api.js needs this module to sign requests and this module sends through api.js. Requiring it when a call is
 // made, not at load time, keeps that cycle out of module loading whichever of the two is required first.
 const api = () => require('./api')
+const paths = require('./paths')
 
 function apiError(status, code, message) {
   const { ApiError } = api()
@@ -44,7 +45,7 @@ function wxLoginCode() {
 // refresh(), which is the same WeChat user). The offline queue marks scans with it, so a scan queued before the
 // person's id was known is still sent only under the sign-in that made it. Kept apart from KEYS: clear() keeps it.
 const SESSION_KEY = 'hdr.session'
-// Who is signed in ({ id, name } from GET /api/v1/me), cached by utils/account.js; forgotten at each new sign-in.
+// Who is signed in ({ id, name } from GET /me), cached by utils/account.js; forgotten at each new sign-in.
 const PERSON_KEY = 'hdr.me'
 
 function sessionId() {
@@ -61,7 +62,7 @@ function newSession() {
 // has not yet joined an organisation: the ticket and an invite code then go to bind().
 async function login({ silent = false } = {}) {
   const code = await wxLoginCode()
-  const body = await api().postWithoutToken('/api/v1/auth/wechat', { code })
+  const body = await api().postWithoutToken(paths.authWechat(), { code })
   if (body.status === 'unbound') return { status: 'unbound', bindTicket: body.bind_ticket }
   if (!silent || !sessionId()) newSession()
   saveTokens(body)
@@ -69,7 +70,7 @@ async function login({ silent = false } = {}) {
 }
 
 async function bind(bindTicket, inviteCode) {
-  const pair = await api().postWithoutToken('/api/v1/auth/bind', { bind_ticket: bindTicket, invite_code: inviteCode })
+  const pair = await api().postWithoutToken(paths.authBind(), { bind_ticket: bindTicket, invite_code: inviteCode })
   newSession()
   saveTokens(pair)
 }
@@ -83,7 +84,7 @@ async function signOut() {
   const refreshToken = wx.getStorageSync(KEYS.refreshToken)
   if (refreshToken) {
     try {
-      await api().postWithoutToken('/api/v1/auth/logout', { refresh_token: refreshToken })
+      await api().postWithoutToken(paths.authLogout(), { refresh_token: refreshToken })
     } catch (err) {
       // Signed out on this phone all the same; the refresh token expires on its own.
     }
@@ -98,7 +99,7 @@ async function refresh() {
   const refreshToken = wx.getStorageSync(KEYS.refreshToken)
   if (refreshToken) {
     try {
-      saveTokens(await api().postWithoutToken('/api/v1/auth/refresh', { refresh_token: refreshToken }))
+      saveTokens(await api().postWithoutToken(paths.authRefresh(), { refresh_token: refreshToken }))
       return
     } catch (err) {
       if (err.code !== 'auth.refresh_rejected') throw err

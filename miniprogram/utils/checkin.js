@@ -5,6 +5,7 @@
 // `options.q` = encodeURIComponent(that URL), wx.scanCode answers the URL itself.
 const api = require('./api')
 const labels = require('./labels')
+const paths = require('./paths')
 
 const NOT_A_CHECKIN_QR = '这不是活动签到二维码'
 
@@ -114,7 +115,7 @@ function scanLocation(budgetMs = LOCATION_BUDGET_MS) {
   })
 }
 
-// POST /api/v1/checkins. `scanned_at` only for a scan sent later from the offline queue; `scancode_time` only for a
+// POST /checkins. `scanned_at` only for a scan sent later from the offline queue; `scancode_time` only for a
 // page opened by WeChat's scanner; `location` when known.
 function checkIn({
   activity_code: activityCode, token, nonce, scanned_at: scannedAt, scancode_time: scancodeAt, location,
@@ -123,12 +124,12 @@ function checkIn({
   if (scancodeAt) body.scancode_time = scancodeAt
   if (scannedAt) body.scanned_at = scannedAt
   if (location) body.location = location
-  return api.post('/api/v1/checkins', body)
+  return api.post(paths.checkins(), body)
 }
 
-// POST /api/v1/activities/{id}/checkins by the organiser: { card_code } or { person_id }, and the mandatory reason.
+// POST /activities/{id}/checkins by the organiser: { card_code } or { person_id }, and the mandatory reason.
 function organiserCheckIn(activityId, who, reason) {
-  return api.post(`/api/v1/activities/${activityId}/checkins`, { ...who, reason })
+  return api.post(paths.activityCheckins(activityId), { ...who, reason })
 }
 
 // What the member reads for each result of a check-in.

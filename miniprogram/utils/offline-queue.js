@@ -4,7 +4,7 @@
 //
 // Queued item: { activity_code, token, nonce, scanned_at, scancode_time?, location?, person_id?, session? }.
 //
-// A queued scan belongs to the person who made it: `person_id` is the signed-in person's id (GET /api/v1/me, cached
+// A queued scan belongs to the person who made it: `person_id` is the signed-in person's id (GET /me, cached
 // by utils/account.js), `session` the sign-in's mark (utils/auth.js) for a scan made before the id was known. A
 // flush sends only the signed-in person's scans, never another account's that signed in later on the same phone.
 // Other people's scans wait for their owner's next sign-in; once older than the offline limit (24 h, the server

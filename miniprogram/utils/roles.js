@@ -1,4 +1,4 @@
-// What the roles of GET /api/v1/me ({ role, org_id, org_name }[]) let a person do in the mini-program. The server
+// What the roles of GET /me ({ role, org_id, org_name }[]) let a person do in the mini-program. The server
 // decides every request again; this only chooses which pages and organisations to offer.
 const REVIEW_ROLES = ['reviewer', 'org_admin']
 const SUPERVISE_ROLES = ['reviewer', 'org_admin', 'supervisor']

@@ -4,13 +4,14 @@
 // in the tap handler, before anything is awaited (it calls wx synchronously), then report() what it resolves to.
 // Reporting again after a network failure needs no new consent, so a page retries report() alone.
 //
-// The template ids come from the server (GET /api/v1/notifications/templates), never from this client: a page loads
+// The template ids come from the server (GET /notifications/templates), never from this client: a page loads
 // them on show (loadTemplates), so the tap handler has them at hand when it must call WeChat at once.
 //   { kind: 'preview' | 'reminder' | 'offer', template_id, long_term, remaining }
 // `remaining`: how many more messages of that template the person has consented to (long-term: 1 when granted).
 const api = require('./api')
+const paths = require('./paths')
 
-const TEMPLATES_PATH = '/api/v1/notifications/templates'
+const TEMPLATES_PATH = paths.notificationTemplates()
 // Set once the person accepted the preview template on this phone: a 0 `remaining` then means used up (次数已用完),
 // not never asked. Person data: forgotten at sign-out (utils/auth.js PERSON_DATA).
 const PREVIEW_ACCEPTED_KEY = 'hdr.previewSubscribed'
@@ -45,11 +46,11 @@ function askWechat(tmplIds) {
   })
 }
 
-// POST /api/v1/subscriptions. A server from before that endpoint answers 404: { saved: false } rather than an error,
+// POST /subscriptions. A server from before that endpoint answers 404: { saved: false } rather than an error,
 // since the user did nothing wrong.
 async function report(results) {
   try {
-    await api.post('/api/v1/subscriptions', { results })
+    await api.post(paths.subscriptions(), { results })
     return { saved: true }
   } catch (err) {
     if (err.status === 404) return { saved: false }
@@ -68,7 +69,7 @@ function summary(results, saved) {
   return '您没有同意接收活动提醒，可随时再次订阅'
 }
 
-// GET /api/v1/notifications/templates → the list; [] from a server without that endpoint (404): nothing to ask.
+// GET /notifications/templates → the list; [] from a server without that endpoint (404): nothing to ask.
 async function loadTemplates() {
   try {
     const body = await api.get(TEMPLATES_PATH)

@@ -7,6 +7,7 @@ const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
+const paths = require('../../utils/paths')
 
 const THRESHOLD = 0.8
 const GROUP_ORDER = ['expected', 'absent', 'present', 'guest', 'on_leave', 'exempt']
@@ -102,8 +103,8 @@ Page({
     this.setData({ loading: !this.loaded, loadError: null })
     try {
       const [roster, leaves] = await Promise.all([
-        api.get(`/api/v1/activities/${this.activityId}/attendance`),
-        api.get(`/api/v1/activities/${this.activityId}/leave`),
+        api.get(paths.activityAttendance(this.activityId)),
+        api.get(paths.activityLeave(this.activityId)),
       ])
       this.loaded = true
       const sorted = leaves.slice().sort(PENDING_FIRST).map(leaveView)
@@ -188,7 +189,7 @@ Page({
       title: `撤销${name}的签到`, placeholder: '如：误签', missing: '请填写撤销原因', confirmText: '确认撤销', cancelText: '不撤销',
     })
     if (!reason) return
-    await this.act(`/api/v1/checkins/${checkinId}/undo`, { reason }, '已撤销签到', '撤销失败')
+    await this.act(paths.checkinUndo(checkinId), { reason }, '已撤销签到', '撤销失败')
   },
 
   async onApprove(e) {
@@ -198,7 +199,7 @@ Page({
       title: '批准请假', content: `批准${name}的请假申请？`, confirmText: '确认批准', cancelText: '暂不处理',
     })
     if (!go) return
-    await this.act(`/api/v1/leave/${id}/decision`, { approve: true, comment: null }, '已批准', '审批未完成')
+    await this.act(paths.leaveDecision(id), { approve: true, comment: null }, '已批准', '审批未完成')
   },
 
   async onDecline(e) {
@@ -208,7 +209,7 @@ Page({
       title: `不批准${name}的请假`, placeholder: '请说明理由', missing: '不批准时请填写理由', confirmText: '确认不批准', cancelText: '暂不处理',
     })
     if (!comment) return
-    await this.act(`/api/v1/leave/${id}/decision`, { approve: false, comment }, '已不批准', '审批未完成')
+    await this.act(paths.leaveDecision(id), { approve: false, comment }, '已不批准', '审批未完成')
   },
 
   async act(path, body, done, failTitle) {

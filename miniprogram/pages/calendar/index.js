@@ -2,6 +2,7 @@
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const month = require('../../utils/month')
+const paths = require('../../utils/paths')
 
 function rowView(m) {
   return {
@@ -37,7 +38,7 @@ Page({
   async load() {
     this.setData({ loading: this.data.rows.length === 0, loadError: null, missing: false })
     try {
-      const calendar = await api.get(`/api/v1/calendar/${this.data.year}`)
+      const calendar = await api.get(paths.calendar(this.data.year))
       this.setData({ rows: calendar.months.map(rowView) })
     } catch (err) {
       if (err.code === 'calendar.year_missing') this.setData({ rows: [], missing: true })

@@ -12,6 +12,7 @@ const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const serviceForm = require('../../utils/service-form')
 const ui = require('../../utils/ui')
+const paths = require('../../utils/paths')
 
 const TABS = [
   { key: 'items', label: '服务项目' },
@@ -28,19 +29,19 @@ const LOADERS = {
   async items(page, org) {
     page.seq += 1
     const seq = page.seq
-    const body = await api.get(`/api/v1/communities/${org.id}/service-items`, { kind: page.data.kind, page: 1 })
+    const body = await api.get(paths.communityServiceItems(org.id), { kind: page.data.kind, page: 1 })
     if (seq !== page.seq) return
     page.pageNo = 1
     page.setData({ items: body.items.map(community.itemView), hasMore: body.items.length < body.total })
   },
 
   async reports(page, org) {
-    const reports = await api.get(`/api/v1/communities/${org.id}/reports`, { status: 'pending' })
+    const reports = await api.get(paths.communityReports(org.id), { status: 'pending' })
     page.setData({ reports: reports.map(community.reportView) })
   },
 
   async suggestions(page, org) {
-    const list = await api.get(`/api/v1/communities/${org.id}/suggestions`)
+    const list = await api.get(paths.communitySuggestions(org.id))
     const views = list.slice().sort(UNANSWERED_FIRST).map(community.suggestionView)
     page.setData({ suggestions: views, unanswered: views.filter((s) => !s.answer).length })
   },
@@ -48,7 +49,7 @@ const LOADERS = {
   async progress(page, org) {
     const query = { year: page.data.year }
     if (page.data.behindOnly) query.behind = true
-    const rows = await api.get(`/api/v1/orgs/${org.id}/progress`, query)
+    const rows = await api.get(paths.orgProgress(org.id), query)
     page.setData({ progressRows: rows.map(community.progressView) })
   },
 }
@@ -109,7 +110,7 @@ Page({
     this.setData({ loading: !this.loadedTabs[tab], loadError: null })
     try {
       if (!this.orgsLoaded) {
-        this.setData({ orgs: roles.communityOrgs(await api.get('/api/v1/me')) })
+        this.setData({ orgs: roles.communityOrgs(await api.get(paths.me())) })
         this.orgsLoaded = true
       }
       const org = this.org()
@@ -129,7 +130,7 @@ Page({
     this.setData({ loadingMore: true })
     try {
       const query = { kind: this.data.kind, page: this.pageNo + 1 }
-      const body = await api.get(`/api/v1/communities/${org.id}/service-items`, query)
+      const body = await api.get(paths.communityServiceItems(org.id), query)
       if (seq !== this.seq) return
       this.pageNo += 1
       const known = new Set(this.data.items.map((i) => i.id))
@@ -192,7 +193,7 @@ Page({
     this.setData({ fieldErrors })
     if (!org || Object.keys(fieldErrors).length > 0) return
     const body = serviceForm.toRequest(form)
-    const ok = await this.act(`/api/v1/communities/${org.id}/service-items`, body, '已发布', '发布失败', { reload: false })
+    const ok = await this.act(paths.communityServiceItems(org.id), body, '已发布', '发布失败', { reload: false })
     if (!ok) return
     this.setData({ publishing: false, form: serviceForm.emptyForm(), fieldErrors: {}, kind: body.kind, items: [] })
     await this.load('items')
@@ -214,7 +215,7 @@ Page({
       title: '接收报到', content: `接收${name}到本社区报到？`, confirmText: '确认接收', cancelText: '暂不处理',
     })
     if (!go) return
-    await this.act(`/api/v1/community-reports/${id}/decision`, { accept: true }, '已接收', '审核未完成')
+    await this.act(paths.communityReportDecision(id), { accept: true }, '已接收', '审核未完成')
   },
 
   async onDecline(e) {
@@ -224,7 +225,7 @@ Page({
       title: '不接收报到', content: `不接收${name}的报到？`, confirmText: '确认不接收', cancelText: '暂不处理',
     })
     if (!go) return
-    await this.act(`/api/v1/community-reports/${id}/decision`, { accept: false }, '已不接收', '审核未完成')
+    await this.act(paths.communityReportDecision(id), { accept: false }, '已不接收', '审核未完成')
   },
 
   // ---- 建议答复
@@ -233,7 +234,7 @@ Page({
     const { id, title } = e.currentTarget.dataset
     const answer = await ui.requireText({ title: `答复：${title}`, placeholder: '采纳情况或办理结果', missing: '请填写答复内容' })
     if (!answer) return
-    await this.act(`/api/v1/suggestions/${id}/answer`, { answer }, '已答复', '答复未提交')
+    await this.act(paths.suggestionAnswer(id), { answer }, '已答复', '答复未提交')
   },
 
   // ---- 进度

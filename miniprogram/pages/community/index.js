@@ -7,6 +7,7 @@ const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const ui = require('../../utils/ui')
 const nav = require('../../utils/nav')
+const paths = require('../../utils/paths')
 
 const PICKED_KEY = 'hdr.community'
 
@@ -68,8 +69,8 @@ Page({
     this.setData({ loading: !this.loaded, loadError: null })
     try {
       const [communities, reports] = await Promise.all([
-        api.get('/api/v1/communities'),
-        api.get('/api/v1/me/community-reports'),
+        api.get(paths.communities()),
+        api.get(paths.meCommunityReports()),
       ])
       const reportViews = reports.map(community.reportView)
       const index = this.loaded ? this.currentIndex(communities) : initialIndex(communities, reportViews, this.wanted)
@@ -112,7 +113,7 @@ Page({
     const seq = this.seq
     this.setData({ listLoading: this.data.items.length === 0, listError: null })
     try {
-      const page = await api.get(`/api/v1/communities/${shown.id}/service-items`, { kind: this.data.kind, page: 1 })
+      const page = await api.get(paths.communityServiceItems(shown.id), { kind: this.data.kind, page: 1 })
       if (seq !== this.seq) return
       this.pageNo = 1
       this.setData({
@@ -133,7 +134,7 @@ Page({
     this.setData({ loadingMore: true })
     try {
       const query = { kind: this.data.kind, page: this.pageNo + 1 }
-      const page = await api.get(`/api/v1/communities/${shown.id}/service-items`, query)
+      const page = await api.get(paths.communityServiceItems(shown.id), query)
       if (seq !== this.seq) return
       this.pageNo += 1
       const known = new Set(this.data.items.map((i) => i.id))
@@ -185,9 +186,9 @@ Page({
     this.setData({ busy: true })
     let retry = false
     try {
-      await api.post(`/api/v1/communities/${shown.id}/reports`, {})
+      await api.post(paths.communityReports(shown.id), {})
       wx.showToast({ title: '已提交报到，等待社区审核', icon: 'none' })
-      const reports = await api.get('/api/v1/me/community-reports')
+      const reports = await api.get(paths.meCommunityReports())
       this.setData({ reports: reports.map(community.reportView) })
       this.showReport()
     } catch (err) {

@@ -5,6 +5,7 @@
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
+const paths = require('../../utils/paths')
 
 // The groups in the order the page lists them; pending and sending are one group (发送中).
 const OTHER_WAY = ['no_consent', 'no_wechat', 'failed', 'unknown']
@@ -92,7 +93,7 @@ Page({
   async load() {
     this.setData({ loading: !this.loaded, loadError: null })
     try {
-      const rows = await api.get(`/api/v1/plans/${this.planId}/deliveries`)
+      const rows = await api.get(paths.planDeliveries(this.planId))
       this.loaded = true
       this.rows = rows
       const kinds = kindsOf(rows)

@@ -5,6 +5,7 @@ const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const ui = require('../../utils/ui')
+const paths = require('../../utils/paths')
 
 const STATE_TEXT = { active: '有效', revoked: '已撤销', expired: '已到期', future: '未生效' }
 
@@ -57,9 +58,9 @@ Page({
   async load() {
     this.setData({ loading: !this.loaded, loadError: null })
     try {
-      if (!this.loaded) this.setData({ orgs: roles.reviewOrgs(await api.get('/api/v1/me')) })
+      if (!this.loaded) this.setData({ orgs: roles.reviewOrgs(await api.get(paths.me())) })
       const org = this.data.orgs[this.data.orgIndex]
-      const list = org ? await api.get(`/api/v1/orgs/${org.id}/exemptions`) : []
+      const list = org ? await api.get(paths.orgExemptions(org.id)) : []
       const today = month.today()
       this.loaded = true
       this.setData({ items: list.map((x) => exemptionView(x, today)) })
@@ -94,7 +95,7 @@ Page({
     const org = this.data.orgs[this.data.orgIndex]
     this.setData({ searching: true, formError: '' })
     try {
-      const page = await api.get(`/api/v1/orgs/${org.id}/people`, { q, per_page: 20 })
+      const page = await api.get(paths.orgPeople(org.id), { q, per_page: 20 })
       const results = (page.items || []).map((p) => ({ id: p.id, name: p.name, phone: p.phone, exempt: p.exempt }))
       this.setData({ 'form.results': results, 'form.searched': true })
     } catch (err) {
@@ -133,7 +134,7 @@ Page({
       return
     }
     const body = { reason: form.reason.trim(), valid_from: form.validFrom, valid_until: form.validUntil || null }
-    const done = await this.act(`/api/v1/people/${form.person.id}/exemptions`, body, '已登记', '登记失败')
+    const done = await this.act(paths.personExemptions(form.person.id), body, '已登记', '登记失败')
     if (done) this.setData({ adding: false, form: emptyForm() })
   },
 
@@ -144,7 +145,7 @@ Page({
       title: `撤销${name}的登记`, placeholder: '如：已恢复参加组织生活', missing: '请填写撤销原因', confirmText: '确认撤销', cancelText: '不撤销',
     })
     if (!reason) return
-    await this.act(`/api/v1/exemptions/${id}/revoke`, { reason }, '已撤销', '撤销失败')
+    await this.act(paths.exemptionRevoke(id), { reason }, '已撤销', '撤销失败')
   },
 
   // Resolves true once the POST went through.

@@ -14,8 +14,9 @@ const ui = require('../../utils/ui')
 // What 订阅活动提醒 asks for: the preview (one message per consent) and the activity reminder (long-term).
 const SUBSCRIBE_KINDS = ['preview', 'reminder']
 const nav = require('../../utils/nav')
+const paths = require('../../utils/paths')
 
-// GET /api/v1/me/preview → what the template shows.
+// GET /me/preview → what the template shows.
 function dayView(mine) {
   const p = mine.preview
   return {
@@ -83,8 +84,8 @@ Page({
       const current = month.currentMonth()
       // A year without the official calendar fails only the day card, not the whole page.
       const [me, mine] = await Promise.all([
-        api.get('/api/v1/me'),
-        api.get('/api/v1/me/preview', { month: current }).catch((err) => {
+        api.get(paths.me()),
+        api.get(paths.mePreview(), { month: current }).catch((err) => {
           if (errors.isRetryable(err)) throw err
           return { failed: err }
         }),

@@ -1,4 +1,4 @@
-// 我的活动: the recent and upcoming activities I am expected at (GET /api/v1/me/activities), my status in each, and
+// 我的活动: the recent and upcoming activities I am expected at (GET /me/activities), my status in each, and
 // leave: request it with a reason before the activity starts, or withdraw it.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
@@ -6,6 +6,7 @@ const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
 const nav = require('../../utils/nav')
+const paths = require('../../utils/paths')
 
 const OVER = ['closed', 'cancelled']
 const LIVE_LEAVE = ['pending', 'approved']
@@ -57,7 +58,7 @@ Page({
   async load() {
     this.setData({ loading: !this.loaded, loadError: null })
     try {
-      const activities = await api.get('/api/v1/me/activities')
+      const activities = await api.get(paths.meActivities())
       this.loaded = true
       this.setData({ items: activities.map(itemView) })
     } catch (err) {
@@ -82,7 +83,7 @@ Page({
       title: '请假原因', placeholder: '如：出差在外', missing: '请填写请假原因', confirmText: '提交请假', cancelText: '不请假',
     })
     if (!reason) return
-    await this.act(`/api/v1/activities/${id}/leave`, { reason }, '已提交请假申请', '请假未提交')
+    await this.act(paths.activityLeave(id), { reason }, '已提交请假申请', '请假未提交')
   },
 
   async onWithdraw(e) {
@@ -92,7 +93,7 @@ Page({
       title: '撤回请假', content: '撤回后您仍是本次活动的应参加人员。', confirmText: '确认撤回', cancelText: '暂不撤回',
     })
     if (!go) return
-    await this.act(`/api/v1/leave/${leaveId}/withdraw`, undefined, '已撤回请假', '撤回未完成')
+    await this.act(paths.leaveWithdraw(leaveId), undefined, '已撤回请假', '撤回未完成')
   },
 
   // POST, then the list again (my_status follows from the leave).

@@ -1,8 +1,9 @@
-// 我的考勤: my figures for a year (GET /api/v1/me/attendance?year=) and the activities behind them.
+// 我的考勤: my figures for a year (GET /me/attendance?year=) and the activities behind them.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
+const paths = require('../../utils/paths')
 
 function summaryView(body) {
   return {
@@ -47,7 +48,7 @@ Page({
   async load() {
     this.setData({ loading: !this.data.summary, loadError: null })
     try {
-      const body = await api.get('/api/v1/me/attendance', { year: this.data.year })
+      const body = await api.get(paths.meAttendance(), { year: this.data.year })
       this.setData({ summary: summaryView(body), rows: (body.activities || []).map(rowView) })
     } catch (err) {
       this.setData({ loadError: errors.loadError(err) })

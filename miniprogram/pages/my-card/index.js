@@ -1,7 +1,8 @@
-// 我的签到码: my static, signed card code (GET /api/v1/me/card) for the organiser to scan when I cannot scan myself
+// 我的签到码: my static, signed card code (GET /me/card) for the organiser to scan when I cannot scan myself
 // (no smartphone at hand, a flat battery): the QR image full width and the code as text to read out.
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
+const paths = require('../../utils/paths')
 
 Page({
   data: {
@@ -23,7 +24,7 @@ Page({
   async load() {
     this.setData({ loading: !this.data.src, loadError: null })
     try {
-      const card = await api.get('/api/v1/me/card')
+      const card = await api.get(paths.meCard())
       this.setData({ code: card.code, src: `data:image/png;base64,${card.png_base64}` })
     } catch (err) {
       this.setData({ loadError: errors.loadError(err) })

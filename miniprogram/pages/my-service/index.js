@@ -11,6 +11,7 @@ const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
 const nav = require('../../utils/nav')
+const paths = require('../../utils/paths')
 
 const TABS = [
   { key: 'claims', label: '我的认领' },
@@ -56,19 +57,19 @@ function suggestionProblem(form, communities) {
 // What each tab loads, into the page's data.
 const LOADERS = {
   async claims(page) {
-    const claims = await api.get('/api/v1/me/service-claims', { year: page.data.year })
+    const claims = await api.get(paths.meServiceClaims(), { year: page.data.year })
     page.setData({ claims: claims.map(community.myClaimView) })
   },
 
   async pairings(page) {
-    const pairings = await api.get('/api/v1/me/pairings')
+    const pairings = await api.get(paths.mePairings())
     page.setData({ pairings: pairings.map(community.pairingView), today: month.today() })
   },
 
   async suggestions(page) {
     const [suggestions, reports] = await Promise.all([
-      api.get('/api/v1/me/suggestions'),
-      api.get('/api/v1/me/community-reports'),
+      api.get(paths.meSuggestions()),
+      api.get(paths.meCommunityReports()),
     ])
     const seen = new Set()
     const communities = reports
@@ -79,14 +80,14 @@ const LOADERS = {
   },
 
   async commitment(page) {
-    const commitments = await api.get('/api/v1/me/commitments')
+    const commitments = await api.get(paths.meCommitments())
     const mine = commitments.find((c) => c.year === page.data.year) || null
     page.setData({ commitment: community.commitmentView(mine), editingCommitment: !mine, commitmentError: '' })
     if (!mine) page.fillCommitmentForm(null)
   },
 
   async progress(page) {
-    const progress = await api.get('/api/v1/me/progress', { year: page.data.year })
+    const progress = await api.get(paths.meProgress(), { year: page.data.year })
     page.setData({ progress: community.progressView(progress) })
   },
 }
@@ -185,7 +186,7 @@ Page({
     this.setData({ visitError: problem })
     if (problem || !visit.pairingId) return
     const body = { visited_on: visit.date, note: visit.note.trim() }
-    const ok = await this.act(`/api/v1/pairings/${visit.pairingId}/visits`, body, '已记录走访', '走访未记录')
+    const ok = await this.act(paths.pairingVisits(visit.pairingId), body, '已记录走访', '走访未记录')
     if (ok) this.setData({ visit: emptyVisit() })
   },
 
@@ -210,7 +211,7 @@ Page({
     if (problem) return
     const target = communities[form.communityIndex]
     const body = { title: form.title.trim(), content: form.content.trim() }
-    const ok = await this.act(`/api/v1/communities/${target.id}/suggestions`, body, '建议已提交', '建议未提交')
+    const ok = await this.act(paths.communitySuggestions(target.id), body, '建议已提交', '建议未提交')
     if (ok) this.setData({ suggesting: false, suggestionForm: emptySuggestion() })
   },
 
@@ -250,7 +251,7 @@ Page({
     this.setData({ commitmentError: problem })
     if (problem) return
     const body = { category: community.COMMITMENT_CATEGORIES[form.categoryIndex].key, content: form.content.trim() }
-    const ok = await this.act(`/api/v1/me/commitments/${this.data.year}`, body, '承诺已保存', '承诺未保存', 'put')
+    const ok = await this.act(paths.meCommitment(this.data.year), body, '承诺已保存', '承诺未保存', 'put')
     if (ok) this.setData({ editingCommitment: false })
   },
 
@@ -258,14 +259,14 @@ Page({
     if (this.data.busy) return
     const note = await ui.requireText({ title: '记录践诺进展', placeholder: '如：已完成第一季度走访', missing: '请填写进展情况' })
     if (!note) return
-    await this.act(`/api/v1/me/commitments/${this.data.year}/progress`, { note }, '已记录进展', '进展未记录')
+    await this.act(paths.meCommitmentProgress(this.data.year), { note }, '已记录进展', '进展未记录')
   },
 
   async onCommitmentComplete() {
     if (this.data.busy) return
     const note = await ui.requireText({ title: '完成践诺', placeholder: '简述践诺情况', missing: '请填写践诺情况' })
     if (!note) return
-    await this.act(`/api/v1/me/commitments/${this.data.year}/complete`, { note }, '已标记为完成', '未能标记完成')
+    await this.act(paths.meCommitmentComplete(this.data.year), { note }, '已标记为完成', '未能标记完成')
   },
 
   // POST (or PUT), then the tab again. Resolves true once the request went through.

@@ -2,6 +2,7 @@
 const api = require('../../utils/api')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
+const paths = require('../../utils/paths')
 
 const rowView = (p) => ({
   id: p.person_id,
@@ -31,7 +32,7 @@ Page({
   async load() {
     this.setData({ loading: this.data.people.length === 0, loadError: null })
     try {
-      const people = await api.get(`/api/v1/plans/${this.planId}/participants`)
+      const people = await api.get(paths.planParticipants(this.planId))
       this.setData({ people: people.map(rowView) })
     } catch (err) {
       this.setData({ loadError: errors.loadError(err) })
@@ -50,7 +51,7 @@ Page({
     this.setData({ refreshing: true })
     let retry = false
     try {
-      const people = await api.post(`/api/v1/plans/${this.planId}/participants/refresh`)
+      const people = await api.post(paths.planParticipantsRefresh(this.planId))
       this.setData({ people: people.map(rowView) })
       wx.showToast({ title: '已按最新名册更新', icon: 'none' })
     } catch (err) {

@@ -7,6 +7,7 @@ const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const planForm = require('../../utils/plan-form')
 const ui = require('../../utils/ui')
+const paths = require('../../utils/paths')
 
 Page({
   data: {
@@ -38,8 +39,8 @@ Page({
     try {
       // The branch's own policy decides its activity day, hence ?org=.
       const [calendar, current] = await Promise.all([
-        api.get(`/api/v1/calendar/${month.yearOf(this.month)}`, { org: this.branchId }),
-        this.planId ? api.get(`/api/v1/plans/${this.planId}`) : api.get('/api/v1/me'),
+        api.get(paths.calendar(month.yearOf(this.month)), { org: this.branchId }),
+        this.planId ? api.get(paths.plan(this.planId)) : api.get(paths.me()),
       ])
       const { activity_day: activityDay } = calendar.months.find((m) => m.month === this.month)
       const form = this.planId ? planForm.fromPlan(current) : planForm.emptyForm(activityDay, current.name)
@@ -122,8 +123,8 @@ Page({
     this.setData({ saving: true })
     let retry = false
     try {
-      if (this.planId) await api.patch(`/api/v1/plans/${this.planId}`, planForm.toPatch(form, activityDay))
-      else await api.post(`/api/v1/orgs/${this.branchId}/plans`, planForm.toRequest(form, this.month, activityDay))
+      if (this.planId) await api.patch(paths.plan(this.planId), planForm.toPatch(form, activityDay))
+      else await api.post(paths.orgPlans(this.branchId), planForm.toRequest(form, this.month, activityDay))
       wx.showToast({ title: '已保存', icon: 'success' })
       wx.navigateBack()
     } catch (err) {

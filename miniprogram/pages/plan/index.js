@@ -7,6 +7,7 @@ const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const ui = require('../../utils/ui')
+const paths = require('../../utils/paths')
 
 // The version whose preview members see, 0 when none is published.
 function publishedVersion(plan) {
@@ -73,10 +74,10 @@ Page({
     this.setData({ loading: !this.loaded, loadError: null })
     try {
       if (this.data.branches.length === 0) {
-        this.setData({ branches: roles.secretaryBranches(await api.get('/api/v1/me')) })
+        this.setData({ branches: roles.secretaryBranches(await api.get(paths.me())) })
       }
       const branch = this.data.branches[this.data.branchIndex]
-      const plans = branch ? await api.get(`/api/v1/orgs/${branch.id}/plans`, { month: this.data.month }) : []
+      const plans = branch ? await api.get(paths.orgPlans(branch.id), { month: this.data.month }) : []
       const plan = plans.find((p) => p.org_id === (branch && branch.id))
       this.loaded = true
       this.setData({ plan: plan ? planView(plan) : null })
@@ -141,13 +142,13 @@ Page({
     return this.act('publish', '预告已发布')
   },
 
-  // POST /api/v1/plans/{id}/<step>; the answer is the plan as it now is.
+  // POST /plans/{id}/<step>; the answer is the plan as it now is.
   async act(step, done) {
     if (this.data.busy) return
     this.setData({ busy: true })
     let retry = false
     try {
-      const plan = await api.post(`/api/v1/plans/${this.data.plan.id}/${step}`)
+      const plan = await api.post(paths.planStep(this.data.plan.id, step))
       this.setData({ plan: planView(plan) })
       wx.showToast({ title: done, icon: 'success' })
     } catch (err) {

@@ -5,6 +5,7 @@ const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
+const paths = require('../../utils/paths')
 
 function planView(plan, names) {
   return {
@@ -69,7 +70,7 @@ Page({
     this.setData({ loading: !this.loaded, loadError: null })
     try {
       if (!this.loaded) {
-        const me = await api.get('/api/v1/me')
+        const me = await api.get(paths.me())
         const reviewable = new Set(roles.reviewOrgs(me).map((o) => o.id))
         const orgs = roles.superviseOrgs(me).map((o) => ({ ...o, canReview: reviewable.has(o.id) }))
         this.setData({ orgs, tab: orgs.length && orgs[0].canReview ? 'plans' : 'previews' })
@@ -87,8 +88,8 @@ Page({
   async loadOrg(org) {
     const query = { month: this.data.month }
     const [previews, plans] = await Promise.all([
-      api.get(`/api/v1/orgs/${org.id}/previews`, query),
-      org.canReview ? api.get(`/api/v1/orgs/${org.id}/plans`, query) : [],
+      api.get(paths.orgPreviews(org.id), query),
+      org.canReview ? api.get(paths.orgPlans(org.id), query) : [],
     ])
     const names = {}
     previews.forEach((row) => { names[row.org_id] = row.org_name })
@@ -147,7 +148,7 @@ Page({
     this.setData({ busy: true })
     let retry = false
     try {
-      const plan = await api.post(`/api/v1/plans/${this.data.selectedId}/${step}`, body)
+      const plan = await api.post(paths.planStep(this.data.selectedId, step), body)
       const plans = this.data.plans.map((p) => (p.id === plan.id ? planView(plan, this.names || {}) : p))
       this.setData({ plans: waitingFirst(plans), selectedId: 0, comment: '' })
       wx.showToast({ title: done, icon: 'none' })

@@ -8,6 +8,7 @@ const errors = require('../../utils/errors')
 const subscription = require('../../utils/subscribe')
 const ui = require('../../utils/ui')
 const nav = require('../../utils/nav')
+const paths = require('../../utils/paths')
 
 const TICK_MS = 1000
 
@@ -58,7 +59,7 @@ Page({
   async load() {
     this.setData({ loading: !this.data.item, loadError: null })
     try {
-      const item = await api.get(`/api/v1/service-items/${this.itemId}`)
+      const item = await api.get(paths.serviceItem(this.itemId))
       this.claim = item.my_claim || null
       this.setData({ item: community.itemView(item) })
       wx.setNavigationBarTitle({ title: item.title })
@@ -120,7 +121,7 @@ Page({
     let answer = null
     let retry = false
     try {
-      answer = await api.post(`/api/v1/service-items/${this.itemId}/claims`, {})
+      answer = await api.post(paths.serviceItemClaims(this.itemId), {})
     } catch (err) {
       retry = await errors.promptRetry(err, '认领未完成')
     } finally {
@@ -158,13 +159,13 @@ Page({
       ? { title: '退出候补', content: '退出后不再排队等候名额。', confirmText: '确认退出候补', cancelText: '继续候补' }
       : { title: '取消认领', content: '取消后名额将让给候补人员。', confirmText: '确认取消认领', cancelText: '保留认领' })
     if (!go) return
-    await this.act(`/api/v1/service-claims/${item.claim.id}/cancel`, '已取消认领', '取消未完成')
+    await this.act(paths.serviceClaimCancel(item.claim.id), '已取消认领', '取消未完成')
   },
 
   async onConfirmOffer() {
     const { item } = this.data
     if (this.data.busy || !item || !item.offered || this.data.offerExpired) return
-    await this.act(`/api/v1/service-claims/${item.claim.id}/confirm`, '已确认，认领成功', '确认未完成')
+    await this.act(paths.serviceClaimConfirm(item.claim.id), '已确认，认领成功', '确认未完成')
   },
 
   async onDeclineOffer() {
@@ -174,7 +175,7 @@ Page({
       title: '放弃递补', content: '放弃后名额将递补给下一位候补人员。', confirmText: '确认放弃', cancelText: '暂不放弃',
     })
     if (!go) return
-    await this.act(`/api/v1/service-claims/${item.claim.id}/decline`, '已放弃递补', '操作未完成')
+    await this.act(paths.serviceClaimDecline(item.claim.id), '已放弃递补', '操作未完成')
   },
 
   // POST, then the item again. A refusal (too late, the offer expired) is shown and the item read again as well; a

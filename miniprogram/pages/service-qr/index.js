@@ -6,6 +6,7 @@ const api = require('../../utils/api')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const { RETRY_MS, untilRotation } = require('../../utils/qr-rotation')
+const paths = require('../../utils/paths')
 
 Page({
   data: {
@@ -51,7 +52,7 @@ Page({
   // The title above the code. Not needed for checking in, so a failure only leaves it out.
   async loadItem() {
     try {
-      const item = community.itemView(await api.get(`/api/v1/service-items/${this.itemId}`))
+      const item = community.itemView(await api.get(paths.serviceItem(this.itemId)))
       this.setData({ title: item.title, line: [item.communityName, item.when, item.place].filter(Boolean).join(' · ') })
     } catch (err) {
       // the code still shows
@@ -63,7 +64,7 @@ Page({
     this.qrTimer = null
     this.setData({ loading: !this.data.qrSrc && !this.data.loadError })
     try {
-      const qr = await api.get(`/api/v1/service-items/${this.itemId}/qr`)
+      const qr = await api.get(paths.serviceItemQr(this.itemId))
       if (gen !== this.generation) return
       this.setData({
         qrSrc: `data:image/png;base64,${qr.png_base64}`,

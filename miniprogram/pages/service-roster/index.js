@@ -6,6 +6,7 @@ const api = require('../../utils/api')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const ui = require('../../utils/ui')
+const paths = require('../../utils/paths')
 
 // walk_in: scanned on site without a claim (the server records them; they are confirmed like anyone).
 const ON_ROSTER = ['claimed', 'attended', 'no_show', 'walk_in']
@@ -66,8 +67,8 @@ Page({
     this.setData({ loading: !this.data.item, loadError: null })
     try {
       const [item, claims] = await Promise.all([
-        api.get(`/api/v1/service-items/${this.itemId}`),
-        api.get(`/api/v1/service-items/${this.itemId}/claims`),
+        api.get(paths.serviceItem(this.itemId)),
+        api.get(paths.serviceItemClaims(this.itemId)),
       ])
       const hours = defaultHours(item)
       const rows = claims.filter((c) => ON_ROSTER.includes(c.status)).map((c) => rowView(c, hours))
@@ -140,7 +141,7 @@ Page({
     let retry = false
     let ok = false
     try {
-      await api.post(`/api/v1/service-items/${this.itemId}/attendance`, { entries })
+      await api.post(paths.serviceItemAttendance(this.itemId), { entries })
       ok = true
       wx.showToast({ title: '已确认考勤', icon: 'none' })
     } catch (err) {

@@ -7,6 +7,7 @@ const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const { RETRY_MS, untilRotation } = require('../../utils/qr-rotation')
+const paths = require('../../utils/paths')
 
 const LIVE_EVERY_MS = 1000
 
@@ -62,7 +63,7 @@ Page({
   // The title above the code. Not needed for checking in, so a failure only leaves it out.
   async loadActivity() {
     try {
-      const a = await api.get(`/api/v1/activities/${this.activityId}`)
+      const a = await api.get(paths.activity(this.activityId))
       this.setData({
         theme: a.theme,
         orgName: a.org_name,
@@ -79,7 +80,7 @@ Page({
     this.qrTimer = null
     this.setData({ loading: !this.data.qrSrc && !this.data.loadError })
     try {
-      const qr = await api.get(`/api/v1/activities/${this.activityId}/qr`)
+      const qr = await api.get(paths.activityQr(this.activityId))
       if (gen !== this.generation) return
       this.setData({
         qrSrc: `data:image/png;base64,${qr.png_base64}`,
@@ -102,7 +103,7 @@ Page({
   // One request at a time: the next one is timed from this one's answer, so a slow network never piles them up.
   async pollLive(gen) {
     try {
-      const live = await api.get(`/api/v1/activities/${this.activityId}/live`)
+      const live = await api.get(paths.activityLive(this.activityId))
       if (gen !== this.generation) return
       this.setData({ live: checkin.liveView(live), liveStale: false })
     } catch (err) {

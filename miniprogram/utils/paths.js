@@ -1,0 +1,74 @@
+// Every path of the server's API the mini-program calls, in one place: pages and utils ask for `paths.plan(id)`,
+// never write '/api/v1/…' themselves (tests/paths.test.js checks). Ids go in as numbers or strings, as read.
+const V1 = '/api/v1'
+
+module.exports = {
+  // sign-in
+  authWechat: () => `${V1}/auth/wechat`,
+  authBind: () => `${V1}/auth/bind`,
+  authRefresh: () => `${V1}/auth/refresh`,
+  authLogout: () => `${V1}/auth/logout`,
+
+  // the signed-in person
+  me: () => `${V1}/me`,
+  mePreview: () => `${V1}/me/preview`,
+  meCard: () => `${V1}/me/card`,
+  meActivities: () => `${V1}/me/activities`,
+  meAttendance: () => `${V1}/me/attendance`,
+  meCommunityReports: () => `${V1}/me/community-reports`,
+  meServiceClaims: () => `${V1}/me/service-claims`,
+  mePairings: () => `${V1}/me/pairings`,
+  meSuggestions: () => `${V1}/me/suggestions`,
+  meProgress: () => `${V1}/me/progress`,
+  meCommitments: () => `${V1}/me/commitments`,
+  meCommitment: (year) => `${V1}/me/commitments/${year}`,
+  meCommitmentProgress: (year) => `${V1}/me/commitments/${year}/progress`,
+  meCommitmentComplete: (year) => `${V1}/me/commitments/${year}/complete`,
+
+  calendar: (year) => `${V1}/calendar/${year}`,
+  notificationTemplates: () => `${V1}/notifications/templates`,
+  subscriptions: () => `${V1}/subscriptions`,
+
+  // plans and the organisations that file them
+  orgPlans: (orgId) => `${V1}/orgs/${orgId}/plans`,
+  orgPreviews: (orgId) => `${V1}/orgs/${orgId}/previews`,
+  orgPeople: (orgId) => `${V1}/orgs/${orgId}/people`,
+  orgExemptions: (orgId) => `${V1}/orgs/${orgId}/exemptions`,
+  orgProgress: (orgId) => `${V1}/orgs/${orgId}/progress`,
+  plan: (id) => `${V1}/plans/${id}`,
+  // step: submit, approve, return, publish … — the plan's transitions, POSTed
+  planStep: (id, step) => `${V1}/plans/${id}/${step}`,
+  planParticipants: (id) => `${V1}/plans/${id}/participants`,
+  planParticipantsRefresh: (id) => `${V1}/plans/${id}/participants/refresh`,
+  planDeliveries: (id) => `${V1}/plans/${id}/deliveries`,
+  personExemptions: (personId) => `${V1}/people/${personId}/exemptions`,
+  exemptionRevoke: (id) => `${V1}/exemptions/${id}/revoke`,
+
+  // activities, check-in and leave
+  activity: (id) => `${V1}/activities/${id}`,
+  activityQr: (id) => `${V1}/activities/${id}/qr`,
+  activityLive: (id) => `${V1}/activities/${id}/live`,
+  activityAttendance: (id) => `${V1}/activities/${id}/attendance`,
+  activityLeave: (id) => `${V1}/activities/${id}/leave`,
+  activityCheckins: (id) => `${V1}/activities/${id}/checkins`,
+  checkins: () => `${V1}/checkins`,
+  checkinUndo: (id) => `${V1}/checkins/${id}/undo`,
+  leaveDecision: (id) => `${V1}/leave/${id}/decision`,
+  leaveWithdraw: (id) => `${V1}/leave/${id}/withdraw`,
+
+  // community service
+  communities: () => `${V1}/communities`,
+  communityServiceItems: (id) => `${V1}/communities/${id}/service-items`,
+  communityReports: (id) => `${V1}/communities/${id}/reports`,
+  communitySuggestions: (id) => `${V1}/communities/${id}/suggestions`,
+  communityReportDecision: (id) => `${V1}/community-reports/${id}/decision`,
+  suggestionAnswer: (id) => `${V1}/suggestions/${id}/answer`,
+  serviceItem: (id) => `${V1}/service-items/${id}`,
+  serviceItemClaims: (id) => `${V1}/service-items/${id}/claims`,
+  serviceItemQr: (id) => `${V1}/service-items/${id}/qr`,
+  serviceItemAttendance: (id) => `${V1}/service-items/${id}/attendance`,
+  serviceClaimCancel: (id) => `${V1}/service-claims/${id}/cancel`,
+  serviceClaimConfirm: (id) => `${V1}/service-claims/${id}/confirm`,
+  serviceClaimDecline: (id) => `${V1}/service-claims/${id}/decline`,
+  pairingVisits: (id) => `${V1}/pairings/${id}/visits`,
+}
