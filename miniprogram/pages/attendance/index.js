@@ -2,6 +2,7 @@
 // the rate (flagged below 80 %); checking someone in by scanning their card or picking them from the roster, with a
 // reason; undoing a check-in with a reason; and the leave requests to approve or decline.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const checkin = require('../../utils/checkin')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
@@ -77,6 +78,8 @@ const leaveView = (l) => ({
 })
 
 Page({
+  behaviors: [listPage],
+
   data: {
     tab: 'roster',
     activity: null,
@@ -84,8 +87,6 @@ Page({
     groups: [],
     leaves: [],
     pendingLeaves: 0,
-    loading: false,
-    loadError: null,
     busy: false,
   },
 
@@ -94,36 +95,19 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
-  async load() {
-    this.setData({ loading: !this.loaded, loadError: null })
-    try {
-      const [roster, leaves] = await Promise.all([
-        api.get(paths.activityAttendance(this.activityId)),
-        api.get(paths.activityLeave(this.activityId)),
-      ])
-      this.loaded = true
-      const sorted = leaves.slice().sort(PENDING_FIRST).map(leaveView)
-      this.setData({
-        activity: activityView(roster),
-        counts: countsView(roster.counts),
-        groups: groupsOf(roster.people),
-        leaves: sorted,
-        pendingLeaves: sorted.filter((l) => l.status === 'pending').length,
-      })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    const [roster, leaves] = await Promise.all([
+      api.get(paths.activityAttendance(this.activityId)),
+      api.get(paths.activityLeave(this.activityId)),
+    ])
+    const sorted = leaves.slice().sort(PENDING_FIRST).map(leaveView)
+    this.setData({
+      activity: activityView(roster),
+      counts: countsView(roster.counts),
+      groups: groupsOf(roster.people),
+      leaves: sorted,
+      pendingLeaves: sorted.filter((l) => l.status === 'pending').length,
+    })
   },
 
   onTab(e) {

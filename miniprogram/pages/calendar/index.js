@@ -1,6 +1,6 @@
 // The year's activity days: one row per month with the day, why it moved from the 20th, and the preview deadline.
 const api = require('../../utils/api')
-const errors = require('../../utils/errors')
+const listPage = require('../../behaviors/list-page')
 const month = require('../../utils/month')
 const paths = require('../../utils/paths')
 
@@ -16,11 +16,11 @@ function rowView(m) {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     year: 0,
     rows: [],
-    loading: false,
-    loadError: null,
     missing: false, // no official arrangement for the year yet
   },
 
@@ -30,26 +30,20 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
+  showsLoading() {
+    return this.data.rows.length === 0
   },
 
-  async load() {
-    this.setData({ loading: this.data.rows.length === 0, loadError: null, missing: false })
+  // A year without the official arrangement is not an error: the page says so.
+  async fetch() {
+    this.setData({ missing: false })
     try {
       const calendar = await api.get(paths.calendar(this.data.year))
       this.setData({ rows: calendar.months.map(rowView) })
     } catch (err) {
-      if (err.code === 'calendar.year_missing') this.setData({ rows: [], missing: true })
-      else this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
+      if (err.code !== 'calendar.year_missing') throw err
+      this.setData({ rows: [], missing: true })
     }
-  },
-
-  onRetry() {
-    this.load()
   },
 
   onYear(e) {

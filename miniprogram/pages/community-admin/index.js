@@ -6,6 +6,7 @@
 //   建议答复  the members' suggestions (unanswered first), 答复
 //   进度      GET /orgs/{id}/progress?year=&behind=true: who is behind on the yearly minimums (or everyone)
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const month = require('../../utils/month')
@@ -31,8 +32,7 @@ const LOADERS = {
     const seq = page.seq
     const body = await api.get(paths.communityServiceItems(org.id), { kind: page.data.kind, page: 1 })
     if (seq !== page.seq) return
-    page.pageNo = 1
-    page.setData({ items: body.items.map(community.itemView), hasMore: body.items.length < body.total })
+    page.setData(page.firstPage(body))
   },
 
   async reports(page, org) {
@@ -55,6 +55,8 @@ const LOADERS = {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     orgs: [],
     orgIndex: 0,
@@ -64,6 +66,7 @@ Page({
     volunteerKinds: community.VOLUNTEER_KINDS,
     kind: 'item',
     items: [],
+    total: 0,
     hasMore: false,
     loadingMore: false,
     publishing: false,
@@ -75,8 +78,6 @@ Page({
     year: 0,
     behindOnly: true,
     progressRows: [],
-    loading: false,
-    loadError: null,
     busy: false,
   },
 
@@ -92,11 +93,6 @@ Page({
     if (this.loadedTabs && this.loadedTabs.items && this.data.tab === 'items') this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
   onReachBottom() {
     return this.data.tab === 'items' ? this.loadMore() : Promise.resolve()
   },
@@ -105,46 +101,32 @@ Page({
     return this.data.orgs[this.data.orgIndex] || null
   },
 
-  async load(tab = this.data.tab) {
-    const shown = () => this.data.tab === tab
-    this.setData({ loading: !this.loadedTabs[tab], loadError: null })
-    try {
-      if (!this.orgsLoaded) {
-        this.setData({ orgs: roles.communityOrgs(await api.get(paths.me())) })
-        this.orgsLoaded = true
-      }
-      const org = this.org()
-      if (org) await LOADERS[tab](this, org)
-      this.loadedTabs[tab] = true
-    } catch (err) {
-      if (shown()) this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      if (shown()) this.setData({ loading: false })
-    }
+  // load(tab) (behaviors/list-page.js) loads the tab shown unless told which.
+  loadKey() {
+    return this.data.tab
   },
 
-  async loadMore() {
+  showsLoading(tab) {
+    return !this.loadedTabs[tab]
+  },
+
+  async fetch(tab) {
+    if (!this.orgsLoaded) {
+      this.setData({ orgs: roles.communityOrgs(await api.get(paths.me())) })
+      this.orgsLoaded = true
+    }
     const org = this.org()
-    if (!org || !this.data.hasMore || this.data.loadingMore) return
-    const { seq } = this
-    this.setData({ loadingMore: true })
-    try {
-      const query = { kind: this.data.kind, page: this.pageNo + 1 }
-      const body = await api.get(paths.communityServiceItems(org.id), query)
-      if (seq !== this.seq) return
-      this.pageNo += 1
-      const known = new Set(this.data.items.map((i) => i.id))
-      const items = this.data.items.concat(body.items.filter((i) => !known.has(i.id)).map(community.itemView))
-      this.setData({ items, hasMore: body.items.length > 0 && items.length < body.total })
-    } catch (err) {
-      if (seq === this.seq) wx.showToast({ title: errors.messageFor(err), icon: 'none' })
-    } finally {
-      this.setData({ loadingMore: false })
-    }
+    if (org) await LOADERS[tab](this, org)
+    this.loadedTabs[tab] = true
   },
 
-  onRetry() {
-    this.load()
+  pageRequest(pageNo) {
+    const org = this.org()
+    return org ? { path: paths.communityServiceItems(org.id), query: { kind: this.data.kind, page: pageNo } } : null
+  },
+
+  pageItem(row) {
+    return community.itemView(row)
   },
 
   onOrg(e) {

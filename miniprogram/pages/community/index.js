@@ -3,6 +3,7 @@
 // one tab per kind, a page at a time (more on reaching the bottom), each with its phase and places. ?community=<id>
 // opens on that community. The community last picked is remembered on the phone.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const ui = require('../../utils/ui')
@@ -27,6 +28,8 @@ function initialIndex(communities, reports, wanted) {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     communities: [],
     communityIndex: -1,
@@ -37,8 +40,6 @@ Page({
     items: [],
     total: 0,
     hasMore: false,
-    loading: false,
-    loadError: null,
     listLoading: false,
     listError: null,
     loadingMore: false,
@@ -56,34 +57,19 @@ Page({
     if (this.loaded) this.loadItems()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
+  async fetch() {
+    const [communities, reports] = await Promise.all([
+      api.get(paths.communities()),
+      api.get(paths.meCommunityReports()),
+    ])
+    const reportViews = reports.map(community.reportView)
+    const index = this.loaded ? this.currentIndex(communities) : initialIndex(communities, reportViews, this.wanted)
+    this.setData({ communities, reports: reportViews, communityIndex: index })
+    this.showReport()
   },
 
-  onReachBottom() {
-    return this.loadMore()
-  },
-
-  async load() {
-    this.setData({ loading: !this.loaded, loadError: null })
-    try {
-      const [communities, reports] = await Promise.all([
-        api.get(paths.communities()),
-        api.get(paths.meCommunityReports()),
-      ])
-      const reportViews = reports.map(community.reportView)
-      const index = this.loaded ? this.currentIndex(communities) : initialIndex(communities, reportViews, this.wanted)
-      this.loaded = true
-      this.setData({ communities, reports: reportViews, communityIndex: index })
-      this.showReport()
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-      return
-    } finally {
-      this.setData({ loading: false })
-    }
-    await this.loadItems()
+  afterLoad() {
+    return this.loadItems()
   },
 
   // After a reload the same community stays picked, wherever it now is in the list.
@@ -115,10 +101,7 @@ Page({
     try {
       const page = await api.get(paths.communityServiceItems(shown.id), { kind: this.data.kind, page: 1 })
       if (seq !== this.seq) return
-      this.pageNo = 1
-      this.setData({
-        items: page.items.map(community.itemView), total: page.total, hasMore: page.items.length < page.total,
-      })
+      this.setData(this.firstPage(page))
     } catch (err) {
       if (seq !== this.seq) return
       this.setData({ listError: errors.loadError(err) })
@@ -127,28 +110,14 @@ Page({
     }
   },
 
-  async loadMore() {
+  // More on reaching the bottom (behaviors/list-page.js).
+  pageRequest(pageNo) {
     const shown = this.current()
-    if (!shown || !this.data.hasMore || this.data.loadingMore) return
-    const seq = this.seq
-    this.setData({ loadingMore: true })
-    try {
-      const query = { kind: this.data.kind, page: this.pageNo + 1 }
-      const page = await api.get(paths.communityServiceItems(shown.id), query)
-      if (seq !== this.seq) return
-      this.pageNo += 1
-      const known = new Set(this.data.items.map((i) => i.id))
-      const items = this.data.items.concat(page.items.filter((i) => !known.has(i.id)).map(community.itemView))
-      this.setData({ items, total: page.total, hasMore: page.items.length > 0 && items.length < page.total })
-    } catch (err) {
-      if (seq === this.seq) wx.showToast({ title: errors.messageFor(err), icon: 'none' })
-    } finally {
-      this.setData({ loadingMore: false })
-    }
+    return shown ? { path: paths.communityServiceItems(shown.id), query: { kind: this.data.kind, page: pageNo } } : null
   },
 
-  onRetry() {
-    this.load()
+  pageItem(row) {
+    return community.itemView(row)
   },
 
   onListRetry() {

@@ -3,7 +3,7 @@
 // status, those WeChat did not reach first (未订阅, 未绑定微信, 发送失败, 状态未知): the secretary phones them or tells
 // them in person. One kind at a time (预告 / 活动提醒), with tabs when there is more than one.
 const api = require('../../utils/api')
-const errors = require('../../utils/errors')
+const listPage = require('../../behaviors/list-page')
 const labels = require('../../utils/labels')
 const paths = require('../../utils/paths')
 
@@ -67,6 +67,8 @@ function kindView(rows) {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     kinds: [],
     kind: '',
@@ -75,8 +77,6 @@ Page({
     underWay: 0,
     summary: [],
     groups: [],
-    loading: false,
-    loadError: null,
   },
 
   onLoad(query) {
@@ -85,30 +85,13 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
-  async load() {
-    this.setData({ loading: !this.loaded, loadError: null })
-    try {
-      const rows = await api.get(paths.planDeliveries(this.planId))
-      this.loaded = true
-      this.rows = rows
-      const kinds = kindsOf(rows)
-      // Keep the kind picked before a refresh while it is still there.
-      const kind = kinds.some((k) => k.key === this.data.kind) ? this.data.kind : (kinds[0] ? kinds[0].key : '')
-      this.setData({ kinds, kind, ...kindView(rows.filter((d) => d.kind === kind)) })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    const rows = await api.get(paths.planDeliveries(this.planId))
+    this.rows = rows
+    const kinds = kindsOf(rows)
+    // Keep the kind picked before a refresh while it is still there.
+    const kind = kinds.some((k) => k.key === this.data.kind) ? this.data.kind : (kinds[0] ? kinds[0].key : '')
+    this.setData({ kinds, kind, ...kindView(rows.filter((d) => d.kind === kind)) })
   },
 
   onKind(e) {

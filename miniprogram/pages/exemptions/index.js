@@ -1,6 +1,7 @@
 // 暂不参加组织生活 (committee reviewers and org admins): who under my organisation is exempt from organisational life
 // for now (GET /orgs/{id}/exemptions), adding one for a person found by name or phone, and revoking one with a reason.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
@@ -33,12 +34,12 @@ const emptyForm = () => ({
 })
 
 Page({
+  behaviors: [listPage],
+
   data: {
     orgs: [],
     orgIndex: 0,
     items: [],
-    loading: false,
-    loadError: null,
     adding: false,
     form: emptyForm(),
     formError: '',
@@ -50,29 +51,12 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
-  async load() {
-    this.setData({ loading: !this.loaded, loadError: null })
-    try {
-      if (!this.loaded) this.setData({ orgs: roles.reviewOrgs(await api.get(paths.me())) })
-      const org = this.data.orgs[this.data.orgIndex]
-      const list = org ? await api.get(paths.orgExemptions(org.id)) : []
-      const today = month.today()
-      this.loaded = true
-      this.setData({ items: list.map((x) => exemptionView(x, today)) })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    if (!this.loaded) this.setData({ orgs: roles.reviewOrgs(await api.get(paths.me())) })
+    const org = this.data.orgs[this.data.orgIndex]
+    const list = org ? await api.get(paths.orgExemptions(org.id)) : []
+    const today = month.today()
+    this.setData({ items: list.map((x) => exemptionView(x, today)) })
   },
 
   onOrg(e) {

@@ -1,6 +1,7 @@
 // 我的活动: the recent and upcoming activities I am expected at (GET /me/activities), my status in each, and
 // leave: request it with a reason before the activity starts, or withdraw it.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
@@ -39,10 +40,10 @@ function itemView(a) {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     items: [],
-    loading: false,
-    loadError: null,
     busy: false,
   },
 
@@ -50,26 +51,9 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
-  async load() {
-    this.setData({ loading: !this.loaded, loadError: null })
-    try {
-      const activities = await api.get(paths.meActivities())
-      this.loaded = true
-      this.setData({ items: activities.map(itemView) })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    const activities = await api.get(paths.meActivities())
+    this.setData({ items: activities.map(itemView) })
   },
 
   onScan() {

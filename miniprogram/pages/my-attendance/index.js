@@ -1,6 +1,6 @@
 // 我的考勤: my figures for a year (GET /me/attendance?year=) and the activities behind them.
 const api = require('../../utils/api')
-const errors = require('../../utils/errors')
+const listPage = require('../../behaviors/list-page')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const paths = require('../../utils/paths')
@@ -26,12 +26,12 @@ const rowView = (a) => ({
 })
 
 Page({
+  behaviors: [listPage],
+
   data: {
     year: 0,
     summary: null,
     rows: [],
-    loading: false,
-    loadError: null,
   },
 
   onLoad(query) {
@@ -40,25 +40,13 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
+  showsLoading() {
+    return !this.data.summary
   },
 
-  async load() {
-    this.setData({ loading: !this.data.summary, loadError: null })
-    try {
-      const body = await api.get(paths.meAttendance(), { year: this.data.year })
-      this.setData({ summary: summaryView(body), rows: (body.activities || []).map(rowView) })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    const body = await api.get(paths.meAttendance(), { year: this.data.year })
+    this.setData({ summary: summaryView(body), rows: (body.activities || []).map(rowView) })
   },
 
   onYear(e) {

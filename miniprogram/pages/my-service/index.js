@@ -6,6 +6,7 @@
 //   年度进度  GET /me/progress?year=: done against the yearly minimums, 已完成 / 未完成 per line
 // Each tab is loaded when first opened; pull-down refreshes the tab shown.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const month = require('../../utils/month')
@@ -93,12 +94,12 @@ const LOADERS = {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     tabs: TABS,
     tab: 'claims',
     year: 0,
-    loading: false,
-    loadError: null,
     busy: false,
     claims: [],
     pairings: [],
@@ -131,11 +132,6 @@ Page({
     if (this.loadedTabs && this.loadedTabs.claims && this.data.tab === 'claims') this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
   onTab(e) {
     const { tab } = e.currentTarget.dataset
     if (tab === this.data.tab) return Promise.resolve()
@@ -143,22 +139,19 @@ Page({
     return this.loadedTabs[tab] ? Promise.resolve() : this.load()
   },
 
-  onRetry() {
-    this.load()
+  // The tab shown; its answer is kept even if another tab was opened meanwhile, but only the tab shown shows errors.
+  // load(tab) (behaviors/list-page.js) loads the tab shown unless told which.
+  loadKey() {
+    return this.data.tab
   },
 
-  // The tab shown; its answer is kept even if another tab was opened meanwhile, but only the tab shown shows errors.
-  async load(tab = this.data.tab) {
-    const shown = () => this.data.tab === tab
-    this.setData({ loading: !this.loadedTabs[tab], loadError: null })
-    try {
-      await LOADERS[tab](this)
-      this.loadedTabs[tab] = true
-    } catch (err) {
-      if (shown()) this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      if (shown()) this.setData({ loading: false })
-    }
+  showsLoading(tab) {
+    return !this.loadedTabs[tab]
+  },
+
+  async fetch(tab) {
+    await LOADERS[tab](this)
+    this.loadedTabs[tab] = true
   },
 
   onOpenClaim(e) {

@@ -1,5 +1,6 @@
 // The expected participants of a plan (?plan=<id>), re-taken from the roster on request until the activity day.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const paths = require('../../utils/paths')
@@ -12,10 +13,10 @@ const rowView = (p) => ({
 })
 
 Page({
+  behaviors: [listPage],
+
   data: {
     people: [],
-    loading: false,
-    loadError: null,
     refreshing: false,
   },
 
@@ -24,25 +25,13 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
+  showsLoading() {
+    return this.data.people.length === 0
   },
 
-  async load() {
-    this.setData({ loading: this.data.people.length === 0, loadError: null })
-    try {
-      const people = await api.get(paths.planParticipants(this.planId))
-      this.setData({ people: people.map(rowView) })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    const people = await api.get(paths.planParticipants(this.planId))
+    this.setData({ people: people.map(rowView) })
   },
 
   // POST .../participants/refresh: after the roster changed (a new member, a transfer out).

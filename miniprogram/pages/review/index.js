@@ -1,6 +1,7 @@
 // Reviewers and supervisors: the month's plans of the branches under an organisation (待审核 first) to approve or
 // return, and which branches have published their preview (逾期 / 未发布).
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
@@ -39,6 +40,8 @@ function previewView(row) {
 }
 
 Page({
+  behaviors: [listPage],
+
   data: {
     orgs: [], // { id, name, canReview }
     orgIndex: 0,
@@ -50,8 +53,6 @@ Page({
     selectedId: 0,
     comment: '',
     commentError: '',
-    loading: false,
-    loadError: null,
     busy: false,
   },
 
@@ -61,28 +62,15 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
-  },
-
-  async load() {
-    this.setData({ loading: !this.loaded, loadError: null })
-    try {
-      if (!this.loaded) {
-        const me = await api.get(paths.me())
-        const reviewable = new Set(roles.reviewOrgs(me).map((o) => o.id))
-        const orgs = roles.superviseOrgs(me).map((o) => ({ ...o, canReview: reviewable.has(o.id) }))
-        this.setData({ orgs, tab: orgs.length && orgs[0].canReview ? 'plans' : 'previews' })
-      }
-      const org = this.data.orgs[this.data.orgIndex]
-      if (org) await this.loadOrg(org)
-      this.loaded = true
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
+  async fetch() {
+    if (!this.loaded) {
+      const me = await api.get(paths.me())
+      const reviewable = new Set(roles.reviewOrgs(me).map((o) => o.id))
+      const orgs = roles.superviseOrgs(me).map((o) => ({ ...o, canReview: reviewable.has(o.id) }))
+      this.setData({ orgs, tab: orgs.length && orgs[0].canReview ? 'plans' : 'previews' })
     }
+    const org = this.data.orgs[this.data.orgIndex]
+    if (org) await this.loadOrg(org)
   },
 
   async loadOrg(org) {
@@ -99,10 +87,6 @@ Page({
       plans: waitingFirst(plans.map((p) => planView(p, names))),
       selectedId: 0,
     })
-  },
-
-  onRetry() {
-    this.load()
   },
 
   onOrg(e) {

@@ -3,6 +3,7 @@
 // POST /service-items/{id}/attendance — the people ticked become attended with their hours, every other claimed person
 // no_show. Someone who scanned the volunteer QR on site, or was confirmed before, starts ticked.
 const api = require('../../utils/api')
+const listPage = require('../../behaviors/list-page')
 const community = require('../../utils/community')
 const errors = require('../../utils/errors')
 const ui = require('../../utils/ui')
@@ -41,6 +42,8 @@ function rowView(claim, hours) {
 const byPosition = (a, b) => (a.waitlist_position || 0) - (b.waitlist_position || 0)
 
 Page({
+  behaviors: [listPage],
+
   data: {
     item: null,
     rows: [],
@@ -48,8 +51,6 @@ Page({
     others: [],
     presentCount: 0,
     formError: '',
-    loading: false,
-    loadError: null,
     busy: false,
   },
 
@@ -58,37 +59,25 @@ Page({
     return this.load()
   },
 
-  async onPullDownRefresh() {
-    await this.load()
-    wx.stopPullDownRefresh()
+  showsLoading() {
+    return !this.data.item
   },
 
-  async load() {
-    this.setData({ loading: !this.data.item, loadError: null })
-    try {
-      const [item, claims] = await Promise.all([
-        api.get(paths.serviceItem(this.itemId)),
-        api.get(paths.serviceItemClaims(this.itemId)),
-      ])
-      const hours = defaultHours(item)
-      const rows = claims.filter((c) => ON_ROSTER.includes(c.status)).map((c) => rowView(c, hours))
-      this.setData({
-        item: community.itemView(item),
-        rows,
-        waiting: claims.filter((c) => WAITING.includes(c.status)).sort(byPosition).map(community.claimView),
-        others: claims.filter((c) => ![...ON_ROSTER, ...WAITING].includes(c.status)).map(community.claimView),
-        presentCount: rows.filter((r) => r.present).length,
-        formError: '',
-      })
-    } catch (err) {
-      this.setData({ loadError: errors.loadError(err) })
-    } finally {
-      this.setData({ loading: false })
-    }
-  },
-
-  onRetry() {
-    this.load()
+  async fetch() {
+    const [item, claims] = await Promise.all([
+      api.get(paths.serviceItem(this.itemId)),
+      api.get(paths.serviceItemClaims(this.itemId)),
+    ])
+    const hours = defaultHours(item)
+    const rows = claims.filter((c) => ON_ROSTER.includes(c.status)).map((c) => rowView(c, hours))
+    this.setData({
+      item: community.itemView(item),
+      rows,
+      waiting: claims.filter((c) => WAITING.includes(c.status)).sort(byPosition).map(community.claimView),
+      others: claims.filter((c) => ![...ON_ROSTER, ...WAITING].includes(c.status)).map(community.claimView),
+      presentCount: rows.filter((r) => r.present).length,
+      formError: '',
+    })
   },
 
   onPresent(e) {
