@@ -91,12 +91,12 @@ test('the attendance roster: groups with counts, the rate flag, 代签 and 撤�
   expect(shown).toContain('已签到（1）张三14:02扫码撤销')
 })
 
-test('the venue screen: the refresh hint and the live count', () => {
+// The code and its refresh hint (二维码每30秒更新) are components/rotating-qr's: tests/rotating-qr.test.js.
+test('the venue screen: the title and the live count', () => {
   const comp = render('pages/venue-qr/index', {
-    loading: false, loadError: null, theme: '学习贯彻全会精神', orgName: '第一党支部', when: '11月20日 14:00–16:00', phaseText: '签到中',
-    qrSrc: 'data:image/png;base64,PNG1', windowSeconds: 30, qrStale: false,
+    qrPath: '/api/v1/activities/12/qr', theme: '学习贯彻全会精神', orgName: '第一党支部', when: '11月20日 14:00–16:00', phaseText: '签到中',
     live: { present: 31, expected: 40, onLeave: 2, guests: 1, absent: 7, rate: '77.5%', below: true }, liveStale: false,
   })
-  expect(text(comp)).toContain('二维码每30秒更新')
+  expect(text(comp)).toContain('学习贯彻全会精神')
   expect(text(comp)).toContain('已到31/应到40')
 })

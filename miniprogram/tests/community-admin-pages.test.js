@@ -2,7 +2,7 @@
 // suggestions, the progress table), the claim roster with attendance confirmation (hours a number ≥ 0), and the
 // volunteer activity's rotating QR on the fake clock, whose timers stop on hide and unload.
 const { installWx, tokenPair } = require('./wx-shim')
-const { loadPage } = require('./page-harness')
+const { loadPage, loadScreen } = require('./page-harness')
 const fixtures = require('./fixtures')
 
 let shim
@@ -315,36 +315,37 @@ describe('the volunteer activity\'s QR', () => {
     shim.route('GET /api/v1/service-items/26', {
       status: 200, body: fixtures.serviceItem({ id: 26, kind: 'volunteer', volunteer_kind: 'labour', title: '社区环境整治' }),
     })
-    const page = loadPage('pages/service-qr/index')
-    page.onLoad({ item: '26' })
-    page.onShow()
+    const screen = loadScreen('pages/service-qr/index', 'components/rotating-qr/index', { src: 'qrPath' })
+    screen.load({ item: '26' })
+    screen.show()
     await jest.advanceTimersByTimeAsync(5)
-    return page
+    return screen
   }
 
   const fetches = () => shim.requestsTo(QR).length
 
   test('full screen with the title; fetched again once valid_until has passed', async () => {
     routeQr()
-    const page = await open()
+    const screen = await open()
+    const { page, part: qr } = screen
     expect(page.data).toMatchObject({
-      qrSrc: 'data:image/png;base64,PNG1', windowSeconds: 30, title: '社区环境整治', loading: false,
-      line: '文昌社区 · 11月22日 09:00–11:30 · 文昌社区党群服务中心',
+      qrPath: '/api/v1/service-items/26/qr', title: '社区环境整治', line: '文昌社区 · 11月22日 09:00–11:30 · 文昌社区党群服务中心',
     })
+    expect(qr.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', windowSeconds: 30, loading: false })
     expect(shim.keepScreenOn).toBe(true)
     await jest.advanceTimersByTimeAsync(19000)
     expect(fetches()).toBe(1)
     await jest.advanceTimersByTimeAsync(1500)
     expect(fetches()).toBe(2)
-    expect(page.data.qrSrc).toBe('data:image/png;base64,PNG2')
-    page.onUnload()
+    expect(qr.data.qrSrc).toBe('data:image/png;base64,PNG2')
+    screen.unload()
   })
 
   test('every timer stops on unload, and an answer still in flight is ignored', async () => {
     routeQr()
-    const page = await open()
+    const screen = await open()
     expect(jest.getTimerCount()).toBe(1)
-    page.onUnload()
+    screen.unload()
     expect(jest.getTimerCount()).toBe(0)
     expect(shim.keepScreenOn).toBe(false)
     await jest.advanceTimersByTimeAsync(5 * 60 * 1000)
@@ -353,13 +354,13 @@ describe('the volunteer activity\'s QR', () => {
 
   test('hidden: stopped; shown again: fetched at once and rotating again; a late answer from before is ignored', async () => {
     routeQr()
-    const page = await open()
-    page.onHide()
+    const screen = await open()
+    screen.hide()
     expect(jest.getTimerCount()).toBe(0)
     await jest.advanceTimersByTimeAsync(60000)
     expect(fetches()).toBe(1)
 
-    page.onShow()
+    screen.show()
     await jest.advanceTimersByTimeAsync(5)
     expect(fetches()).toBe(2)
     expect(jest.getTimerCount()).toBe(1)
@@ -369,29 +370,29 @@ describe('the volunteer activity\'s QR', () => {
     shim.route(QR, { status: 200, body: { url: '', token: '', window_seconds: 30, valid_until: '', png_base64: 'LATE' }, delay: 100 })
     await jest.advanceTimersByTimeAsync(20250)
     expect(fetches()).toBe(3)
-    page.onUnload()
+    screen.unload()
     await jest.advanceTimersByTimeAsync(200)
-    expect(page.data.qrSrc).not.toBe('data:image/png;base64,LATE')
+    expect(screen.part.data.qrSrc).not.toBe('data:image/png;base64,LATE')
     expect(jest.getTimerCount()).toBe(0)
   })
 
   test('a static code is fetched once; a network failure keeps the code shown, flagged, and tries again', async () => {
     routeQr({ windowSeconds: 0 })
-    const page = await open()
+    const screen = await open()
     await jest.advanceTimersByTimeAsync(5 * 60 * 1000)
     expect(fetches()).toBe(1)
-    page.onUnload()
+    screen.unload()
 
     jest.useRealTimers()
     routeQr()
     const rotating = await open()
     shim.route(QR, { fail: 'request:fail' })
     await jest.advanceTimersByTimeAsync(20500)
-    expect(rotating.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', qrStale: true, loadError: null })
+    expect(rotating.part.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', qrStale: true, loadError: null })
     routeQr()
     await jest.advanceTimersByTimeAsync(3000)
-    expect(rotating.data.qrStale).toBe(false)
-    rotating.onUnload()
+    expect(rotating.part.data.qrStale).toBe(false)
+    rotating.unload()
     expect(jest.getTimerCount()).toBe(0)
   })
 })

@@ -1,7 +1,8 @@
-// The organisers' check-in pages through the Page harness: the venue QR screen (on the fake clock), the attendance
-// roster with organiser check-in, undo and leave decisions, exemptions, and the plan page's links to them.
+// The organisers' check-in pages through the Page harness: the venue QR screen with its components/rotating-qr (on
+// the fake clock), the attendance roster with organiser check-in, undo and leave decisions, exemptions, and the plan
+// page's links to them.
 const { installWx, tokenPair } = require('./wx-shim')
-const { loadPage } = require('./page-harness')
+const { loadPage, loadScreen } = require('./page-harness')
 const fixtures = require('./fixtures')
 
 let shim
@@ -51,11 +52,11 @@ describe('venue QR screen', () => {
   async function open() {
     jest.useFakeTimers({ now: START })
     shim.route('GET /api/v1/activities/12', { status: 200, body: fixtures.activity() })
-    const page = loadPage('pages/venue-qr/index')
-    page.onLoad({ activity: '12' })
-    page.onShow()
+    const screen = loadScreen('pages/venue-qr/index', 'components/rotating-qr/index', { src: 'qrPath' })
+    screen.load({ activity: '12' })
+    screen.show()
     await jest.advanceTimersByTimeAsync(5)
-    return page
+    return screen
   }
 
   const qrFetches = () => shim.requestsTo('GET /api/v1/activities/12/qr').length
@@ -64,18 +65,17 @@ describe('venue QR screen', () => {
   test('shows the code full screen with the title, and fetches it again only once valid_until has passed', async () => {
     routeQr()
     routeLive()
-    const page = await open()
+    const { page, part: qr } = await open()
 
-    expect(page.data).toMatchObject({
-      qrSrc: 'data:image/png;base64,PNG1', windowSeconds: 30, theme: '学习贯彻全会精神', phaseText: '签到中', loading: false,
-    })
+    expect(page.data).toMatchObject({ qrPath: '/api/v1/activities/12/qr', theme: '学习贯彻全会精神', phaseText: '签到中' })
+    expect(qr.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', windowSeconds: 30, loading: false })
     expect(shim.keepScreenOn).toBe(true)
 
     await jest.advanceTimersByTimeAsync(19000) // valid until 14:00:30, not for a whole window
     expect(qrFetches()).toBe(1)
     await jest.advanceTimersByTimeAsync(1500)
     expect(qrFetches()).toBe(2)
-    expect(page.data.qrSrc).toBe('data:image/png;base64,PNG2')
+    expect(qr.data.qrSrc).toBe('data:image/png;base64,PNG2')
 
     await jest.advanceTimersByTimeAsync(30000)
     expect(qrFetches()).toBe(3)
@@ -84,17 +84,17 @@ describe('venue QR screen', () => {
   test('a static code (window_seconds 0) is fetched once', async () => {
     routeQr({ windowSeconds: 0 })
     routeLive()
-    const page = await open()
+    const { part: qr } = await open()
     await jest.advanceTimersByTimeAsync(5 * 60 * 1000)
     expect(qrFetches()).toBe(1)
-    expect(page.data.windowSeconds).toBe(0)
+    expect(qr.data.windowSeconds).toBe(0)
     expect(livePolls()).toBeGreaterThan(250)
   })
 
   test('the live count is polled every second, one request at a time', async () => {
     routeQr()
     routeLive()
-    const page = await open()
+    const { page } = await open()
     expect(page.data.live).toMatchObject({ present: 31, expected: 40 })
 
     await jest.advanceTimersByTimeAsync(1000)
@@ -110,21 +110,22 @@ describe('venue QR screen', () => {
   test('every timer stops when the page is closed, and when hidden until shown again', async () => {
     routeQr()
     routeLive()
-    const page = await open()
+    const screen = await open()
 
-    page.onHide()
+    screen.hide()
     expect(shim.keepScreenOn).toBe(false)
     const [qr, live] = [qrFetches(), livePolls()]
     await jest.advanceTimersByTimeAsync(120000)
     expect([qrFetches(), livePolls()]).toEqual([qr, live])
 
-    page.onShow()
+    screen.show()
     await jest.advanceTimersByTimeAsync(5)
     expect(qrFetches()).toBe(qr + 1)
+    expect(shim.keepScreenOn).toBe(true)
     await jest.advanceTimersByTimeAsync(2000)
     expect(livePolls()).toBeGreaterThan(live)
 
-    page.onUnload()
+    screen.unload()
     await jest.advanceTimersByTimeAsync(10) // answers already on their way
     expect(jest.getTimerCount()).toBe(0)
     const after = [qrFetches(), livePolls()]
@@ -135,10 +136,10 @@ describe('venue QR screen', () => {
   test('an answer arriving after the page closed starts nothing', async () => {
     routeQr()
     routeLive({ delay: 500 })
-    const page = await open()
+    const screen = await open()
     await jest.advanceTimersByTimeAsync(1700) // the second live poll (sent at 1.5 s, answered at 2 s) is in flight
     expect(livePolls()).toBe(2)
-    page.onUnload()
+    screen.unload()
     await jest.advanceTimersByTimeAsync(1000)
     expect(jest.getTimerCount()).toBe(0)
     expect(livePolls()).toBe(2)
@@ -147,25 +148,25 @@ describe('venue QR screen', () => {
   test('a failed refresh keeps the old code (dimmed) and tries again; a first failure is the error state', async () => {
     routeQr()
     routeLive()
-    const page = await open()
+    const screen = await open()
     shim.route('GET /api/v1/activities/12/qr', { fail: 'request:fail errcode:-101' })
     await jest.advanceTimersByTimeAsync(30500)
-    expect(page.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', qrStale: true, loadError: null })
+    expect(screen.part.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', qrStale: true, loadError: null })
 
     routeQr()
     await jest.advanceTimersByTimeAsync(3000)
-    expect(page.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', qrStale: false })
-    page.onUnload()
+    expect(screen.part.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG1', qrStale: false })
+    screen.unload()
   })
 
   test('a refusal on the first fetch is shown, without 重试', async () => {
     shim.route('GET /api/v1/activities/12/qr', { status: 403, body: { code: 'auth.forbidden', message: 'no' } })
     routeLive()
-    const page = await open()
-    expect(page.data.loadError).toEqual({ code: 'auth.forbidden', message: '您没有权限进行此操作', retryable: false, signIn: false })
+    const screen = await open()
+    expect(screen.part.data.loadError).toEqual({ code: 'auth.forbidden', message: '您没有权限进行此操作', retryable: false, signIn: false })
     await jest.advanceTimersByTimeAsync(10000)
     expect(qrFetches()).toBe(1)
-    page.onUnload()
+    screen.unload()
   })
 })
 

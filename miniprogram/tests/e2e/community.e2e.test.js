@@ -9,7 +9,7 @@
 // expires. Then a volunteer activity: 李四 claims it, scans its on-site QR with 扫码签到, and 王主任 confirms his hours.
 // The tests run in order and share one WeChat "device", whose stored tokens are switched between people.
 const { installWx } = require('../wx-shim')
-const { loadPage } = require('../page-harness')
+const { loadPage, loadComponent } = require('../page-harness')
 const { useRealHttp } = require('./wx-http')
 const { http, mintLoginCode, startStack, stopStack } = require('./stack')
 
@@ -351,12 +351,13 @@ describe('community service against the real server', () => {
 
     as('communityAdmin')
     const screen = open('pages/service-qr/index')
-    screen.onLoad({ item: String(volunteer.id) })
-    await screen.onShow()
-    expect(screen.data.loadError).toBeNull()
-    expect(screen.data.qrSrc).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
+    await screen.onLoad({ item: String(volunteer.id) })
+    const code = loadComponent('components/rotating-qr/index', { src: screen.data.qrPath })
+    await code.attach()
+    expect(code.data.loadError).toBeNull()
+    expect(code.data.qrSrc).toMatch(/^data:image\/png;base64,[A-Za-z0-9+/]+=*$/)
     const qr = await api.get(`/api/v1/service-items/${volunteer.id}/qr`)
-    screen.onUnload()
+    code.detach()
 
     as('lisi')
     const scan = open('pages/scan/index')
