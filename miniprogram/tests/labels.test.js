@@ -95,7 +95,7 @@ describe('roles from /me', () => {
   })
 
   test('community admins and volunteer leads get 社区管理 for their communities', () => {
-    ;['community_admin', 'volunteer_lead'].forEach((role) => {
+    ['community_admin', 'volunteer_lead'].forEach((role) => {
       const entry = roles.entriesFor(me([role, 3])).find((e) => e.key === 'community-admin')
       expect(entry).toMatchObject({ title: '社区管理', url: '/pages/community-admin/index' })
     })

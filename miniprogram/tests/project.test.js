@@ -2,6 +2,8 @@
 // app.json without its files, a usingComponents path that points nowhere.
 const fs = require('fs')
 const path = require('path')
+// miniprogram-simulate's own compiler (WeChat's wcc/wcsc), installed with it
+// eslint-disable-next-line import/no-extraneous-dependencies
 const compiler = require('miniprogram-compiler')
 
 const root = path.join(__dirname, '..')
@@ -34,5 +36,5 @@ test('every usingComponents entry points at a component', () => {
 
 test('tests and Node tooling are left out of the upload', () => {
   const ignored = readJson('project.config.json').packOptions.ignore.map((entry) => entry.value)
-  expect(ignored).toEqual(expect.arrayContaining(['tests', 'node_modules', 'package.json', 'package-lock.json']))
+  expect(ignored).toEqual(expect.arrayContaining(['tests', 'node_modules', 'package.json', 'package-lock.json', '.eslintrc.js']))
 })

@@ -54,7 +54,7 @@ async function postWithoutToken(path, data) {
 let refreshing = null // a single refresh in flight, shared by every request that saw an expired token
 function refreshOnce() {
   refreshing = refreshing || auth.refresh().then(
-    () => { refreshing = null },
+    () => { refreshing = null; return null },
     (err) => { refreshing = null; throw err },
   )
   return refreshing

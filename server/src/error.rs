@@ -60,6 +60,84 @@ pub fn busy() -> HttpResponse {
         })
 }
 
+/// What every area's error tells the HTTP layer. Each area writes `parts()` (status and
+/// code side by side: the contract with clients); `api_error!` writes the rest once.
+pub trait ApiError: std::error::Error {
+    fn parts(&self) -> (StatusCode, &'static str);
+
+    /// Seconds the client should wait before trying again (sent as `Retry-After`).
+    fn retry_after(&self) -> Option<u64> {
+        None
+    }
+
+    /// The body, when an area says more than `{code, message}` (the roster's problems).
+    fn body(&self, status: StatusCode, code: &'static str) -> HttpResponse
+    where
+        Self: Sized,
+    {
+        json_error(status, code, self)
+    }
+}
+
+/// The one answer path of every area's error: an exhausted pool is 503 `server.busy`, a
+/// 5xx is logged with its cause chain and reveals nothing, a retryable refusal carries
+/// `Retry-After`.
+pub fn respond<E: ApiError + fmt::Debug>(
+    err: &E,
+    unexpected: Option<&anyhow::Error>,
+) -> HttpResponse {
+    if unexpected.is_some_and(is_overload) {
+        tracing::warn!(error = ?err, "overloaded: no database connection in time");
+        return busy();
+    }
+    let (status, code) = err.parts();
+    if let Some(seconds) = err.retry_after() {
+        return retry_later(status, code, err, seconds);
+    }
+    if status.is_server_error() {
+        tracing::error!(error = ?err, "request failed");
+    }
+    err.body(status, code)
+}
+
+/// `Debug` through the cause chain, `ResponseError` through `respond`, and (with
+/// `forbidden = …`) the conversion from an authorisation check: written once for every area.
+#[macro_export]
+macro_rules! api_error {
+    ($ty:ident $(, forbidden = $forbidden:expr)?) => {
+        impl ::std::fmt::Debug for $ty {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                $crate::error::error_chain_fmt(self, f)
+            }
+        }
+
+        impl ::actix_web::ResponseError for $ty {
+            fn status_code(&self) -> ::actix_web::http::StatusCode {
+                $crate::error::ApiError::parts(self).0
+            }
+            fn error_response(&self) -> ::actix_web::HttpResponse {
+                let unexpected = match self {
+                    Self::Unexpected(cause) => Some(cause),
+                    #[allow(unreachable_patterns)]
+                    _ => None,
+                };
+                $crate::error::respond(self, unexpected)
+            }
+        }
+
+        $(
+            impl From<$crate::authz::AccessError> for $ty {
+                fn from(err: $crate::authz::AccessError) -> Self {
+                    match err {
+                        $crate::authz::AccessError::Forbidden(_) => $forbidden,
+                        $crate::authz::AccessError::Unexpected(cause) => Self::Unexpected(cause),
+                    }
+                }
+            }
+        )?
+    };
+}
+
 /// A client error that asks the caller to come back later (429 or 503 with `Retry-After`).
 pub fn retry_later(
     status: StatusCode,
@@ -101,7 +179,7 @@ pub enum RequestError {
     InvalidQuery(String),
 }
 
-impl RequestError {
+impl ApiError for RequestError {
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::InvalidBody(_) => (StatusCode::BAD_REQUEST, "request.invalid_body"),
@@ -127,8 +205,7 @@ impl ResponseError for RequestError {
         self.parts().0
     }
     fn error_response(&self) -> HttpResponse {
-        let (status, code) = self.parts();
-        json_error(status, code, self)
+        respond(self, None)
     }
 }
 

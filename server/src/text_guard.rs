@@ -18,8 +18,6 @@ use actix_web::{
 };
 use futures_util::{StreamExt, future::LocalBoxFuture};
 
-use crate::error::{error_chain_fmt, json_error};
-
 #[derive(thiserror::Error)]
 pub enum TextError {
     #[error("the request contains a control character (such as NUL) in its {0}; remove it")]
@@ -28,25 +26,27 @@ pub enum TextError {
     TooLarge(usize),
 }
 
+impl crate::error::ApiError for TextError {
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::ControlCharacter(_) => (StatusCode::BAD_REQUEST, "request.control_character"),
+            Self::TooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "request.body_too_large"),
+        }
+    }
+}
+
 impl std::fmt::Debug for TextError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
+        crate::error::error_chain_fmt(self, f)
     }
 }
 
 impl ResponseError for TextError {
     fn status_code(&self) -> StatusCode {
-        match self {
-            Self::ControlCharacter(_) => StatusCode::BAD_REQUEST,
-            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-        }
+        crate::error::ApiError::parts(self).0
     }
     fn error_response(&self) -> HttpResponse {
-        let code = match self {
-            Self::ControlCharacter(_) => "request.control_character",
-            Self::TooLarge(_) => "request.body_too_large",
-        };
-        json_error(self.status_code(), code, self)
+        crate::error::respond(self, None)
     }
 }
 

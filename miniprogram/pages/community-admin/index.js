@@ -22,14 +22,16 @@ const TABS = [
   { key: 'progress', label: '进度' },
 ]
 
-const UNANSWERED_FIRST = (a, b) => (!a.answer === !b.answer
-  ? String(b.created_at).localeCompare(String(a.created_at))
-  : (a.answer ? 1 : -1))
+// Unanswered first, then the newest first.
+const UNANSWERED_FIRST = (a, b) => {
+  if (!a.answer !== !b.answer) return a.answer ? 1 : -1
+  return String(b.created_at).localeCompare(String(a.created_at))
+}
 
 const LOADERS = {
   async items(page, org) {
     page.seq += 1
-    const seq = page.seq
+    const { seq } = page
     const body = await api.get(paths.communityServiceItems(org.id), { kind: page.data.kind, page: 1 })
     if (seq !== page.seq) return
     page.setData(page.firstPage(body))

@@ -96,7 +96,7 @@ Page({
     const shown = this.current()
     if (!shown) return
     this.seq += 1
-    const seq = this.seq
+    const { seq } = this
     this.setData({ listLoading: this.data.items.length === 0, listError: null })
     try {
       const page = await api.get(paths.communityServiceItems(shown.id), { kind: this.data.kind, page: 1 })

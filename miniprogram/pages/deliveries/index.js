@@ -90,7 +90,8 @@ Page({
     this.rows = rows
     const kinds = kindsOf(rows)
     // Keep the kind picked before a refresh while it is still there.
-    const kind = kinds.some((k) => k.key === this.data.kind) ? this.data.kind : (kinds[0] ? kinds[0].key : '')
+    const kept = kinds.find((k) => k.key === this.data.kind) || kinds[0]
+    const kind = kept ? kept.key : ''
     this.setData({ kinds, kind, ...kindView(rows.filter((d) => d.kind === kind)) })
   },
 

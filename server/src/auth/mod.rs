@@ -9,9 +9,7 @@ pub use extractor::AuthUser;
 pub use guard::SignInGuard;
 pub use tokens::{TokenIssuer, TokenPair};
 
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-
-use crate::error::{error_chain_fmt, json_error};
+use actix_web::http::StatusCode;
 
 #[derive(thiserror::Error)]
 pub enum AuthError {
@@ -57,7 +55,15 @@ pub enum AuthError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl AuthError {
+impl crate::error::ApiError for AuthError {
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts(minutes) => Some(minutes * 60),
+            Self::Busy | Self::TemporarilyUnavailable | Self::WechatBusy => Some(2),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "auth.invalid_input"),
@@ -86,30 +92,4 @@ impl AuthError {
     }
 }
 
-impl std::fmt::Debug for AuthError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
-    }
-}
-
-impl ResponseError for AuthError {
-    fn status_code(&self) -> StatusCode {
-        self.parts().0
-    }
-    fn error_response(&self) -> HttpResponse {
-        let (status, code) = self.parts();
-        match self {
-            Self::TooManyAttempts(minutes) => {
-                return crate::error::retry_later(status, code, self, minutes * 60);
-            }
-            Self::Busy | Self::TemporarilyUnavailable | Self::WechatBusy => {
-                return crate::error::retry_later(status, code, self, 2);
-            }
-            _ => {}
-        }
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "auth request failed");
-        }
-        json_error(status, code, self)
-    }
-}
+crate::api_error!(AuthError);

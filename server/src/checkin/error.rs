@@ -1,12 +1,7 @@
 //! Errors of check-in, attendance, leave and exemptions (`activity.*`, `checkin.*`,
 //! `leave.*`, `exemption.*`). Refused check-ins are not errors: they are answers with a
 //! reason code. These are for requests that cannot be answered.
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-
-use crate::{
-    authz,
-    error::{error_chain_fmt, json_error},
-};
+use actix_web::http::StatusCode;
 
 #[derive(thiserror::Error)]
 pub enum AttendanceError {
@@ -48,7 +43,16 @@ pub enum AttendanceError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl AttendanceError {
+impl crate::error::ApiError for AttendanceError {
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            Self::TooManyAttempts => Some(60),
+            // The phone keeps the scan and retries with the same nonce.
+            Self::Unavailable => Some(2),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "checkin.invalid_input"),
@@ -76,49 +80,4 @@ pub fn invalid(message: impl Into<String>) -> AttendanceError {
     AttendanceError::InvalidInput(message.into())
 }
 
-impl std::fmt::Debug for AttendanceError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
-    }
-}
-
-impl ResponseError for AttendanceError {
-    fn status_code(&self) -> StatusCode {
-        self.parts().0
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let Self::Unexpected(err) = self
-            && crate::error::is_overload(err)
-        {
-            tracing::warn!(error = ?self, "overloaded: no database connection in time");
-            return crate::error::busy();
-        }
-        let (status, code) = self.parts();
-        if status == StatusCode::TOO_MANY_REQUESTS {
-            return crate::error::retry_later(status, code, self, 60);
-        }
-        if status == StatusCode::SERVICE_UNAVAILABLE {
-            // The message is safe and useful to the client: it tells the phone to retry.
-            return HttpResponse::build(status)
-                .insert_header(("Retry-After", "2"))
-                .json(crate::error::ErrorBody {
-                    code: code.to_owned(),
-                    message: self.to_string(),
-                });
-        }
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "attendance request failed");
-        }
-        json_error(status, code, self)
-    }
-}
-
-impl From<authz::AccessError> for AttendanceError {
-    fn from(err: authz::AccessError) -> Self {
-        match err {
-            authz::AccessError::Forbidden(_) => Self::Forbidden,
-            authz::AccessError::Unexpected(e) => Self::Unexpected(e),
-        }
-    }
-}
+crate::api_error!(AttendanceError, forbidden = AttendanceError::Forbidden);

@@ -61,6 +61,21 @@ pub fn check_in_period(
     )
 }
 
+/// upcoming, open, closed or cancelled, as organisers and members see an activity.
+pub fn phase(plan: &activity_plan::Model, activity: &activity::Model) -> &'static str {
+    let (opens, closes) = check_in_period(plan);
+    let now = clock::now();
+    if activity.cancelled_at.is_some() {
+        "cancelled"
+    } else if now < opens {
+        "upcoming"
+    } else if now <= closes {
+        "open"
+    } else {
+        "closed"
+    }
+}
+
 /// When the activity starts (leave must be asked for before this).
 pub fn starts_at(plan: &activity_plan::Model) -> DateTime<FixedOffset> {
     let time = NaiveTime::parse_from_str(&plan.start_time, "%H:%M").unwrap_or_default();

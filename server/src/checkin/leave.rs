@@ -49,13 +49,9 @@ pub fn leave_view(row: leave_request::Model, person_name: String) -> Leave {
 }
 
 fn text(raw: &str, field: &str, max: usize) -> Result<String, AttendanceError> {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > max {
-        return Err(invalid(format!(
-            "{field} is required (up to {max} characters)"
-        )));
-    }
-    Ok(trimmed.to_owned())
+    crate::domain::Text::parse(raw, field, max, crate::domain::Lines::Many)
+        .map(crate::domain::Text::into_inner)
+        .map_err(invalid)
 }
 
 /// A member asks for leave. Asking again after a decline or a withdrawal reopens the request.

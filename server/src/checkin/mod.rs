@@ -13,6 +13,7 @@ pub mod leave;
 pub mod live;
 pub mod service;
 pub mod token;
+pub mod venue;
 pub mod writer;
 
 pub use error::AttendanceError;

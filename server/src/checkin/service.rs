@@ -196,25 +196,16 @@ impl CheckinService {
         }
     }
 
-    pub async fn check_in(&self, person_id: i64, scan: Scan) -> Result<Answer, AttendanceError> {
+    /// A scan of a meeting's code, decided on the activity's facts (`None`: no activity has
+    /// this code). `crate::scan` routes volunteer activities' codes elsewhere first.
+    pub async fn check_in(
+        &self,
+        person_id: i64,
+        scan: Scan,
+        facts: Option<Arc<ActivityFacts>>,
+    ) -> Result<Answer, AttendanceError> {
         // Microseconds: what PostgreSQL keeps, so the answer's time equals the stored one.
         let now = clock::now().trunc_subsecs(6);
-        let facts = self.facts.by_code(&self.db, &scan.activity_code).await?;
-        if facts.is_none()
-            && let Some(item) =
-                crate::community::volunteer::by_code(&self.db, &scan.activity_code).await?
-        {
-            // A volunteer activity's code: same QR, same endpoint, its own bookkeeping.
-            return crate::community::volunteer::check_in(
-                &self.db,
-                &self.signer,
-                item,
-                person_id,
-                &scan.token,
-                now,
-            )
-            .await;
-        }
         let Some(known) = &facts else {
             // Not an activity of ours: nothing to record against, and storing a refusal per
             // request would let an anonymous flood grow the table without bound.

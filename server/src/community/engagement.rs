@@ -18,13 +18,9 @@ use crate::{
 };
 
 pub fn text(raw: &str, field: &str, max: usize) -> Result<String, CommunityError> {
-    let trimmed = raw.trim();
-    if trimmed.is_empty() || trimmed.chars().count() > max {
-        return Err(invalid(format!(
-            "{field} is required (up to {max} characters)"
-        )));
-    }
-    Ok(trimmed.to_owned())
+    crate::domain::Text::parse(raw, field, max, crate::domain::Lines::Many)
+        .map(crate::domain::Text::into_inner)
+        .map_err(invalid)
 }
 
 async fn name_of(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<String> {

@@ -1,11 +1,6 @@
 //! Errors of community service (`community.*`, `service.*`). Claim outcomes such as `full`
 //! are answers, not errors.
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
-
-use crate::{
-    authz,
-    error::{error_chain_fmt, json_error},
-};
+use actix_web::http::StatusCode;
 
 #[derive(thiserror::Error)]
 pub enum CommunityError {
@@ -31,7 +26,7 @@ pub enum CommunityError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl CommunityError {
+impl crate::error::ApiError for CommunityError {
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "community.invalid_input"),
@@ -52,40 +47,7 @@ pub fn invalid(message: impl Into<String>) -> CommunityError {
     CommunityError::InvalidInput(message.into())
 }
 
-impl std::fmt::Debug for CommunityError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
-    }
-}
-
-impl ResponseError for CommunityError {
-    fn status_code(&self) -> StatusCode {
-        self.parts().0
-    }
-
-    fn error_response(&self) -> HttpResponse {
-        if let Self::Unexpected(err) = self
-            && crate::error::is_overload(err)
-        {
-            tracing::warn!(error = ?self, "overloaded: no database connection in time");
-            return crate::error::busy();
-        }
-        let (status, code) = self.parts();
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "community request failed");
-        }
-        json_error(status, code, self)
-    }
-}
-
-impl From<authz::AccessError> for CommunityError {
-    fn from(err: authz::AccessError) -> Self {
-        match err {
-            authz::AccessError::Forbidden(_) => Self::Forbidden,
-            authz::AccessError::Unexpected(e) => Self::Unexpected(e),
-        }
-    }
-}
+crate::api_error!(CommunityError, forbidden = CommunityError::Forbidden);
 
 impl From<sea_orm::DbErr> for CommunityError {
     fn from(err: sea_orm::DbErr) -> Self {

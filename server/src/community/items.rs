@@ -46,14 +46,16 @@ fn time(raw: &str, field: &str) -> Result<DateTime<FixedOffset>, CommunityError>
 }
 
 fn text(raw: &str, field: &str, max: usize, required: bool) -> Result<String, CommunityError> {
-    let trimmed = raw.trim();
-    if (required && trimmed.is_empty()) || trimmed.chars().count() > max {
-        return Err(invalid(format!(
-            "{field} is {}up to {max} characters",
-            if required { "required, " } else { "" }
-        )));
-    }
-    Ok(trimmed.to_owned())
+    let lines = crate::domain::Lines::Many;
+    let checked = if required {
+        crate::domain::Text::parse(raw, field, max, lines).map(Some)
+    } else {
+        crate::domain::Text::optional(raw, field, max, lines)
+    };
+    Ok(checked
+        .map_err(invalid)?
+        .map(crate::domain::Text::into_inner)
+        .unwrap_or_default())
 }
 
 pub async fn create(

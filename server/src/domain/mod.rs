@@ -7,6 +7,7 @@ pub mod org_code;
 pub mod password;
 pub mod person_name;
 pub mod phone;
+pub mod text;
 
 pub use dates::Year;
 pub use enums::{DeputyLevel, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, Role};
@@ -16,3 +17,4 @@ pub use org_code::OrgCode;
 pub use password::Password;
 pub use person_name::PersonName;
 pub use phone::Phone;
+pub use text::{Lines, Text};

@@ -11,7 +11,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tracing_actix_web::RequestId;
-use utoipa::{IntoParams, ToSchema};
+use utoipa::ToSchema;
 
 use crate::{
     audit::{self, Actor, AuditEntry},
@@ -25,7 +25,6 @@ use crate::{
         leave::{self, Leave},
         live::LiveCounts,
         service::Someone,
-        token::Rotation,
     },
     clock,
     db::begin_write,
@@ -34,7 +33,14 @@ use crate::{
     error::ErrorBody,
 };
 
-use super::checkins::{CheckinResponse, answer_response};
+use super::{
+    checkins::{CheckinResponse, ReasonRequest, answer_response},
+    download::{Format, FormatQuery, download, parse_format},
+};
+use crate::{
+    checkin::{facts::phase, venue::venue_code},
+    qr::{qr_png, qr_svg},
+};
 
 /// Who runs an activity: its branch's secretary, or an org admin above it.
 pub const ORGANISE: &[Role] = &[Role::Secretary, Role::OrgAdmin];
@@ -83,20 +89,6 @@ pub struct ActivityResponse {
     pub phase: String,
     pub minutes: Option<String>,
     pub live: Option<LiveCounts>,
-}
-
-pub fn phase(plan: &activity_plan::Model, activity: &activity::Model) -> &'static str {
-    let (opens, closes) = facts::check_in_period(plan);
-    let now = clock::now();
-    if activity.cancelled_at.is_some() {
-        "cancelled"
-    } else if now < opens {
-        "upcoming"
-    } else if now <= closes {
-        "open"
-    } else {
-        "closed"
-    }
 }
 
 async fn activity_response(
@@ -167,59 +159,6 @@ pub struct QrResponse {
     /// When to fetch the next code; null for a static code.
     pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub png_base64: String,
-}
-
-/// The content of the current venue code.
-pub struct VenueCode {
-    pub url: String,
-    pub token: String,
-    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
-}
-
-pub fn venue_code(service: &CheckinService, activity: &activity::Model) -> VenueCode {
-    code_for(service, &activity.code, activity.window_seconds)
-}
-
-/// The current content of a rotating code: meetings' and volunteer activities' alike.
-pub fn code_for(service: &CheckinService, code: &str, window_seconds: i32) -> VenueCode {
-    let rotation = Rotation {
-        seconds: u32::try_from(window_seconds).unwrap_or(0),
-    };
-    let window = rotation.window_at(clock::now().timestamp());
-    let token = service.signer.venue_token(code, rotation, window);
-    let base = service.settings.qr_base_url.trim_end_matches('/');
-    VenueCode {
-        url: format!("{base}/c/{code}?t={token}"),
-        valid_until: rotation
-            .window_end(window)
-            .and_then(|end| chrono::DateTime::from_timestamp(end, 0))
-            .map(|t| t.with_timezone(&clock::shanghai())),
-        token,
-    }
-}
-
-pub fn qr_svg(content: &str) -> Result<String, AttendanceError> {
-    let code = qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M)
-        .context("cannot encode the QR code")?;
-    Ok(code
-        .render::<qrcode::render::svg::Color<'_>>()
-        .min_dimensions(320, 320)
-        .quiet_zone(true)
-        .build())
-}
-
-pub fn qr_png(content: &str) -> Result<Vec<u8>, AttendanceError> {
-    let code = qrcode::QrCode::with_error_correction_level(content, qrcode::EcLevel::M)
-        .context("cannot encode the QR code")?;
-    let image = code
-        .render::<image::Luma<u8>>()
-        .min_dimensions(480, 480)
-        .build();
-    let mut out = std::io::Cursor::new(Vec::new());
-    image
-        .write_to(&mut out, image::ImageFormat::Png)
-        .context("cannot write the QR PNG")?;
-    Ok(out.into_inner())
 }
 
 async fn organiser_activity(
@@ -453,11 +392,6 @@ pub async fn put_settings(
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct ReasonRequest {
-    pub reason: String,
-}
-
 /// Cancel an activity: scans are refused with `cancelled`. Audited.
 #[utoipa::path(post, path = "/api/v1/activities/{id}/cancel", tag = "checkin", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = ReasonRequest, responses(
@@ -685,46 +619,6 @@ pub async fn get_attendance(
     let plan = reader(&db, user, path.into_inner()).await?;
     let a = attendance::for_activity(db.get_ref(), plan).await?;
     Ok(web::Json(attendance_response(a)))
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct FormatQuery {
-    /// json (default), csv or xlsx
-    pub format: Option<String>,
-}
-
-pub enum Format {
-    Json,
-    Csv,
-    Xlsx,
-}
-
-pub fn parse_format(raw: Option<&str>) -> Result<Format, AttendanceError> {
-    match raw.unwrap_or("json") {
-        "json" => Ok(Format::Json),
-        "csv" => Ok(Format::Csv),
-        "xlsx" => Ok(Format::Xlsx),
-        other => Err(invalid(format!(
-            "format `{other}` is not one of json, csv, xlsx"
-        ))),
-    }
-}
-
-pub fn download(bytes: Vec<u8>, format: &Format, name: &str) -> HttpResponse {
-    let (content_type, extension) = match format {
-        Format::Csv => ("text/csv; charset=utf-8", "csv"),
-        _ => (
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "xlsx",
-        ),
-    };
-    HttpResponse::Ok()
-        .content_type(content_type)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{name}.{extension}\""),
-        ))
-        .body(bytes)
 }
 
 /// The ledger (台账) of one activity: plan, preview, attendance with time and method,

@@ -1,5 +1,5 @@
 //! The activity-day calendar: each month's 20th, moved by the official holiday calendar.
-use actix_web::{ResponseError, http::StatusCode, web};
+use actix_web::{http::StatusCode, web};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -12,7 +12,7 @@ use crate::{
     calendar_store,
     domain::Role,
     entities::organisation,
-    error::{ErrorBody, error_chain_fmt, json_error},
+    error::ErrorBody,
     orgs,
 };
 
@@ -45,32 +45,19 @@ pub enum CalendarRouteError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl std::fmt::Debug for CalendarRouteError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
+impl crate::error::ApiError for CalendarRouteError {
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "calendar.invalid_input"),
+            Self::OrgNotFound => (StatusCode::NOT_FOUND, "org.not_found"),
+            Self::YearMissing(_) => (StatusCode::NOT_FOUND, "calendar.year_missing"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "auth.forbidden"),
+            Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
     }
 }
 
-impl ResponseError for CalendarRouteError {
-    fn status_code(&self) -> StatusCode {
-        match self {
-            Self::InvalidInput(_) => StatusCode::BAD_REQUEST,
-            Self::OrgNotFound | Self::YearMissing(_) => StatusCode::NOT_FOUND,
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-    fn error_response(&self) -> actix_web::HttpResponse {
-        let code = match self {
-            Self::InvalidInput(_) => "calendar.invalid_input",
-            Self::OrgNotFound => "org.not_found",
-            Self::YearMissing(_) => "calendar.year_missing",
-            Self::Forbidden => "auth.forbidden",
-            Self::Unexpected(_) => "internal",
-        };
-        json_error(self.status_code(), code, self)
-    }
-}
+crate::api_error!(CalendarRouteError);
 
 /// Every month's activity day and preview deadline (the 10th) for a year. Public.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar",

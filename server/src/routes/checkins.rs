@@ -9,7 +9,6 @@ use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::activities::{phase, qr_png};
 use crate::{
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},
@@ -29,6 +28,7 @@ use crate::{
     entities::{activity_plan, exemption, leave_request, organisation, person, plan_participant},
     error::ErrorBody,
 };
+use crate::{checkin::facts::phase, qr::qr_png};
 
 #[derive(Deserialize, ToSchema)]
 pub struct LocationBody {
@@ -118,8 +118,13 @@ pub async fn check_in(
         body.location.as_ref().map(|l| (l.latitude, l.longitude)),
     )?
     .with_scancode_time(body.scancode_time)?;
-    let answer = service.check_in(user.person_id, scan).await?;
+    let answer = crate::scan::check_in(&service, user.person_id, scan).await?;
     Ok(web::Json(answer_response(answer)))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReasonRequest {
+    pub reason: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -448,14 +453,14 @@ pub async fn create_exemption(
 
 /// Revoke an exemption (the committee above the branch).
 #[utoipa::path(post, path = "/api/v1/exemptions/{id}/revoke", tag = "checkin", security(("bearer" = [])),
-    params(("id" = i64, Path)), request_body = super::activities::ReasonRequest, responses(
+    params(("id" = i64, Path)), request_body = ReasonRequest, responses(
     (status = 200, body = Exemption),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "exemption.not_found", body = ErrorBody)))]
 pub async fn revoke_exemption(
     user: AuthUser,
     path: web::Path<i64>,
-    body: web::Json<super::activities::ReasonRequest>,
+    body: web::Json<ReasonRequest>,
     service: web::Data<CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<Exemption>, AttendanceError> {

@@ -1,13 +1,8 @@
 //! Errors of the directory area: organisations, people, roles, rosters, audit reads.
-use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use actix_web::{HttpResponse, http::StatusCode};
 use serde::Serialize;
 
-use crate::{
-    authz::{AccessError, Forbidden},
-    error::{error_chain_fmt, json_error},
-    orgs::CreateOrgError,
-    roster::RowProblem,
-};
+use crate::{authz::Forbidden, error::json_error, orgs::CreateOrgError, roster::RowProblem};
 
 #[derive(thiserror::Error)]
 pub enum DirectoryError {
@@ -33,7 +28,18 @@ pub enum DirectoryError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl DirectoryError {
+impl crate::error::ApiError for DirectoryError {
+    fn body(&self, status: StatusCode, code: &'static str) -> HttpResponse {
+        match self {
+            Self::RosterInvalid(problems) => HttpResponse::build(status).json(RosterErrorBody {
+                code: code.to_owned(),
+                message: self.to_string(),
+                problems: problems.clone(),
+            }),
+            _ => json_error(status, code, self),
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "directory.invalid_input"),
@@ -53,15 +59,6 @@ impl DirectoryError {
     }
 }
 
-impl From<AccessError> for DirectoryError {
-    fn from(err: AccessError) -> Self {
-        match err {
-            AccessError::Forbidden(f) => Self::Forbidden(f),
-            AccessError::Unexpected(e) => Self::Unexpected(e),
-        }
-    }
-}
-
 impl From<CreateOrgError> for DirectoryError {
     fn from(err: CreateOrgError) -> Self {
         match err {
@@ -73,11 +70,10 @@ impl From<CreateOrgError> for DirectoryError {
     }
 }
 
-impl std::fmt::Debug for DirectoryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
-    }
-}
+crate::api_error!(
+    DirectoryError,
+    forbidden = DirectoryError::Forbidden(Forbidden)
+);
 
 /// The roster report: the usual error body plus every problem found.
 #[derive(Serialize, utoipa::ToSchema)]
@@ -85,24 +81,4 @@ pub struct RosterErrorBody {
     pub code: String,
     pub message: String,
     pub problems: Vec<RowProblem>,
-}
-
-impl ResponseError for DirectoryError {
-    fn status_code(&self) -> StatusCode {
-        self.parts().0
-    }
-    fn error_response(&self) -> HttpResponse {
-        let (status, code) = self.parts();
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "directory request failed");
-        }
-        if let Self::RosterInvalid(problems) = self {
-            return HttpResponse::build(status).json(RosterErrorBody {
-                code: code.to_owned(),
-                message: self.to_string(),
-                problems: problems.clone(),
-            });
-        }
-        json_error(status, code, self)
-    }
 }

@@ -9,7 +9,6 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use super::activities::{qr_svg, venue_code};
 use crate::{
     cache::Subscription,
     checkin::{AttendanceError, CheckinService, facts, live},
@@ -17,6 +16,7 @@ use crate::{
     entities::activity,
     error::ErrorBody,
 };
+use crate::{checkin::venue::venue_code, qr::qr_svg};
 
 #[derive(Deserialize, IntoParams)]
 pub struct DisplayQuery {

@@ -7,6 +7,7 @@ mod checkins;
 mod community;
 mod directory_error;
 mod display;
+mod download;
 mod health;
 mod landing;
 pub mod openapi;

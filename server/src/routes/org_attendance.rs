@@ -9,7 +9,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::activities::{Format, download, parse_format};
+use super::download::{Format, download, parse_format};
 use crate::{
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},

@@ -100,15 +100,12 @@ fn optional_text(
     field: &str,
     max: usize,
 ) -> Result<Option<String>, DirectoryError> {
-    match value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) if v.chars().count() <= max && !v.chars().any(char::is_control) => {
-            Ok(Some(v.to_owned()))
-        }
-        Some(_) => Err(DirectoryError::InvalidInput(format!(
-            "{field} has at most {max} characters"
-        ))),
-    }
+    let raw = value.as_deref().unwrap_or_default();
+    Ok(
+        crate::domain::Text::optional(raw, field, max, crate::domain::Lines::One)
+            .map_err(DirectoryError::InvalidInput)?
+            .map(crate::domain::Text::into_inner),
+    )
 }
 
 fn optional<T>(

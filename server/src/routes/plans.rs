@@ -2,7 +2,7 @@
 //! expected participants, review and filing, and the preview due by the 10th.
 use std::collections::HashMap;
 
-use actix_web::{HttpResponse, ResponseError, http::StatusCode, web};
+use actix_web::{HttpResponse, http::StatusCode, web};
 use anyhow::Context;
 use chrono::{NaiveDate, NaiveTime, TimeZone};
 use sea_orm::{
@@ -25,7 +25,7 @@ use crate::{
         activity_plan, organisation, organisation_closure as closure, person, plan_event,
         plan_participant, yearly_plan,
     },
-    error::{ErrorBody, error_chain_fmt, json_error},
+    error::ErrorBody,
     orgs,
 };
 
@@ -54,7 +54,7 @@ pub enum PlanError {
     Unexpected(#[from] anyhow::Error),
 }
 
-impl PlanError {
+impl crate::error::ApiError for PlanError {
     fn parts(&self) -> (StatusCode, &'static str) {
         match self {
             Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "plan.invalid_input"),
@@ -69,33 +69,7 @@ impl PlanError {
     }
 }
 
-impl std::fmt::Debug for PlanError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        error_chain_fmt(self, f)
-    }
-}
-
-impl ResponseError for PlanError {
-    fn status_code(&self) -> StatusCode {
-        self.parts().0
-    }
-    fn error_response(&self) -> HttpResponse {
-        let (status, code) = self.parts();
-        if status.is_server_error() {
-            tracing::error!(error = ?self, "plan request failed");
-        }
-        json_error(status, code, self)
-    }
-}
-
-impl From<authz::AccessError> for PlanError {
-    fn from(err: authz::AccessError) -> Self {
-        match err {
-            authz::AccessError::Forbidden(_) => Self::Forbidden,
-            authz::AccessError::Unexpected(e) => Self::Unexpected(e),
-        }
-    }
-}
+crate::api_error!(PlanError, forbidden = PlanError::Forbidden);
 
 // ---- request and response bodies ----
 
@@ -311,15 +285,16 @@ fn parse_time(raw: &str, field: &str) -> Result<NaiveTime, PlanError> {
 }
 
 fn text(raw: &str, field: &str, max: usize, required: bool) -> Result<String, PlanError> {
-    let t = raw.trim();
-    let n = t.chars().count();
-    if (required && n == 0) || n > max || t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(invalid(format!(
-            "{field} has {}1 to {max} characters",
-            if required { "" } else { "0 or " }
-        )));
-    }
-    Ok(t.to_owned())
+    let lines = crate::domain::Lines::Many;
+    let checked = if required {
+        crate::domain::Text::parse(raw, field, max, lines).map(Some)
+    } else {
+        crate::domain::Text::optional(raw, field, max, lines)
+    };
+    Ok(checked
+        .map_err(invalid)?
+        .map(crate::domain::Text::into_inner)
+        .unwrap_or_default())
 }
 
 struct ValidPlan {

@@ -8,7 +8,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::activities::{code_for, qr_png};
 use crate::{
     auth::AuthUser,
     authz,
@@ -27,6 +26,7 @@ use crate::{
     entities::{organisation, person, service_claim, service_item},
     error::ErrorBody,
 };
+use crate::{checkin::venue::code_for, qr::qr_png};
 
 /// Who runs a community's services.
 pub const RUN_COMMUNITY: &[Role] = &[Role::CommunityAdmin, Role::VolunteerLead, Role::OrgAdmin];
