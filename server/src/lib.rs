@@ -15,6 +15,7 @@ pub mod entities;
 pub mod error;
 pub mod orgs;
 pub mod people;
+pub mod plans;
 pub mod push;
 pub mod qr;
 pub mod roster;

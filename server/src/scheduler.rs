@@ -25,8 +25,8 @@ use crate::{
     domain::{OrgKind, PlanStatus, Role},
     entities::{activity_plan, job_run, organisation, plan_participant, role_grant},
     orgs,
+    plans::publish::publish,
     push::NewPush,
-    routes::plans::publish,
 };
 
 pub const PREVIEW_PUSH: &str = "preview_push";

@@ -7,7 +7,7 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOr
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::plans::PlanError;
+use crate::plans::PlanError;
 use crate::{
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},
