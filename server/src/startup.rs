@@ -37,6 +37,7 @@ pub struct Application {
     server: Server,
     db: DatabaseConnection,
     cache: Cache,
+    facts: crate::checkin::facts::FactsCache,
 }
 
 impl Application {
@@ -62,12 +63,13 @@ impl Application {
             cache = cache.kind(),
             "huodongri is listening"
         );
-        let server = run(listener, &settings, secrets, db.clone(), cache.clone())?;
+        let (server, facts) = run(listener, &settings, secrets, db.clone(), cache.clone())?;
         Ok(Self {
             port,
             server,
             db,
             cache,
+            facts,
         })
     }
 
@@ -81,6 +83,12 @@ impl Application {
 
     pub fn cache(&self) -> &Cache {
         &self.cache
+    }
+
+    /// The activity facts this instance decides scans on (for tools that write the database
+    /// directly and must say so).
+    pub fn facts(&self) -> &crate::checkin::facts::FactsCache {
+        &self.facts
     }
 
     /// Serves until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout_secs` to finish.
@@ -108,7 +116,7 @@ fn run(
     secrets: Secrets,
     db: DatabaseConnection,
     cache: Cache,
-) -> anyhow::Result<Server> {
+) -> anyhow::Result<(Server, crate::checkin::facts::FactsCache)> {
     let db = web::Data::new(db);
     let cache = web::Data::new(cache);
     let tokens = web::Data::new(TokenIssuer::new(&secrets.jwt_secret, &settings.auth));
@@ -142,6 +150,7 @@ fn run(
         &secrets.qr_secret,
         settings.checkin.clone(),
     ));
+    let facts = checkin.facts.clone();
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
     let checkin_settings = web::Data::new(settings.checkin.clone());
@@ -211,7 +220,7 @@ fn run(
         n => server.workers(n),
     };
     let server = server.listen(listener)?.run();
-    Ok(server)
+    Ok((server, facts))
 }
 
 /// One line per request. Probes are logged at debug so they do not drown the log.

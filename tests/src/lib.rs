@@ -35,6 +35,9 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub db: DatabaseConnection,
     pub cache: Cache,
+    /// The app's cached activity facts: a test that writes the database directly invalidates
+    /// them, as the services do after their own writes.
+    pub facts: huodongri::checkin::facts::FactsCache,
     pub wechat: FakeWechat,
     pub stores: Stores,
     pub settings: Settings,
@@ -61,9 +64,8 @@ pub fn test_settings(stores: Stores, wechat: &FakeWechat) -> Option<Settings> {
     settings.wechat.appid = wechat.appid().to_owned();
     settings.wechat.app_secret = Some(SecretString::from(wechat.secret().to_owned()));
     settings.cache.key_prefix = format!("test:{id}:");
-    // Decisions read fresh facts, so a test's change (a cancellation, a moved date) counts
-    // on the next scan; production caches them for two seconds.
-    settings.checkin.facts_ttl_ms = 0;
+    // The facts cache stays on, as in production: a write that forgets to invalidate the
+    // activity facts fails the test that scans right after it.
     // Jobs run only when a test calls them with its own clock: the background tick would
     // remind this test's people for the real month while the test is setting them up.
     settings.scheduler.enabled = false;
@@ -118,6 +120,7 @@ pub async fn spawn_with(stores: Stores, settings: Settings, wechat: FakeWechat) 
     let port = app.port();
     let db = app.db().clone();
     let cache = app.cache().clone();
+    let facts = app.facts().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -128,6 +131,7 @@ pub async fn spawn_with(stores: Stores, settings: Settings, wechat: FakeWechat) 
             .expect("a reqwest client"),
         db,
         cache,
+        facts,
         wechat,
         stores,
         data_dir: settings.application.data_dir.clone(),

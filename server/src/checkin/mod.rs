@@ -5,6 +5,7 @@
 //! updates the `live` counters after the commit. Everything else (attendance, ledger, leave)
 //! reads the database, which is the source of truth.
 pub mod attendance;
+mod changes;
 pub mod decision;
 pub mod error;
 pub mod export;

@@ -5,8 +5,7 @@ use actix_web::{HttpResponse, http::header, web};
 use anyhow::Context;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -14,7 +13,6 @@ use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 
 use crate::{
-    audit::{self, Actor, AuditEntry},
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},
     checkin::{
@@ -27,7 +25,6 @@ use crate::{
         service::Someone,
     },
     clock,
-    db::begin_write,
     domain::Role,
     entities::{activity, activity_plan, checkin},
     error::ErrorBody,
@@ -299,40 +296,6 @@ pub async fn create_display_link(
     }))
 }
 
-/// Stores a change to an activity together with its audit entry (one transaction).
-async fn save_audited(
-    service: &CheckinService,
-    user: AuthUser,
-    plan: &activity_plan::Model,
-    active: activity::ActiveModel,
-    action: &'static str,
-    detail: serde_json::Value,
-    request_id: RequestId,
-) -> Result<activity::Model, AttendanceError> {
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let updated = active
-        .update(&txn)
-        .await
-        .with_context(|| format!("cannot store {action}"))?;
-    audit::record(
-        &txn,
-        Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action,
-            target_type: "activity",
-            target_id: plan.id.to_string(),
-            org_id: Some(plan.org_id),
-            detail,
-        },
-    )
-    .await?;
-    txn.commit().await.context("cannot commit")?;
-    Ok(updated)
-}
-
 #[derive(Deserialize, ToSchema)]
 pub struct SettingsRequest {
     /// 0 = a static code (printed posters), else 10–3600 seconds.
@@ -378,17 +341,16 @@ pub async fn put_settings(
     active.offline_static = Set(body.offline_static);
     active.updated_at = Set(clock::now());
     let after = json!({"window_seconds": body.window_seconds, "require_location": body.require_location, "radius_m": body.radius_m, "offline_static": body.offline_static});
-    let updated = save_audited(
-        &service,
-        user,
-        &plan,
-        active,
-        "activity.settings",
-        json!({"before": before, "after": after}),
-        request_id,
-    )
-    .await?;
-    service.facts.invalidate().await;
+    let updated = service
+        .change_activity(
+            user.person_id,
+            &plan,
+            active,
+            "activity.settings",
+            json!({"before": before, "after": after}),
+            Some(request_id.to_string()),
+        )
+        .await?;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
@@ -420,17 +382,16 @@ pub async fn cancel_activity(
     active.cancelled_by = Set(Some(user.person_id));
     active.cancel_reason = Set(Some(reason.to_owned()));
     active.updated_at = Set(clock::now());
-    let updated = save_audited(
-        &service,
-        user,
-        &plan,
-        active,
-        "activity.cancel",
-        json!({"reason": reason}),
-        request_id,
-    )
-    .await?;
-    service.facts.invalidate().await;
+    let updated = service
+        .change_activity(
+            user.person_id,
+            &plan,
+            active,
+            "activity.cancel",
+            json!({"reason": reason}),
+            Some(request_id.to_string()),
+        )
+        .await?;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
@@ -463,16 +424,16 @@ pub async fn put_minutes(
     active.minutes_by = Set(Some(user.person_id));
     active.minutes_at = Set(Some(clock::now()));
     active.updated_at = Set(clock::now());
-    let updated = save_audited(
-        &service,
-        user,
-        &plan,
-        active,
-        "activity.minutes",
-        json!({"characters": text.chars().count()}),
-        request_id,
-    )
-    .await?;
+    let updated = service
+        .change_activity(
+            user.person_id,
+            &plan,
+            active,
+            "activity.minutes",
+            json!({"characters": text.chars().count()}),
+            Some(request_id.to_string()),
+        )
+        .await?;
     Ok(web::Json(activity_response(&service, plan, updated).await?))
 }
 
@@ -743,21 +704,16 @@ pub async fn decide_leave(
 ) -> Result<web::Json<Leave>, AttendanceError> {
     let row = leave::find(&service.db, path.into_inner()).await?;
     let plan = organiser(&service.db, user, row.plan_id).await?;
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let updated = leave::decide(
-        &txn,
-        user.person_id,
-        plan.org_id,
-        row,
-        body.approve,
-        body.comment.as_deref(),
-        Some(request_id.to_string()),
-    )
-    .await?;
-    txn.commit().await.context("cannot commit")?;
-    service.facts.invalidate().await;
+    let updated = service
+        .decide_leave(
+            user.person_id,
+            plan.org_id,
+            row,
+            body.approve,
+            body.comment.as_deref(),
+            Some(request_id.to_string()),
+        )
+        .await?;
     let names = crate::people::names(&service.db, std::iter::once(updated.person_id)).await?;
     let name = names.get(&updated.person_id).cloned().unwrap_or_default();
     Ok(web::Json(leave::leave_view(updated, name)))

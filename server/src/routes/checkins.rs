@@ -377,8 +377,7 @@ pub async fn withdraw_leave(
     if row.person_id != user.person_id {
         return Err(AttendanceError::LeaveNotFound);
     }
-    let updated = leave::withdraw(&service.db, row).await?;
-    service.facts.invalidate().await;
+    let updated = service.withdraw_leave(row).await?;
     let names = crate::people::names(&service.db, std::iter::once(user.person_id)).await?;
     Ok(web::Json(leave::leave_view(
         updated,
@@ -433,21 +432,16 @@ pub async fn create_exemption(
         .as_deref()
         .map(|raw| leave::parse_date(raw, "valid_until"))
         .transpose()?;
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let row = leave::create_exemption(
-        &txn,
-        user.person_id,
-        &person,
-        &body.reason,
-        from,
-        until,
-        Some(request_id.to_string()),
-    )
-    .await?;
-    txn.commit().await.context("cannot commit")?;
-    service.facts.invalidate().await;
+    let row = service
+        .create_exemption(
+            user.person_id,
+            &person,
+            &body.reason,
+            from,
+            until,
+            Some(request_id.to_string()),
+        )
+        .await?;
     Ok(web::Json(leave::exemption_view(&service.db, row).await?))
 }
 
@@ -471,20 +465,15 @@ pub async fn revoke_exemption(
         .ok_or(AttendanceError::ExemptionNotFound)?;
     let person = existing_person(&service.db, row.person_id).await?;
     require_committee(&service.db, user, person.org_id).await?;
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let updated = leave::revoke_exemption(
-        &txn,
-        user.person_id,
-        person.org_id,
-        row,
-        &body.reason,
-        Some(request_id.to_string()),
-    )
-    .await?;
-    txn.commit().await.context("cannot commit")?;
-    service.facts.invalidate().await;
+    let updated = service
+        .revoke_exemption(
+            user.person_id,
+            person.org_id,
+            row,
+            &body.reason,
+            Some(request_id.to_string()),
+        )
+        .await?;
     Ok(web::Json(
         leave::exemption_view(&service.db, updated).await?,
     ))

@@ -298,10 +298,10 @@ pub async fn patch_plan(
     path: web::Path<i64>,
     body: web::Json<PlanPatch>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<crate::cache::Cache>,
+    checkin: web::Data<crate::checkin::CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<PlanResponse>, PlanError> {
-    update_plan(user, path, body, db, cache, request_id).await
+    update_plan(user, path, body, db, checkin, request_id).await
 }
 
 /// Edit a plan: fields left out keep their values (`null` clears a nullable one). Drafts
@@ -320,7 +320,7 @@ pub async fn update_plan(
     path: web::Path<i64>,
     body: web::Json<PlanPatch>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<crate::cache::Cache>,
+    checkin: web::Data<crate::checkin::CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<PlanResponse>, PlanError> {
     let plan = existing_plan(db.get_ref(), *path).await?;
@@ -359,7 +359,7 @@ pub async fn update_plan(
     record_event(&txn, &plan, "edited", user, on_behalf, None, &request_id).await?;
     txn.commit().await.context("cannot commit an edit")?;
     // Scans decide on cached participants and times; tell every instance.
-    crate::checkin::facts::facts_changed(&cache).await;
+    checkin.facts.invalidate().await;
     Ok(web::Json(respond(db.get_ref(), plan).await?))
 }
 
@@ -505,7 +505,7 @@ pub async fn refresh_participants(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<crate::cache::Cache>,
+    checkin: web::Data<crate::checkin::CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<Vec<ParticipantResponse>>, PlanError> {
     let plan = existing_plan(db.get_ref(), *path).await?;
@@ -542,7 +542,7 @@ pub async fn refresh_participants(
     .await?;
     txn.commit().await.context("cannot commit a refresh")?;
     // Scans decide on cached participants and times; tell every instance.
-    crate::checkin::facts::facts_changed(&cache).await;
+    checkin.facts.invalidate().await;
     Ok(web::Json(participants(db.get_ref(), plan.id).await?))
 }
 

@@ -1,0 +1,124 @@
+//! Writes that change what scans are decided on: an activity's settings or cancellation,
+//! leave and exemptions. Each owns its transaction and audit entry and, once committed,
+//! invalidates the cached activity facts (here and, through the shared version, on every
+//! instance), so no caller can forget to.
+use anyhow::Context;
+use chrono::NaiveDate;
+use sea_orm::ActiveModelTrait;
+
+use super::{AttendanceError, CheckinService, leave};
+use crate::{
+    audit::{self, Actor, AuditEntry},
+    db::begin_write,
+    entities::{activity, activity_plan, exemption, leave_request, person},
+};
+
+impl CheckinService {
+    /// Stores a change to an activity together with its audit entry (one transaction).
+    pub async fn change_activity(
+        &self,
+        actor_id: i64,
+        plan: &activity_plan::Model,
+        change: activity::ActiveModel,
+        action: &'static str,
+        detail: serde_json::Value,
+        request_id: Option<String>,
+    ) -> Result<activity::Model, AttendanceError> {
+        let txn = begin_write(&self.db)
+            .await
+            .context("cannot start a transaction")?;
+        let updated = change
+            .update(&txn)
+            .await
+            .with_context(|| format!("cannot store {action}"))?;
+        audit::record(
+            &txn,
+            request_id,
+            AuditEntry {
+                actor: Actor::Person(actor_id),
+                action,
+                target_type: "activity",
+                target_id: plan.id.to_string(),
+                org_id: Some(plan.org_id),
+                detail,
+            },
+        )
+        .await?;
+        txn.commit().await.context("cannot commit")?;
+        self.facts.invalidate().await;
+        Ok(updated)
+    }
+
+    pub async fn withdraw_leave(
+        &self,
+        row: leave_request::Model,
+    ) -> Result<leave_request::Model, AttendanceError> {
+        let updated = leave::withdraw(&self.db, row).await?;
+        self.facts.invalidate().await;
+        Ok(updated)
+    }
+
+    pub async fn decide_leave(
+        &self,
+        actor_id: i64,
+        org_id: i64,
+        row: leave_request::Model,
+        approve: bool,
+        comment: Option<&str>,
+        request_id: Option<String>,
+    ) -> Result<leave_request::Model, AttendanceError> {
+        let txn = begin_write(&self.db)
+            .await
+            .context("cannot start a transaction")?;
+        let updated =
+            leave::decide(&txn, actor_id, org_id, row, approve, comment, request_id).await?;
+        txn.commit().await.context("cannot commit")?;
+        self.facts.invalidate().await;
+        Ok(updated)
+    }
+
+    pub async fn create_exemption(
+        &self,
+        actor_id: i64,
+        person: &person::Model,
+        reason: &str,
+        valid_from: NaiveDate,
+        valid_until: Option<NaiveDate>,
+        request_id: Option<String>,
+    ) -> Result<exemption::Model, AttendanceError> {
+        let txn = begin_write(&self.db)
+            .await
+            .context("cannot start a transaction")?;
+        let row = leave::create_exemption(
+            &txn,
+            actor_id,
+            person,
+            reason,
+            valid_from,
+            valid_until,
+            request_id,
+        )
+        .await?;
+        txn.commit().await.context("cannot commit")?;
+        self.facts.invalidate().await;
+        Ok(row)
+    }
+
+    pub async fn revoke_exemption(
+        &self,
+        actor_id: i64,
+        org_id: i64,
+        row: exemption::Model,
+        reason: &str,
+        request_id: Option<String>,
+    ) -> Result<exemption::Model, AttendanceError> {
+        let txn = begin_write(&self.db)
+            .await
+            .context("cannot start a transaction")?;
+        let updated =
+            leave::revoke_exemption(&txn, actor_id, org_id, row, reason, request_id).await?;
+        txn.commit().await.context("cannot commit")?;
+        self.facts.invalidate().await;
+        Ok(updated)
+    }
+}
