@@ -24,6 +24,21 @@ pub const MANAGE_PEOPLE: &[Role] = &[Role::Secretary, Role::OrgAdmin];
 /// Who may create organisations and grant roles.
 pub const MANAGE_ORGS: &[Role] = &[Role::OrgAdmin];
 
+/// Who is acting, as the services see it: a person, whatever the door they came in by (an
+/// API token, a console session, a command). Services take this, never an HTTP extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Caller {
+    pub person_id: i64,
+}
+
+impl From<AuthUser> for Caller {
+    fn from(user: AuthUser) -> Self {
+        Self {
+            person_id: user.person_id,
+        }
+    }
+}
+
 /// The caller lacks a role for this organisation.
 #[derive(Debug, thiserror::Error)]
 #[error("you do not have a role that allows this for that organisation")]
@@ -67,10 +82,11 @@ pub async fn has_role(
 
 pub async fn require(
     db: &impl ConnectionTrait,
-    user: AuthUser,
+    user: impl Into<Caller>,
     roles: &[Role],
     org_id: i64,
 ) -> Result<(), AccessError> {
+    let user = user.into();
     if has_role(db, user.person_id, roles, org_id).await? {
         Ok(())
     } else {
@@ -166,9 +182,10 @@ pub async fn grants_of(
 /// to be one of them (a lower role never acts on a higher one).
 pub async fn require_covers_person(
     db: &impl ConnectionTrait,
-    user: AuthUser,
+    user: impl Into<Caller>,
     person: &person::Model,
 ) -> Result<(), AccessError> {
+    let user = user.into();
     let scope = Scope::load(db, user.person_id).await?;
     let grants = grants_of(db, &[person.id]).await?;
     let covered = scope.allows(MANAGE_PEOPLE, person.org_id)

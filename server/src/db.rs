@@ -11,6 +11,10 @@ use secrecy::ExposeSecret;
 
 use crate::config::DatabaseSettings;
 
+/// Statements run through one database connection (pool) and its clones, an atomic add
+/// each: how tests prove a list endpoint does a fixed number of queries.
+pub type StatementCount = std::sync::Arc<std::sync::atomic::AtomicU64>;
+
 /// SQLite serialises writers, so more connections only queue on its write lock; a few
 /// cover concurrent readers (WAL lets them run beside the writer).
 const SQLITE_MAX_CONNECTIONS: u32 = 4;
@@ -70,6 +74,15 @@ pub async fn connect(
     settings: &DatabaseSettings,
     data_dir: &Path,
 ) -> anyhow::Result<DatabaseConnection> {
+    connect_counted(settings, data_dir, StatementCount::default()).await
+}
+
+/// `connect`, counting every statement into `statements`.
+pub async fn connect_counted(
+    settings: &DatabaseSettings,
+    data_dir: &Path,
+    statements: StatementCount,
+) -> anyhow::Result<DatabaseConnection> {
     let mut options = match &settings.url {
         Some(url) => {
             let mut options = ConnectOptions::new(url.expose_secret().to_owned());
@@ -105,9 +118,13 @@ pub async fn connect(
         // surfaces as a query error instead and the pool replaces it.
         .test_before_acquire(false)
         .sqlx_logging(false);
-    let db = Database::connect(options)
+    let mut db = Database::connect(options)
         .await
         .context("cannot connect to the database")?;
+    let counter = statements.clone();
+    db.set_metric_callback(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    });
     if let Some(schema) = settings
         .schema
         .as_deref()

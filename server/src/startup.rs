@@ -38,6 +38,7 @@ pub struct Application {
     db: DatabaseConnection,
     cache: Cache,
     facts: crate::checkin::facts::FactsCache,
+    statements: db::StatementCount,
 }
 
 impl Application {
@@ -47,7 +48,13 @@ impl Application {
         settings.checkin.validate().map_err(anyhow::Error::msg)?;
         settings.auth.validate().map_err(anyhow::Error::msg)?;
         let secrets = Secrets::resolve(&settings)?;
-        let db = db::connect(&settings.database, &settings.application.data_dir).await?;
+        let statements = db::StatementCount::default();
+        let db = db::connect_counted(
+            &settings.database,
+            &settings.application.data_dir,
+            statements.clone(),
+        )
+        .await?;
         db::migrate(&db).await?;
         let cache = build_cache(&settings)?;
         let bind = settings
@@ -70,6 +77,7 @@ impl Application {
             db,
             cache,
             facts,
+            statements,
         })
     }
 
@@ -83,6 +91,11 @@ impl Application {
 
     pub fn cache(&self) -> &Cache {
         &self.cache
+    }
+
+    /// How many statements this instance has run so far.
+    pub fn statements(&self) -> &db::StatementCount {
+        &self.statements
     }
 
     /// The activity facts this instance decides scans on (for tools that write the database

@@ -10,6 +10,7 @@ mod errors;
 mod health;
 mod plans;
 mod push;
+mod queries;
 mod review;
 mod scheduler;
 mod security;

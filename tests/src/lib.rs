@@ -38,6 +38,8 @@ pub struct TestApp {
     /// The app's cached activity facts: a test that writes the database directly invalidates
     /// them, as the services do after their own writes.
     pub facts: huodongri::checkin::facts::FactsCache,
+    /// Statements the app has run (its pool and `db` share the count).
+    pub statements: huodongri::db::StatementCount,
     pub wechat: FakeWechat,
     pub stores: Stores,
     pub settings: Settings,
@@ -121,6 +123,7 @@ pub async fn spawn_with(stores: Stores, settings: Settings, wechat: FakeWechat) 
     let db = app.db().clone();
     let cache = app.cache().clone();
     let facts = app.facts().clone();
+    let statements = app.statements().clone();
     tokio::spawn(app.run_until_stopped());
     TestApp {
         address: format!("http://127.0.0.1:{port}"),
@@ -132,6 +135,7 @@ pub async fn spawn_with(stores: Stores, settings: Settings, wechat: FakeWechat) 
         db,
         cache,
         facts,
+        statements,
         wechat,
         stores,
         data_dir: settings.application.data_dir.clone(),

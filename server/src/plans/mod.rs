@@ -2,6 +2,7 @@
 //! participants, review and filing with the county-level department, and the preview due by
 //! the 10th. `routes::plans` translates HTTP to these; the scheduler publishes through
 //! `publish::publish`.
+pub mod cycle;
 pub mod error;
 pub mod participants;
 pub mod publish;

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::{error::PlanError, rules::preview_deadline, service::record_event_by};
 use crate::{
-    auth::AuthUser,
+    authz::Caller,
     clock,
     domain::PlanCategory,
     entities::{activity_plan, organisation},
@@ -18,7 +18,7 @@ pub async fn publish(
     txn: &impl ConnectionTrait,
     plan: activity_plan::Model,
     org: &organisation::Model,
-    actor: Option<AuthUser>,
+    actor: Option<Caller>,
     on_behalf: bool,
     request_id: Option<String>,
     wechat: &crate::config::WechatSettings,

@@ -7,13 +7,11 @@ use sea_orm::{
     IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde_json::json;
-use tracing_actix_web::RequestId;
 
 use super::{error::PlanError, rules::SUPERIORS};
 use crate::{
     audit::{self, Actor, AuditEntry},
-    auth::AuthUser,
-    authz,
+    authz::{self, Caller},
     calendar::{CalendarError, Policy},
     calendar_store, clock,
     domain::{OrgKind, PlanStatus, Role},
@@ -43,7 +41,7 @@ pub(crate) async fn existing_plan(
 /// (flagged in the history). Anyone else is refused.
 pub(crate) async fn branch_actor(
     db: &impl ConnectionTrait,
-    user: AuthUser,
+    user: Caller,
     org: &organisation::Model,
 ) -> Result<bool, PlanError> {
     if authz::has_role(db, user.person_id, &[Role::Secretary], org.id).await? {
@@ -60,7 +58,7 @@ pub(crate) async fn branch_actor(
 /// Reviewing needs a superior role strictly above the organisation: nobody approves their own plan.
 pub(crate) async fn require_reviewer(
     db: &impl ConnectionTrait,
-    user: AuthUser,
+    user: Caller,
     org: &organisation::Model,
 ) -> Result<(), PlanError> {
     match org.parent_id {
@@ -129,10 +127,10 @@ pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     plan: &activity_plan::Model,
     action: &'static str,
-    user: AuthUser,
+    user: Caller,
     on_behalf: bool,
     comment: Option<String>,
-    request_id: &RequestId,
+    request_id: &Option<String>,
 ) -> Result<(), PlanError> {
     record_event_by(
         db,
@@ -141,7 +139,7 @@ pub(crate) async fn record_event(
         Some(user),
         on_behalf,
         comment,
-        Some(request_id.to_string()),
+        request_id.clone(),
     )
     .await
 }
@@ -151,7 +149,7 @@ pub(crate) async fn record_event_by(
     db: &impl ConnectionTrait,
     plan: &activity_plan::Model,
     action: &'static str,
-    actor: Option<AuthUser>,
+    actor: Option<Caller>,
     on_behalf: bool,
     comment: Option<String>,
     request_id: Option<String>,
@@ -196,10 +194,10 @@ pub(crate) async fn transition(
     plan: activity_plan::Model,
     to: PlanStatus,
     action: &'static str,
-    user: AuthUser,
+    user: Caller,
     on_behalf: bool,
     comment: Option<String>,
-    request_id: &RequestId,
+    request_id: &Option<String>,
 ) -> Result<activity_plan::Model, PlanError> {
     let txn = crate::db::begin_write(db)
         .await

@@ -1,8 +1,10 @@
 //! A plan as clients see it: its fields, check-in window, history and expected count.
 use anyhow::Context;
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
@@ -72,18 +74,58 @@ pub(crate) async fn respond(
     db: &impl ConnectionTrait,
     plan: activity_plan::Model,
 ) -> Result<PlanResponse, PlanError> {
-    let expected = plan_participant::Entity::find()
-        .filter(plan_participant::Column::PlanId.eq(plan.id))
-        .all(db)
-        .await
-        .context("cannot count participants")?
-        .len();
-    let history = plan_event::Entity::find()
-        .filter(plan_event::Column::PlanId.eq(plan.id))
-        .order_by_asc(plan_event::Column::Id)
-        .all(db)
-        .await
-        .context("cannot read plan history")?;
+    let mut views = respond_many(db, vec![plan]).await?;
+    views
+        .pop()
+        .ok_or_else(|| anyhow::anyhow!("a plan went missing").into())
+}
+
+/// Many plans in two queries whatever their number: participants counted and histories
+/// read for all of them at once.
+pub(crate) async fn respond_many(
+    db: &impl ConnectionTrait,
+    plans: Vec<activity_plan::Model>,
+) -> Result<Vec<PlanResponse>, PlanError> {
+    let ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+    let mut expected: HashMap<i64, usize> = HashMap::new();
+    let mut histories: HashMap<i64, Vec<plan_event::Model>> = HashMap::new();
+    for chunk in ids.chunks(500) {
+        let counted: Vec<i64> = plan_participant::Entity::find()
+            .select_only()
+            .column(plan_participant::Column::PlanId)
+            .filter(plan_participant::Column::PlanId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot count participants")?;
+        for plan_id in counted {
+            *expected.entry(plan_id).or_default() += 1;
+        }
+        for event in plan_event::Entity::find()
+            .filter(plan_event::Column::PlanId.is_in(chunk.iter().copied()))
+            .order_by_asc(plan_event::Column::Id)
+            .all(db)
+            .await
+            .context("cannot read plan histories")?
+        {
+            histories.entry(event.plan_id).or_default().push(event);
+        }
+    }
+    plans
+        .into_iter()
+        .map(|plan| {
+            let count = expected.get(&plan.id).copied().unwrap_or(0);
+            let history = histories.remove(&plan.id).unwrap_or_default();
+            view_of(plan, count, history)
+        })
+        .collect()
+}
+
+fn view_of(
+    plan: activity_plan::Model,
+    expected: usize,
+    history: Vec<plan_event::Model>,
+) -> Result<PlanResponse, PlanError> {
     let category = PlanCategory::parse(&plan.category).map_err(anyhow::Error::msg)?;
     let (deadline, _) = preview_deadline(&plan.month)?;
     Ok(PlanResponse {
@@ -135,4 +177,49 @@ pub(crate) async fn respond(
             })
             .collect(),
     })
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct YearlyPlanRequest {
+    /// Month ("01"–"12") → theme. Months left out have no theme yet.
+    pub themes: HashMap<String, String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct YearlyPlanResponse {
+    pub org_id: i64,
+    pub year: i32,
+    pub themes: serde_json::Value,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ReviewRequest {
+    /// Required when returning a plan.
+    pub comment: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PreviewStatus {
+    pub org_id: i64,
+    pub org_name: String,
+    pub plan_id: Option<i64>,
+    pub plan_status: Option<PlanStatus>,
+    pub published_at: Option<String>,
+    /// Published after the 10th, or still unpublished after it.
+    pub late: bool,
+    /// No published preview yet.
+    pub missing: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct MyPreviewResponse {
+    pub month: String,
+    /// The month's activity day by my branch's policy.
+    pub activity_day: NaiveDate,
+    pub preview_deadline: NaiveDate,
+    /// The published preview of my branch for the month, if any.
+    pub preview: Option<serde_json::Value>,
+    pub plan_id: Option<i64>,
+    /// Whether I am among the expected participants.
+    pub expected: bool,
 }

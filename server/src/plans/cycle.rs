@@ -1,0 +1,571 @@
+//! The monthly cycle's use cases, one function each: the route layer parses a request and
+//! calls one of these; each owns its checks, its transaction, its audit entries and the
+//! facts invalidation that follows a change to who is expected.
+use std::collections::HashMap;
+
+use anyhow::Context;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder, Set,
+};
+use serde_json::json;
+
+use super::{
+    PlanError,
+    error::invalid,
+    participants::{participants, snapshot_participants},
+    publish::publish,
+    rules::{
+        PlanPatch, PlanRequest, apply, parse_month, preview_deadline, status_of, text, validate,
+        wrong_state,
+    },
+    service::{
+        activity_day_of, branch_actor, existing_org, existing_plan, filing_target, record_event,
+        require_reviewer, transition,
+    },
+    view::{
+        MyPreviewResponse, ParticipantResponse, PlanResponse, PreviewStatus, ReviewRequest,
+        YearlyPlanRequest, YearlyPlanResponse, respond, respond_many,
+    },
+};
+use crate::{
+    audit::{self, Actor, AuditEntry},
+    authz::{self, Caller, READ_DIRECTORY},
+    cache::Cache,
+    checkin::facts::FactsCache,
+    clock,
+    config::WechatSettings,
+    domain::{OrgKind, PlanStatus},
+    entities::{activity_plan, organisation, plan_participant, yearly_plan},
+    orgs,
+};
+
+pub async fn set_yearly_plan(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    year: i32,
+    body: &YearlyPlanRequest,
+    request_id: Option<String>,
+) -> Result<YearlyPlanResponse, PlanError> {
+    let year = crate::domain::dates::check_year(year).map_err(PlanError::InvalidInput)?;
+    let mut themes = serde_json::Map::new();
+    for (month, theme) in &body.themes {
+        let m: u32 = month
+            .parse()
+            .map_err(|_| invalid(format!("`{month}` is not a month 01–12")))?;
+        if month.len() != 2 || !(1..=12).contains(&m) {
+            return Err(invalid(format!("`{month}` is not a month 01–12")));
+        }
+        themes.insert(month.clone(), json!(text(theme, "theme", 100, true)?));
+    }
+    let org = existing_org(db, org_id).await?;
+    let on_behalf = branch_actor(db, user, &org).await?;
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let existing = yearly_plan::Entity::find()
+        .filter(yearly_plan::Column::OrgId.eq(org.id))
+        .filter(yearly_plan::Column::Year.eq(year))
+        .one(&txn)
+        .await
+        .context("cannot read the yearly plan")?;
+    let themes_text = serde_json::Value::Object(themes.clone()).to_string();
+    match existing {
+        Some(row) => {
+            let mut active = row.into_active_model();
+            active.themes = Set(themes_text);
+            active.updated_by = Set(user.person_id);
+            active.updated_at = Set(clock::now());
+            active
+                .update(&txn)
+                .await
+                .context("cannot update the yearly plan")?;
+        }
+        None => {
+            yearly_plan::ActiveModel {
+                org_id: Set(org.id),
+                year: Set(year),
+                themes: Set(themes_text),
+                updated_by: Set(user.person_id),
+                updated_at: Set(clock::now()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await
+            .context("cannot store the yearly plan")?;
+        }
+    }
+    audit::record(
+        &txn,
+        request_id.clone(),
+        AuditEntry {
+            actor: Actor::Person(user.person_id),
+            action: "yearly_plan.set",
+            target_type: "organisation",
+            target_id: org.id.to_string(),
+            org_id: Some(org.id),
+            detail: json!({"year": year, "months": themes.len(), "on_behalf": on_behalf}),
+        },
+    )
+    .await?;
+    txn.commit()
+        .await
+        .context("cannot commit the yearly plan")?;
+    Ok(YearlyPlanResponse {
+        org_id: org.id,
+        year,
+        themes: serde_json::Value::Object(themes),
+    })
+}
+
+pub async fn yearly_plan(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    year: i32,
+) -> Result<YearlyPlanResponse, PlanError> {
+    let org = existing_org(db, org_id).await?;
+    authz::require(db, user, READ_DIRECTORY, org.id).await?;
+    let row = yearly_plan::Entity::find()
+        .filter(yearly_plan::Column::OrgId.eq(org.id))
+        .filter(yearly_plan::Column::Year.eq(year))
+        .one(db)
+        .await
+        .context("cannot read the yearly plan")?;
+    let themes = row
+        .and_then(|r| serde_json::from_str(&r.themes).ok())
+        .unwrap_or_else(|| json!({}));
+    Ok(YearlyPlanResponse {
+        org_id: org.id,
+        year,
+        themes,
+    })
+}
+
+pub async fn create(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    body: &PlanRequest,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let month = body
+        .month
+        .as_deref()
+        .ok_or_else(|| invalid("month (YYYY-MM) is required"))?
+        .trim()
+        .to_owned();
+    let (year, m) = parse_month(&month)?;
+    let org = existing_org(db, org_id).await?;
+    if org.kind != OrgKind::Branch.as_str() {
+        return Err(invalid(format!(
+            "monthly plans belong to branches; {} is a {}",
+            org.name, org.kind
+        )));
+    }
+    let on_behalf = branch_actor(db, user, &org).await?;
+    let valid = validate(body, activity_day_of(db, &org, year, m).await?)?;
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let taken = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.eq(org.id))
+        .filter(activity_plan::Column::Month.eq(&month))
+        .one(&txn)
+        .await
+        .context("cannot check for an existing plan")?;
+    if taken.is_some() {
+        return Err(PlanError::Exists(month));
+    }
+    let now = clock::now();
+    let mut active = activity_plan::ActiveModel {
+        org_id: Set(org.id),
+        month: Set(month),
+        version: Set(1),
+        status: Set(PlanStatus::Draft.as_str().to_owned()),
+        review_comment: Set(None),
+        filed_to_org_id: Set(None),
+        filed_at: Set(None),
+        published_at: Set(None),
+        preview: Set(None),
+        created_by: Set(user.person_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, &valid);
+    let plan = active.insert(&txn).await.context("cannot store a plan")?;
+    snapshot_participants(&txn, &plan, &body.invited_person_ids).await?;
+    record_event(&txn, &plan, "created", user, on_behalf, None, &request_id).await?;
+    txn.commit().await.context("cannot commit a plan")?;
+    respond(db, plan).await
+}
+
+pub async fn get(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+) -> Result<PlanResponse, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    authz::require(db, user, READ_DIRECTORY, plan.org_id).await?;
+    respond(db, plan).await
+}
+
+pub async fn edit(
+    db: &DatabaseConnection,
+    facts: &FactsCache,
+    user: Caller,
+    id: i64,
+    body: PlanPatch,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    let on_behalf = branch_actor(db, user, &org).await?;
+    let (year, m) = parse_month(&plan.month)?;
+    let invited: Vec<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .filter(plan_participant::Column::Invited.eq(true))
+        .all(db)
+        .await
+        .context("cannot read the invited activists")?
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect();
+    let body = body.merged_with(&plan, invited);
+    let valid = validate(&body, activity_day_of(db, &org, year, m).await?)?;
+    let status = status_of(&plan)?;
+    if status == PlanStatus::Submitted {
+        return Err(wrong_state(&plan, "edited while under review"));
+    }
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let mut active = plan.clone().into_active_model();
+    apply(&mut active, &valid);
+    if status == PlanStatus::Filed {
+        active.version = Set(plan.version + 1);
+        active.status = Set(PlanStatus::Draft.as_str().to_owned());
+        active.filed_at = Set(None);
+        active.filed_to_org_id = Set(None);
+    }
+    active.updated_at = Set(clock::now());
+    let plan = active.update(&txn).await.context("cannot update a plan")?;
+    snapshot_participants(&txn, &plan, &body.invited_person_ids).await?;
+    record_event(&txn, &plan, "edited", user, on_behalf, None, &request_id).await?;
+    txn.commit().await.context("cannot commit an edit")?;
+    // Scans decide on cached participants and times; tell every instance.
+    facts.invalidate().await;
+    respond(db, plan).await
+}
+
+pub async fn submit(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    let on_behalf = branch_actor(db, user, &org).await?;
+    if !matches!(status_of(&plan)?, PlanStatus::Draft | PlanStatus::Returned) {
+        return Err(wrong_state(&plan, "submitted"));
+    }
+    let plan = transition(
+        db,
+        plan,
+        PlanStatus::Submitted,
+        "submitted",
+        user,
+        on_behalf,
+        None,
+        &request_id,
+    )
+    .await?;
+    respond(db, plan).await
+}
+
+pub async fn approve(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+    body: &ReviewRequest,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    require_reviewer(db, user, &org).await?;
+    if status_of(&plan)? != PlanStatus::Submitted {
+        return Err(wrong_state(&plan, "approved"));
+    }
+    let comment = body
+        .comment
+        .as_deref()
+        .map(|c| text(c, "comment", 500, false))
+        .transpose()?
+        .filter(|c| !c.is_empty());
+    let target = filing_target(db, org.id).await?;
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    record_event(
+        &txn,
+        &plan,
+        "approved",
+        user,
+        false,
+        comment.clone(),
+        &request_id,
+    )
+    .await?;
+    let mut active = plan.into_active_model();
+    active.status = Set(PlanStatus::Filed.as_str().to_owned());
+    active.review_comment = Set(comment);
+    active.filed_to_org_id = Set(Some(target));
+    active.filed_at = Set(Some(clock::now()));
+    active.updated_at = Set(clock::now());
+    let plan = active.update(&txn).await.context("cannot file a plan")?;
+    record_event(
+        &txn,
+        &plan,
+        "filed",
+        user,
+        false,
+        Some(format!("filed with organisation {target}")),
+        &request_id,
+    )
+    .await?;
+    txn.commit().await.context("cannot commit an approval")?;
+    respond(db, plan).await
+}
+
+pub async fn return_to_branch(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+    body: &ReviewRequest,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let comment = text(body.comment.as_deref().unwrap_or(""), "comment", 500, true)?;
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    require_reviewer(db, user, &org).await?;
+    if status_of(&plan)? != PlanStatus::Submitted {
+        return Err(wrong_state(&plan, "returned"));
+    }
+    let plan = transition(
+        db,
+        plan,
+        PlanStatus::Returned,
+        "returned",
+        user,
+        false,
+        Some(comment),
+        &request_id,
+    )
+    .await?;
+    respond(db, plan).await
+}
+
+pub async fn refresh_participants(
+    db: &DatabaseConnection,
+    facts: &FactsCache,
+    user: Caller,
+    id: i64,
+    request_id: Option<String>,
+) -> Result<Vec<ParticipantResponse>, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    let on_behalf = branch_actor(db, user, &org).await?;
+    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    if today > plan.activity_date {
+        return Err(PlanError::WrongState(
+            "the activity day has passed; participants are fixed".into(),
+        ));
+    }
+    let invited: Vec<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .filter(plan_participant::Column::Invited.eq(true))
+        .all(db)
+        .await
+        .context("cannot read invited activists")?
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect();
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    snapshot_participants(&txn, &plan, &invited).await?;
+    record_event(
+        &txn,
+        &plan,
+        "participants_refreshed",
+        user,
+        on_behalf,
+        None,
+        &request_id,
+    )
+    .await?;
+    txn.commit().await.context("cannot commit a refresh")?;
+    // Scans decide on cached participants and times; tell every instance.
+    facts.invalidate().await;
+    participants(db, plan.id).await
+}
+
+pub async fn participants_of(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+) -> Result<Vec<ParticipantResponse>, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    authz::require(db, user, READ_DIRECTORY, plan.org_id).await?;
+    participants(db, plan.id).await
+}
+
+pub async fn publish_preview(
+    db: &DatabaseConnection,
+    cache: &Cache,
+    wake: &tokio::sync::Notify,
+    wechat: &WechatSettings,
+    user: Caller,
+    id: i64,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    let on_behalf = branch_actor(db, user, &org).await?;
+    if status_of(&plan)? != PlanStatus::Filed {
+        return Err(wrong_state(&plan, "published before it is approved"));
+    }
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let (plan, queued) = publish(
+        &txn,
+        plan,
+        &org,
+        Some(user),
+        on_behalf,
+        request_id.clone(),
+        wechat,
+    )
+    .await?;
+    txn.commit().await.context("cannot commit a publication")?;
+    wake.notify_one();
+    if let Err(e) = cache.publish(crate::push::WAKE_CHANNEL, "preview").await {
+        tracing::debug!(error = %e, "cannot wake other instances; they poll");
+    }
+    tracing::info!(plan_id = plan.id, queued, "preview published");
+    respond(db, plan).await
+}
+
+pub async fn list(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    month: &str,
+) -> Result<Vec<PlanResponse>, PlanError> {
+    parse_month(month)?;
+    let org = existing_org(db, org_id).await?;
+    authz::require(db, user, READ_DIRECTORY, org.id).await?;
+    let subtree = orgs::subtree_ids(db, org.id).await?;
+    let plans = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.is_in(subtree))
+        .filter(activity_plan::Column::Month.eq(month.trim()))
+        .order_by_asc(activity_plan::Column::OrgId)
+        .all(db)
+        .await
+        .context("cannot list plans")?;
+    respond_many(db, plans).await
+}
+
+pub async fn preview_status(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    month: &str,
+) -> Result<Vec<PreviewStatus>, PlanError> {
+    let (_, deadline) = preview_deadline(month.trim())?;
+    let org = existing_org(db, org_id).await?;
+    authz::require(db, user, READ_DIRECTORY, org.id).await?;
+    let subtree = orgs::subtree_ids(db, org.id).await?;
+    let branches = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(subtree.clone()))
+        .filter(organisation::Column::Kind.eq(OrgKind::Branch.as_str()))
+        .order_by_asc(organisation::Column::Code)
+        .all(db)
+        .await
+        .context("cannot list branches")?;
+    let plans: HashMap<i64, activity_plan::Model> = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.is_in(subtree))
+        .filter(activity_plan::Column::Month.eq(month.trim()))
+        .all(db)
+        .await
+        .context("cannot list plans")?
+        .into_iter()
+        .map(|p| (p.org_id, p))
+        .collect();
+    let now = clock::now();
+    let rows = branches
+        .into_iter()
+        .map(|b| {
+            let plan = plans.get(&b.id);
+            let published = plan.and_then(|p| p.published_at);
+            PreviewStatus {
+                org_id: b.id,
+                org_name: b.name,
+                plan_id: plan.map(|p| p.id),
+                plan_status: plan.and_then(|p| PlanStatus::parse(&p.status).ok()),
+                published_at: published.map(|t| t.with_timezone(&clock::shanghai()).to_rfc3339()),
+                late: match published {
+                    Some(at) => at > deadline,
+                    None => now > deadline,
+                },
+                missing: published.is_none(),
+            }
+        })
+        .collect();
+    Ok(rows)
+}
+
+pub async fn my_preview(
+    db: &DatabaseConnection,
+    user: Caller,
+    month: &str,
+) -> Result<MyPreviewResponse, PlanError> {
+    let month = month.trim().to_owned();
+    let (year, m) = parse_month(&month)?;
+    let me = crate::people::find(db, user.person_id)
+        .await?
+        .filter(|p| p.active)
+        .ok_or(PlanError::Forbidden)?;
+    let org = existing_org(db, me.org_id).await?;
+    let activity_day = activity_day_of(db, &org, year, m).await?;
+    let (deadline, _) = preview_deadline(&month)?;
+    let plan = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.eq(org.id))
+        .filter(activity_plan::Column::Month.eq(&month))
+        .one(db)
+        .await
+        .context("cannot read my branch's plan")?;
+    let expected = match &plan {
+        Some(p) => plan_participant::Entity::find_by_id((p.id, me.id))
+            .one(db)
+            .await
+            .context("cannot read participation")?
+            .is_some(),
+        None => false,
+    };
+    Ok(MyPreviewResponse {
+        month,
+        activity_day,
+        preview_deadline: deadline,
+        preview: plan
+            .as_ref()
+            .and_then(|p| p.preview.as_deref())
+            .and_then(|t| serde_json::from_str(t).ok()),
+        plan_id: plan.as_ref().map(|p| p.id),
+        expected,
+    })
+}

@@ -1,0 +1,79 @@
+//! List endpoints run a fixed number of statements, however many rows they answer with.
+use std::sync::atomic::Ordering;
+
+use api_tests::{Someone, TestApp, on_both_stores};
+use huodongri::entities::activity_plan;
+use sea_orm::{ActiveModelTrait, Set};
+
+/// `count` branches under the committee, each with a drafted plan for `month`.
+async fn branches_with_plans(app: &TestApp, from: usize, count: usize, month: &str) {
+    let day = chrono::NaiveDate::parse_from_str(&format!("{month}-20"), "%Y-%m-%d").expect("a day");
+    for n in from..from + count {
+        let code = format!("TS-C1-Q{n:03}");
+        let branch = huodongri::cli::create_org(
+            &app.db,
+            &code,
+            &format!("测试支部{n}"),
+            "branch",
+            Some("TS-C1"),
+        )
+        .await
+        .expect("a branch");
+        let now = huodongri::clock::now();
+        activity_plan::ActiveModel {
+            org_id: Set(branch),
+            month: Set(month.to_owned()),
+            version: Set(1),
+            status: Set("draft".into()),
+            theme: Set(format!("主题{n}")),
+            category: Set("party_lecture".into()),
+            activity_date: Set(day),
+            start_time: Set("09:00".into()),
+            end_time: Set("10:00".into()),
+            place: Set("会议室".into()),
+            requirements: Set(String::new()),
+            organiser: Set("书记".into()),
+            checkin_opens_minutes_before: Set(30),
+            checkin_closes_minutes_after: Set(60),
+            created_by: Set(1),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a plan");
+    }
+}
+
+/// The fewest statements one request took over a few tries (the push worker's idle poll may
+/// land inside one of them).
+async fn statements_for(app: &TestApp, who: &Someone, path: &str) -> (u64, usize) {
+    let mut fewest = u64::MAX;
+    let mut rows = 0;
+    for _ in 0..4 {
+        let before = app.statements.load(Ordering::SeqCst);
+        let response = app.get_as(who, path).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let body: serde_json::Value = response.json().await.expect("json");
+        rows = body.as_array().map_or(0, Vec::len);
+        fewest = fewest.min(app.statements.load(Ordering::SeqCst) - before);
+    }
+    (fewest, rows)
+}
+
+on_both_stores! {
+    async fn listing_plans_takes_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let month = api_tests::month_from_now(1);
+        let path = format!("/api/v1/orgs/{}/plans?month={month}", w.committee);
+        branches_with_plans(&app, 0, 2, &month).await;
+        let (few, rows) = statements_for(&app, &w.admin, &path).await;
+        assert_eq!(rows, 2);
+        assert!(few > 0, "statements are counted");
+        branches_with_plans(&app, 2, 50, &month).await;
+        let (many, rows) = statements_for(&app, &w.admin, &path).await;
+        assert_eq!(rows, 52);
+        assert_eq!(many, few, "statements for 52 plans ({many}) = for 2 ({few})");
+    }
+}
