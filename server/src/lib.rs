@@ -10,15 +10,14 @@ pub mod clock;
 pub mod community;
 pub mod config;
 pub mod db;
+pub mod directory;
 pub mod domain;
 pub mod entities;
 pub mod error;
-pub mod orgs;
-pub mod people;
+pub mod pagination;
 pub mod plans;
 pub mod push;
 pub mod qr;
-pub mod roster;
 pub mod routes;
 pub mod scan;
 pub mod scheduler;
@@ -28,3 +27,6 @@ pub mod startup;
 pub mod telemetry;
 pub mod text_guard;
 pub mod wechat;
+
+// The directory's parts are used by every area under their short names.
+pub use directory::{orgs, people, roster};

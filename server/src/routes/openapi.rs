@@ -97,10 +97,10 @@ fn parameter_constraint(path: &str, name: &str) -> Option<serde_json::Value> {
         "year" => parsed(YEAR),
         "month" => parsed(MONTH),
         "page" => Some(
-            serde_json::json!({"type": "integer", "minimum": 1, "maximum": super::pagination::MAX_PAGE}),
+            serde_json::json!({"type": "integer", "minimum": 1, "maximum": crate::pagination::MAX_PAGE}),
         ),
         "per_page" => Some(
-            serde_json::json!({"type": "integer", "minimum": 1, "maximum": super::pagination::MAX_PER_PAGE}),
+            serde_json::json!({"type": "integer", "minimum": 1, "maximum": crate::pagination::MAX_PER_PAGE}),
         ),
         "policy" => choices(&["next_working_day", "statutory_only"]),
         "kind" if path.contains("service-items") => choices(&["item", "post", "volunteer"]),

@@ -1,239 +1,23 @@
-//! People on the roster: list, create, read, update, invite codes, roster import/export.
+//! People on the roster: list, create, read, update, invite codes, unbinding, roster import
+//! and export. Each handler parses its request and calls one `directory::manage` function.
 use actix_web::{HttpRequest, HttpResponse, http::header, web};
-use anyhow::Context;
-use chrono::NaiveDate;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
-};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use sea_orm::DatabaseConnection;
 use tracing_actix_web::RequestId;
-use utoipa::{IntoParams, ToSchema};
 
-use super::{
-    directory_error::DirectoryError,
-    orgs::existing_org,
+use crate::{
+    auth::AuthUser,
+    config::AuthSettings,
+    directory::{
+        DirectoryError,
+        manage::{
+            self, ExportQuery, ImportReport, InviteResponse, PeopleQuery, PersonRequest,
+            PersonResponse, UnbindRequest,
+        },
+    },
+    domain::InviteKey,
+    error::ErrorBody,
     pagination::{Page, PageQuery},
 };
-use crate::{
-    audit::{self, Actor, AuditEntry},
-    auth::AuthUser,
-    authz::{self, MANAGE_PEOPLE, READ_DIRECTORY},
-    clock,
-    config::AuthSettings,
-    domain::{
-        DeputyLevel, InviteCode, InviteKey, MemberStatus, OrgKind, PartyPost, PersonName, Phone,
-    },
-    entities::{invite_code, organisation, person, refresh_token},
-    error::ErrorBody,
-    orgs,
-    people::{self, PersonFields, Upserted},
-    roster::{self, ExportRow, RosterFormat},
-};
-
-/// A person as staff see them. No openid, no password hash: only whether WeChat is bound.
-#[derive(Serialize, ToSchema)]
-pub struct PersonResponse {
-    pub id: i64,
-    pub name: String,
-    pub phone: String,
-    pub org_id: i64,
-    pub status: String,
-    pub join_date: Option<NaiveDate>,
-    pub party_post: Option<String>,
-    pub leader_level: Option<String>,
-    pub deputy_level: Option<String>,
-    pub work_unit: Option<String>,
-    pub in_service_organ: bool,
-    pub exempt: bool,
-    pub exempt_reason: Option<String>,
-    pub active: bool,
-    pub wechat_bound: bool,
-}
-
-impl From<person::Model> for PersonResponse {
-    fn from(p: person::Model) -> Self {
-        Self {
-            id: p.id,
-            name: p.name,
-            phone: p.phone,
-            org_id: p.org_id,
-            status: p.status,
-            join_date: p.join_date,
-            party_post: p.party_post,
-            leader_level: p.leader_level,
-            deputy_level: p.deputy_level,
-            work_unit: p.work_unit,
-            in_service_organ: p.in_service_organ,
-            exempt: p.exempt,
-            exempt_reason: p.exempt_reason,
-            active: p.active,
-            wechat_bound: p.wechat_openid.is_some(),
-        }
-    }
-}
-
-/// A person's details as a form sends them; `org_id` defaults to the org in the path.
-#[derive(Deserialize, ToSchema)]
-pub struct PersonRequest {
-    pub name: String,
-    pub phone: String,
-    pub org_id: Option<i64>,
-    /// full, probationary or activist (or 正式党员 / 预备党员 / 入党积极分子)
-    pub status: String,
-    /// YYYY-MM-DD
-    pub join_date: Option<String>,
-    pub party_post: Option<String>,
-    pub leader_level: Option<String>,
-    pub deputy_level: Option<String>,
-    pub work_unit: Option<String>,
-    #[serde(default)]
-    pub in_service_organ: bool,
-    #[serde(default)]
-    pub exempt: bool,
-    pub exempt_reason: Option<String>,
-}
-
-fn optional_text(
-    value: &Option<String>,
-    field: &str,
-    max: usize,
-) -> Result<Option<String>, DirectoryError> {
-    let raw = value.as_deref().unwrap_or_default();
-    Ok(
-        crate::domain::Text::optional(raw, field, max, crate::domain::Lines::One)
-            .map_err(DirectoryError::InvalidInput)?
-            .map(crate::domain::Text::into_inner),
-    )
-}
-
-fn optional<T>(
-    value: &Option<String>,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> Result<Option<T>, DirectoryError> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(parse)
-        .transpose()
-        .map_err(DirectoryError::InvalidInput)
-}
-
-impl PersonRequest {
-    fn parse(&self, default_org: i64) -> Result<PersonFields, DirectoryError> {
-        let invalid = DirectoryError::InvalidInput;
-        let exempt_reason = optional_text(&self.exempt_reason, "exempt_reason", 200)?;
-        if self.exempt && exempt_reason.is_none() {
-            return Err(invalid("an exempt person needs an exempt_reason".into()));
-        }
-        Ok(PersonFields {
-            name: PersonName::parse(&self.name).map_err(invalid)?,
-            phone: Phone::parse(&self.phone).map_err(invalid)?,
-            org_id: self.org_id.unwrap_or(default_org),
-            status: MemberStatus::parse(&self.status).map_err(invalid)?,
-            join_date: optional(&self.join_date, |d| {
-                let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                    .ok()
-                    .filter(|_| d.len() == 10)
-                    .ok_or_else(|| "join_date must be YYYY-MM-DD".to_owned())?;
-                let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
-                crate::domain::dates::check_join_date(date, today)
-            })?,
-            party_post: optional(&self.party_post, PartyPost::parse)?,
-            leader_level: optional_text(&self.leader_level, "leader_level", 30)?,
-            deputy_level: optional(&self.deputy_level, DeputyLevel::parse)?,
-            work_unit: optional_text(&self.work_unit, "work_unit", 100)?,
-            in_service_organ: self.in_service_organ,
-            exempt: self.exempt,
-            exempt_reason,
-        })
-    }
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct PeopleQuery {
-    /// Part of a name or phone number.
-    pub q: Option<String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct InviteResponse {
-    /// Hand this to the person; it is shown once and stored only as a hash.
-    pub code: String,
-    pub expires_at: String,
-    /// The same code as an SVG QR code, for the person to scan.
-    pub qr_svg: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct ImportReport {
-    pub created: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-}
-
-#[derive(Deserialize, IntoParams)]
-pub struct ExportQuery {
-    /// csv (default) or xlsx
-    pub format: Option<String>,
-}
-
-async fn existing_person(
-    db: &DatabaseConnection,
-    id: i64,
-) -> Result<person::Model, DirectoryError> {
-    people::find(db, id)
-        .await?
-        .ok_or(DirectoryError::PersonNotFound)
-}
-
-const EXEMPTION_NEEDS_APPROVAL: &str = "“暂不参加组织生活”须经上级党委审批：请由党委在免参加登记中办理（POST /api/v1/people/{id}/exemptions），此处请保持原值";
-
-/// Marking someone exempt is the committee's decision (its approval is what
-/// `/api/v1/people/{id}/exemptions` records); a form or a roster must not go around it.
-async fn require_exemption_approver(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    branch_id: i64,
-) -> Result<(), DirectoryError> {
-    if authz::approves_exemptions_for(db, user.person_id, branch_id).await? {
-        Ok(())
-    } else {
-        Err(DirectoryError::InvalidInput(
-            EXEMPTION_NEEDS_APPROVAL.into(),
-        ))
-    }
-}
-
-/// People belong to branches (党支部).
-async fn require_branch(db: &DatabaseConnection, org_id: i64) -> Result<(), DirectoryError> {
-    let org = existing_org(db, org_id).await?;
-    if org.kind == OrgKind::Branch.as_str() {
-        Ok(())
-    } else {
-        Err(DirectoryError::InvalidInput(format!(
-            "people belong to a branch; {} is a {}",
-            org.name, org.kind
-        )))
-    }
-}
-
-fn phone_taken(err: sea_orm::DbErr) -> DirectoryError {
-    match err.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => DirectoryError::Conflict(
-            "someone else has this phone number".into(),
-            "person.phone_taken",
-        ),
-        _ => DirectoryError::Unexpected(anyhow::Error::new(err).context("cannot save a person")),
-    }
-}
-
-fn summary(p: &person::Model) -> serde_json::Value {
-    json!({"name": p.name, "phone": p.phone, "org_id": p.org_id, "status": p.status,
-           "party_post": p.party_post, "exempt": p.exempt, "active": p.active})
-}
 
 /// People of this organisation and everything under it, by name.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/people", tag = "directory", security(("bearer" = [])),
@@ -248,33 +32,9 @@ pub async fn list_people(
     filter: web::Query<PeopleQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Page<PersonResponse>>, DirectoryError> {
-    let org = existing_org(&db, *path).await?;
-    authz::require(db.get_ref(), user, READ_DIRECTORY, org.id).await?;
-    let (index, per_page) = page.resolve();
-    let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
-    let mut query = person::Entity::find().filter(person::Column::OrgId.is_in(subtree));
-    if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(person::Column::Name.contains(q))
-                .add(person::Column::Phone.contains(q)),
-        );
-    }
-    let paginator = query
-        .order_by_asc(person::Column::Name)
-        .order_by_asc(person::Column::Id)
-        .paginate(db.get_ref(), per_page);
-    let total = paginator.num_items().await.context("cannot count people")?;
-    let items = paginator
-        .fetch_page(index)
-        .await
-        .context("cannot list people")?;
-    Ok(web::Json(Page {
-        items: items.into_iter().map(Into::into).collect(),
-        page: index + 1,
-        per_page,
-        total,
-    }))
+    Ok(web::Json(
+        manage::list_people(&db, user.into(), *path, &page, &filter).await?,
+    ))
 }
 
 /// Add a person to a branch's roster.
@@ -293,49 +53,9 @@ pub async fn create_person(
     db: web::Data<DatabaseConnection>,
     request_id: RequestId,
 ) -> Result<HttpResponse, DirectoryError> {
-    let fields = body.parse(*path)?;
-    require_branch(&db, fields.org_id).await?;
-    authz::require(db.get_ref(), user, MANAGE_PEOPLE, *path).await?;
-    authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
-    if fields.exempt {
-        require_exemption_approver(&db, user, fields.org_id).await?;
-    }
-    if people::find_by_phone(db.get_ref(), fields.phone.as_str())
-        .await?
-        .is_some()
-    {
-        return Err(DirectoryError::Conflict(
-            "someone else has this phone number".into(),
-            "person.phone_taken",
-        ));
-    }
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    let created = match people::upsert_by_phone(&txn, &fields).await? {
-        Upserted::Created(p) => p,
-        _ => {
-            return Err(DirectoryError::Conflict(
-                "someone else has this phone number".into(),
-                "person.phone_taken",
-            ));
-        }
-    };
-    audit::record(
-        &txn,
-        Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action: "person.create",
-            target_type: "person",
-            target_id: created.id.to_string(),
-            org_id: Some(created.org_id),
-            detail: json!({"after": summary(&created)}),
-        },
-    )
-    .await?;
-    txn.commit().await.map_err(phone_taken)?;
-    Ok(HttpResponse::Created().json(PersonResponse::from(created)))
+    let person =
+        manage::create_person(&db, user.into(), *path, &body, Some(request_id.to_string())).await?;
+    Ok(HttpResponse::Created().json(person))
 }
 
 /// One person (staff in scope, or the person themselves).
@@ -349,11 +69,9 @@ pub async fn get_person(
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<PersonResponse>, DirectoryError> {
-    let person = existing_person(&db, *path).await?;
-    if person.id != user.person_id {
-        authz::require(db.get_ref(), user, READ_DIRECTORY, person.org_id).await?;
-    }
-    Ok(web::Json(person.into()))
+    Ok(web::Json(
+        manage::get_person(&db, user.into(), *path).await?,
+    ))
 }
 
 /// Replace a person's details (secretaries of their branch, org-department admins).
@@ -372,38 +90,9 @@ pub async fn update_person(
     db: web::Data<DatabaseConnection>,
     request_id: RequestId,
 ) -> Result<web::Json<PersonResponse>, DirectoryError> {
-    let existing = existing_person(&db, *path).await?;
-    let fields = body.parse(existing.org_id)?;
-    authz::require_covers_person(db.get_ref(), user, &existing).await?;
-    if fields.org_id != existing.org_id {
-        require_branch(&db, fields.org_id).await?;
-        authz::require(db.get_ref(), user, MANAGE_PEOPLE, fields.org_id).await?;
-    }
-    if fields.exempt != existing.exempt || (fields.exempt && fields.org_id != existing.org_id) {
-        require_exemption_approver(&db, user, fields.org_id).await?;
-    }
-    let before = summary(&existing);
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    let updated = people::update(&txn, existing, &fields)
-        .await
-        .map_err(phone_taken)?;
-    audit::record(
-        &txn,
-        Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action: "person.update",
-            target_type: "person",
-            target_id: updated.id.to_string(),
-            org_id: Some(updated.org_id),
-            detail: json!({"before": before, "after": summary(&updated)}),
-        },
-    )
-    .await?;
-    txn.commit().await.context("cannot commit an update")?;
-    Ok(web::Json(updated.into()))
+    Ok(web::Json(
+        manage::update_person(&db, user.into(), *path, &body, Some(request_id.to_string())).await?,
+    ))
 }
 
 /// Issue a one-time invite code for binding this person's WeChat (replaces earlier unused ones).
@@ -424,70 +113,16 @@ pub async fn issue_invite(
     invite_key: web::Data<InviteKey>,
     request_id: RequestId,
 ) -> Result<HttpResponse, DirectoryError> {
-    let person = existing_person(&db, *path).await?;
-    authz::require_covers_person(db.get_ref(), user, &person).await?;
-    if person.wechat_openid.is_some() {
-        return Err(DirectoryError::Conflict(
-            "this person's WeChat is already bound; revoke that binding first".into(),
-            "person.already_bound",
-        ));
-    }
-    let code = InviteCode::generate();
-    let now = clock::now();
-    let expires_at = now + std::time::Duration::from_secs(settings.invite_code_ttl_hours * 3600);
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    // One live code per person: an older, unused code stops working.
-    invite_code::Entity::update_many()
-        .col_expr(
-            invite_code::Column::ExpiresAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(invite_code::Column::PersonId.eq(person.id))
-        .filter(invite_code::Column::UsedAt.is_null())
-        .filter(invite_code::Column::ExpiresAt.gt(now))
-        .exec(&txn)
-        .await
-        .context("cannot retire older invite codes")?;
-    let stored = invite_code::ActiveModel {
-        person_id: Set(person.id),
-        lookup: Set(Some(code.lookup().to_owned())),
-        code_hash: Set(code.hash(&invite_key)),
-        failures: Set(0),
-        expires_at: Set(expires_at),
-        used_at: Set(None),
-        created_by: Set(Some(user.person_id)),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .context("cannot store an invite code")?;
-    audit::record(
-        &txn,
+    let invite = manage::issue_invite(
+        &db,
+        &settings,
+        &invite_key,
+        user.into(),
+        *path,
         Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action: "person.issue_invite",
-            target_type: "person",
-            target_id: person.id.to_string(),
-            org_id: Some(person.org_id),
-            detail: json!({"invite_id": stored.id, "expires_at": expires_at.to_rfc3339()}),
-        },
     )
     .await?;
-    txn.commit().await.context("cannot commit an invite code")?;
-    let qr_svg = qrcode::QrCode::new(code.display().as_bytes())
-        .context("cannot encode the invite QR code")?
-        .render::<qrcode::render::svg::Color>()
-        .min_dimensions(200, 200)
-        .build();
-    Ok(HttpResponse::Created().json(InviteResponse {
-        code: code.display(),
-        expires_at: expires_at.with_timezone(&clock::shanghai()).to_rfc3339(),
-        qr_svg,
-    }))
+    Ok(HttpResponse::Created().json(invite))
 }
 
 /// Import a roster file (CSV or XLSX) into this organisation: all rows or none.
@@ -499,7 +134,7 @@ pub async fn issue_invite(
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "org.not_found", body = ErrorBody),
     (status = 415, description = "roster.unsupported_format", body = ErrorBody),
-    (status = 422, description = "roster.invalid: every problem, by row and column", body = super::directory_error::RosterErrorBody)))]
+    (status = 422, description = "roster.invalid: every problem, by row and column", body = crate::directory::error::RosterErrorBody)))]
 #[tracing::instrument(name = "Import a roster", skip_all, fields(person_id = user.person_id))]
 pub async fn import_roster(
     user: AuthUser,
@@ -509,186 +144,20 @@ pub async fn import_roster(
     db: web::Data<DatabaseConnection>,
     request_id: RequestId,
 ) -> Result<web::Json<ImportReport>, DirectoryError> {
-    let org = existing_org(&db, *path).await?;
-    authz::require(db.get_ref(), user, MANAGE_PEOPLE, org.id).await?;
-    let format = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(RosterFormat::from_content_type)
-        .ok_or(DirectoryError::UnsupportedFormat)?;
-    let rows = roster::parse(format, &body).map_err(DirectoryError::RosterInvalid)?;
-
-    // Resolve each row's branch and check the caller may manage it; report every problem.
-    let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
-    let mut problems = Vec::new();
-    let mut fields = Vec::with_capacity(rows.len());
-    let mut row_numbers = Vec::with_capacity(rows.len());
-    for row in rows {
-        let target = match &row.org_code {
-            None => Some(org.clone()),
-            Some(code) => orgs::find_by_code(db.get_ref(), code.as_str()).await?,
-        };
-        let target = match target {
-            Some(t) if subtree.contains(&t.id) && t.kind == OrgKind::Branch.as_str() => t,
-            _ => {
-                problems.push(roster::RowProblem {
-                    row: row.row,
-                    column: "支部编码".into(),
-                    reason: format!("not a branch under {}", org.name),
-                });
-                continue;
-            }
-        };
-        row_numbers.push(row.row);
-        fields.push(PersonFields {
-            name: row.name,
-            phone: row.phone,
-            org_id: target.id,
-            status: row.status,
-            join_date: row.join_date,
-            party_post: row.party_post,
-            leader_level: row.leader_level,
-            deputy_level: row.deputy_level,
-            work_unit: row.work_unit,
-            in_service_organ: row.in_service_organ,
-            exempt: row.exempt,
-            exempt_reason: row.exempt_reason,
-        });
-    }
-    problems.extend(people_beyond_scope(db.get_ref(), user, &fields, &row_numbers).await?);
-    if !problems.is_empty() {
-        problems.sort_by_key(|p| p.row);
-        return Err(DirectoryError::RosterInvalid(problems));
-    }
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    let mut report = ImportReport {
-        created: 0,
-        updated: 0,
-        unchanged: 0,
-    };
-    for f in &fields {
-        match people::upsert_by_phone(&txn, f).await? {
-            Upserted::Created(_) => report.created += 1,
-            Upserted::Updated(_) => report.updated += 1,
-            Upserted::Unchanged(_) => report.unchanged += 1,
-        }
-    }
-    audit::record(&txn, Some(request_id.to_string()), AuditEntry {
-        actor: Actor::Person(user.person_id),
-        action: "roster.import",
-        target_type: "organisation",
-        target_id: org.id.to_string(),
-        org_id: Some(org.id),
-        detail: json!({"format": format.extension(), "rows": fields.len(),
-                       "created": report.created, "updated": report.updated, "unchanged": report.unchanged}),
-    })
+        .and_then(|v| v.to_str().ok());
+    let report = manage::import_roster(
+        &db,
+        user.into(),
+        *path,
+        content_type,
+        &body,
+        Some(request_id.to_string()),
+    )
     .await?;
-    txn.commit().await.context("cannot commit the import")?;
-    tracing::info!(
-        org_id = org.id,
-        created = report.created,
-        updated = report.updated,
-        "roster imported"
-    );
     Ok(web::Json(report))
-}
-
-/// Rows that would change someone the caller may not change: a person of another
-/// organisation, or one holding a role beyond the caller's scope. An import creates people
-/// in its branches and updates people already in the caller's scope, never anyone else
-/// (else a secretary could rename and move a district administrator into their branch).
-async fn people_beyond_scope(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    fields: &[PersonFields],
-    row_numbers: &[usize],
-) -> Result<Vec<roster::RowProblem>, DirectoryError> {
-    let mut problems = exemptions_without_approval(db, user, fields, row_numbers).await?;
-    let mut existing = std::collections::HashMap::new();
-    for chunk in fields.chunks(500) {
-        let found = person::Entity::find()
-            .filter(person::Column::Phone.is_in(chunk.iter().map(|f| f.phone.as_str())))
-            .all(db)
-            .await
-            .context("cannot read the people a roster names")?;
-        existing.extend(found.into_iter().map(|p| (p.phone.clone(), p)));
-    }
-    if existing.is_empty() {
-        return Ok(problems);
-    }
-    let scope = authz::Scope::load(db, user.person_id).await?;
-    let ids: Vec<i64> = existing.values().map(|p| p.id).collect();
-    let grants = authz::grants_of(db, &ids).await?;
-    for (f, row) in fields.iter().zip(row_numbers) {
-        // A row that changes nothing is no takeover: an exported roster imports back.
-        let Some(person) = existing
-            .get(f.phone.as_str())
-            .filter(|p| !people::is_unchanged(p, f))
-        else {
-            continue;
-        };
-        let covered = scope.allows(MANAGE_PEOPLE, person.org_id)
-            && grants
-                .get(&person.id)
-                .is_none_or(|held| held.iter().all(|g| scope.covers_grant(g)));
-        if !covered {
-            problems.push(roster::RowProblem {
-                row: *row,
-                column: "手机号".into(),
-                reason: "此手机号已属于其他组织的人员".into(),
-            });
-        }
-    }
-    Ok(problems)
-}
-
-/// Rows that would mark someone exempt (or lift it) without the committee's approval.
-async fn exemptions_without_approval(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    fields: &[PersonFields],
-    row_numbers: &[usize],
-) -> Result<Vec<roster::RowProblem>, DirectoryError> {
-    let mut current = std::collections::HashMap::new();
-    for chunk in fields.chunks(500) {
-        let found: Vec<(String, bool)> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Phone)
-            .column(person::Column::Exempt)
-            .filter(person::Column::Phone.is_in(chunk.iter().map(|f| f.phone.as_str())))
-            .into_tuple()
-            .all(db)
-            .await
-            .context("cannot read the people a roster names")?;
-        current.extend(found);
-    }
-    let mut approves = std::collections::HashMap::new();
-    let mut problems = Vec::new();
-    for (f, row) in fields.iter().zip(row_numbers) {
-        let was = current.get(f.phone.as_str()).copied().unwrap_or(false);
-        if f.exempt == was {
-            continue;
-        }
-        let allowed = match approves.get(&f.org_id) {
-            Some(allowed) => *allowed,
-            None => {
-                let allowed = authz::approves_exemptions_for(db, user.person_id, f.org_id).await?;
-                approves.insert(f.org_id, allowed);
-                allowed
-            }
-        };
-        if !allowed {
-            problems.push(roster::RowProblem {
-                row: *row,
-                column: "暂不参加组织生活".into(),
-                reason: EXEMPTION_NEEDS_APPROVAL.into(),
-            });
-        }
-    }
-    Ok(problems)
 }
 
 /// Export the roster of this organisation's subtree, in the import format.
@@ -704,65 +173,14 @@ pub async fn export_roster(
     query: web::Query<ExportQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, DirectoryError> {
-    let format = match query.format.as_deref().unwrap_or("csv") {
-        "csv" => RosterFormat::Csv,
-        "xlsx" => RosterFormat::Xlsx,
-        other => {
-            return Err(DirectoryError::InvalidInput(format!(
-                "format `{other}` is not csv or xlsx"
-            )));
-        }
-    };
-    let org = existing_org(&db, *path).await?;
-    authz::require(db.get_ref(), user, READ_DIRECTORY, org.id).await?;
-    let subtree = orgs::subtree_ids(db.get_ref(), org.id).await?;
-    let codes: std::collections::HashMap<i64, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(subtree.clone()))
-        .all(db.get_ref())
-        .await
-        .context("cannot read the subtree")?
-        .into_iter()
-        .map(|o| (o.id, o.code))
-        .collect();
-    let people = person::Entity::find()
-        .filter(person::Column::OrgId.is_in(subtree))
-        .order_by_asc(person::Column::OrgId)
-        .order_by_asc(person::Column::Name)
-        .all(db.get_ref())
-        .await
-        .context("cannot read the roster")?;
-    let rows: Vec<ExportRow> = people
-        .into_iter()
-        .map(|p| ExportRow {
-            org_code: codes.get(&p.org_id).cloned().unwrap_or_default(),
-            name: p.name,
-            phone: p.phone,
-            status: p.status,
-            join_date: p.join_date,
-            party_post: p.party_post,
-            leader_level: p.leader_level,
-            deputy_level: p.deputy_level,
-            work_unit: p.work_unit,
-            in_service_organ: p.in_service_organ,
-            exempt: p.exempt,
-            exempt_reason: p.exempt_reason,
-        })
-        .collect();
-    let bytes = roster::export(format, &rows)?;
-    let filename = format!("roster-{}.{}", org.code, format.extension());
+    let file = manage::export_roster(&db, user.into(), *path, &query).await?;
     Ok(HttpResponse::Ok()
-        .content_type(format.content_type())
+        .content_type(file.format.content_type())
         .insert_header((
             header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
+            format!("attachment; filename=\"{}\"", file.filename),
         ))
-        .body(bytes))
-}
-
-#[derive(Deserialize, ToSchema)]
-pub struct UnbindRequest {
-    /// Why the binding is revoked (kept in the audit log), 1–200 characters.
-    pub reason: String,
+        .body(file.bytes))
 }
 
 /// Revoke a person's WeChat binding (a lost phone, a binding made by someone else). Only
@@ -784,75 +202,14 @@ pub async fn unbind_wechat(
     wechat: web::Data<crate::config::WechatSettings>,
     request_id: RequestId,
 ) -> Result<HttpResponse, DirectoryError> {
-    let reason = optional_text(&Some(body.reason.clone()), "reason", 200)?
-        .ok_or_else(|| DirectoryError::InvalidInput("reason is required".into()))?;
-    let person = existing_person(&db, *path).await?;
-    authz::require_covers_person(db.get_ref(), user, &person).await?;
-    let Some(old_openid) = person.wechat_openid.clone() else {
-        return Err(DirectoryError::Conflict(
-            "this person has no WeChat binding".into(),
-            "person.not_bound",
-        ));
-    };
-    let now = clock::now();
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    let (person_id, org_id) = (person.id, person.org_id);
-    let mut active: person::ActiveModel = person.into();
-    active.wechat_openid = Set(None);
-    active.wechat_unionid = Set(None);
-    active.updated_at = Set(now);
-    active
-        .update(&txn)
-        .await
-        .context("cannot clear a binding")?;
-    refresh_token::Entity::update_many()
-        .col_expr(
-            refresh_token::Column::RevokedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
-        .filter(refresh_token::Column::PersonId.eq(person_id))
-        .filter(refresh_token::Column::RevokedAt.is_null())
-        .exec(&txn)
-        .await
-        .context("cannot end the person's sign-ins")?;
-    let local = now.with_timezone(&clock::shanghai());
-    crate::push::enqueue(
-        &txn,
-        vec![crate::push::NewPush {
-            kind: "binding_revoked",
-            dedupe_key: format!("binding_revoked:{person_id}:{}", now.timestamp_micros()),
-            plan_id: None,
-            person_id,
-            template_id: wechat.reminder_template_id.clone(),
-            payload: json!({
-                // Addressed to the account that was bound: its owner must hear of this.
-                "touser": old_openid,
-                "page": wechat.preview_page,
-                "data": {
-                    "thing1": crate::push::thing("您的微信与活动日账号的绑定已解除"),
-                    "time2": local.format("%Y年%m月%d日 %H:%M").to_string(),
-                    "thing3": crate::push::thing("如非本人申请，请立即联系支部书记"),
-                },
-            }),
-        }],
-    )
-    .await?;
-    audit::record(
-        &txn,
+    manage::unbind_wechat(
+        &db,
+        &wechat,
+        user.into(),
+        *path,
+        &body,
         Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(user.person_id),
-            action: "person.unbind_wechat",
-            target_type: "person",
-            target_id: person_id.to_string(),
-            org_id: Some(org_id),
-            detail: json!({"reason": reason}),
-        },
     )
     .await?;
-    txn.commit().await.context("cannot commit an unbinding")?;
-    tracing::info!(target = person_id, "WeChat binding revoked");
     Ok(HttpResponse::NoContent().finish())
 }

@@ -84,7 +84,7 @@ pub struct ItemQuery {
     /// item, post or volunteer
     pub kind: Option<String>,
     #[param(value_type = Option<u64>, minimum = 1, maximum = 100_000)]
-    pub page: Option<super::pagination::PageNumber>,
+    pub page: Option<crate::pagination::PageNumber>,
     pub per_page: Option<u64>,
 }
 
@@ -108,7 +108,7 @@ pub async fn list_items(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<ItemPage>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
-    let index = query.page.map_or(0, super::pagination::PageNumber::index);
+    let index = query.page.map_or(0, crate::pagination::PageNumber::index);
     let per_page = query.per_page.unwrap_or(20);
     if !(1..=100).contains(&per_page) {
         return Err(invalid("per_page is 1–100"));
