@@ -586,7 +586,11 @@ pub async fn seed_demo_activity(
     let today = now.date_naive();
     let minutes = i64::from(now.hour() * 60 + now.minute());
     let hhmm = |m: i64| format!("{:02}:{:02}", m / 60, m % 60);
+    // The times stay within the day; near midnight the check-in window reaches over it
+    // through the minutes before the start and after the end (a demo at 23:59 is still open).
     let (start, end) = ((minutes - 60).max(0), (minutes + 120).min(23 * 60 + 59));
+    let opens_before = i32::try_from(start - (minutes - 60)).unwrap_or(0);
+    let closes_after = i32::try_from((minutes + 120) - end).unwrap_or(0);
     let month = today.format("%Y-%m").to_string();
     let members = person::Entity::find()
         .filter(person::Column::OrgId.eq(org.id))
@@ -627,8 +631,8 @@ pub async fn seed_demo_activity(
     plan.longitude = Set(Some(119.4129));
     plan.requirements = Set("请携带党员学习笔记本，准时扫码签到。".to_owned());
     plan.organiser = Set(organiser.name.clone());
-    plan.checkin_opens_minutes_before = Set(0);
-    plan.checkin_closes_minutes_after = Set(0);
+    plan.checkin_opens_minutes_before = Set(opens_before);
+    plan.checkin_closes_minutes_after = Set(closes_after);
     plan.filed_to_org_id = Set(org.parent_id);
     plan.filed_at = Set(Some(stamp));
     plan.published_at = Set(Some(stamp));
