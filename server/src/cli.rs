@@ -619,7 +619,7 @@ pub async fn seed_demo_activity(
             ..Default::default()
         },
     };
-    plan.status = Set(PlanStatus::Filed.as_str().to_owned());
+    plan.status = Set(PlanStatus::Filed);
     plan.theme = Set("学习贯彻党的二十大精神（演示）".to_owned());
     plan.category = Set("party_lecture".to_owned());
     plan.activity_date = Set(today);

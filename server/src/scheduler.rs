@@ -165,7 +165,7 @@ async fn push_unpublished_previews(
 ) -> anyhow::Result<usize> {
     let plans = activity_plan::Entity::find()
         .filter(activity_plan::Column::Month.eq(month))
-        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
         .filter(activity_plan::Column::PublishedAt.is_null())
         .all(db)
         .await
@@ -215,7 +215,7 @@ async fn remind_secretaries(
         .filter(organisation::Column::Kind.eq(OrgKind::Branch.as_str()))
         .all(db)
         .await?;
-    let plans: std::collections::HashMap<i64, String> = activity_plan::Entity::find()
+    let plans: std::collections::HashMap<i64, PlanStatus> = activity_plan::Entity::find()
         .filter(activity_plan::Column::Month.eq(month))
         .all(db)
         .await?
@@ -225,14 +225,21 @@ async fn remind_secretaries(
     let (year, m) = month.split_once('-').context("bad month")?;
     let mut pushes = Vec::new();
     for branch in branches {
-        let status = plans.get(&branch.id).map(String::as_str);
+        let status = plans.get(&branch.id).copied();
         let (needs, what, deadline_day) = match job {
             REMIND_SUBMIT => (
-                matches!(status, None | Some("draft") | Some("returned")),
+                matches!(
+                    status,
+                    None | Some(PlanStatus::Draft) | Some(PlanStatus::Returned)
+                ),
                 "请尽快提交本月活动计划",
                 8,
             ),
-            _ => (status == Some("submitted"), "本月活动计划尚待审核", 10),
+            _ => (
+                status == Some(PlanStatus::Submitted),
+                "本月活动计划尚待审核",
+                10,
+            ),
         };
         if !needs {
             continue;
@@ -269,7 +276,7 @@ async fn remind_members(
     let tomorrow = today.succ_opt().context("no tomorrow")?;
     let plans = activity_plan::Entity::find()
         .filter(activity_plan::Column::ActivityDate.eq(tomorrow))
-        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
         .filter(activity_plan::Column::PublishedAt.is_not_null())
         .all(db)
         .await?;

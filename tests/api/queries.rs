@@ -24,7 +24,7 @@ async fn branches_with_plans(app: &TestApp, from: usize, count: usize, month: &s
             org_id: Set(branch),
             month: Set(month.to_owned()),
             version: Set(1),
-            status: Set("draft".into()),
+            status: Set(huodongri::domain::PlanStatus::Draft),
             theme: Set(format!("主题{n}")),
             category: Set("party_lecture".into()),
             activity_date: Set(day),

@@ -106,7 +106,7 @@ async fn provision(
         org_id: Set(branch),
         month: Set(today.format("%Y-%m").to_string()),
         version: Set(1),
-        status: Set("filed".into()),
+        status: Set(huodongri::domain::PlanStatus::Filed),
         theme: Set("压测：扫码签到".into()),
         category: Set("party_lecture".into()),
         activity_date: Set(today),

@@ -273,7 +273,7 @@ pub async fn person_year(
         plans.extend(
             activity_plan::Entity::find()
                 .filter(activity_plan::Column::Id.is_in(chunk.iter().copied()))
-                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
                 .filter(activity_plan::Column::ActivityDate.between(from, to))
                 .all(db)
                 .await

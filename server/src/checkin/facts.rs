@@ -110,7 +110,7 @@ pub async fn ensure_activity(
     {
         return Ok(existing);
     }
-    if plan.status != PlanStatus::Filed.as_str() {
+    if plan.status != PlanStatus::Filed {
         return Err(AttendanceError::NotFiled(
             "this plan has not been filed by its committee yet; check-in opens once it is".into(),
         ));

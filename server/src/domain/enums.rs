@@ -1,13 +1,24 @@
 //! Closed vocabularies, stored and sent as English slugs; parse also accepts the Chinese
 //! labels people write in rosters.
 
-/// `slug_enum!(Name { Variant = ("slug", "中文"), ... })`: as_str, label, parse, serde.
+/// `slug_enum!(Name { Variant = ("slug", "中文"), ... })`: as_str, label, parse, serde, and
+/// a sea-orm active enum stored as its slug, so an entity field can be the type itself.
 macro_rules! slug_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = ($slug:literal, $label:literal)),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+            utoipa::ToSchema, sea_orm::EnumIter, sea_orm::DeriveActiveEnum,
+        )]
         #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
+        #[sea_orm(rs_type = "String", db_type = "Text")]
+        pub enum $name { $(#[sea_orm(string_value = $slug)] $variant),+ }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
 
         impl $name {
             pub const ALL: &'static [$name] = &[$($name::$variant),+];

@@ -9,7 +9,7 @@ pub struct Model {
     pub org_id: i64,
     pub month: String,
     pub version: i32,
-    pub status: String,
+    pub status: crate::domain::PlanStatus,
     pub theme: String,
     pub category: String,
     pub activity_date: Date,

@@ -183,7 +183,7 @@ pub async fn create(
         org_id: Set(org.id),
         month: Set(month),
         version: Set(1),
-        status: Set(PlanStatus::Draft.as_str().to_owned()),
+        status: Set(PlanStatus::Draft),
         review_comment: Set(None),
         filed_to_org_id: Set(None),
         filed_at: Set(None),
@@ -246,7 +246,7 @@ pub async fn edit(
     apply(&mut active, &valid);
     if status == PlanStatus::Filed {
         active.version = Set(plan.version + 1);
-        active.status = Set(PlanStatus::Draft.as_str().to_owned());
+        active.status = Set(PlanStatus::Draft);
         active.filed_at = Set(None);
         active.filed_to_org_id = Set(None);
     }
@@ -320,7 +320,7 @@ pub async fn approve(
     )
     .await?;
     let mut active = plan.into_active_model();
-    active.status = Set(PlanStatus::Filed.as_str().to_owned());
+    active.status = Set(PlanStatus::Filed);
     active.review_comment = Set(comment);
     active.filed_to_org_id = Set(Some(target));
     active.filed_at = Set(Some(clock::now()));
@@ -516,7 +516,7 @@ pub async fn preview_status(
                 org_id: b.id,
                 org_name: b.name,
                 plan_id: plan.map(|p| p.id),
-                plan_status: plan.and_then(|p| PlanStatus::parse(&p.status).ok()),
+                plan_status: plan.map(|p| p.status),
                 published_at: published.map(|t| t.with_timezone(&clock::shanghai()).to_rfc3339()),
                 late: match published {
                     Some(at) => at > deadline,

@@ -273,7 +273,7 @@ pub(crate) fn preview_deadline(
 }
 
 pub(crate) fn status_of(plan: &activity_plan::Model) -> Result<PlanStatus, PlanError> {
-    Ok(PlanStatus::parse(&plan.status).map_err(anyhow::Error::msg)?)
+    Ok(plan.status)
 }
 
 pub(crate) fn wrong_state(plan: &activity_plan::Model, action: &str) -> PlanError {

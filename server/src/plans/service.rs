@@ -203,7 +203,7 @@ pub(crate) async fn transition(
         .await
         .context("cannot start a transaction")?;
     let mut active = plan.into_active_model();
-    active.status = Set(to.as_str().to_owned());
+    active.status = Set(to);
     if comment.is_some() {
         active.review_comment = Set(comment.clone());
     }

@@ -131,7 +131,7 @@ fn view_of(
     Ok(PlanResponse {
         id: plan.id,
         org_id: plan.org_id,
-        status: PlanStatus::parse(&plan.status).map_err(anyhow::Error::msg)?,
+        status: plan.status,
         category,
         category_label: category.label().to_owned(),
         checkin_opens_at: shanghai_time(

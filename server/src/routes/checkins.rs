@@ -191,7 +191,7 @@ pub async fn my_activities(
         .unwrap_or(today);
     let plans = activity_plan::Entity::find()
         .filter(activity_plan::Column::Id.is_in(plan_ids))
-        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+        .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
         .filter(activity_plan::Column::ActivityDate.gte(since))
         .order_by_desc(activity_plan::Column::ActivityDate)
         .all(db)
@@ -339,7 +339,7 @@ pub async fn request_leave(
     service: web::Data<CheckinService>,
 ) -> Result<web::Json<Leave>, AttendanceError> {
     let plan = facts::find_plan(&service.db, path.into_inner()).await?;
-    if plan.status != PlanStatus::Filed.as_str() {
+    if plan.status != PlanStatus::Filed {
         return Err(AttendanceError::NotFiled(
             "this plan has not been filed yet".into(),
         ));

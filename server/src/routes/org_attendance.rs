@@ -108,7 +108,7 @@ async fn filed_plans(
         plans.extend(
             activity_plan::Entity::find()
                 .filter(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
-                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed.as_str()))
+                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
                 .filter(activity_plan::Column::ActivityDate.between(period.from, period.to))
                 .order_by_asc(activity_plan::Column::ActivityDate)
                 .all(db)
