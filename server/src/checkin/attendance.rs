@@ -132,7 +132,7 @@ pub async fn for_activity(
     let participants: HashSet<i64> = members.union(&invited).copied().collect();
     let leave: HashMap<i64, leave_request::Model> = leave_request::Entity::find()
         .filter(leave_request::Column::PlanId.eq(plan.id))
-        .filter(leave_request::Column::Status.eq("approved"))
+        .filter(leave_request::Column::Status.eq(crate::domain::LeaveStatus::Approved))
         .all(db)
         .await
         .context("cannot read leave")?
@@ -289,7 +289,7 @@ pub async fn person_year(
         .collect();
     let leave: HashSet<i64> = leave_request::Entity::find()
         .filter(leave_request::Column::PersonId.eq(person.id))
-        .filter(leave_request::Column::Status.eq("approved"))
+        .filter(leave_request::Column::Status.eq(crate::domain::LeaveStatus::Approved))
         .all(db)
         .await
         .context("cannot read leave")?

@@ -246,7 +246,7 @@ pub async fn load_facts(
         .select_only()
         .column(leave_request::Column::PersonId)
         .filter(leave_request::Column::PlanId.eq(plan.id))
-        .filter(leave_request::Column::Status.eq("approved"))
+        .filter(leave_request::Column::Status.eq(crate::domain::LeaveStatus::Approved))
         .into_tuple::<i64>()
         .all(db)
         .await

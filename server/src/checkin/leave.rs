@@ -17,6 +17,7 @@ use super::{
 use crate::{
     audit::{self, Actor, AuditEntry},
     clock,
+    domain::LeaveStatus,
     entities::{activity_plan, exemption, leave_request, person},
 };
 
@@ -27,8 +28,7 @@ pub struct Leave {
     pub person_id: i64,
     pub person_name: String,
     pub reason: String,
-    /// pending, approved, declined, withdrawn
-    pub status: String,
+    pub status: LeaveStatus,
     pub requested_at: DateTime<FixedOffset>,
     pub decided_at: Option<DateTime<FixedOffset>>,
     pub decision_comment: Option<String>,
@@ -80,7 +80,7 @@ pub async fn request(
         .await
         .context("cannot read leave")?;
     let row = match existing {
-        Some(row) if row.status == "pending" || row.status == "approved" => {
+        Some(row) if matches!(row.status, LeaveStatus::Pending | LeaveStatus::Approved) => {
             return Err(AttendanceError::LeaveWrongState(format!(
                 "you already have a {} leave request for this activity",
                 row.status
@@ -89,7 +89,7 @@ pub async fn request(
         Some(row) => {
             let mut active: leave_request::ActiveModel = row.into();
             active.reason = Set(reason);
-            active.status = Set("pending".into());
+            active.status = Set(LeaveStatus::Pending);
             active.requested_at = Set(now);
             active.decided_by = Set(None);
             active.decided_at = Set(None);
@@ -100,7 +100,7 @@ pub async fn request(
             plan_id: Set(plan.id),
             person_id: Set(person_id),
             reason: Set(reason),
-            status: Set("pending".into()),
+            status: Set(LeaveStatus::Pending),
             requested_at: Set(now),
             ..Default::default()
         }
@@ -126,14 +126,14 @@ pub async fn withdraw(
     db: &impl ConnectionTrait,
     row: leave_request::Model,
 ) -> Result<leave_request::Model, AttendanceError> {
-    if row.status != "pending" && row.status != "approved" {
+    if !matches!(row.status, LeaveStatus::Pending | LeaveStatus::Approved) {
         return Err(AttendanceError::LeaveWrongState(format!(
             "a {} request cannot be withdrawn",
             row.status
         )));
     }
     let mut active: leave_request::ActiveModel = row.into();
-    active.status = Set("withdrawn".into());
+    active.status = Set(LeaveStatus::Withdrawn);
     Ok(active.update(db).await.context("cannot withdraw leave")?)
 }
 
@@ -147,7 +147,7 @@ pub async fn decide(
     comment: Option<&str>,
     request_id: Option<String>,
 ) -> Result<leave_request::Model, AttendanceError> {
-    if row.status != "pending" {
+    if row.status != LeaveStatus::Pending {
         return Err(AttendanceError::LeaveWrongState(format!(
             "only a pending request can be decided; this one is {}",
             row.status
@@ -160,7 +160,11 @@ pub async fn decide(
         .transpose()?;
     let id = row.id;
     let mut active: leave_request::ActiveModel = row.into();
-    active.status = Set(if approve { "approved" } else { "declined" }.into());
+    active.status = Set(if approve {
+        LeaveStatus::Approved
+    } else {
+        LeaveStatus::Declined
+    });
     active.decided_by = Set(Some(actor_id));
     active.decided_at = Set(Some(clock::now()));
     active.decision_comment = Set(comment.clone());

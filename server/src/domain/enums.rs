@@ -168,3 +168,13 @@ mod tests {
         assert!(!OrgKind::Branch.allows_child(OrgKind::Branch));
     }
 }
+
+slug_enum!(
+    /// Where a leave request (请假) stands; the secretary decides before the activity starts.
+    LeaveStatus {
+        Pending = ("pending", "待审批"),
+        Approved = ("approved", "已批准"),
+        Declined = ("declined", "未批准"),
+        Withdrawn = ("withdrawn", "已撤回"),
+    }
+);

@@ -10,7 +10,9 @@ pub mod phone;
 pub mod text;
 
 pub use dates::Year;
-pub use enums::{DeputyLevel, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, Role};
+pub use enums::{
+    DeputyLevel, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, Role,
+};
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;
 pub use org_code::OrgCode;

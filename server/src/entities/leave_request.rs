@@ -9,7 +9,7 @@ pub struct Model {
     pub plan_id: i64,
     pub person_id: i64,
     pub reason: String,
-    pub status: String,
+    pub status: crate::domain::LeaveStatus,
     pub requested_at: DateTimeWithTimeZone,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeWithTimeZone>,
