@@ -19,6 +19,7 @@ use crate::{
     clock,
     config::CommunitySettings,
     db::begin_write,
+    domain::ClaimStatus,
     entities::{community_report, organisation_closure, person, service_claim, service_item},
 };
 
@@ -183,7 +184,9 @@ pub async fn claim(
     }
     let holding: Vec<i64> = mine
         .iter()
-        .filter(|c| c.item_id != item.id && (c.status == "claimed" || c.status == "offered"))
+        .filter(|c| {
+            c.item_id != item.id && matches!(c.status, ClaimStatus::Claimed | ClaimStatus::Offered)
+        })
         .map(|c| c.item_id)
         .collect();
     if !holding.is_empty() && clashes(db, item, &holding).await? {
@@ -194,7 +197,15 @@ pub async fn claim(
         // Straight to the waitlist: one INSERT, no transaction, no row lock.
         (
             false,
-            store_claim(db, existing, item.id, person.id, "waitlisted", now).await,
+            store_claim(
+                db,
+                existing,
+                item.id,
+                person.id,
+                ClaimStatus::Waitlisted,
+                now,
+            )
+            .await,
         )
     } else {
         let txn = begin_write(db)
@@ -218,7 +229,11 @@ pub async fn claim(
             .context("cannot take a place")?
             .rows_affected()
             == 1;
-        let status = if took { "claimed" } else { "waitlisted" };
+        let status = if took {
+            ClaimStatus::Claimed
+        } else {
+            ClaimStatus::Waitlisted
+        };
         let stored = store_claim(&txn, existing, item.id, person.id, status, now).await;
         match stored {
             Ok(stored) => {
@@ -264,13 +279,13 @@ async fn store_claim(
     existing: Option<service_claim::Model>,
     item_id: i64,
     person_id: i64,
-    status: &str,
+    status: ClaimStatus,
     now: DateTime<FixedOffset>,
 ) -> Result<service_claim::Model, sea_orm::DbErr> {
     match existing {
         Some(old) => {
             let mut active: service_claim::ActiveModel = old.into();
-            active.status = Set(status.into());
+            active.status = Set(status);
             active.offer_expires_at = Set(None);
             active.minutes = Set(None);
             active.checked_in_at = Set(None);
@@ -282,7 +297,7 @@ async fn store_claim(
             service_claim::ActiveModel {
                 item_id: Set(item_id),
                 person_id: Set(person_id),
-                status: Set(status.into()),
+                status: Set(status),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -333,7 +348,7 @@ async fn pass_place_on(
                 Ord::max(item.starts_at, now),
             );
             let mut active: service_claim::ActiveModel = next.into();
-            active.status = Set("offered".into());
+            active.status = Set(ClaimStatus::Offered);
             active.offer_expires_at = Set(Some(deadline));
             active.updated_at = Set(now);
             let offered = active.update(db).await.context("cannot offer a place")?;
@@ -596,7 +611,7 @@ pub async fn confirm(
         }
     }
     let mut active: service_claim::ActiveModel = claim.into();
-    active.status = Set("claimed".into());
+    active.status = Set(ClaimStatus::Claimed);
     active.offer_expires_at = Set(None);
     active.updated_at = Set(now);
     Ok(active.update(db).await.context("cannot confirm an offer")?)
@@ -607,7 +622,7 @@ pub async fn waitlist_position(
     db: &impl ConnectionTrait,
     claim: &service_claim::Model,
 ) -> anyhow::Result<Option<u64>> {
-    if claim.status != "waitlisted" {
+    if claim.status != ClaimStatus::Waitlisted {
         return Ok(None);
     }
     let ahead = service_claim::Entity::find()

@@ -187,7 +187,7 @@ pub async fn claim_view_of(
         item_title: title,
         person_id: claim.person_id,
         person_name: name,
-        status: claim.status,
+        status: claim.status.as_str().to_owned(),
         offer_expires_at: claim.offer_expires_at,
         hours: claim.minutes.map(|m| f64::from(m) / 60.0),
         checked_in_at: claim.checked_in_at,
@@ -237,7 +237,10 @@ pub async fn item_view(
         .all(db)
         .await
         .context("cannot read claims")?;
-    let waitlist = claims.iter().filter(|c| c.status == "waitlisted").count() as u64;
+    let waitlist = claims
+        .iter()
+        .filter(|c| c.status == crate::domain::ClaimStatus::Waitlisted)
+        .count() as u64;
     let mine = claims.into_iter().find(|c| c.person_id == viewer);
     let my_claim = match mine {
         Some(c) => Some(claim_view(db, c, Some(item.title.clone())).await?),

@@ -110,7 +110,7 @@ pub async fn for_people(
             for (claim, item) in mine {
                 match item.kind.as_str() {
                     "item" | "post" => claimed += 1,
-                    "volunteer" if claim.status == "attended" => {
+                    "volunteer" if claim.status == crate::domain::ClaimStatus::Attended => {
                         volunteer += 1;
                         if item.volunteer_kind.as_deref() == Some("community_service") {
                             community += 1;

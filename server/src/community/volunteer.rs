@@ -17,6 +17,7 @@ use crate::{
         token::{Rotation, Signer},
     },
     db::begin_write,
+    domain::ClaimStatus,
     entities::{organisation, service_claim, service_item},
 };
 
@@ -118,7 +119,7 @@ pub async fn check_in(
         }
         Some(claim) => {
             let mut active: service_claim::ActiveModel = claim.into();
-            active.status = Set("walk_in".into());
+            active.status = Set(ClaimStatus::WalkIn);
             active.checked_in_at = Set(Some(now));
             active.updated_at = Set(now);
             let row = active
@@ -131,7 +132,7 @@ pub async fn check_in(
             let row = service_claim::ActiveModel {
                 item_id: Set(item.id),
                 person_id: Set(person_id),
-                status: Set("walk_in".into()),
+                status: Set(ClaimStatus::WalkIn),
                 checked_in_at: Set(Some(now)),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -189,7 +190,7 @@ pub async fn confirm_attendance(
         let came = entries.iter().find(|(p, _)| *p == claim.person_id);
         let holds = claims::HOLDING.contains(&claim.status.as_str());
         let status = match (came, holds, claim.status.as_str()) {
-            (Some(_), _, _) if holds || claim.status == "walk_in" => "attended",
+            (Some(_), _, _) if holds || claim.status == ClaimStatus::WalkIn => "attended",
             (None, true, _) => "no_show",
             // Waitlisted, cancelled, unlisted walk-ins: unchanged.
             _ => {
@@ -198,7 +199,7 @@ pub async fn confirm_attendance(
             }
         };
         let mut active: service_claim::ActiveModel = claim.into();
-        active.status = Set(status.into());
+        active.status = Set(ClaimStatus::parse(status).map_err(anyhow::Error::msg)?);
         active.minutes = Set(came.map(|(_, hours)| (hours * 60.0).round() as i32));
         active.confirmed_by = Set(Some(actor));
         active.updated_at = Set(now);

@@ -178,3 +178,19 @@ slug_enum!(
         Withdrawn = ("withdrawn", "已撤回"),
     }
 );
+
+slug_enum!(
+    /// A person's hold on a service item, post or volunteer activity (认领), from the claim
+    /// or the waitlist to the organiser's confirmation.
+    ClaimStatus {
+        Claimed = ("claimed", "已认领"),
+        Waitlisted = ("waitlisted", "候补中"),
+        Offered = ("offered", "候补转正待确认"),
+        Expired = ("expired", "确认超时"),
+        Declined = ("declined", "已放弃"),
+        Cancelled = ("cancelled", "已取消"),
+        WalkIn = ("walk_in", "现场加入"),
+        Attended = ("attended", "已参加"),
+        NoShow = ("no_show", "未到场"),
+    }
+);

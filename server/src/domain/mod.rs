@@ -11,7 +11,8 @@ pub mod text;
 
 pub use dates::Year;
 pub use enums::{
-    DeputyLevel, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, Role,
+    ClaimStatus, DeputyLevel, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanCategory,
+    PlanStatus, Role,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub item_id: i64,
     pub person_id: i64,
-    pub status: String,
+    pub status: crate::domain::ClaimStatus,
     pub offer_expires_at: Option<DateTimeWithTimeZone>,
     pub minutes: Option<i32>,
     pub checked_in_at: Option<DateTimeWithTimeZone>,
