@@ -125,9 +125,7 @@ impl Scope {
             .context("cannot read the subtrees of the caller's grants")?;
         let mut scope = Self::default();
         for grant in &grants {
-            let Ok(role) = Role::parse(&grant.role) else {
-                continue;
-            };
+            let role = grant.role;
             for (_, descendant) in reach.iter().filter(|(a, _)| *a == grant.org_id) {
                 scope
                     .roles_by_org
@@ -153,7 +151,7 @@ impl Scope {
         if self.allows(&[Role::OrgAdmin], grant.org_id) {
             return true;
         }
-        grant.role != Role::OrgAdmin.as_str() && self.allows(&[Role::Secretary], grant.org_id)
+        grant.role != Role::OrgAdmin && self.allows(&[Role::Secretary], grant.org_id)
     }
 }
 

@@ -15,7 +15,8 @@ use crate::{
     clock,
     config::Settings,
     domain::{
-        DeputyLevel, MemberStatus, OrgCode, OrgKind, PartyPost, Password, PersonName, Phone, Role,
+        DeputyLevel, MemberStatus, OrgCode, OrgKind, PartyPost, Password, PersonName, Phone,
+        PlanCategory, Role,
     },
     entities::{admin_token, role_grant},
     orgs::{self, NewOrg},
@@ -144,7 +145,7 @@ async fn grant(
     if !exists {
         role_grant::ActiveModel {
             person_id: Set(person_id),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             org_id: Set(org_id),
             granted_by: Set(None),
             created_at: Set(clock::now()),
@@ -621,7 +622,7 @@ pub async fn seed_demo_activity(
     };
     plan.status = Set(PlanStatus::Filed);
     plan.theme = Set("学习贯彻党的二十大精神（演示）".to_owned());
-    plan.category = Set("party_lecture".to_owned());
+    plan.category = Set(PlanCategory::PartyLecture);
     plan.activity_date = Set(today);
     plan.start_time = Set(hhmm(start));
     plan.end_time = Set(hhmm(end));

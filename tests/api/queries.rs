@@ -26,7 +26,7 @@ async fn branches_with_plans(app: &TestApp, from: usize, count: usize, month: &s
             version: Set(1),
             status: Set(huodongri::domain::PlanStatus::Draft),
             theme: Set(format!("主题{n}")),
-            category: Set("party_lecture".into()),
+            category: Set(huodongri::domain::PlanCategory::PartyLecture),
             activity_date: Set(day),
             start_time: Set("09:00".into()),
             end_time: Set("10:00".into()),

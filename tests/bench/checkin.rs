@@ -108,7 +108,7 @@ async fn provision(
         version: Set(1),
         status: Set(huodongri::domain::PlanStatus::Filed),
         theme: Set("压测：扫码签到".into()),
-        category: Set("party_lecture".into()),
+        category: Set(huodongri::domain::PlanCategory::PartyLecture),
         activity_date: Set(today),
         start_time: Set("00:00".into()),
         end_time: Set("23:59".into()),

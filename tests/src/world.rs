@@ -73,7 +73,7 @@ impl TestApp {
     pub async fn grant(&self, who: &Someone, role: Role, org_id: i64) {
         role_grant::ActiveModel {
             person_id: Set(who.id),
-            role: Set(role.as_str().to_owned()),
+            role: Set(role),
             org_id: Set(org_id),
             granted_by: Set(None),
             created_at: Set(huodongri::clock::now()),

@@ -19,7 +19,7 @@ use super::{
 };
 use crate::{
     clock,
-    domain::{PlanCategory, PlanStatus},
+    domain::PlanStatus,
     entities::{
         activity, activity_plan, checkin, checkin_undo, leave_request, organisation, person,
         plan_participant,
@@ -418,9 +418,7 @@ pub async fn ledger(
         org_code: attendance.org.code.clone(),
         activity_id: plan.id,
         theme: plan.theme.clone(),
-        category: PlanCategory::parse(&plan.category)
-            .map(|c| c.label().to_owned())
-            .unwrap_or_else(|_| plan.category.clone()),
+        category: plan.category.label().to_owned(),
         activity_date: plan.activity_date,
         start_time: plan.start_time.clone(),
         end_time: plan.end_time.clone(),

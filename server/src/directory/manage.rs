@@ -221,7 +221,7 @@ pub(crate) async fn require_branch(
     org_id: i64,
 ) -> Result<(), DirectoryError> {
     let org = existing_org(db, org_id).await?;
-    if org.kind == OrgKind::Branch.as_str() {
+    if org.kind == OrgKind::Branch {
         Ok(())
     } else {
         Err(DirectoryError::InvalidInput(format!(
@@ -372,7 +372,7 @@ impl From<organisation::Model> for OrgResponse {
             id: o.id,
             code: o.code,
             name: o.name,
-            kind: o.kind,
+            kind: o.kind.as_str().to_owned(),
             parent_id: o.parent_id,
             activity_day_policy: o.activity_day_policy,
         }
@@ -675,7 +675,7 @@ pub async fn import_roster(
             Some(code) => orgs::find_by_code(db, code.as_str()).await?,
         };
         let target = match target {
-            Some(t) if subtree.contains(&t.id) && t.kind == OrgKind::Branch.as_str() => t,
+            Some(t) if subtree.contains(&t.id) && t.kind == OrgKind::Branch => t,
             _ => {
                 problems.push(roster::RowProblem {
                     row: row.row,
@@ -968,7 +968,7 @@ pub async fn grant_role(
         .context("cannot start a transaction")?;
     let grant = role_grant::ActiveModel {
         person_id: Set(body.person_id),
-        role: Set(role.as_str().to_owned()),
+        role: Set(role),
         org_id: Set(org.id),
         granted_by: Set(Some(user.person_id)),
         created_at: Set(clock::now()),
@@ -1000,7 +1000,7 @@ pub async fn grant_role(
     Ok(RoleGrantResponse {
         id: grant.id,
         person_id: grant.person_id,
-        role: grant.role,
+        role: grant.role.as_str().to_owned(),
         org_id: grant.org_id,
     })
 }
@@ -1023,7 +1023,7 @@ pub async fn list_roles(
         .map(|g| RoleGrantResponse {
             id: g.id,
             person_id: g.person_id,
-            role: g.role,
+            role: g.role.as_str().to_owned(),
             org_id: g.org_id,
         })
         .collect())

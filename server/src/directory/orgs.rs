@@ -46,7 +46,7 @@ pub async fn create(
         let parent = find(db, parent_id)
             .await?
             .ok_or(CreateOrgError::ParentMissing)?;
-        let parent_kind = OrgKind::parse(&parent.kind).map_err(anyhow::Error::msg)?;
+        let parent_kind = parent.kind;
         if !parent_kind.allows_child(new.kind) {
             return Err(CreateOrgError::WrongParentKind {
                 parent: parent_kind.as_str(),
@@ -62,7 +62,7 @@ pub async fn create(
     let org = organisation::ActiveModel {
         code: Set(new.code.as_str().to_owned()),
         name: Set(new.name),
-        kind: Set(new.kind.as_str().to_owned()),
+        kind: Set(new.kind),
         parent_id: Set(new.parent_id),
         activity_day_policy: Set("next_working_day".to_owned()),
         created_at: Set(clock::now()),

@@ -11,7 +11,7 @@ pub struct Model {
     pub version: i32,
     pub status: crate::domain::PlanStatus,
     pub theme: String,
-    pub category: String,
+    pub category: crate::domain::PlanCategory,
     pub activity_date: Date,
     pub start_time: String,
     pub end_time: String,

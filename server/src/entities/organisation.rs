@@ -9,7 +9,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: crate::domain::OrgKind,
     pub parent_id: Option<i64>,
     pub activity_day_policy: String,
     pub created_at: DateTimeWithTimeZone,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub person_id: i64,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub org_id: i64,
     pub granted_by: Option<i64>,
     pub created_at: DateTimeWithTimeZone,

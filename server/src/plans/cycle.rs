@@ -158,7 +158,7 @@ pub async fn create(
         .to_owned();
     let (year, m) = parse_month(&month)?;
     let org = existing_org(db, org_id).await?;
-    if org.kind != OrgKind::Branch.as_str() {
+    if org.kind != OrgKind::Branch {
         return Err(invalid(format!(
             "monthly plans belong to branches; {} is a {}",
             org.name, org.kind

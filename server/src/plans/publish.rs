@@ -8,7 +8,6 @@ use super::{error::PlanError, rules::preview_deadline, service::record_event_by}
 use crate::{
     authz::Caller,
     clock,
-    domain::PlanCategory,
     entities::{activity_plan, organisation},
 };
 
@@ -23,7 +22,7 @@ pub async fn publish(
     request_id: Option<String>,
     wechat: &crate::config::WechatSettings,
 ) -> Result<(activity_plan::Model, u64), PlanError> {
-    let category = PlanCategory::parse(&plan.category).map_err(anyhow::Error::msg)?;
+    let category = plan.category;
     let preview = json!({
         "org_name": org.name, "month": plan.month, "version": plan.version, "theme": plan.theme,
         "category": category.label(), "date": plan.activity_date, "start_time": plan.start_time,

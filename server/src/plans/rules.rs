@@ -97,7 +97,9 @@ impl PlanPatch {
         PlanRequest {
             month: None,
             theme: self.theme.unwrap_or_else(|| plan.theme.clone()),
-            category: self.category.unwrap_or_else(|| plan.category.clone()),
+            category: self
+                .category
+                .unwrap_or_else(|| plan.category.as_str().to_owned()),
             date: keep(self.date, &Some(plan.activity_date.to_string())),
             date_reason: keep(self.date_reason, &plan.date_reason),
             start_time: self.start_time.unwrap_or_else(|| plan.start_time.clone()),
@@ -227,7 +229,7 @@ pub(crate) fn validate(req: &PlanRequest, activity_day: NaiveDate) -> Result<Val
 
 pub(crate) fn apply(active: &mut activity_plan::ActiveModel, v: &ValidPlan) {
     active.theme = Set(v.theme.clone());
-    active.category = Set(v.category.as_str().to_owned());
+    active.category = Set(v.category);
     active.activity_date = Set(v.date);
     active.date_reason = Set(v.date_reason.clone());
     active.start_time = Set(v.start.format("%H:%M").to_string());

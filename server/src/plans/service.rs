@@ -112,10 +112,10 @@ pub(crate) async fn filing_target(
         .skip(1)
         .filter_map(|a| orgs.get(&a.ancestor_id))
     {
-        if org.kind == OrgKind::District.as_str() {
+        if org.kind == OrgKind::District {
             return Ok(org.id);
         }
-        if org.kind == OrgKind::Committee.as_str() {
+        if org.kind == OrgKind::Committee {
             top_committee = Some(org.id);
         }
         top = org.id;

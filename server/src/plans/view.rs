@@ -126,7 +126,7 @@ fn view_of(
     expected: usize,
     history: Vec<plan_event::Model>,
 ) -> Result<PlanResponse, PlanError> {
-    let category = PlanCategory::parse(&plan.category).map_err(anyhow::Error::msg)?;
+    let category = plan.category;
     let (deadline, _) = preview_deadline(&plan.month)?;
     Ok(PlanResponse {
         id: plan.id,

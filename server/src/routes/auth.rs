@@ -408,7 +408,7 @@ pub async fn me(
             .into_iter()
             .map(|g| RoleGrantView {
                 org_name: names.get(&g.org_id).cloned().unwrap_or_default(),
-                role: g.role,
+                role: g.role.as_str().to_owned(),
                 org_id: g.org_id,
             })
             .collect(),

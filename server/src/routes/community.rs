@@ -719,7 +719,7 @@ async fn people_in_scope(
         .await?
         .ok_or(CommunityError::CommunityNotFound)?;
     let reads = authz::has_role(db, user.person_id, READ_DIRECTORY, org.id).await?;
-    let runs = org.kind == OrgKind::Community.as_str()
+    let runs = org.kind == OrgKind::Community
         && authz::has_role(db, user.person_id, super::service::RUN_COMMUNITY, org.id).await?;
     if !reads && !runs {
         return Err(CommunityError::Forbidden);
@@ -736,7 +736,7 @@ async fn people_in_scope(
                 .context("cannot read people")?,
         );
     }
-    if org.kind == OrgKind::Community.as_str() {
+    if org.kind == OrgKind::Community {
         let reported: Vec<i64> = community_report::Entity::find()
             .filter(community_report::Column::CommunityId.eq(org.id))
             .filter(community_report::Column::Status.eq("accepted"))

@@ -37,7 +37,7 @@ pub async fn community(
 ) -> Result<organisation::Model, CommunityError> {
     crate::orgs::find(db, id)
         .await?
-        .filter(|o| o.kind == OrgKind::Community.as_str())
+        .filter(|o| o.kind == OrgKind::Community)
         .ok_or(CommunityError::CommunityNotFound)
 }
 
