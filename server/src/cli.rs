@@ -652,7 +652,7 @@ pub async fn seed_demo_activity(
         .await?;
     let expected: Vec<&person::Model> = members
         .iter()
-        .filter(|p| p.status != "activist" && !p.exempt)
+        .filter(|p| p.status != MemberStatus::Activist && !p.exempt)
         .collect();
     plan_participant::Entity::insert_many(expected.iter().map(|p| plan_participant::ActiveModel {
         plan_id: Set(plan.id),

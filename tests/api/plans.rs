@@ -14,7 +14,7 @@ async fn set_status(app: &TestApp, who: &Someone, status: &str, exempt: bool) {
         .expect("read")
         .expect("exists");
     let mut active = person.into_active_model();
-    active.status = Set(status.to_owned());
+    active.status = Set(huodongri::domain::MemberStatus::parse(status).expect("a status"));
     active.exempt = Set(exempt);
     if exempt {
         active.exempt_reason = Set(Some("病休".into()));

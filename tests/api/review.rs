@@ -19,7 +19,7 @@ async fn full_plan(app: &TestApp, w: &World) -> (i64, i64) {
         .expect("read")
         .expect("person")
         .into_active_model();
-    row.status = Set("activist".into());
+    row.status = Set(huodongri::domain::MemberStatus::Activist);
     row.update(&app.db).await.expect("an activist");
     let body = json!({"month": month, "theme": "原主题", "category": "党课", "start_time": "09:00",
         "end_time": "11:00", "place": "党群服务中心", "organiser": "甲书记", "requirements": "带党章",
@@ -111,7 +111,7 @@ on_both_stores! {
         let activist = app.add_person("积极分子", "13700000071", w.branch_a).await;
         use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
         let mut row = huodongri::entities::person::Entity::find_by_id(activist.id).one(&app.db).await.expect("read").expect("person").into_active_model();
-        row.status = Set("activist".into());
+        row.status = Set(huodongri::domain::MemberStatus::Activist);
         row.update(&app.db).await.expect("an activist");
         // Invite them to the filed activity's participants (a refresh keeps the invitation).
         huodongri::entities::plan_participant::ActiveModel { plan_id: Set(id), person_id: Set(activist.id), invited: Set(true) }
@@ -154,7 +154,7 @@ on_both_stores! {
         let activist = app.add_person("积极分子", "13700000072", w.branch_a).await;
         use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
         let mut row = huodongri::entities::person::Entity::find_by_id(activist.id).one(&app.db).await.expect("read").expect("person").into_active_model();
-        row.status = Set("activist".into());
+        row.status = Set(huodongri::domain::MemberStatus::Activist);
         row.update(&app.db).await.expect("an activist");
         let year = clock::now().with_timezone(&clock::shanghai()).format("%Y").to_string();
         let made = app.put_as(&w.member_a, &format!("/api/v1/me/commitments/{year}"), &json!({"category": "organ", "content": "每月走访一户困难群众"})).await;

@@ -77,7 +77,7 @@ async fn provision(
             name: Set(format!("党员{i}")),
             phone: Set(format!("{}", 15_000_000_000u64 + *i as u64)),
             org_id: Set(branch),
-            status: Set("full".into()),
+            status: Set(huodongri::domain::MemberStatus::Full),
             in_service_organ: Set(false),
             exempt: Set(false),
             active: Set(true),

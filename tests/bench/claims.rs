@@ -49,7 +49,7 @@ async fn main() -> anyhow::Result<()> {
             name: Set(format!("居民{i}")),
             phone: Set(format!("{}", 16_000_000_000u64 + *i as u64)),
             org_id: Set(community),
-            status: Set("full".into()),
+            status: Set(huodongri::domain::MemberStatus::Full),
             in_service_organ: Set(false),
             exempt: Set(false),
             active: Set(true),

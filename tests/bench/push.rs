@@ -137,7 +137,7 @@ async fn seed(db: &DatabaseConnection, fake: &wechat_fake::FakeWechat, people: u
             name: Set(format!("党员{i}")),
             phone: Set(format!("{}", 15_000_000_000u64 + *i as u64)),
             org_id: Set(branch),
-            status: Set("full".into()),
+            status: Set(huodongri::domain::MemberStatus::Full),
             join_date: Set(None),
             party_post: Set(None),
             leader_level: Set(None),

@@ -121,7 +121,7 @@ pub async fn for_people(
             }
             let organ = p.in_service_organ;
             // The minimums are for Party members; activists' service is counted, not required.
-            let member = p.status != MemberStatus::Activist.as_str();
+            let member = p.status != MemberStatus::Activist;
             let need = |n: u64| if organ && member { n } else { 0 };
             let items = Tally {
                 done: claimed,

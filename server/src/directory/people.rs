@@ -96,7 +96,7 @@ fn apply(active: &mut person::ActiveModel, f: &PersonFields) {
     active.name = Set(f.name.as_str().to_owned());
     active.phone = Set(f.phone.as_str().to_owned());
     active.org_id = Set(f.org_id);
-    active.status = Set(f.status.as_str().to_owned());
+    active.status = Set(f.status);
     active.join_date = Set(f.join_date);
     active.party_post = Set(f.party_post.map(|p| p.as_str().to_owned()));
     active.leader_level = Set(f.leader_level.clone());
@@ -111,7 +111,7 @@ fn apply(active: &mut person::ActiveModel, f: &PersonFields) {
 pub fn is_unchanged(model: &person::Model, f: &PersonFields) -> bool {
     model.name == f.name.as_str()
         && model.org_id == f.org_id
-        && model.status == f.status.as_str()
+        && model.status == f.status
         && model.join_date == f.join_date
         && model.party_post.as_deref() == f.party_post.map(|p| p.as_str())
         && model.leader_level == f.leader_level

@@ -10,7 +10,7 @@ pub struct Model {
     #[sea_orm(unique)]
     pub phone: String,
     pub org_id: i64,
-    pub status: String,
+    pub status: crate::domain::MemberStatus,
     pub join_date: Option<Date>,
     pub party_post: Option<String>,
     pub leader_level: Option<String>,

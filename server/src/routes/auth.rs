@@ -403,7 +403,7 @@ pub async fn me(
         name: person.name,
         phone: person.phone,
         org_id: person.org_id,
-        status: person.status,
+        status: person.status.as_str().to_owned(),
         roles: grants
             .into_iter()
             .map(|g| RoleGrantView {

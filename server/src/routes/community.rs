@@ -784,7 +784,7 @@ pub async fn missing_commitments(
     let people = people_in_scope(&db, user, path.into_inner()).await?;
     let members: Vec<&person::Model> = people
         .iter()
-        .filter(|p| p.status != crate::domain::MemberStatus::Activist.as_str())
+        .filter(|p| p.status != crate::domain::MemberStatus::Activist)
         .collect();
     let mut committed = std::collections::HashSet::new();
     for chunk in members.chunks(500) {
