@@ -34,13 +34,14 @@ const TOKEN_EARLY_SECS: u64 = 600;
 
 /// Row states, as stored.
 pub mod status {
-    pub const PENDING: &str = "pending";
-    pub const SENDING: &str = "sending";
-    pub const SENT: &str = "sent";
-    pub const NO_CONSENT: &str = "no_consent";
-    pub const NO_WECHAT: &str = "no_wechat";
-    pub const FAILED: &str = "failed";
-    pub const UNKNOWN: &str = "unknown";
+    use crate::domain::DeliveryStatus;
+    pub const PENDING: DeliveryStatus = DeliveryStatus::Pending;
+    pub const SENDING: DeliveryStatus = DeliveryStatus::Sending;
+    pub const SENT: DeliveryStatus = DeliveryStatus::Sent;
+    pub const NO_CONSENT: DeliveryStatus = DeliveryStatus::NoConsent;
+    pub const NO_WECHAT: DeliveryStatus = DeliveryStatus::NoWechat;
+    pub const FAILED: DeliveryStatus = DeliveryStatus::Failed;
+    pub const UNKNOWN: DeliveryStatus = DeliveryStatus::Unknown;
 }
 
 /// One shared access token for every instance: kept in the cache, refreshed early under a

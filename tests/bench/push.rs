@@ -269,7 +269,7 @@ async fn statuses(db: &DatabaseConnection, plan: i64) -> HashMap<String, usize> 
         .await
         .expect("rows")
     {
-        *out.entry(row.status).or_insert(0) += 1;
+        *out.entry(row.status.as_str().to_owned()).or_insert(0) += 1;
     }
     out
 }

@@ -11,6 +11,7 @@ use utoipa::ToSchema;
 use super::error::{CommunityError, invalid};
 use crate::{
     clock,
+    domain::ReportStatus,
     entities::{
         commitment, commitment_update, community_report, household, organisation, pairing,
         pairing_visit, suggestion,
@@ -61,7 +62,7 @@ pub async fn report_view(
         id: r.id,
         person_id: r.person_id,
         community_id: r.community_id,
-        status: r.status,
+        status: r.status.as_str().to_owned(),
         created_at: r.created_at,
         decided_at: r.decided_at,
     })
@@ -82,10 +83,10 @@ pub async fn file_report(
         .await
         .context("cannot read reports")?;
     match existing {
-        Some(r) if r.status == "pending" || r.status == "accepted" => Ok(r),
+        Some(r) if matches!(r.status, ReportStatus::Pending | ReportStatus::Accepted) => Ok(r),
         Some(r) => {
             let mut active: community_report::ActiveModel = r.into();
-            active.status = Set("pending".into());
+            active.status = Set(ReportStatus::Pending);
             active.requested_by = Set(requested_by);
             active.decided_by = Set(None);
             active.decided_at = Set(None);
@@ -95,7 +96,7 @@ pub async fn file_report(
         None => Ok(community_report::ActiveModel {
             person_id: Set(person_id),
             community_id: Set(community_id),
-            status: Set("pending".into()),
+            status: Set(ReportStatus::Pending),
             requested_by: Set(requested_by),
             created_at: Set(now),
             ..Default::default()
@@ -112,14 +113,18 @@ pub async fn decide_report(
     actor: i64,
     accept: bool,
 ) -> Result<community_report::Model, CommunityError> {
-    if report.status != "pending" {
+    if report.status != ReportStatus::Pending {
         return Err(CommunityError::WrongState(format!(
             "only a pending report can be decided; this one is {}",
             report.status
         )));
     }
     let mut active: community_report::ActiveModel = report.into();
-    active.status = Set(if accept { "accepted" } else { "declined" }.into());
+    active.status = Set(if accept {
+        ReportStatus::Accepted
+    } else {
+        ReportStatus::Declined
+    });
     active.decided_by = Set(Some(actor));
     active.decided_at = Set(Some(clock::now()));
     Ok(active.update(db).await.context("cannot decide a report")?)

@@ -194,3 +194,26 @@ slug_enum!(
         NoShow = ("no_show", "未到场"),
     }
 );
+
+slug_enum!(
+    /// Where one queued WeChat notification stands (the outbox row's status).
+    DeliveryStatus {
+        Pending = ("pending", "待发送"),
+        Sending = ("sending", "发送中"),
+        Sent = ("sent", "已送达"),
+        NoConsent = ("no_consent", "未订阅"),
+        NoWechat = ("no_wechat", "未绑定微信"),
+        Failed = ("failed", "发送失败"),
+        Unknown = ("unknown", "状态未知"),
+    }
+);
+
+slug_enum!(
+    /// Where a member's report to a community (到社区报到) stands.
+    ReportStatus {
+        Pending = ("pending", "待确认"),
+        Accepted = ("accepted", "已接收"),
+        Declined = ("declined", "未接收"),
+        Withdrawn = ("withdrawn", "已撤回"),
+    }
+);

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub person_id: i64,
     pub community_id: i64,
-    pub status: String,
+    pub status: crate::domain::ReportStatus,
     pub requested_by: i64,
     pub decided_by: Option<i64>,
     pub decided_at: Option<DateTimeWithTimeZone>,

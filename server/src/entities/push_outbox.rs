@@ -13,7 +13,7 @@ pub struct Model {
     pub person_id: i64,
     pub template_id: String,
     pub payload: String,
-    pub status: String,
+    pub status: crate::domain::DeliveryStatus,
     pub claimed_by: Option<String>,
     pub attempts: i32,
     pub next_attempt_at: DateTimeWithTimeZone,

@@ -184,7 +184,7 @@ pub async fn list_deliveries(
                 name: names.get(&r.person_id).cloned().unwrap_or_default(),
                 person_id: r.person_id,
                 kind: r.kind,
-                status: r.status,
+                status: r.status.as_str().to_owned(),
                 attempts: r.attempts,
                 last_error: r.last_error,
                 updated_at: r
