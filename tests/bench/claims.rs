@@ -74,7 +74,7 @@ async fn main() -> anyhow::Result<()> {
         let starts = now + chrono::Duration::days(2 + n as i64);
         let item = service_item::ActiveModel {
             community_id: Set(community),
-            kind: Set("item".into()),
+            kind: Set(huodongri::domain::ItemKind::Item),
             title: Set(format!("服务项目{n}")),
             description: Set(String::new()),
             capacity: Set(capacity as i32),
@@ -85,7 +85,7 @@ async fn main() -> anyhow::Result<()> {
             skills: Set(String::new()),
             signup_opens_at: Set(now - chrono::Duration::hours(1)),
             signup_closes_at: Set(now + chrono::Duration::days(1)),
-            status: Set("open".into()),
+            status: Set(huodongri::domain::ItemStatus::Open),
             window_seconds: Set(30),
             created_by: Set(ids[0]),
             created_at: Set(now),

@@ -106,7 +106,7 @@ pub async fn serves(
 }
 
 pub fn phase(item: &service_item::Model, now: DateTime<FixedOffset>) -> &'static str {
-    if item.status == "cancelled" {
+    if item.status == crate::domain::ItemStatus::Cancelled {
         "cancelled"
     } else if now < item.signup_opens_at {
         "not_open_yet"
@@ -465,7 +465,10 @@ async fn fill_free_places(
             .count(&txn)
             .await
             .context("cannot read the waitlist")?;
-        if waiting == 0 || item.taken >= item.capacity || item.status == "cancelled" {
+        if waiting == 0
+            || item.taken >= item.capacity
+            || item.status == crate::domain::ItemStatus::Cancelled
+        {
             return Ok(());
         }
         let took = txn

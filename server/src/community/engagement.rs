@@ -302,7 +302,7 @@ pub async fn commitment_view(
         year: c.year,
         category: c.category,
         content: c.content,
-        status: c.status,
+        status: c.status.as_str().to_owned(),
         completed_at: c.completed_at,
         completion_note: c.completion_note,
         updates,

@@ -101,7 +101,7 @@ pub async fn create(
     let code = (kind == "volunteer").then(crate::checkin::facts::new_code);
     Ok(service_item::ActiveModel {
         community_id: Set(community.id),
-        kind: Set(kind.to_owned()),
+        kind: Set(crate::domain::ItemKind::parse(kind).map_err(invalid)?),
         volunteer_kind: Set(volunteer_kind),
         title: Set(text(&new.title, "title", 100, true)?),
         description: Set(text(&new.description, "description", 2000, false)?),
@@ -113,7 +113,7 @@ pub async fn create(
         skills: Set(text(&new.skills, "skills", 200, false)?),
         signup_opens_at: Set(opens),
         signup_closes_at: Set(closes),
-        status: Set("open".into()),
+        status: Set(crate::domain::ItemStatus::Open),
         code: Set(code),
         window_seconds: Set(30),
         created_by: Set(creator),
@@ -251,7 +251,7 @@ pub async fn item_view(
         id: item.id,
         community_id: item.community_id,
         community_name,
-        kind: item.kind,
+        kind: item.kind.as_str().to_owned(),
         volunteer_kind: item.volunteer_kind,
         title: item.title,
         description: item.description,
@@ -264,7 +264,7 @@ pub async fn item_view(
         skills: item.skills,
         signup_opens_at: item.signup_opens_at,
         signup_closes_at: item.signup_closes_at,
-        status: item.status,
+        status: item.status.as_str().to_owned(),
         my_claim,
     })
 }

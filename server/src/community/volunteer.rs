@@ -74,7 +74,7 @@ pub async fn check_in(
     let rotation = Rotation {
         seconds: u32::try_from(item.window_seconds).unwrap_or(0),
     };
-    if item.status == "cancelled" {
+    if item.status == crate::domain::ItemStatus::Cancelled {
         return Ok(answer(Outcome::Cancelled, &item, &org_name));
     }
     let Some(window) = signer.verify_venue(&code, rotation, token) else {

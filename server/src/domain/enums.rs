@@ -217,3 +217,28 @@ slug_enum!(
         Withdrawn = ("withdrawn", "已撤回"),
     }
 );
+
+slug_enum!(
+    /// What a community publishes (认领服务项目和岗位, 志愿服务).
+    ItemKind {
+        Item = ("item", "服务项目"),
+        Post = ("post", "服务岗位"),
+        Volunteer = ("volunteer", "志愿服务"),
+    }
+);
+
+slug_enum!(
+    /// Whether a service item still takes claims.
+    ItemStatus {
+        Open = ("open", "开放"),
+        Cancelled = ("cancelled", "已取消"),
+    }
+);
+
+slug_enum!(
+    /// A yearly commitment (承诺) in progress or kept.
+    CommitmentStatus {
+        InProgress = ("in_progress", "进行中"),
+        Completed = ("completed", "已完成"),
+    }
+);

@@ -11,8 +11,8 @@ pub mod text;
 
 pub use dates::Year;
 pub use enums::{
-    ClaimStatus, DeliveryStatus, DeputyLevel, LeaveStatus, MemberStatus, OrgKind, PartyPost,
-    PlanCategory, PlanStatus, ReportStatus, Role,
+    ClaimStatus, CommitmentStatus, DeliveryStatus, DeputyLevel, ItemKind, ItemStatus, LeaveStatus,
+    MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, ReportStatus, Role,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

@@ -10,7 +10,7 @@ pub struct Model {
     pub year: i32,
     pub category: String,
     pub content: String,
-    pub status: String,
+    pub status: crate::domain::CommitmentStatus,
     pub completed_at: Option<DateTimeWithTimeZone>,
     pub completion_note: Option<String>,
     pub created_at: DateTimeWithTimeZone,

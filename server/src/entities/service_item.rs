@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub community_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::ItemKind,
     pub volunteer_kind: Option<String>,
     pub title: String,
     pub description: String,
@@ -19,7 +19,7 @@ pub struct Model {
     pub skills: String,
     pub signup_opens_at: DateTimeWithTimeZone,
     pub signup_closes_at: DateTimeWithTimeZone,
-    pub status: String,
+    pub status: crate::domain::ItemStatus,
     #[sea_orm(unique)]
     pub code: Option<String>,
     pub window_seconds: i32,

@@ -582,7 +582,7 @@ pub async fn put_commitment(
     let content = text(&body.content, "content", 1000)?;
     let now = clock::now();
     let stored = match my_commitment(&db, user, year).await {
-        Ok(existing) if existing.status == "completed" => {
+        Ok(existing) if existing.status == crate::domain::CommitmentStatus::Completed => {
             return Err(CommunityError::WrongState(
                 "a completed commitment is not changed".into(),
             ));
@@ -602,7 +602,7 @@ pub async fn put_commitment(
             year: Set(year),
             category: Set(body.category.clone()),
             content: Set(content),
-            status: Set("in_progress".into()),
+            status: Set(crate::domain::CommitmentStatus::InProgress),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -661,7 +661,7 @@ pub async fn complete_commitment(
 ) -> Result<web::Json<Commitment>, CommunityError> {
     let row = my_commitment(&db, user, valid_year(path.into_inner())?).await?;
     let mut active: commitment::ActiveModel = row.into();
-    active.status = Set("completed".into());
+    active.status = Set(crate::domain::CommitmentStatus::Completed);
     active.completed_at = Set(Some(clock::now()));
     active.completion_note = Set(Some(text(&body.note, "note", 1000)?));
     active.updated_at = Set(clock::now());

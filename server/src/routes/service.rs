@@ -322,7 +322,7 @@ pub async fn my_claims(
         out.push(MyClaim {
             claim: items::claim_view_of(db.get_ref(), row, Some(item.title.clone()), &me.name)
                 .await?,
-            item_kind: item.kind,
+            item_kind: item.kind.as_str().to_owned(),
             starts_at: item.starts_at,
             place: item.place,
             community_name,
