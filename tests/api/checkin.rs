@@ -4,7 +4,7 @@
 use std::io::Cursor;
 
 use api_tests::{
-    Someone, Stores, TestApp, World, error_code, month_from_now, on_both_stores, spawn_with,
+    Someone, Stores, TestApp, VENUE, World, error_code, month_from_now, on_both_stores, spawn_with,
     test_settings,
 };
 use calamine::{Data, Reader, Xlsx};
@@ -19,54 +19,6 @@ use sea_orm::{
 };
 use secrecy::ExposeSecret;
 use serde_json::{Value, json};
-
-const VENUE: (f64, f64) = (32.3942, 119.4129);
-
-/// A filed plan of branch A held today, its check-in open all day (from yesterday noon to
-/// tomorrow noon), with venue coordinates.
-pub(crate) async fn open_activity(app: &TestApp, w: &World) -> i64 {
-    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
-    let month = today.format("%Y-%m").to_string();
-    app.ensure_calendar_year(&w.admin, &month[..4]).await;
-    let body = json!({"month": month, "theme": "扫码签到测试", "category": "党课", "date": today.to_string(),
-        "date_reason": "测试：当日举办", "start_time": "00:00", "end_time": "23:59", "place": "党群服务中心",
-        "organiser": "甲书记", "requirements": "", "latitude": VENUE.0, "longitude": VENUE.1,
-        "checkin_opens_minutes_before": 720, "checkin_closes_minutes_after": 720});
-    let created = app
-        .post_as(
-            &w.secretary_a,
-            &format!("/api/v1/orgs/{}/plans", w.branch_a),
-            &body,
-        )
-        .await;
-    assert_eq!(created.status().as_u16(), 201);
-    let id = created.json::<Value>().await.expect("json")["id"]
-        .as_i64()
-        .expect("id");
-    assert_eq!(
-        app.post_as(
-            &w.secretary_a,
-            &format!("/api/v1/plans/{id}/submit"),
-            &json!({})
-        )
-        .await
-        .status()
-        .as_u16(),
-        200
-    );
-    assert_eq!(
-        app.post_as(
-            &w.reviewer,
-            &format!("/api/v1/plans/{id}/approve"),
-            &json!({})
-        )
-        .await
-        .status()
-        .as_u16(),
-        200
-    );
-    id
-}
 
 /// The activity code and token inside the venue QR, read the way a phone reads them.
 pub(crate) async fn venue(app: &TestApp, secretary: &Someone, id: i64) -> (String, String) {
@@ -154,7 +106,7 @@ async fn move_plan(app: &TestApp, id: i64, days: i64) {
 on_both_stores! {
     async fn a_member_checks_in_once_and_retries_get_the_first_answer(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         let first_nonce = nonce();
         let first = scan(&app, &w.member_a, json!({"activity_code": code, "token": token, "nonce": first_nonce})).await;
@@ -191,7 +143,7 @@ on_both_stores! {
 
     async fn one_person_scanning_many_times_at_once_is_present_once(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         let scans = (0..16).map(|_| scan_now(&app, &w.member_a, &code, &token));
         let answers = futures_util::future::join_all(scans).await;
@@ -204,7 +156,7 @@ on_both_stores! {
 
     async fn forged_foreign_replayed_and_refused_scans_are_stored_with_their_reason(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         let forged = scan_now(&app, &w.member_a, &code, "AAAAAAAAAAAAAAAA").await;
         assert_eq!(forged["result"], "invalid_token");
@@ -256,7 +208,7 @@ on_both_stores! {
 
     async fn timing_exemption_and_cancellation_have_their_own_answers(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         move_plan(&app, id, 2).await;
         assert_eq!(scan_now(&app, &w.member_a, &code, &token).await["result"], "not_open_yet");
@@ -286,7 +238,7 @@ on_both_stores! {
 
     async fn organiser_check_in_and_corrections_are_new_audited_entries(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         let card: Value = app.get_as(&w.member_a, "/api/v1/me/card").await.json().await.expect("json");
         let card_code = card["code"].as_str().expect("code").to_owned();
@@ -329,7 +281,7 @@ on_both_stores! {
 
     async fn offline_scans_are_late_syncs_within_the_limit_only(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, _) = venue(&app, &w.secretary_a, id).await;
         let half_hour_ago = clock::now() - chrono::Duration::minutes(30);
         let queued = json!({"activity_code": code, "token": token_from(&app, &code, 1800), "nonce": nonce(),
@@ -349,7 +301,7 @@ on_both_stores! {
 
     async fn live_counters_come_back_from_the_database_after_a_cache_wipe(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         for who in [&w.member_a, &w.reviewer, &w.member_c] {
             assert!(scan_now(&app, who, &code, &token).await["accepted"].as_bool().expect("accepted"));
@@ -370,7 +322,7 @@ on_both_stores! {
 
     async fn leave_is_asked_before_the_start_and_decided_by_the_secretary(app) {
         let w = app.world().await;
-        let today_id = open_activity(&app, &w).await;
+        let today_id = app.open_activity(&w).await;
         let too_late = app.post_as(&w.member_a, &format!("/api/v1/activities/{today_id}/leave"), &json!({"reason": "出差"})).await;
         assert_eq!(error_code(too_late).await, "leave.too_late");
 
@@ -404,7 +356,7 @@ on_both_stores! {
 
     async fn the_ledger_exports_a_spreadsheet_with_the_right_rows(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let (code, token) = venue(&app, &w.secretary_a, id).await;
         scan_now(&app, &w.member_a, &code, &token).await;
         scan_now(&app, &w.member_c, &code, &token).await;
@@ -454,7 +406,7 @@ on_both_stores! {
 
     async fn the_projector_page_needs_a_display_link(app) {
         let w = app.world().await;
-        let id = open_activity(&app, &w).await;
+        let id = app.open_activity(&w).await;
         let link: Value = app.post_as(&w.secretary_a, &format!("/api/v1/activities/{id}/display-link"), &json!({})).await.json().await.expect("json");
         let url = link["url"].as_str().expect("url");
         let path = url.strip_prefix("http://hdr.test").expect("public base");
@@ -498,7 +450,7 @@ async fn offline_limit(stores: Stores) {
     settings.checkin.offline_hours = 1;
     let app = spawn_with(stores, settings, wechat).await;
     let w = app.world().await;
-    let id = open_activity(&app, &w).await;
+    let id = app.open_activity(&w).await;
     let (code, _) = venue(&app, &w.secretary_a, id).await;
     let two_hours = token_from(&app, &code, 2 * 3600);
     let answer = scan(
@@ -535,4 +487,9 @@ mod offline_limit_is_configurable {
     async fn production() {
         offline_limit(Stores::Production).await;
     }
+}
+
+/// The filed, open activity the check-in tests scan (for the other test files).
+pub(crate) async fn open_activity(app: &TestApp, w: &World) -> i64 {
+    app.open_activity(w).await
 }

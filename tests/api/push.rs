@@ -36,75 +36,16 @@ fn next_month_but_one() -> String {
 
 /// Drafts, submits, approves and publishes a plan for branch A; returns its id.
 async fn publish(app: &TestApp, w: &World) -> i64 {
-    let month = next_month_but_one();
-    let year = &month[..4];
-    if app
-        .get(&format!("/api/v1/calendar/{year}"))
-        .await
-        .status()
-        .as_u16()
-        == 404
-    {
-        let minimal = json!({"holidays": [[format!("{year}-01-01"), "元旦"]], "workdays": []});
-        assert_eq!(
-            app.put_as(&w.admin, &format!("/api/v1/calendar/{year}"), &minimal)
-                .await
-                .status()
-                .as_u16(),
-            200
-        );
-    }
-    let body = json!({"month": month, "theme": "重温入党誓词，过好政治生日，一起学习新修订的党章", "category": "政治生日",
+    let body = json!({"month": next_month_but_one(), "theme": "重温入党誓词，过好政治生日，一起学习新修订的党章", "category": "政治生日",
                       "start_time": "14:30", "end_time": "16:00", "place": "党群服务中心三楼会议室", "organiser": "甲书记"});
-    let created: Value = app
-        .post_as(
-            &w.secretary_a,
-            &format!("/api/v1/orgs/{}/plans", w.branch_a),
-            &body,
-        )
-        .await
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"].as_i64().expect("id");
+    let id = app.draft_plan(w, &body).await;
     publish_again(app, w, id).await;
     id
 }
 
 async fn publish_again(app: &TestApp, w: &World, id: i64) {
-    assert_eq!(
-        app.post_as(
-            &w.secretary_a,
-            &format!("/api/v1/plans/{id}/submit"),
-            &json!({})
-        )
-        .await
-        .status()
-        .as_u16(),
-        200
-    );
-    assert_eq!(
-        app.post_as(
-            &w.reviewer,
-            &format!("/api/v1/plans/{id}/approve"),
-            &json!({})
-        )
-        .await
-        .status()
-        .as_u16(),
-        200
-    );
-    assert_eq!(
-        app.post_as(
-            &w.secretary_a,
-            &format!("/api/v1/plans/{id}/publish"),
-            &json!({})
-        )
-        .await
-        .status()
-        .as_u16(),
-        200
-    );
+    app.file_plan(w, id).await;
+    app.publish_plan(w, id).await;
 }
 
 /// Waits until no delivery is pending or in flight; returns person name → status.

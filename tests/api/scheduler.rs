@@ -25,10 +25,8 @@ on_both_stores! {
         app.ensure_calendar_year(&w.admin, &month[..4]).await;
         let body = json!({"month": month, "theme": "主题党日", "category": "党课", "start_time": "09:00",
                           "end_time": "10:00", "place": "会议室", "organiser": "甲书记"});
-        let plan: Value = app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/plans", w.branch_a), &body).await.json().await.expect("json");
-        let id = plan["id"].as_i64().expect("id");
-        app.post_as(&w.secretary_a, &format!("/api/v1/plans/{id}/submit"), &json!({})).await;
-        app.post_as(&w.reviewer, &format!("/api/v1/plans/{id}/approve"), &json!({})).await;
+        let id = app.draft_plan(&w, &body).await;
+        app.file_plan(&w, id).await;
         let draft_b: Value = app.post_as(&w.reviewer, &format!("/api/v1/orgs/{}/plans", w.branch_b), &body).await.json().await.expect("json");
 
         let settings = &app.settings;

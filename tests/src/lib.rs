@@ -9,7 +9,7 @@ mod world;
 
 use std::path::PathBuf;
 
-pub use world::{Someone, World, month_from_now};
+pub use world::{Someone, VENUE, World, month_from_now};
 
 use huodongri::{
     cache::Cache,

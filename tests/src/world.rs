@@ -215,3 +215,69 @@ impl TestApp {
         }
     }
 }
+
+/// The venue of the activities tests hold (GCJ-02).
+pub const VENUE: (f64, f64) = (32.3942, 119.4129);
+
+/// Plans through their review, as a branch and its committee would take them: the arrange
+/// steps the check-in, push, scheduler and plan tests share.
+impl TestApp {
+    /// Drafts `body` (as the plan form sends it) for branch A; returns the plan's id.
+    pub async fn draft_plan(&self, w: &World, body: &serde_json::Value) -> i64 {
+        let month = body["month"].as_str().expect("a month");
+        self.ensure_calendar_year(&w.admin, &month[..4]).await;
+        let created = self
+            .post_as(
+                &w.secretary_a,
+                &format!("/api/v1/orgs/{}/plans", w.branch_a),
+                body,
+            )
+            .await;
+        assert_eq!(created.status().as_u16(), 201, "the plan is drafted");
+        created.json::<serde_json::Value>().await.expect("json")["id"]
+            .as_i64()
+            .expect("id")
+    }
+
+    /// Submits the plan and has the committee approve (file) it.
+    pub async fn file_plan(&self, w: &World, id: i64) {
+        for (who, step) in [(&w.secretary_a, "submit"), (&w.reviewer, "approve")] {
+            let response = self
+                .post_as(
+                    who,
+                    &format!("/api/v1/plans/{id}/{step}"),
+                    &serde_json::json!({}),
+                )
+                .await;
+            assert_eq!(response.status().as_u16(), 200, "{step}");
+        }
+    }
+
+    /// Publishes a filed plan's preview.
+    pub async fn publish_plan(&self, w: &World, id: i64) {
+        let response = self
+            .post_as(
+                &w.secretary_a,
+                &format!("/api/v1/plans/{id}/publish"),
+                &serde_json::json!({}),
+            )
+            .await;
+        assert_eq!(response.status().as_u16(), 200, "publish");
+    }
+
+    /// A filed plan of branch A held today, check-in open all day (from yesterday noon to
+    /// tomorrow noon), at `VENUE`.
+    pub async fn open_activity(&self, w: &World) -> i64 {
+        let today = huodongri::clock::now()
+            .with_timezone(&huodongri::clock::shanghai())
+            .date_naive();
+        let body = serde_json::json!({"month": today.format("%Y-%m").to_string(), "theme": "扫码签到测试",
+            "category": "党课", "date": today.to_string(), "date_reason": "测试：当日举办",
+            "start_time": "00:00", "end_time": "23:59", "place": "党群服务中心", "organiser": "甲书记",
+            "requirements": "", "latitude": VENUE.0, "longitude": VENUE.1,
+            "checkin_opens_minutes_before": 720, "checkin_closes_minutes_after": 720});
+        let id = self.draft_plan(w, &body).await;
+        self.file_plan(w, id).await;
+        id
+    }
+}

@@ -51,11 +51,6 @@ impl ClaimOutcome {
     }
 }
 
-/// Claim states that hold one of the item's places.
-pub const HOLDING: [&str; 4] = ["claimed", "offered", "attended", "no_show"];
-/// Claim states that mean "still in": a second claim is `already_claimed`.
-const ACTIVE: [&str; 5] = ["claimed", "waitlisted", "offered", "attended", "walk_in"];
-
 pub async fn find_item(
     db: &impl ConnectionTrait,
     id: i64,
@@ -178,7 +173,7 @@ pub async fn claim(
         .context("cannot read claims")?;
     let existing = mine.iter().find(|c| c.item_id == item.id).cloned();
     if let Some(existing) = &existing
-        && ACTIVE.contains(&existing.status.as_str())
+        && existing.status.is_active()
     {
         return Ok((ClaimOutcome::AlreadyClaimed, Some(existing.clone())));
     }
@@ -550,12 +545,7 @@ pub async fn cancel(
     sweep_item(db, cache, claim.item_id, now, offers).await?;
     let item = find_item(db, claim.item_id).await?;
     let claim = find_claim(db, claim.id).await?;
-    let allowed: &[&str] = if declining {
-        &["offered"]
-    } else {
-        &["claimed", "waitlisted", "offered"]
-    };
-    if !allowed.contains(&claim.status.as_str()) {
+    if !claim.status.may_withdraw(declining) {
         return Err(CommunityError::WrongState(format!(
             "a {} claim cannot be {}",
             claim.status,
@@ -567,7 +557,7 @@ pub async fn cancel(
             "sign-up has closed; ask the community to release your place".into(),
         ));
     }
-    let held = HOLDING.contains(&claim.status.as_str());
+    let held = claim.status.holds_place();
     let txn = begin_write(db)
         .await
         .context("cannot start a transaction")?;
@@ -642,4 +632,59 @@ pub async fn waitlist_position(
         .await
         .context("cannot read the waitlist")?;
     Ok(Some(ahead + 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+    use crate::domain::{ItemKind, ItemStatus};
+
+    fn item(status: ItemStatus) -> service_item::Model {
+        let at = |h: u32| {
+            clock::shanghai()
+                .with_ymd_and_hms(2026, 12, 20, h, 0, 0)
+                .single()
+                .expect("a time")
+        };
+        service_item::Model {
+            id: 1,
+            community_id: 2,
+            kind: ItemKind::Item,
+            volunteer_kind: None,
+            title: "帮老人买菜".into(),
+            description: String::new(),
+            place: "社区服务站".into(),
+            skills: String::new(),
+            starts_at: at(14),
+            ends_at: at(16),
+            capacity: 10,
+            taken: 0,
+            signup_opens_at: at(8),
+            signup_closes_at: at(12),
+            status,
+            code: None,
+            window_seconds: 30,
+            created_by: 3,
+            created_at: at(7),
+            updated_at: at(7),
+        }
+    }
+
+    #[test]
+    fn an_items_phase_follows_its_sign_up_period_and_cancellation_wins() {
+        let open = item(ItemStatus::Open);
+        let at = |h: i64| open.signup_opens_at + Duration::hours(h);
+        assert_eq!(phase(&open, at(-1)), "not_open_yet");
+        assert_eq!(phase(&open, at(0)), "open");
+        assert_eq!(phase(&open, at(4)), "open");
+        assert_eq!(phase(&open, at(5)), "closed");
+        assert_eq!(phase(&item(ItemStatus::Cancelled), at(1)), "cancelled");
+    }
+
+    #[test]
+    fn each_item_has_its_own_gate() {
+        assert_ne!(gate_key(1), gate_key(2));
+    }
 }

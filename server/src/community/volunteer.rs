@@ -8,7 +8,7 @@ use sea_orm::{
     Set,
 };
 
-use super::{claims, error::CommunityError};
+use super::error::CommunityError;
 use crate::{
     checkin::{
         AttendanceError,
@@ -107,7 +107,7 @@ pub async fn check_in(
             a.attendance = Some(Attendance::Member);
             return Ok(a);
         }
-        Some(claim) if claims::HOLDING.contains(&claim.status.as_str()) => {
+        Some(claim) if claim.status.holds_place() => {
             let mut active: service_claim::ActiveModel = claim.into();
             active.checked_in_at = Set(Some(now));
             active.updated_at = Set(now);
@@ -188,7 +188,7 @@ pub async fn confirm_attendance(
     let mut out = Vec::with_capacity(claims.len());
     for claim in claims {
         let came = entries.iter().find(|(p, _)| *p == claim.person_id);
-        let holds = claims::HOLDING.contains(&claim.status.as_str());
+        let holds = claim.status.holds_place();
         let status = match (came, holds, claim.status.as_str()) {
             (Some(_), _, _) if holds || claim.status == ClaimStatus::WalkIn => "attended",
             (None, true, _) => "no_show",

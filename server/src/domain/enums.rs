@@ -242,3 +242,60 @@ slug_enum!(
         Completed = ("completed", "已完成"),
     }
 );
+
+impl ClaimStatus {
+    /// Holds (or held) one of the item's places, so it counts against the capacity.
+    pub fn holds_place(self) -> bool {
+        matches!(
+            self,
+            Self::Claimed | Self::Offered | Self::Attended | Self::NoShow
+        )
+    }
+
+    /// Still in: a second claim on the same item answers `already_claimed`.
+    pub fn is_active(self) -> bool {
+        matches!(
+            self,
+            Self::Claimed | Self::Waitlisted | Self::Offered | Self::Attended | Self::WalkIn
+        )
+    }
+
+    /// Whether the person may step back: a claim or a place on the waitlist may be
+    /// cancelled, an offer declined; what happened on the day stays.
+    pub fn may_withdraw(self, declining: bool) -> bool {
+        if declining {
+            self == Self::Offered
+        } else {
+            matches!(self, Self::Claimed | Self::Waitlisted | Self::Offered)
+        }
+    }
+}
+
+#[cfg(test)]
+mod claim_status_tests {
+    use super::*;
+
+    #[test]
+    fn every_slug_parses_back_and_chinese_labels_are_accepted() {
+        for status in ClaimStatus::ALL {
+            assert_eq!(ClaimStatus::parse(status.as_str()), Ok(*status));
+            assert_eq!(ClaimStatus::parse(status.label()), Ok(*status));
+        }
+        assert!(PlanStatus::parse("someday").is_err());
+    }
+
+    #[test]
+    fn claims_hold_places_until_cancelled_and_only_offers_are_declined() {
+        use ClaimStatus::*;
+        let holding: Vec<_> = ClaimStatus::ALL
+            .iter()
+            .filter(|s| s.holds_place())
+            .collect();
+        assert_eq!(holding, [&Claimed, &Offered, &Attended, &NoShow]);
+        assert!(Waitlisted.is_active() && WalkIn.is_active());
+        assert!(!Cancelled.is_active() && !Declined.is_active() && !Expired.is_active());
+        assert!(Offered.may_withdraw(true) && !Claimed.may_withdraw(true));
+        assert!(Claimed.may_withdraw(false) && Waitlisted.may_withdraw(false));
+        assert!(!Attended.may_withdraw(false) && !NoShow.may_withdraw(false));
+    }
+}
