@@ -6,22 +6,26 @@
 //! instances), send, and record the outcome. Delivery is at most once: a row whose send was
 //! in flight when its process died stays `sending` and is later marked `unknown`, never
 //! resent, because WeChat's subscribe/send has no idempotency key to make a resend safe.
-use std::{sync::Arc, time::Duration};
+use std::{collections::HashMap, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use chrono::Datelike;
 use futures_util::StreamExt;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
     sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
+use serde::{Deserialize, Serialize};
 use tokio::sync::Notify;
+use utoipa::ToSchema;
 
 use crate::{
+    authz::{self, Caller, READ_DIRECTORY},
     cache::Cache,
     clock,
-    config::{PushSettings, WechatSettings},
+    config::{CommunitySettings, PushSettings, WechatSettings},
     entities::{activity_plan, person, plan_participant, push_outbox, subscription_quota},
+    plans::PlanError,
     wechat::{SubscribeMessage, TOKEN_INVALID, Value, WechatClient, WechatError},
 };
 
@@ -590,4 +594,165 @@ mod tests {
         assert!(cut.ends_with('…'));
         assert_eq!(thing("换\n行"), "换行");
     }
+}
+
+// ---- consent and deliveries, as members and secretaries see them ----
+
+#[derive(Deserialize, ToSchema)]
+pub struct SubscriptionReport {
+    /// What `wx.requestSubscribeMessage` returned per template id:
+    /// accept, acceptWithAudio, reject, ban or filter.
+    pub results: HashMap<String, String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DeliveryResponse {
+    /// preview, remind_day_before, …
+    pub kind: String,
+    pub person_id: i64,
+    pub name: String,
+    /// pending, sending, sent, no_consent, no_wechat, failed, unknown
+    pub status: String,
+    pub attempts: i32,
+    pub last_error: Option<String>,
+    pub updated_at: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TemplateView {
+    /// preview (the monthly preview), reminder (deadlines, the day before), offer (a freed
+    /// place offered from a waitlist)
+    pub kind: String,
+    /// Pass this to `wx.requestSubscribeMessage`.
+    pub template_id: String,
+    /// Long-term templates need one consent; one-time templates one per message.
+    pub long_term: bool,
+    /// Messages of this template the person has consented to and not yet received
+    /// (long-term: 1 when granted, else 0). 0 on a one-time template: ask again.
+    pub remaining: i32,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TemplatesResponse {
+    pub templates: Vec<TemplateView>,
+}
+
+pub async fn templates(
+    db: &DatabaseConnection,
+    user: Caller,
+    wechat: &WechatSettings,
+    community: &CommunitySettings,
+) -> Result<TemplatesResponse, PlanError> {
+    let consent: HashMap<String, crate::entities::subscription_quota::Model> =
+        crate::entities::subscription_quota::Entity::find()
+            .filter(crate::entities::subscription_quota::Column::PersonId.eq(user.person_id))
+            .all(db)
+            .await
+            .context("cannot read consent")?
+            .into_iter()
+            .map(|q| (q.template_id.clone(), q))
+            .collect();
+    let templates = [
+        ("preview", &wechat.preview_template_id),
+        ("reminder", &wechat.reminder_template_id),
+        ("offer", &community.offer_template_id),
+    ]
+    .into_iter()
+    .map(|(kind, template_id)| {
+        let long_term = wechat.long_term_templates.contains(template_id);
+        let remaining = consent.get(template_id).map_or(0, |q| {
+            if long_term {
+                i32::from(q.long_term)
+            } else {
+                Ord::max(q.remaining, 0)
+            }
+        });
+        TemplateView {
+            kind: kind.to_owned(),
+            template_id: template_id.clone(),
+            long_term,
+            remaining,
+        }
+    })
+    .collect();
+    Ok(TemplatesResponse { templates })
+}
+
+pub async fn record_subscriptions(
+    db: &DatabaseConnection,
+    user: Caller,
+    body: &SubscriptionReport,
+    wechat: &WechatSettings,
+    community: &CommunitySettings,
+) -> Result<(), PlanError> {
+    if body.results.is_empty() || body.results.len() > 5 {
+        return Err(PlanError::InvalidInput(
+            "report 1 to 5 template results".into(),
+        ));
+    }
+    for (template, result) in &body.results {
+        let known = *template == wechat.preview_template_id
+            || *template == wechat.reminder_template_id
+            || *template == community.offer_template_id
+            || wechat.long_term_templates.contains(template);
+        if !known {
+            return Err(PlanError::InvalidInput(format!(
+                "`{template}` is not a template this server sends"
+            )));
+        }
+        let accepted = match result.as_str() {
+            "accept" | "acceptWithAudio" => true,
+            "reject" | "ban" | "filter" => false,
+            other => {
+                return Err(PlanError::InvalidInput(format!(
+                    "`{other}` is not a subscribe result"
+                )));
+            }
+        };
+        let long_term = wechat.long_term_templates.contains(template);
+        record_consent(db, user.person_id, template, accepted, long_term).await?;
+    }
+    Ok(())
+}
+
+pub async fn deliveries(
+    db: &DatabaseConnection,
+    user: Caller,
+    plan_id: i64,
+) -> Result<Vec<DeliveryResponse>, PlanError> {
+    let plan = activity_plan::Entity::find_by_id(plan_id)
+        .one(db)
+        .await
+        .context("cannot read a plan")?
+        .ok_or(PlanError::NotFound)?;
+    authz::require(db, user, READ_DIRECTORY, plan.org_id).await?;
+    let rows = push_outbox::Entity::find()
+        .filter(push_outbox::Column::PlanId.eq(plan.id))
+        .order_by_asc(push_outbox::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read deliveries")?;
+    let names: HashMap<i64, String> = person::Entity::find()
+        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
+        .all(db)
+        .await
+        .context("cannot read names")?
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|r| DeliveryResponse {
+            name: names.get(&r.person_id).cloned().unwrap_or_default(),
+            person_id: r.person_id,
+            kind: r.kind,
+            status: r.status.as_str().to_owned(),
+            attempts: r.attempts,
+            last_error: r.last_error,
+            updated_at: r
+                .updated_at
+                .with_timezone(&crate::clock::shanghai())
+                .to_rfc3339(),
+        })
+        .collect())
 }
