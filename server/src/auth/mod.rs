@@ -1,5 +1,7 @@
 //! Who is calling: access tokens, refresh tokens, bind tickets, staff passwords, and the
 //! `AuthUser` extractor. What they may do is `authz`.
+pub mod account;
+pub mod binding;
 mod extractor;
 pub mod guard;
 pub mod passwords;

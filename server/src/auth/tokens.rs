@@ -238,6 +238,21 @@ impl TokenIssuer {
         })
     }
 
+    /// Exchanges a refresh token for a new pair in a transaction of its own, committed even
+    /// on refusal: a detected reuse must leave the family revoked.
+    pub async fn refresh(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        refresh_token: &str,
+    ) -> Result<TokenPair, AuthError> {
+        let txn = crate::db::begin_write(db)
+            .await
+            .context("cannot start a transaction")?;
+        let pair = self.rotate(&txn, refresh_token).await;
+        txn.commit().await.context("cannot commit a rotation")?;
+        pair
+    }
+
     /// Exchanges a refresh token for a new pair. The token is marked rotated in the same
     /// statement that checks it, so two racing uses cannot both succeed; the loser is
     /// treated as reuse and revokes the family.

@@ -1,27 +1,21 @@
 //! Sign-in: WeChat login bound to a pre-loaded roster, invite-code binding, token refresh,
 //! logout, and password login for staff in a browser.
 use actix_web::{HttpRequest, HttpResponse, web};
-use anyhow::Context;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    Set,
-    sea_query::{Expr, ExprTrait},
-};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use tracing_actix_web::RequestId;
 use utoipa::ToSchema;
 
 use crate::{
-    audit::{self, Actor, AuditEntry},
     auth::{
-        AuthError, AuthUser, SignInGuard, TokenIssuer, TokenPair, guard::address_of,
+        AuthError, AuthUser, SignInGuard, TokenIssuer, TokenPair,
+        account::{self, MeResponse},
+        binding,
+        guard::address_of,
         tokens::WechatIdentity,
     },
-    clock,
     config::AuthSettings,
-    domain::{InviteCode, InviteKey, LoginCode, Phone},
-    entities::{invite_code, organisation, role_grant},
+    domain::{InviteKey, LoginCode, Phone},
     error::ErrorBody,
     people,
     wechat::{WechatClient, WechatError},
@@ -66,23 +60,6 @@ pub struct RefreshRequest {
 pub struct PasswordLoginRequest {
     pub phone: String,
     pub password: String,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct MeResponse {
-    pub id: i64,
-    pub name: String,
-    pub phone: String,
-    pub org_id: i64,
-    pub status: String,
-    pub roles: Vec<RoleGrantView>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct RoleGrantView {
-    pub role: String,
-    pub org_id: i64,
-    pub org_name: String,
 }
 
 fn map_wechat(err: WechatError) -> AuthError {
@@ -155,138 +132,18 @@ pub async fn bind(
     invite_key: web::Data<InviteKey>,
     request_id: RequestId,
 ) -> Result<web::Json<TokenPair>, AuthError> {
-    let identity = tokens.verify_bind_ticket(&body.bind_ticket)?;
-    let counted = guard
-        .count(&[
-            (format!("bind:{}", identity.openid), guard.per_account()),
-            (
-                format!("signin-addr:{}", address_of(&req)),
-                guard.per_address(),
-            ),
-        ])
-        .await?;
-    let code = InviteCode::parse(&body.invite_code).map_err(|_| AuthError::InviteInvalid)?;
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    let now = clock::now();
-    let Some(invite) = find_invite(&txn, &code, &invite_key, guard.per_account(), now).await?
-    else {
-        txn.commit()
-            .await
-            .context("cannot record a wrong invite code")?;
-        return Err(AuthError::InviteInvalid);
-    };
-    // Claim the code in the statement that checks it: two racing binds cannot both win.
-    let claimed = invite_code::Entity::update_many()
-        .col_expr(invite_code::Column::UsedAt, Expr::value(now))
-        .filter(invite_code::Column::Id.eq(invite.id))
-        .filter(invite_code::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await
-        .context("cannot claim an invite code")?;
-    if claimed.rows_affected != 1 {
-        return Err(AuthError::InviteInvalid);
-    }
-    if let Some(other) = people::find_by_openid(&txn, &identity.openid).await?
-        && other.id != invite.person_id
-    {
-        return Err(AuthError::AlreadyBound);
-    }
-    let person = people::find(&txn, invite.person_id)
-        .await?
-        .filter(|p| p.active)
-        .ok_or(AuthError::AccountDisabled)?;
-    // A binding is replaced only after an administrator revoked it (audited, the person
-    // told): an invite must never take over an account someone is using.
-    if person
-        .wechat_openid
-        .as_deref()
-        .is_some_and(|bound| bound != identity.openid)
-    {
-        return Err(AuthError::PersonAlreadyBound);
-    }
-    let org_id = person.org_id;
-    let person_id = person.id;
-    let mut active = person.into_active_model();
-    active.wechat_openid = Set(Some(identity.openid.clone()));
-    active.wechat_unionid = Set(identity.unionid.clone());
-    active.updated_at = Set(now);
-    active
-        .update(&txn)
-        .await
-        .context("cannot bind the openid")?;
-    audit::record(
-        &txn,
+    let pair = binding::bind(
+        &db,
+        &guard,
+        &tokens,
+        &invite_key,
+        &address_of(&req),
+        &body.bind_ticket,
+        &body.invite_code,
         Some(request_id.to_string()),
-        AuditEntry {
-            actor: Actor::Person(person_id),
-            action: "person.bind_wechat",
-            target_type: "person",
-            target_id: person_id.to_string(),
-            org_id: Some(org_id),
-            detail: json!({"invite_id": invite.id}),
-        },
     )
     .await?;
-    let pair = tokens.issue_pair(&txn, person_id).await?;
-    txn.commit().await.context("cannot commit the binding")?;
-    guard.refund(counted).await;
-    tracing::info!(person_id, "WeChat account bound");
     Ok(web::Json(pair))
-}
-
-/// The live invite a code opens. A wrong secret for a live lookup counts against that
-/// invite, which stops working at `max_failures`: guessing is limited per person being
-/// bound, however many WeChat accounts the guesser uses.
-async fn find_invite(
-    txn: &impl sea_orm::ConnectionTrait,
-    code: &InviteCode,
-    key: &InviteKey,
-    max_failures: u32,
-    now: chrono::DateTime<chrono::FixedOffset>,
-) -> Result<Option<invite_code::Model>, AuthError> {
-    let live = invite_code::Entity::find()
-        .filter(invite_code::Column::Lookup.eq(code.lookup()))
-        .filter(invite_code::Column::UsedAt.is_null())
-        .filter(invite_code::Column::ExpiresAt.gt(now))
-        .all(txn)
-        .await
-        .context("cannot read invite codes")?;
-    let hash = code.hash(key);
-    if let Some(found) = live
-        .iter()
-        .find(|invite| same_bytes(invite.code_hash.as_bytes(), hash.as_bytes()))
-    {
-        return Ok(Some(found.clone()));
-    }
-    for invite in &live {
-        let failures = invite.failures.saturating_add(1);
-        let mut update = invite_code::Entity::update_many()
-            .col_expr(
-                invite_code::Column::Failures,
-                Expr::col(invite_code::Column::Failures).add(1),
-            )
-            .filter(invite_code::Column::Id.eq(invite.id));
-        if u32::try_from(failures).unwrap_or(u32::MAX) >= max_failures {
-            tracing::warn!(
-                invite_id = invite.id,
-                person_id = invite.person_id,
-                "invite code retired after repeated wrong guesses"
-            );
-            update = update.col_expr(invite_code::Column::ExpiresAt, Expr::value(now));
-        }
-        update
-            .exec(txn)
-            .await
-            .context("cannot count a wrong invite code")?;
-    }
-    Ok(None)
-}
-
-/// Compares in time independent of where the first difference is.
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
 /// Exchange a refresh token for a new pair. The old token stops working; presenting it
@@ -303,13 +160,7 @@ pub async fn refresh(
     if body.refresh_token.is_empty() || body.refresh_token.len() > 200 {
         return Err(AuthError::RefreshRejected);
     }
-    let txn = crate::db::begin_write(db.get_ref())
-        .await
-        .context("cannot start a transaction")?;
-    let pair = tokens.rotate(&txn, &body.refresh_token).await;
-    // Commit even on refusal: a detected reuse must leave the family revoked.
-    txn.commit().await.context("cannot commit a rotation")?;
-    Ok(web::Json(pair?))
+    Ok(web::Json(tokens.refresh(&db, &body.refresh_token).await?))
 }
 
 /// Revoke the refresh token (and its whole login).
@@ -381,36 +232,5 @@ pub async fn me(
     user: AuthUser,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<MeResponse>, AuthError> {
-    let person = people::find(db.get_ref(), user.person_id)
-        .await?
-        .filter(|p| p.active)
-        .ok_or(AuthError::TokenInvalid)?;
-    let grants = role_grant::Entity::find()
-        .filter(role_grant::Column::PersonId.eq(person.id))
-        .all(db.get_ref())
-        .await
-        .context("cannot read role grants")?;
-    let names: std::collections::HashMap<i64, String> = organisation::Entity::find()
-        .filter(organisation::Column::Id.is_in(grants.iter().map(|g| g.org_id)))
-        .all(db.get_ref())
-        .await
-        .context("cannot read the granting organisations")?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
-    Ok(web::Json(MeResponse {
-        id: person.id,
-        name: person.name,
-        phone: person.phone,
-        org_id: person.org_id,
-        status: person.status.as_str().to_owned(),
-        roles: grants
-            .into_iter()
-            .map(|g| RoleGrantView {
-                org_name: names.get(&g.org_id).cloned().unwrap_or_default(),
-                role: g.role.as_str().to_owned(),
-                org_id: g.org_id,
-            })
-            .collect(),
-    }))
+    Ok(web::Json(account::me(&db, user.into()).await?))
 }
