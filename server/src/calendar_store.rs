@@ -41,9 +41,50 @@ pub async fn load_years(db: &impl ConnectionTrait, years: &[i32]) -> anyhow::Res
 }
 
 /// Replaces one year's arrangement atomically (an amended notice, or next year's).
+/// Loads (or replaces) a year's official arrangement, audited in the same transaction.
+/// Only an org-department admin of a top-level organisation may: the calendar is the city's.
+pub async fn load_year(
+    db: &sea_orm::DatabaseConnection,
+    caller: crate::authz::Caller,
+    year: &YearCalendar,
+    request_id: Option<String>,
+) -> Result<bool, anyhow::Error> {
+    use crate::entities::organisation;
+    let roots = organisation::Entity::find()
+        .filter(organisation::Column::ParentId.is_null())
+        .all(db)
+        .await
+        .context("cannot read the top of the tree")?;
+    let mut allowed = false;
+    for root in &roots {
+        allowed |= crate::authz::has_role(
+            db,
+            caller.person_id,
+            &[crate::domain::Role::OrgAdmin],
+            root.id,
+        )
+        .await?;
+    }
+    if !allowed {
+        return Ok(false);
+    }
+    let entry = crate::audit::AuditEntry {
+        actor: crate::audit::Actor::Person(caller.person_id),
+        action: "calendar.load_year",
+        target_type: "calendar",
+        target_id: year.year().to_string(),
+        org_id: roots.first().map(|r| r.id),
+        detail: serde_json::json!({"holidays": year.holidays().count(), "workdays": year.workdays().count()}),
+    };
+    replace_year(db, year, Some((entry, request_id))).await?;
+    Ok(true)
+}
+
+/// Replaces a year's rows in one transaction, with its audit entry when a person did it.
 pub async fn replace_year(
     db: &sea_orm::DatabaseConnection,
     year: &YearCalendar,
+    audit: Option<(crate::audit::AuditEntry, Option<String>)>,
 ) -> anyhow::Result<()> {
     let txn = crate::db::begin_write(db)
         .await
@@ -69,6 +110,9 @@ pub async fn replace_year(
             .exec(&txn)
             .await
             .context("cannot store the year")?;
+    }
+    if let Some((entry, request_id)) = audit {
+        crate::audit::record(&txn, request_id, entry).await?;
     }
     txn.commit().await.context("cannot commit the year")?;
     Ok(())

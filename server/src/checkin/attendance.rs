@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
     sea_query::{Expr, ExprTrait, Query},
 };
 use serde::Serialize;
@@ -440,4 +440,80 @@ pub async fn ledger(
         corrections,
         minutes: attendance.activity.as_ref().and_then(|a| a.minutes.clone()),
     })
+}
+
+/// A check-in row by id.
+pub async fn find_checkin(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<checkin::Model, super::AttendanceError> {
+    checkin::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a check-in")?
+        .ok_or(super::AttendanceError::CheckinNotFound)
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct RefusalResponse {
+    pub checkin_id: i64,
+    pub person_id: i64,
+    pub name: String,
+    pub result: String,
+    pub at: chrono::DateTime<chrono::FixedOffset>,
+    pub scanned_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub location_far: bool,
+}
+
+/// Refused attempts of an activity, newest first (at most 1,000), with names.
+pub async fn refusals(
+    db: &impl ConnectionTrait,
+    plan_id: i64,
+) -> anyhow::Result<Vec<RefusalResponse>> {
+    let rows = checkin::Entity::find()
+        .filter(checkin::Column::PlanId.eq(plan_id))
+        .filter(checkin::Column::Present.eq(false))
+        .order_by_desc(checkin::Column::Id)
+        .limit(1000)
+        .all(db)
+        .await
+        .context("cannot read refusals")?;
+    let names = crate::people::names(db, rows.iter().map(|r| r.person_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| RefusalResponse {
+            name: names.get(&r.person_id).cloned().unwrap_or_default(),
+            checkin_id: r.id,
+            person_id: r.person_id,
+            result: r.outcome,
+            at: r.at,
+            scanned_at: r.scanned_at,
+            location_far: r.location_far,
+        })
+        .collect())
+}
+
+/// Filed plans of an organisation's subtree held between two days, by date.
+pub async fn filed_plans(
+    db: &impl ConnectionTrait,
+    org_id: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> anyhow::Result<Vec<activity_plan::Model>> {
+    let orgs = crate::orgs::subtree_ids(db, org_id).await?;
+    let mut plans = Vec::new();
+    for chunk in orgs.chunks(500) {
+        plans.extend(
+            activity_plan::Entity::find()
+                .filter(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
+                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
+                .filter(activity_plan::Column::ActivityDate.between(from, to))
+                .order_by_asc(activity_plan::Column::ActivityDate)
+                .all(db)
+                .await
+                .context("cannot read plans")?,
+        );
+    }
+    plans.sort_by_key(|p| (p.activity_date, p.org_id, p.id));
+    Ok(plans)
 }

@@ -2,11 +2,8 @@
 //! settings, cancellation, minutes, attendance, organiser check-in and corrections, leave
 //! decisions, the ledger and refused attempts.
 use actix_web::{HttpResponse, http::header, web};
-use anyhow::Context;
 use base64::{Engine, engine::general_purpose::STANDARD};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set,
-};
+use sea_orm::{DatabaseConnection, Set};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tracing_actix_web::RequestId;
@@ -17,7 +14,7 @@ use crate::{
     authz::{self, READ_DIRECTORY},
     checkin::{
         AttendanceError, CheckinService,
-        attendance::{self, PersonStatus},
+        attendance::{self, PersonStatus, RefusalResponse},
         error::invalid,
         export, facts,
         leave::{self, Leave},
@@ -26,7 +23,7 @@ use crate::{
     },
     clock,
     domain::Role,
-    entities::{activity, activity_plan, checkin},
+    entities::{activity, activity_plan},
     error::ErrorBody,
 };
 
@@ -501,11 +498,7 @@ pub async fn undo_checkin(
     service: web::Data<CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<UndoResponse>, AttendanceError> {
-    let row = checkin::Entity::find_by_id(path.into_inner())
-        .one(&service.db)
-        .await
-        .context("cannot read a check-in")?
-        .ok_or(AttendanceError::CheckinNotFound)?;
+    let row = attendance::find_checkin(&service.db, path.into_inner()).await?;
     let plan_id = row.plan_id.ok_or(AttendanceError::CheckinNotFound)?;
     let plan = organiser(&service.db, user, plan_id).await?;
     service
@@ -613,17 +606,6 @@ pub async fn get_ledger(
     })
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct RefusalResponse {
-    pub checkin_id: i64,
-    pub person_id: i64,
-    pub name: String,
-    pub result: String,
-    pub at: chrono::DateTime<chrono::FixedOffset>,
-    pub scanned_at: Option<chrono::DateTime<chrono::FixedOffset>>,
-    pub location_far: bool,
-}
-
 /// Refused check-in attempts of an activity, newest first (for supervisors' audits).
 #[utoipa::path(get, path = "/api/v1/activities/{id}/refusals", tag = "checkin", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
@@ -635,27 +617,8 @@ pub async fn list_refusals(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<RefusalResponse>>, AttendanceError> {
     let plan = reader(&db, user, path.into_inner()).await?;
-    let rows = checkin::Entity::find()
-        .filter(checkin::Column::PlanId.eq(plan.id))
-        .filter(checkin::Column::Present.eq(false))
-        .order_by_desc(checkin::Column::Id)
-        .limit(1000)
-        .all(db.get_ref())
-        .await
-        .context("cannot read refusals")?;
-    let names = crate::people::names(db.get_ref(), rows.iter().map(|r| r.person_id)).await?;
     Ok(web::Json(
-        rows.into_iter()
-            .map(|r| RefusalResponse {
-                name: names.get(&r.person_id).cloned().unwrap_or_default(),
-                checkin_id: r.id,
-                person_id: r.person_id,
-                result: r.outcome,
-                at: r.at,
-                scanned_at: r.scanned_at,
-                location_far: r.location_far,
-            })
-            .collect(),
+        attendance::refusals(db.get_ref(), plan.id).await?,
     ))
 }
 

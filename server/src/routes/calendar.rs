@@ -1,17 +1,13 @@
 //! The activity-day calendar: each month's 20th, moved by the official holiday calendar.
 use actix_web::{http::StatusCode, web};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::{
-    audit::{self, Actor, AuditEntry},
     auth::AuthUser,
-    authz,
     calendar::{ActivityDay, CalendarError, Policy, YearCalendar},
     calendar_store,
-    domain::Role,
-    entities::organisation,
     error::ErrorBody,
     orgs,
 };
@@ -122,30 +118,17 @@ pub async fn load_year(
     request_id: tracing_actix_web::RequestId,
 ) -> Result<web::Json<LoadYearResponse>, CalendarRouteError> {
     let year = crate::domain::dates::check_year(*path).map_err(CalendarRouteError::InvalidInput)?;
-    let roots = organisation::Entity::find()
-        .filter(organisation::Column::ParentId.is_null())
-        .all(db.get_ref())
-        .await
-        .map_err(anyhow::Error::from)?;
-    let mut allowed = false;
-    for root in &roots {
-        allowed |=
-            authz::has_role(db.get_ref(), user.person_id, &[Role::OrgAdmin], root.id).await?;
-    }
-    if !allowed {
+    let arrangement = YearCalendar::parse(year, &body).map_err(CalendarRouteError::InvalidInput)?;
+    let loaded = calendar_store::load_year(
+        db.get_ref(),
+        user.into(),
+        &arrangement,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    if !loaded {
         return Err(CalendarRouteError::Forbidden);
     }
-    let arrangement = YearCalendar::parse(year, &body).map_err(CalendarRouteError::InvalidInput)?;
-    calendar_store::replace_year(db.get_ref(), &arrangement).await?;
-    audit::record(db.get_ref(), Some(request_id.to_string()), AuditEntry {
-        actor: Actor::Person(user.person_id),
-        action: "calendar.load_year",
-        target_type: "calendar",
-        target_id: year.to_string(),
-        org_id: roots.first().map(|r| r.id),
-        detail: serde_json::json!({"holidays": arrangement.holidays().count(), "workdays": arrangement.workdays().count()}),
-    })
-    .await?;
     tracing::info!(year, "calendar year loaded");
     Ok(web::Json(LoadYearResponse {
         year,

@@ -3,9 +3,8 @@
 use std::collections::BTreeMap;
 
 use actix_web::{HttpResponse, web};
-use anyhow::Context;
 use chrono::NaiveDate;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -14,8 +13,6 @@ use crate::{
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},
     checkin::{AttendanceError, attendance, error::invalid, export, live::THRESHOLD},
-    domain::PlanStatus,
-    entities::activity_plan,
     error::ErrorBody,
     orgs,
 };
@@ -97,29 +94,6 @@ pub struct OrgAttendanceResponse {
     pub activities: Vec<ActivitySummary>,
 }
 
-async fn filed_plans(
-    db: &DatabaseConnection,
-    org_id: i64,
-    period: &Period,
-) -> Result<Vec<activity_plan::Model>, AttendanceError> {
-    let orgs = orgs::subtree_ids(db, org_id).await?;
-    let mut plans = Vec::new();
-    for chunk in orgs.chunks(500) {
-        plans.extend(
-            activity_plan::Entity::find()
-                .filter(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
-                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
-                .filter(activity_plan::Column::ActivityDate.between(period.from, period.to))
-                .order_by_asc(activity_plan::Column::ActivityDate)
-                .all(db)
-                .await
-                .context("cannot read plans")?,
-        );
-    }
-    plans.sort_by_key(|p| (p.activity_date, p.org_id, p.id));
-    Ok(plans)
-}
-
 async fn readable_org(
     db: &DatabaseConnection,
     user: AuthUser,
@@ -151,7 +125,7 @@ pub async fn org_attendance(
     readable_org(&db, user, org_id).await?;
     let mut activities = Vec::new();
     let mut per_org: BTreeMap<i64, OrgSummary> = BTreeMap::new();
-    for plan in filed_plans(&db, org_id, &period).await? {
+    for plan in attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await? {
         let a = attendance::for_activity(db.get_ref(), plan).await?;
         let c = a.counts;
         let entry = per_org.entry(a.org.id).or_insert_with(|| OrgSummary {
@@ -218,7 +192,7 @@ pub async fn org_ledger(
         .ok_or(AttendanceError::OrgNotFound)?;
     authz::require(db.get_ref(), user, READ_DIRECTORY, org_id).await?;
     let mut activities = Vec::new();
-    for plan in filed_plans(&db, org_id, &period).await? {
+    for plan in attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await? {
         let a = attendance::for_activity(db.get_ref(), plan).await?;
         activities.push(attendance::ledger(db.get_ref(), &a).await?);
     }
