@@ -77,3 +77,75 @@ on_both_stores! {
         assert_eq!(many, few, "statements for 52 plans ({many}) = for 2 ({few})");
     }
 }
+
+/// `count` service items of a new community, each claimed by `who` (every fifth waitlisted).
+async fn claims_on_items(app: &TestApp, who: &Someone, from: usize, count: usize) {
+    use huodongri::domain::{ClaimStatus, ItemKind, ItemStatus};
+    use huodongri::entities::{service_claim, service_item};
+    let community = match huodongri::orgs::find_by_code(&app.db, "TS-COMM")
+        .await
+        .expect("read")
+    {
+        Some(c) => c.id,
+        None => huodongri::cli::create_org(&app.db, "TS-COMM", "测试社区", "community", Some("TS"))
+            .await
+            .expect("a community"),
+    };
+    let now = huodongri::clock::now();
+    for n in from..from + count {
+        let item = service_item::ActiveModel {
+            community_id: Set(community),
+            kind: Set(ItemKind::Item),
+            volunteer_kind: Set(None),
+            title: Set(format!("服务项目{n}")),
+            description: Set(String::new()),
+            capacity: Set(1),
+            taken: Set(1),
+            starts_at: Set(now),
+            ends_at: Set(now),
+            place: Set("社区".into()),
+            skills: Set(String::new()),
+            signup_opens_at: Set(now),
+            signup_closes_at: Set(now),
+            status: Set(ItemStatus::Open),
+            code: Set(None),
+            window_seconds: Set(30),
+            created_by: Set(who.id),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("an item");
+        service_claim::ActiveModel {
+            item_id: Set(item.id),
+            person_id: Set(who.id),
+            status: Set(if n % 5 == 0 {
+                ClaimStatus::Waitlisted
+            } else {
+                ClaimStatus::Claimed
+            }),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a claim");
+    }
+}
+
+on_both_stores! {
+    async fn my_claims_take_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        claims_on_items(&app, &w.member_a, 0, 2).await;
+        let (few, rows) = statements_for(&app, &w.member_a, "/api/v1/me/service-claims").await;
+        assert_eq!(rows, 2);
+        assert!(few > 0);
+        claims_on_items(&app, &w.member_a, 2, 50).await;
+        let (many, rows) = statements_for(&app, &w.member_a, "/api/v1/me/service-claims").await;
+        assert_eq!(rows, 52);
+        assert_eq!(many, few, "statements for 52 claims ({many}) = for 2 ({few})");
+    }
+}

@@ -634,6 +634,119 @@ pub async fn waitlist_position(
     Ok(Some(ahead + 1))
 }
 
+/// One of my claims, with what and where.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct MyClaim {
+    #[serde(flatten)]
+    pub claim: super::items::ClaimView,
+    /// item, post or volunteer
+    pub item_kind: String,
+    pub starts_at: DateTime<FixedOffset>,
+    pub place: String,
+    pub community_name: String,
+}
+
+/// A person's claims, newest first (only items held in `year` when given), in five queries
+/// however many there are: the person, the claims, their items, their communities and the
+/// waitlists the person stands on.
+pub async fn mine(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    year: Option<i32>,
+) -> Result<Vec<MyClaim>, CommunityError> {
+    use chrono::Datelike;
+    use std::collections::HashMap;
+    let me = crate::people::find(db, person_id)
+        .await?
+        .filter(|p| p.active)
+        .ok_or(CommunityError::Forbidden)?;
+    let rows = service_claim::Entity::find()
+        .filter(service_claim::Column::PersonId.eq(person_id))
+        .order_by_desc(service_claim::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read claims")?;
+    let mut items: HashMap<i64, service_item::Model> = HashMap::new();
+    for chunk in rows.chunks(500) {
+        items.extend(
+            service_item::Entity::find()
+                .filter(service_item::Column::Id.is_in(chunk.iter().map(|r| r.item_id)))
+                .all(db)
+                .await
+                .context("cannot read items")?
+                .into_iter()
+                .map(|i| (i.id, i)),
+        );
+    }
+    let communities: HashMap<i64, String> = crate::entities::organisation::Entity::find()
+        .filter(
+            crate::entities::organisation::Column::Id.is_in(items.values().map(|i| i.community_id)),
+        )
+        .all(db)
+        .await
+        .context("cannot read communities")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    let waiting_on: Vec<i64> = rows
+        .iter()
+        .filter(|r| r.status == ClaimStatus::Waitlisted)
+        .map(|r| r.item_id)
+        .collect();
+    let queues = if waiting_on.is_empty() {
+        Vec::new()
+    } else {
+        service_claim::Entity::find()
+            .filter(service_claim::Column::ItemId.is_in(waiting_on))
+            .filter(service_claim::Column::Status.eq(ClaimStatus::Waitlisted))
+            .all(db)
+            .await
+            .context("cannot read the waitlists")?
+    };
+    let position = |claim: &service_claim::Model| {
+        (claim.status == ClaimStatus::Waitlisted).then(|| {
+            let ahead = queues
+                .iter()
+                .filter(|q| q.item_id == claim.item_id)
+                .filter(|q| (q.created_at, q.id) < (claim.created_at, claim.id))
+                .count();
+            ahead as u64 + 1
+        })
+    };
+    let mut out = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let Some(item) = items.get(&row.item_id) else {
+            continue;
+        };
+        if year.is_some_and(|y| item.starts_at.with_timezone(&clock::shanghai()).year() != y) {
+            continue;
+        }
+        out.push(MyClaim {
+            claim: super::items::ClaimView {
+                id: row.id,
+                item_id: row.item_id,
+                item_title: item.title.clone(),
+                person_id: row.person_id,
+                person_name: me.name.clone(),
+                status: row.status.as_str().to_owned(),
+                waitlist_position: position(row),
+                offer_expires_at: row.offer_expires_at,
+                hours: row.minutes.map(|m| f64::from(m) / 60.0),
+                checked_in_at: row.checked_in_at,
+                created_at: row.created_at,
+            },
+            item_kind: item.kind.as_str().to_owned(),
+            starts_at: item.starts_at,
+            place: item.place.clone(),
+            community_name: communities
+                .get(&item.community_id)
+                .cloned()
+                .unwrap_or_default(),
+        });
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};

@@ -277,58 +277,20 @@ pub struct MyClaimsQuery {
     pub year: Option<i32>,
 }
 
-#[derive(Serialize, ToSchema)]
-pub struct MyClaim {
-    #[serde(flatten)]
-    pub claim: ClaimView,
-    /// item, post or volunteer
-    pub item_kind: String,
-    pub starts_at: chrono::DateTime<chrono::FixedOffset>,
-    pub place: String,
-    pub community_name: String,
-}
-
 /// My claims, newest first, with what and where.
 #[utoipa::path(get, path = "/api/v1/me/service-claims", tag = "community", security(("bearer" = [])),
-    params(MyClaimsQuery), responses((status = 200, body = [MyClaim])))]
+    params(MyClaimsQuery), responses((status = 200, body = [claims::MyClaim])))]
 pub async fn my_claims(
     user: AuthUser,
     query: web::Query<MyClaimsQuery>,
     db: web::Data<DatabaseConnection>,
-) -> Result<web::Json<Vec<MyClaim>>, CommunityError> {
+) -> Result<web::Json<Vec<claims::MyClaim>>, CommunityError> {
     if let Some(year) = query.year {
         crate::domain::dates::check_year(year).map_err(CommunityError::InvalidInput)?;
     }
-    let rows = service_claim::Entity::find()
-        .filter(service_claim::Column::PersonId.eq(user.person_id))
-        .order_by_desc(service_claim::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read claims")?;
-    let me = me(&db, user).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        let item = claims::find_item(db.get_ref(), row.item_id).await?;
-        if let Some(year) = query.year {
-            use chrono::Datelike;
-            if item.starts_at.with_timezone(&clock::shanghai()).year() != year {
-                continue;
-            }
-        }
-        let community_name = crate::orgs::find(db.get_ref(), item.community_id)
-            .await?
-            .map(|o| o.name)
-            .unwrap_or_default();
-        out.push(MyClaim {
-            claim: items::claim_view_of(db.get_ref(), row, Some(item.title.clone()), &me.name)
-                .await?,
-            item_kind: item.kind.as_str().to_owned(),
-            starts_at: item.starts_at,
-            place: item.place,
-            community_name,
-        });
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        claims::mine(db.get_ref(), user.person_id, query.year).await?,
+    ))
 }
 
 /// Everyone's claims on an item (its community's admins).
