@@ -63,6 +63,8 @@ done
 
 echo "== schemathesis against http://127.0.0.1:$port/openapi.json"
 status=0
+# From the scratch dir: schemathesis and hypothesis keep their caches in the working directory.
+cd "$work"
 "$venv/bin/schemathesis" run "http://127.0.0.1:$port/openapi.json" \
   -H "Authorization: Bearer $token" \
   --checks all --exclude-checks positive_data_acceptance \
