@@ -12,6 +12,7 @@ pub mod export;
 pub mod facts;
 pub mod leave;
 pub mod live;
+pub mod mine;
 pub mod service;
 pub mod token;
 pub mod venue;
