@@ -49,6 +49,37 @@ impl CheckinService {
         Ok(updated)
     }
 
+    /// A member asks for leave from a filed activity, before it starts.
+    pub async fn request_leave(
+        &self,
+        person_id: i64,
+        plan_id: i64,
+        reason: &str,
+    ) -> Result<leave::Leave, AttendanceError> {
+        use sea_orm::EntityTrait;
+        let plan = super::facts::find_plan(&self.db, plan_id).await?;
+        if plan.status != crate::domain::PlanStatus::Filed {
+            return Err(AttendanceError::NotFiled(
+                "this plan has not been filed yet".into(),
+            ));
+        }
+        let expected = crate::entities::plan_participant::Entity::find_by_id((plan.id, person_id))
+            .one(&self.db)
+            .await
+            .context("cannot read participation")?
+            .is_some();
+        let txn = begin_write(&self.db)
+            .await
+            .context("cannot start a transaction")?;
+        let row = leave::request(&txn, &plan, person_id, reason, expected).await?;
+        txn.commit().await.context("cannot commit")?;
+        let names = crate::people::names(&self.db, std::iter::once(person_id)).await?;
+        Ok(leave::leave_view(
+            row,
+            names.get(&person_id).cloned().unwrap_or_default(),
+        ))
+    }
+
     pub async fn withdraw_leave(
         &self,
         row: leave_request::Model,

@@ -19,15 +19,12 @@ use crate::{
         attendance::{self, PersonYear},
         decision::{Attendance, Outcome},
         error::invalid,
-        facts,
         leave::{self, Exemption, Leave},
         live::LiveCounts,
         service::{ActivityRef, Answer, Scan},
     },
     clock,
-    db::begin_write,
-    domain::PlanStatus,
-    entities::{exemption, organisation, person, plan_participant},
+    entities::{exemption, organisation, person},
     error::ErrorBody,
 };
 
@@ -187,11 +184,7 @@ pub async fn my_attendance(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<PersonYear>, AttendanceError> {
     let year = year_of(&query)?;
-    let me = person::Entity::find_by_id(user.person_id)
-        .one(db.get_ref())
-        .await
-        .context("cannot read a person")?
-        .ok_or(AttendanceError::PersonNotFound)?;
+    let me = existing_person(&db, user.person_id).await?;
     Ok(web::Json(
         attendance::person_year(db.get_ref(), &me, year).await?,
     ))
@@ -243,27 +236,10 @@ pub async fn request_leave(
     body: web::Json<LeaveRequestBody>,
     service: web::Data<CheckinService>,
 ) -> Result<web::Json<Leave>, AttendanceError> {
-    let plan = facts::find_plan(&service.db, path.into_inner()).await?;
-    if plan.status != PlanStatus::Filed {
-        return Err(AttendanceError::NotFiled(
-            "this plan has not been filed yet".into(),
-        ));
-    }
-    let expected = plan_participant::Entity::find_by_id((plan.id, user.person_id))
-        .one(&service.db)
-        .await
-        .context("cannot read participation")?
-        .is_some();
-    let txn = begin_write(&service.db)
-        .await
-        .context("cannot start a transaction")?;
-    let row = leave::request(&txn, &plan, user.person_id, &body.reason, expected).await?;
-    txn.commit().await.context("cannot commit")?;
-    let names = crate::people::names(&service.db, std::iter::once(user.person_id)).await?;
-    Ok(web::Json(leave::leave_view(
-        row,
-        names.get(&user.person_id).cloned().unwrap_or_default(),
-    )))
+    let leave = service
+        .request_leave(user.person_id, path.into_inner(), &body.reason)
+        .await?;
+    Ok(web::Json(leave))
 }
 
 /// Withdraw my leave request.
