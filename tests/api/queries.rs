@@ -2,7 +2,7 @@
 use std::sync::atomic::Ordering;
 
 use api_tests::{Someone, TestApp, on_both_stores};
-use huodongri::entities::activity_plan;
+use huodongri::entities::{activity_plan, exemption};
 use sea_orm::{ActiveModelTrait, Set};
 
 /// `count` branches under the committee, each with a drafted plan for `month`.
@@ -147,5 +147,50 @@ on_both_stores! {
         let (many, rows) = statements_for(&app, &w.member_a, "/api/v1/me/service-claims").await;
         assert_eq!(rows, 52);
         assert_eq!(many, few, "statements for 52 claims ({many}) = for 2 ({few})");
+    }
+}
+
+/// `count` people in `org`, each exempted by `approver` from today.
+async fn exempted_people(app: &TestApp, org: i64, approver: i64, from: usize, count: usize) {
+    let today = huodongri::clock::now()
+        .with_timezone(&huodongri::clock::shanghai())
+        .date_naive();
+    for n in from..from + count {
+        let person = app
+            .add_person(&format!("免参党员{n}"), &format!("136{n:08}"), org)
+            .await;
+        exemption::ActiveModel {
+            person_id: Set(person.id),
+            reason: Set(format!("长期病休{n}")),
+            valid_from: Set(today),
+            valid_until: Set(None),
+            approved_by: Set(approver),
+            approved_at: Set(huodongri::clock::now()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("an exemption");
+    }
+}
+
+on_both_stores! {
+    async fn listing_exemptions_takes_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let path = format!("/api/v1/orgs/{}/exemptions", w.committee);
+        exempted_people(&app, w.branch_a, w.reviewer.id, 0, 2).await;
+        let (few, rows) = statements_for(&app, &w.reviewer, &path).await;
+        assert_eq!(rows, 2);
+        assert!(few > 0);
+        exempted_people(&app, w.branch_b, w.reviewer.id, 2, 50).await;
+        let (many, rows) = statements_for(&app, &w.reviewer, &path).await;
+        assert_eq!(rows, 52);
+        assert_eq!(many, few, "statements for 52 exemptions ({many}) = for 2 ({few})");
+
+        let listed: serde_json::Value = app.get_as(&w.reviewer, &path).await.json().await.expect("json");
+        assert_eq!(listed[0]["person_name"], "免参党员51", "newest first");
+        assert_eq!(listed[51]["person_name"], "免参党员0");
+        assert!(listed[0]["approved_by_name"].as_str().is_some_and(|name| !name.is_empty()),
+            "the approver is named: {}", listed[0]);
     }
 }

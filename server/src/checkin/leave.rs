@@ -215,31 +215,68 @@ pub async fn exemption_view(
     db: &impl ConnectionTrait,
     row: exemption::Model,
 ) -> anyhow::Result<Exemption> {
-    let ids = [row.person_id, row.approved_by];
-    let people = person::Entity::find()
-        .filter(person::Column::Id.is_in(ids))
-        .all(db)
+    Ok(exemption_views(db, vec![row]).await?.remove(0))
+}
+
+/// Views of many exemptions with one read of the names they mention (never one per row).
+async fn exemption_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<exemption::Model>,
+) -> anyhow::Result<Vec<Exemption>> {
+    let names = crate::people::names(
+        db,
+        rows.iter().flat_map(|row| [row.person_id, row.approved_by]),
+    )
+    .await?;
+    let name = |id: i64| names.get(&id).cloned().unwrap_or_default();
+    Ok(rows
+        .into_iter()
+        .map(|row| Exemption {
+            id: row.id,
+            person_name: name(row.person_id),
+            approved_by_name: name(row.approved_by),
+            person_id: row.person_id,
+            reason: row.reason,
+            valid_from: row.valid_from,
+            valid_until: row.valid_until,
+            approved_at: row.approved_at,
+            revoked_at: row.revoked_at,
+            revoke_reason: row.revoke_reason,
+        })
+        .collect())
+}
+
+pub async fn find_exemption(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<exemption::Model, AttendanceError> {
+    exemption::Entity::find_by_id(id)
+        .one(db)
         .await
-        .context("cannot read names")?;
-    let name = |id: i64| {
-        people
-            .iter()
-            .find(|p| p.id == id)
-            .map(|p| p.name.clone())
-            .unwrap_or_default()
-    };
-    Ok(Exemption {
-        id: row.id,
-        person_name: name(row.person_id),
-        approved_by_name: name(row.approved_by),
-        person_id: row.person_id,
-        reason: row.reason,
-        valid_from: row.valid_from,
-        valid_until: row.valid_until,
-        approved_at: row.approved_at,
-        revoked_at: row.revoked_at,
-        revoke_reason: row.revoke_reason,
-    })
+        .context("cannot read an exemption")?
+        .ok_or(AttendanceError::ExemptionNotFound)
+}
+
+/// Exemptions of everyone whose branch lies in `orgs` (an org's subtree), newest first.
+/// Reads people, exemptions and names in chunks, so the number of statements depends on the
+/// subtree's size in chunks of 500, never on the number of exemptions.
+pub async fn exemptions_of(
+    db: &impl ConnectionTrait,
+    orgs: &[i64],
+) -> Result<Vec<Exemption>, AttendanceError> {
+    let people = crate::people::ids_in_orgs(db, orgs).await?;
+    let mut rows = Vec::new();
+    for chunk in people.chunks(500) {
+        rows.extend(
+            exemption::Entity::find()
+                .filter(exemption::Column::PersonId.is_in(chunk.iter().copied()))
+                .all(db)
+                .await
+                .context("cannot read exemptions")?,
+        );
+    }
+    rows.sort_unstable_by_key(|row| std::cmp::Reverse(row.id));
+    Ok(exemption_views(db, rows).await?)
 }
 
 pub fn parse_date(raw: &str, field: &str) -> Result<NaiveDate, AttendanceError> {

@@ -36,6 +36,23 @@ pub async fn names(
     Ok(out)
 }
 
+/// Ids of everyone whose branch is one of `orgs` (usually an org's subtree).
+pub async fn ids_in_orgs(db: &impl ConnectionTrait, orgs: &[i64]) -> anyhow::Result<Vec<i64>> {
+    let mut out = Vec::new();
+    for chunk in orgs.chunks(500) {
+        let ids: Vec<i64> = person::Entity::find()
+            .select_only()
+            .column(person::Column::Id)
+            .filter(person::Column::OrgId.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read people of organisations")?;
+        out.extend(ids);
+    }
+    Ok(out)
+}
+
 pub async fn find(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<Option<person::Model>> {
     person::Entity::find_by_id(id)
         .one(db)

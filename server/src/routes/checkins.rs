@@ -1,10 +1,9 @@
 //! A member's side of check-in: scanning, the card code, my activities, my attendance,
 //! leave requests; and a committee's exemptions.
 use actix_web::web;
-use anyhow::Context;
 use base64::{Engine, engine::general_purpose::STANDARD};
 use chrono::{DateTime, Datelike, FixedOffset};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
@@ -24,7 +23,7 @@ use crate::{
         service::{ActivityRef, Answer, Scan},
     },
     clock,
-    entities::{exemption, organisation, person},
+    entities::person,
     error::ErrorBody,
 };
 
@@ -339,11 +338,7 @@ pub async fn revoke_exemption(
     service: web::Data<CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<Exemption>, AttendanceError> {
-    let row = exemption::Entity::find_by_id(path.into_inner())
-        .one(&service.db)
-        .await
-        .context("cannot read an exemption")?
-        .ok_or(AttendanceError::ExemptionNotFound)?;
+    let row = leave::find_exemption(&service.db, path.into_inner()).await?;
     let person = existing_person(&service.db, row.person_id).await?;
     require_committee(&service.db, user, person.org_id).await?;
     let updated = service
@@ -372,36 +367,10 @@ pub async fn list_exemptions(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Exemption>>, AttendanceError> {
     let org_id = path.into_inner();
-    organisation::Entity::find_by_id(org_id)
-        .one(db.get_ref())
-        .await
-        .context("cannot read an organisation")?
+    crate::orgs::find(db.get_ref(), org_id)
+        .await?
         .ok_or(AttendanceError::OrgNotFound)?;
     authz::require(db.get_ref(), user, READ_DIRECTORY, org_id).await?;
     let orgs = crate::orgs::subtree_ids(db.get_ref(), org_id).await?;
-    let mut people = Vec::new();
-    for chunk in orgs.chunks(500) {
-        people.extend(
-            person::Entity::find()
-                .filter(person::Column::OrgId.is_in(chunk.iter().copied()))
-                .all(db.get_ref())
-                .await
-                .context("cannot read people")?
-                .into_iter()
-                .map(|p| p.id),
-        );
-    }
-    let mut out = Vec::new();
-    for chunk in people.chunks(500) {
-        for row in exemption::Entity::find()
-            .filter(exemption::Column::PersonId.is_in(chunk.iter().copied()))
-            .order_by_desc(exemption::Column::Id)
-            .all(db.get_ref())
-            .await
-            .context("cannot read exemptions")?
-        {
-            out.push(leave::exemption_view(db.get_ref(), row).await?);
-        }
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(leave::exemptions_of(db.get_ref(), &orgs).await?))
 }
