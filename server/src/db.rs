@@ -185,3 +185,32 @@ pub async fn begin_write<C: sea_orm::TransactionTrait>(
     })
     .await
 }
+
+/// `id → name` for the rows of `E` whose `id` column is among `ids`, read in chunks of 500
+/// so a long list stays within every store's parameter limit. Lists use it to name people and
+/// organisations with one statement per chunk, never one per row.
+pub async fn names_by_id<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+    id: E::Column,
+    name: E::Column,
+) -> anyhow::Result<std::collections::HashMap<i64, String>> {
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let mut ids: Vec<i64> = ids.into_iter().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut out = std::collections::HashMap::with_capacity(ids.len());
+    for chunk in ids.chunks(500) {
+        let rows: Vec<(i64, String)> = E::find()
+            .select_only()
+            .column(id)
+            .column(name)
+            .filter(id.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .with_context(|| format!("cannot read names from {}", E::default().table_name()))?;
+        out.extend(rows);
+    }
+    Ok(out)
+}

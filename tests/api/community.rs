@@ -177,6 +177,11 @@ on_both_stores! {
         let second = claim(&app, &people[1], id).await;
         let third = claim(&app, &people[2], id).await;
         assert_eq!((second["result"].as_str(), third["claim"]["waitlist_position"].as_u64()), (Some("full"), Some(2)));
+        let queue: Value = app.get_as(&c.admin, &format!("/api/v1/service-items/{id}/claims")).await.json().await.expect("json");
+        let queue: Vec<_> = queue.as_array().expect("claims").iter()
+            .map(|c| (c["person_name"].as_str(), c["status"].as_str(), c["waitlist_position"].as_u64())).collect();
+        assert_eq!(queue, [(Some("甲"), Some("claimed"), None), (Some("乙"), Some("waitlisted"), Some(1)), (Some("丙"), Some("waitlisted"), Some(2))],
+            "the admin sees who holds the place and who waits in which order");
         let cancelled: Value = app.post_as(&people[0], &format!("/api/v1/service-claims/{}/cancel", first["claim"]["id"]), &json!({})).await.json().await.expect("json");
         assert_eq!(cancelled["status"], "cancelled");
         let mine: Value = app.get_as(&people[1], &format!("/api/v1/service-items/{id}")).await.json().await.expect("json");

@@ -56,7 +56,11 @@ async fn statements_for(app: &TestApp, who: &Someone, path: &str) -> (u64, usize
         let response = app.get_as(who, path).await;
         assert_eq!(response.status().as_u16(), 200, "{path}");
         let body: serde_json::Value = response.json().await.expect("json");
-        rows = body.as_array().map_or(0, Vec::len);
+        // Lists answer an array, or a page with its rows under `items`.
+        rows = body
+            .as_array()
+            .or_else(|| body["items"].as_array())
+            .map_or(0, Vec::len);
         fewest = fewest.min(app.statements.load(Ordering::SeqCst) - before);
     }
     (fewest, rows)
@@ -192,5 +196,28 @@ on_both_stores! {
         assert_eq!(listed[51]["person_name"], "免参党员0");
         assert!(listed[0]["approved_by_name"].as_str().is_some_and(|name| !name.is_empty()),
             "the approver is named: {}", listed[0]);
+    }
+}
+
+on_both_stores! {
+    async fn listing_service_items_takes_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        claims_on_items(&app, &w.member_a, 0, 2).await;
+        let community = huodongri::orgs::find_by_code(&app.db, "TS-COMM").await.expect("read").expect("the community");
+        let path = format!("/api/v1/communities/{}/service-items?per_page=100", community.id);
+        let (few, rows) = statements_for(&app, &w.member_a, &path).await;
+        assert_eq!(rows, 2);
+        assert!(few > 0);
+        claims_on_items(&app, &w.member_a, 2, 50).await;
+        let (many, rows) = statements_for(&app, &w.member_a, &path).await;
+        assert_eq!(rows, 52);
+        assert_eq!(many, few, "statements for 52 items ({many}) = for 2 ({few})");
+
+        let page: serde_json::Value = app.get_as(&w.member_a, &path).await.json().await.expect("json");
+        let waiting = page["items"].as_array().expect("items").iter()
+            .filter(|item| item["my_claim"]["waitlist_position"] == 1).count();
+        assert_eq!(waiting, 11, "every fifth claim waits first in its queue: {}", page["items"][0]);
+        assert_eq!(page["items"][0]["community_name"], "测试社区");
+        assert_eq!(page["total"], 52);
     }
 }

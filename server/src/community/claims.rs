@@ -678,16 +678,7 @@ pub async fn mine(
                 .map(|i| (i.id, i)),
         );
     }
-    let communities: HashMap<i64, String> = crate::entities::organisation::Entity::find()
-        .filter(
-            crate::entities::organisation::Column::Id.is_in(items.values().map(|i| i.community_id)),
-        )
-        .all(db)
-        .await
-        .context("cannot read communities")?
-        .into_iter()
-        .map(|o| (o.id, o.name))
-        .collect();
+    let communities = crate::orgs::names(db, items.values().map(|i| i.community_id)).await?;
     let waiting_on: Vec<i64> = rows
         .iter()
         .filter(|r| r.status == ClaimStatus::Waitlisted)

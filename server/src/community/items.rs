@@ -1,7 +1,12 @@
 //! Publishing service items, posts and volunteer activities, and how they are shown.
 use anyhow::Context;
 use chrono::{DateTime, FixedOffset};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -11,6 +16,7 @@ use super::{
 };
 use crate::{
     clock,
+    domain::ClaimStatus,
     entities::{organisation, person, service_claim, service_item},
 };
 
@@ -221,50 +227,184 @@ pub struct ItemView {
     pub my_claim: Option<ClaimView>,
 }
 
+/// One page of a community's items (of one kind when given), by start time, with the total.
+pub async fn page(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+    kind: Option<&str>,
+    page_index: u64,
+    per_page: u64,
+    viewer: i64,
+) -> Result<(Vec<ItemView>, u64), CommunityError> {
+    let mut find = service_item::Entity::find()
+        .filter(service_item::Column::CommunityId.eq(community_id))
+        .order_by_asc(service_item::Column::StartsAt)
+        .order_by_asc(service_item::Column::Id);
+    if let Some(kind) = kind {
+        if !KINDS.contains(&kind) {
+            return Err(invalid("kind must be item, post or volunteer"));
+        }
+        find = find.filter(service_item::Column::Kind.eq(kind));
+    }
+    let paginator = find.paginate(db, per_page);
+    let total = paginator.num_items().await.context("cannot count items")?;
+    let rows = paginator
+        .fetch_page(page_index)
+        .await
+        .context("cannot read items")?;
+    Ok((item_views(db, rows, viewer).await?, total))
+}
+
 pub async fn item_view(
     db: &impl ConnectionTrait,
     item: service_item::Model,
     viewer: i64,
 ) -> anyhow::Result<ItemView> {
-    let community_name = organisation::Entity::find_by_id(item.community_id)
-        .one(db)
-        .await
-        .context("cannot read a community")?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    let claims = service_claim::Entity::find()
-        .filter(service_claim::Column::ItemId.eq(item.id))
+    Ok(item_views(db, vec![item], viewer).await?.remove(0))
+}
+
+/// Views of a page of items as `viewer` sees them, in three statements however many items:
+/// their communities' names, their claims (for waitlists and the viewer's own claim) and the
+/// viewer's name.
+pub async fn item_views(
+    db: &impl ConnectionTrait,
+    items: Vec<service_item::Model>,
+    viewer: i64,
+) -> anyhow::Result<Vec<ItemView>> {
+    if items.is_empty() {
+        return Ok(Vec::new());
+    }
+    let communities = crate::orgs::names(db, items.iter().map(|i| i.community_id)).await?;
+    let mut claims_by_item: HashMap<i64, Vec<service_claim::Model>> = HashMap::new();
+    for claim in service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.is_in(items.iter().map(|i| i.id)))
         .all(db)
         .await
-        .context("cannot read claims")?;
-    let waitlist = claims
+        .context("cannot read claims")?
+    {
+        claims_by_item.entry(claim.item_id).or_default().push(claim);
+    }
+    let viewer_name = crate::people::names(db, [viewer])
+        .await?
+        .remove(&viewer)
+        .unwrap_or_default();
+    let now = clock::now();
+    Ok(items
+        .into_iter()
+        .map(|item| {
+            let claims = claims_by_item.remove(&item.id).unwrap_or_default();
+            let waitlist = claims
+                .iter()
+                .filter(|c| c.status == ClaimStatus::Waitlisted)
+                .count() as u64;
+            let my_claim = claims
+                .iter()
+                .find(|c| c.person_id == viewer)
+                .map(|mine| view_among(mine, &claims, &item.title, &viewer_name));
+            ItemView {
+                phase: phase(&item, now).to_owned(),
+                id: item.id,
+                community_id: item.community_id,
+                community_name: communities
+                    .get(&item.community_id)
+                    .cloned()
+                    .unwrap_or_default(),
+                kind: item.kind.as_str().to_owned(),
+                volunteer_kind: item.volunteer_kind,
+                title: item.title,
+                description: item.description,
+                capacity: item.capacity,
+                taken: item.taken,
+                waitlist,
+                starts_at: item.starts_at,
+                ends_at: item.ends_at,
+                place: item.place,
+                skills: item.skills,
+                signup_opens_at: item.signup_opens_at,
+                signup_closes_at: item.signup_closes_at,
+                status: item.status.as_str().to_owned(),
+                my_claim,
+            }
+        })
+        .collect())
+}
+
+/// Every claim on `item`, oldest first, in two statements (the claims and their names).
+pub async fn claims_on(
+    db: &impl ConnectionTrait,
+    item: &service_item::Model,
+) -> anyhow::Result<Vec<ClaimView>> {
+    let all = claims_of_item(db, item.id).await?;
+    views_among(db, item, &all, &all).await
+}
+
+/// Views of some claims on `item` (just changed, say), in two statements however many.
+pub async fn claim_views(
+    db: &impl ConnectionTrait,
+    item: &service_item::Model,
+    rows: &[service_claim::Model],
+) -> anyhow::Result<Vec<ClaimView>> {
+    let all = claims_of_item(db, item.id).await?;
+    views_among(db, item, rows, &all).await
+}
+
+async fn claims_of_item(
+    db: &impl ConnectionTrait,
+    item_id: i64,
+) -> anyhow::Result<Vec<service_claim::Model>> {
+    service_claim::Entity::find()
+        .filter(service_claim::Column::ItemId.eq(item_id))
+        .order_by_asc(service_claim::Column::CreatedAt)
+        .order_by_asc(service_claim::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read claims")
+}
+
+/// `rows` shown with one read of their names; waitlist places counted among `all` the item's
+/// claims, so no statement per row.
+async fn views_among(
+    db: &impl ConnectionTrait,
+    item: &service_item::Model,
+    rows: &[service_claim::Model],
+    all: &[service_claim::Model],
+) -> anyhow::Result<Vec<ClaimView>> {
+    let names = crate::people::names(db, rows.iter().map(|c| c.person_id)).await?;
+    Ok(rows
         .iter()
-        .filter(|c| c.status == crate::domain::ClaimStatus::Waitlisted)
-        .count() as u64;
-    let mine = claims.into_iter().find(|c| c.person_id == viewer);
-    let my_claim = match mine {
-        Some(c) => Some(claim_view(db, c, Some(item.title.clone())).await?),
-        None => None,
-    };
-    Ok(ItemView {
-        phase: phase(&item, clock::now()).to_owned(),
-        id: item.id,
-        community_id: item.community_id,
-        community_name,
-        kind: item.kind.as_str().to_owned(),
-        volunteer_kind: item.volunteer_kind,
-        title: item.title,
-        description: item.description,
-        capacity: item.capacity,
-        taken: item.taken,
-        waitlist,
-        starts_at: item.starts_at,
-        ends_at: item.ends_at,
-        place: item.place,
-        skills: item.skills,
-        signup_opens_at: item.signup_opens_at,
-        signup_closes_at: item.signup_closes_at,
-        status: item.status.as_str().to_owned(),
-        my_claim,
-    })
+        .map(|claim| {
+            let name = names.get(&claim.person_id).cloned().unwrap_or_default();
+            view_among(claim, all, &item.title, &name)
+        })
+        .collect())
+}
+
+/// A claim's view, its waitlist place counted among its item's claims.
+fn view_among(
+    claim: &service_claim::Model,
+    item_claims: &[service_claim::Model],
+    item_title: &str,
+    person_name: &str,
+) -> ClaimView {
+    let waitlist_position = (claim.status == ClaimStatus::Waitlisted).then(|| {
+        let ahead = item_claims
+            .iter()
+            .filter(|q| q.status == ClaimStatus::Waitlisted)
+            .filter(|q| (q.created_at, q.id) < (claim.created_at, claim.id))
+            .count();
+        ahead as u64 + 1
+    });
+    ClaimView {
+        waitlist_position,
+        id: claim.id,
+        item_id: claim.item_id,
+        item_title: item_title.to_owned(),
+        person_id: claim.person_id,
+        person_name: person_name.to_owned(),
+        status: claim.status.as_str().to_owned(),
+        offer_expires_at: claim.offer_expires_at,
+        hours: claim.minutes.map(|m| f64::from(m) / 60.0),
+        checked_in_at: claim.checked_in_at,
+        created_at: claim.created_at,
+    }
 }

@@ -95,6 +95,20 @@ pub async fn create(
     Ok(org)
 }
 
+/// Names by organisation id, for lists that show where (items, claims, ledgers).
+pub async fn names(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = i64>,
+) -> anyhow::Result<std::collections::HashMap<i64, String>> {
+    crate::db::names_by_id::<organisation::Entity>(
+        db,
+        ids,
+        organisation::Column::Id,
+        organisation::Column::Name,
+    )
+    .await
+}
+
 pub async fn find(
     db: &impl ConnectionTrait,
     id: i64,

@@ -17,23 +17,8 @@ pub async fn names(
     db: &impl ConnectionTrait,
     ids: impl IntoIterator<Item = i64>,
 ) -> anyhow::Result<std::collections::HashMap<i64, String>> {
-    let mut ids: Vec<i64> = ids.into_iter().collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let mut out = std::collections::HashMap::with_capacity(ids.len());
-    for chunk in ids.chunks(500) {
-        let rows: Vec<(i64, String)> = person::Entity::find()
-            .select_only()
-            .column(person::Column::Id)
-            .column(person::Column::Name)
-            .filter(person::Column::Id.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await
-            .context("cannot read names")?;
-        out.extend(rows);
-    }
-    Ok(out)
+    crate::db::names_by_id::<person::Entity>(db, ids, person::Column::Id, person::Column::Name)
+        .await
 }
 
 /// Ids of everyone whose branch is one of `orgs` (usually an org's subtree).

@@ -1,10 +1,7 @@
 //! Service items, posts and volunteer activities of communities, and claims on them.
 use actix_web::web;
-use anyhow::Context;
 use base64::{Engine, engine::general_purpose::STANDARD};
-use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -23,7 +20,7 @@ use crate::{
     },
     config::CommunitySettings,
     domain::{OrgKind, Role},
-    entities::{organisation, person, service_claim, service_item},
+    entities::{organisation, person, service_claim},
     error::ErrorBody,
 };
 use crate::{checkin::venue::code_for, qr::qr_png};
@@ -51,10 +48,8 @@ pub async fn require_runner(
 }
 
 pub async fn me(db: &DatabaseConnection, user: AuthUser) -> Result<person::Model, CommunityError> {
-    person::Entity::find_by_id(user.person_id)
-        .one(db)
-        .await
-        .context("cannot read a person")?
+    crate::people::find(db, user.person_id)
+        .await?
         .filter(|p| p.active)
         .ok_or(CommunityError::Forbidden)
 }
@@ -113,26 +108,15 @@ pub async fn list_items(
     if !(1..=100).contains(&per_page) {
         return Err(invalid("per_page is 1–100"));
     }
-    let mut find = service_item::Entity::find()
-        .filter(service_item::Column::CommunityId.eq(community.id))
-        .order_by_asc(service_item::Column::StartsAt)
-        .order_by_asc(service_item::Column::Id);
-    if let Some(kind) = query.kind.as_deref() {
-        if !["item", "post", "volunteer"].contains(&kind) {
-            return Err(invalid("kind must be item, post or volunteer"));
-        }
-        find = find.filter(service_item::Column::Kind.eq(kind));
-    }
-    let paginator = find.paginate(db.get_ref(), per_page);
-    let total = paginator.num_items().await.context("cannot count items")?;
-    let rows = paginator
-        .fetch_page(index)
-        .await
-        .context("cannot read items")?;
-    let mut items = Vec::with_capacity(rows.len());
-    for row in rows {
-        items.push(items::item_view(db.get_ref(), row, user.person_id).await?);
-    }
+    let (items, total) = items::page(
+        db.get_ref(),
+        community.id,
+        query.kind.as_deref(),
+        index,
+        per_page,
+        user.person_id,
+    )
+    .await?;
     Ok(web::Json(ItemPage {
         items,
         page: index + 1,
@@ -305,18 +289,7 @@ pub async fn list_claims(
 ) -> Result<web::Json<Vec<ClaimView>>, CommunityError> {
     let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
     require_runner(&db, user, item.community_id).await?;
-    let rows = service_claim::Entity::find()
-        .filter(service_claim::Column::ItemId.eq(item.id))
-        .order_by_asc(service_claim::Column::CreatedAt)
-        .order_by_asc(service_claim::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read claims")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(items::claim_view(db.get_ref(), row, Some(item.title.clone())).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(items::claims_on(db.get_ref(), &item).await?))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -351,11 +324,9 @@ pub async fn confirm_attendance(
         .map(|e| (e.person_id, e.hours))
         .collect();
     let rows = volunteer::confirm_attendance(&db, &item, user.person_id, &entries).await?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(items::claim_view(db.get_ref(), row, Some(item.title.clone())).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        items::claim_views(db.get_ref(), &item, &rows).await?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]
