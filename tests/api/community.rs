@@ -294,6 +294,18 @@ on_both_stores! {
         let answered: Value = app.post_as(&c.admin, &format!("/api/v1/suggestions/{}/answer", suggestion["id"]), &json!({"answer": "已采纳"})).await.json().await.expect("json");
         assert_eq!(answered["answer"], "已采纳");
         assert_eq!(app.post_as(&w.member_b, &format!("/api/v1/suggestions/{}/answer", suggestion["id"]), &json!({"answer": "x"})).await.status().as_u16(), 403);
+        let mine: Value = app.get_as(&w.member_a, "/api/v1/me/suggestions").await.json().await.expect("json");
+        assert_eq!((mine[0]["title"].as_str(), mine[0]["answer"].as_str()), (Some("增设休息座椅"), Some("已采纳")));
+        let to_community: Value = app.get_as(&c.admin, &format!("/api/v1/communities/{}/suggestions", c.id)).await.json().await.expect("json");
+        assert_eq!(to_community.as_array().map(Vec::len), Some(1));
+        assert!(to_community[0]["person_name"].as_str().is_some_and(|n| !n.is_empty()), "the author is named");
+        let accepted_reports: Value = app.get_as(&c.admin, &format!("/api/v1/communities/{}/reports?status=accepted", c.id)).await.json().await.expect("json");
+        assert_eq!(accepted_reports[0]["person_id"], w.member_a.id);
+        assert_eq!(accepted_reports[0]["community_name"], "文昌社区");
+        let none_pending: Value = app.get_as(&c.admin, &format!("/api/v1/communities/{}/reports?status=pending", c.id)).await.json().await.expect("json");
+        assert_eq!(none_pending.as_array().map(Vec::len), Some(0));
+        let bad = app.get_as(&c.admin, &format!("/api/v1/communities/{}/reports?status=maybe", c.id)).await;
+        assert_eq!(error_code(bad).await, "community.invalid_input", "an unknown status is refused, not ignored");
         let household: Value = app.post_as(&c.admin, &format!("/api/v1/communities/{}/households", c.id),
             &json!({"kind": "disabled", "name": "李叔", "address": "2号楼", "phone": "13900002222"})).await.json().await.expect("json");
         app.post_as(&c.admin, &format!("/api/v1/households/{}/pairings", household["id"]), &json!({"person_id": w.member_a.id})).await;

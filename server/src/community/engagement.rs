@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::error::{CommunityError, invalid};
 use crate::{
     clock,
-    domain::ReportStatus,
+    domain::{OrgKind, ReportStatus},
     entities::{
         commitment, commitment_update, community_report, household, organisation, pairing,
         pairing_visit, suggestion,
@@ -50,22 +50,82 @@ pub async fn report_view(
     db: &impl ConnectionTrait,
     r: community_report::Model,
 ) -> anyhow::Result<Report> {
-    let community_name = organisation::Entity::find_by_id(r.community_id)
+    Ok(report_views(db, vec![r]).await?.remove(0))
+}
+
+/// Reports shown with one read of people's names and one of communities' names.
+async fn report_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<community_report::Model>,
+) -> anyhow::Result<Vec<Report>> {
+    let people = crate::people::names(db, rows.iter().map(|r| r.person_id)).await?;
+    let communities = crate::orgs::names(db, rows.iter().map(|r| r.community_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Report {
+            person_name: people.get(&r.person_id).cloned().unwrap_or_default(),
+            community_name: communities
+                .get(&r.community_id)
+                .cloned()
+                .unwrap_or_default(),
+            id: r.id,
+            person_id: r.person_id,
+            community_id: r.community_id,
+            status: r.status.as_str().to_owned(),
+            created_at: r.created_at,
+            decided_at: r.decided_at,
+        })
+        .collect())
+}
+
+/// Every community, by code (for a member's picker).
+pub async fn communities(db: &impl ConnectionTrait) -> anyhow::Result<Vec<organisation::Model>> {
+    organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrgKind::Community))
+        .order_by_asc(organisation::Column::Code)
+        .all(db)
+        .await
+        .context("cannot read communities")
+}
+
+/// A person's reports, newest first.
+pub async fn reports_of(db: &impl ConnectionTrait, person_id: i64) -> anyhow::Result<Vec<Report>> {
+    let rows = community_report::Entity::find()
+        .filter(community_report::Column::PersonId.eq(person_id))
+        .order_by_desc(community_report::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read reports")?;
+    report_views(db, rows).await
+}
+
+/// Reports to a community, oldest first, of one status when given.
+pub async fn reports_to(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+    status: Option<&str>,
+) -> Result<Vec<Report>, CommunityError> {
+    let mut find = community_report::Entity::find()
+        .filter(community_report::Column::CommunityId.eq(community_id))
+        .order_by_asc(community_report::Column::Id);
+    if let Some(status) = status {
+        let status = ReportStatus::parse(status)
+            .map_err(|_| invalid("status must be pending, accepted, declined or withdrawn"))?;
+        find = find.filter(community_report::Column::Status.eq(status));
+    }
+    let rows = find.all(db).await.context("cannot read reports")?;
+    Ok(report_views(db, rows).await?)
+}
+
+pub async fn find_report(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<community_report::Model, CommunityError> {
+    community_report::Entity::find_by_id(id)
         .one(db)
         .await
-        .context("cannot read a community")?
-        .map(|o| o.name)
-        .unwrap_or_default();
-    Ok(Report {
-        person_name: name_of(db, r.person_id).await?,
-        community_name,
-        id: r.id,
-        person_id: r.person_id,
-        community_id: r.community_id,
-        status: r.status.as_str().to_owned(),
-        created_at: r.created_at,
-        decided_at: r.decided_at,
-    })
+        .context("cannot read a report")?
+        .ok_or(CommunityError::NotFound("report"))
 }
 
 /// Files (or re-files after a decline) a person's report to a community.
@@ -149,17 +209,98 @@ pub async fn suggestion_view(
     db: &impl ConnectionTrait,
     s: suggestion::Model,
 ) -> anyhow::Result<Suggestion> {
-    Ok(Suggestion {
-        person_name: name_of(db, s.person_id).await?,
-        id: s.id,
-        community_id: s.community_id,
-        person_id: s.person_id,
-        title: s.title,
-        content: s.content,
-        answer: s.answer,
-        answered_at: s.answered_at,
-        created_at: s.created_at,
-    })
+    Ok(suggestion_views(db, vec![s]).await?.remove(0))
+}
+
+/// Suggestions shown with one read of their authors' names.
+async fn suggestion_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<suggestion::Model>,
+) -> anyhow::Result<Vec<Suggestion>> {
+    let names = crate::people::names(db, rows.iter().map(|s| s.person_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|s| Suggestion {
+            person_name: names.get(&s.person_id).cloned().unwrap_or_default(),
+            id: s.id,
+            community_id: s.community_id,
+            person_id: s.person_id,
+            title: s.title,
+            content: s.content,
+            answer: s.answer,
+            answered_at: s.answered_at,
+            created_at: s.created_at,
+        })
+        .collect())
+}
+
+pub async fn make_suggestion(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+    person_id: i64,
+    title: &str,
+    content: &str,
+) -> Result<Suggestion, CommunityError> {
+    let row = suggestion::ActiveModel {
+        community_id: Set(community_id),
+        person_id: Set(person_id),
+        title: Set(text(title, "title", 100)?),
+        content: Set(text(content, "content", 2000)?),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("cannot store a suggestion")?;
+    Ok(suggestion_view(db, row).await?)
+}
+
+/// Suggestions, newest first: a person's own (`Author`) or those made to a community.
+pub enum SuggestionsBy {
+    Author(i64),
+    Community(i64),
+}
+
+pub async fn suggestions(
+    db: &impl ConnectionTrait,
+    by: SuggestionsBy,
+) -> anyhow::Result<Vec<Suggestion>> {
+    let filter = match by {
+        SuggestionsBy::Author(id) => suggestion::Column::PersonId.eq(id),
+        SuggestionsBy::Community(id) => suggestion::Column::CommunityId.eq(id),
+    };
+    let rows = suggestion::Entity::find()
+        .filter(filter)
+        .order_by_desc(suggestion::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read suggestions")?;
+    suggestion_views(db, rows).await
+}
+
+pub async fn find_suggestion(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<suggestion::Model, CommunityError> {
+    suggestion::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a suggestion")?
+        .ok_or(CommunityError::NotFound("suggestion"))
+}
+
+pub async fn answer_suggestion(
+    db: &impl ConnectionTrait,
+    row: suggestion::Model,
+    answered_by: i64,
+    answer: &str,
+) -> Result<Suggestion, CommunityError> {
+    let mut active: suggestion::ActiveModel = row.into();
+    active.answer = Set(Some(text(answer, "answer", 2000)?));
+    active.answered_by = Set(Some(answered_by));
+    active.answered_at = Set(Some(clock::now()));
+    let updated = active.update(db).await.context("cannot answer")?;
+    Ok(suggestion_view(db, updated).await?)
 }
 
 // ---- pairing ----

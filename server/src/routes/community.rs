@@ -17,15 +17,14 @@ use crate::{
         CommunityError,
         engagement::{
             self, COMMITMENT_CATEGORIES, Commitment, HOUSEHOLD_KINDS, Household, Pairing, Report,
-            Suggestion, Visit, text,
+            Suggestion, SuggestionsBy, Visit, text,
         },
         error::invalid,
         progress::{self, Progress},
     },
     domain::OrgKind,
     entities::{
-        commitment, commitment_update, community_report, household, organisation, pairing,
-        pairing_visit, person, suggestion,
+        commitment, commitment_update, community_report, household, pairing, pairing_visit, person,
     },
     error::ErrorBody,
 };
@@ -44,12 +43,7 @@ pub async fn list_communities(
     _user: AuthUser,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<CommunityRef>>, CommunityError> {
-    let rows = organisation::Entity::find()
-        .filter(organisation::Column::Kind.eq(OrgKind::Community.as_str()))
-        .order_by_asc(organisation::Column::Code)
-        .all(db.get_ref())
-        .await
-        .context("cannot read communities")?;
+    let rows = engagement::communities(db.get_ref()).await?;
     Ok(web::Json(
         rows.into_iter()
             .map(|o| CommunityRef {
@@ -85,10 +79,8 @@ pub async fn file_report(
         None => user.person_id,
         Some(id) if id == user.person_id => id,
         Some(id) => {
-            let person = person::Entity::find_by_id(id)
-                .one(db.get_ref())
-                .await
-                .context("cannot read a person")?
+            let person = crate::people::find(db.get_ref(), id)
+                .await?
                 .ok_or(CommunityError::NotFound("person"))?;
             authz::require(db.get_ref(), user, MANAGE_PEOPLE, person.org_id).await?;
             id
@@ -108,17 +100,9 @@ pub async fn my_reports(
     user: AuthUser,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Report>>, CommunityError> {
-    let rows = community_report::Entity::find()
-        .filter(community_report::Column::PersonId.eq(user.person_id))
-        .order_by_desc(community_report::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read reports")?;
-    let mut out = Vec::new();
-    for r in rows {
-        out.push(engagement::report_view(db.get_ref(), r).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        engagement::reports_of(db.get_ref(), user.person_id).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -131,6 +115,7 @@ pub struct StatusQuery {
 #[utoipa::path(get, path = "/api/v1/communities/{id}/reports", tag = "community", security(("bearer" = [])),
     params(("id" = i64, Path), StatusQuery), responses(
     (status = 200, body = [Report]),
+    (status = 400, description = "community.invalid_input", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody)))]
 pub async fn list_reports(
     user: AuthUser,
@@ -140,21 +125,9 @@ pub async fn list_reports(
 ) -> Result<web::Json<Vec<Report>>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
     require_runner(&db, user, community.id).await?;
-    let mut find = community_report::Entity::find()
-        .filter(community_report::Column::CommunityId.eq(community.id))
-        .order_by_asc(community_report::Column::Id);
-    if let Some(status) = &query.status {
-        find = find.filter(community_report::Column::Status.eq(status.as_str()));
-    }
-    let mut out = Vec::new();
-    for r in find
-        .all(db.get_ref())
-        .await
-        .context("cannot read reports")?
-    {
-        out.push(engagement::report_view(db.get_ref(), r).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        engagement::reports_to(db.get_ref(), community.id, query.status.as_deref()).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -174,11 +147,7 @@ pub async fn decide_report(
     body: web::Json<ReportDecision>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Report>, CommunityError> {
-    let report = community_report::Entity::find_by_id(path.into_inner())
-        .one(db.get_ref())
-        .await
-        .context("cannot read a report")?
-        .ok_or(CommunityError::NotFound("report"))?;
+    let report = engagement::find_report(db.get_ref(), path.into_inner()).await?;
     require_runner(&db, user, report.community_id).await?;
     let decided =
         engagement::decide_report(db.get_ref(), report, user.person_id, body.accept).await?;
@@ -205,19 +174,15 @@ pub async fn make_suggestion(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Suggestion>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
-    let row = suggestion::ActiveModel {
-        community_id: Set(community.id),
-        person_id: Set(user.person_id),
-        title: Set(text(&body.title, "title", 100)?),
-        content: Set(text(&body.content, "content", 2000)?),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(db.get_ref())
-    .await
-    .context("cannot store a suggestion")?;
     Ok(web::Json(
-        engagement::suggestion_view(db.get_ref(), row).await?,
+        engagement::make_suggestion(
+            db.get_ref(),
+            community.id,
+            user.person_id,
+            &body.title,
+            &body.content,
+        )
+        .await?,
     ))
 }
 
@@ -228,17 +193,9 @@ pub async fn my_suggestions(
     user: AuthUser,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Suggestion>>, CommunityError> {
-    let rows = suggestion::Entity::find()
-        .filter(suggestion::Column::PersonId.eq(user.person_id))
-        .order_by_desc(suggestion::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read suggestions")?;
-    let mut out = Vec::new();
-    for s in rows {
-        out.push(engagement::suggestion_view(db.get_ref(), s).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        engagement::suggestions(db.get_ref(), SuggestionsBy::Author(user.person_id)).await?,
+    ))
 }
 
 /// Suggestions made to a community (its admins).
@@ -253,17 +210,9 @@ pub async fn list_suggestions(
 ) -> Result<web::Json<Vec<Suggestion>>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
     require_runner(&db, user, community.id).await?;
-    let rows = suggestion::Entity::find()
-        .filter(suggestion::Column::CommunityId.eq(community.id))
-        .order_by_desc(suggestion::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read suggestions")?;
-    let mut out = Vec::new();
-    for s in rows {
-        out.push(engagement::suggestion_view(db.get_ref(), s).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        engagement::suggestions(db.get_ref(), SuggestionsBy::Community(community.id)).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -282,19 +231,10 @@ pub async fn answer_suggestion(
     body: web::Json<AnswerRequest>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Suggestion>, CommunityError> {
-    let row = suggestion::Entity::find_by_id(path.into_inner())
-        .one(db.get_ref())
-        .await
-        .context("cannot read a suggestion")?
-        .ok_or(CommunityError::NotFound("suggestion"))?;
+    let row = engagement::find_suggestion(db.get_ref(), path.into_inner()).await?;
     require_runner(&db, user, row.community_id).await?;
-    let mut active: suggestion::ActiveModel = row.into();
-    active.answer = Set(Some(text(&body.answer, "answer", 2000)?));
-    active.answered_by = Set(Some(user.person_id));
-    active.answered_at = Set(Some(clock::now()));
-    let updated = active.update(db.get_ref()).await.context("cannot answer")?;
     Ok(web::Json(
-        engagement::suggestion_view(db.get_ref(), updated).await?,
+        engagement::answer_suggestion(db.get_ref(), row, user.person_id, &body.answer).await?,
     ))
 }
 
