@@ -272,6 +272,15 @@ on_both_stores! {
         assert_eq!(visit.status().as_u16(), 200);
         let foreign = app.post_as(&w.member_b, &format!("/api/v1/pairings/{}/visits", paired["id"]), &json!({"visited_on": "2026-01-01", "note": "x"})).await;
         assert_eq!(foreign.status().as_u16(), 404);
+
+        let second: Value = app.post_as(&c.admin, &format!("/api/v1/communities/{}/households", c.id),
+            &json!({"kind": "hardship", "name": "赵大爷", "address": "文昌路2号", "phone": "13900003333"})).await.json().await.expect("json");
+        app.post_as(&c.admin, &format!("/api/v1/households/{}/pairings", second["id"]), &json!({"person_id": w.member_a.id})).await;
+        let mine: Value = app.get_as(&w.member_a, "/api/v1/me/pairings").await.json().await.expect("json");
+        let seen: Vec<_> = mine.as_array().expect("pairings").iter()
+            .map(|p| (p["household"]["name"].as_str(), p["visits"].as_array().map(Vec::len))).collect();
+        assert_eq!(seen, [(Some("赵大爷"), Some(0)), (Some("王奶奶"), Some(1))], "newest pairing first, each with its own visits");
+        assert_eq!(mine[1]["visits"][0]["note"], "送去米面油");
     }
 
     async fn progress_commitments_and_suggestions_follow_the_minimums(app) {

@@ -352,32 +352,228 @@ pub struct Pairing {
 }
 
 pub async fn pairing_view(db: &impl ConnectionTrait, p: pairing::Model) -> anyhow::Result<Pairing> {
-    let household = household::Entity::find_by_id(p.household_id)
-        .one(db)
+    Ok(pairing_views(db, vec![p]).await?.remove(0))
+}
+
+/// Pairings with their households, visit logs and members' names, in three statements however
+/// many pairings (the households, the visits, the names).
+async fn pairing_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<pairing::Model>,
+) -> anyhow::Result<Vec<Pairing>> {
+    use std::collections::HashMap;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let households: HashMap<i64, household::Model> = household::Entity::find()
+        .filter(household::Column::Id.is_in(rows.iter().map(|p| p.household_id)))
+        .all(db)
         .await
-        .context("cannot read a household")?
-        .context("a pairing's household is missing")?;
-    let visits = pairing_visit::Entity::find()
-        .filter(pairing_visit::Column::PairingId.eq(p.id))
+        .context("cannot read households")?
+        .into_iter()
+        .map(|h| (h.id, h))
+        .collect();
+    let mut visits: HashMap<i64, Vec<Visit>> = HashMap::new();
+    for v in pairing_visit::Entity::find()
+        .filter(pairing_visit::Column::PairingId.is_in(rows.iter().map(|p| p.id)))
         .order_by_desc(pairing_visit::Column::VisitedOn)
+        .order_by_desc(pairing_visit::Column::Id)
         .all(db)
         .await
         .context("cannot read visits")?
-        .into_iter()
-        .map(|v| Visit {
+    {
+        visits.entry(v.pairing_id).or_default().push(Visit {
             id: v.id,
             visited_on: v.visited_on,
             note: v.note,
+        });
+    }
+    let names = crate::people::names(db, rows.iter().map(|p| p.person_id)).await?;
+    rows.into_iter()
+        .map(|p| {
+            // Several pairings may share a household; each takes its own copy.
+            let household = households
+                .get(&p.household_id)
+                .cloned()
+                .context("a pairing's household is missing")?;
+            Ok(Pairing {
+                person_name: names.get(&p.person_id).cloned().unwrap_or_default(),
+                id: p.id,
+                person_id: p.person_id,
+                household: household.into(),
+                started_at: p.started_at,
+                ended_at: p.ended_at,
+                visits: visits.remove(&p.id).unwrap_or_default(),
+            })
         })
-        .collect();
-    Ok(Pairing {
-        person_name: name_of(db, p.person_id).await?,
-        id: p.id,
-        person_id: p.person_id,
-        household: household.into(),
-        started_at: p.started_at,
-        ended_at: p.ended_at,
-        visits,
+        .collect()
+}
+
+/// What a community's admin records about a household in need.
+pub struct HouseholdFields<'a> {
+    pub kind: &'a str,
+    pub name: &'a str,
+    pub address: &'a str,
+    pub phone: &'a str,
+    pub notes: &'a str,
+}
+
+pub async fn register_household(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+    registered_by: i64,
+    fields: HouseholdFields<'_>,
+) -> Result<Household, CommunityError> {
+    if !HOUSEHOLD_KINDS.contains(&fields.kind) {
+        return Err(invalid(
+            "kind must be empty_nest, disabled, left_behind_child or hardship",
+        ));
+    }
+    let row = household::ActiveModel {
+        community_id: Set(community_id),
+        kind: Set(fields.kind.to_owned()),
+        name: Set(text(fields.name, "name", 50)?),
+        address: Set(text(fields.address, "address", 200)?),
+        phone: Set(text(fields.phone, "phone", 20)?),
+        notes: Set(fields.notes.trim().chars().take(2000).collect()),
+        created_by: Set(registered_by),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("cannot store a household")?;
+    Ok(row.into())
+}
+
+pub async fn households_of(
+    db: &impl ConnectionTrait,
+    community_id: i64,
+) -> anyhow::Result<Vec<Household>> {
+    Ok(household::Entity::find()
+        .filter(household::Column::CommunityId.eq(community_id))
+        .order_by_asc(household::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read households")?
+        .into_iter()
+        .map(Household::from)
+        .collect())
+}
+
+pub async fn find_household(
+    db: &impl ConnectionTrait,
+    id: i64,
+) -> Result<household::Model, CommunityError> {
+    household::Entity::find_by_id(id)
+        .one(db)
+        .await
+        .context("cannot read a household")?
+        .ok_or(CommunityError::NotFound("household"))
+}
+
+/// A household as `viewer` may see it: its paired member and its community's runners do;
+/// to anyone else it does not exist, because its details are private.
+pub async fn visible_household(
+    db: &impl ConnectionTrait,
+    viewer: i64,
+    id: i64,
+) -> Result<Household, CommunityError> {
+    let row = find_household(db, id).await?;
+    let paired = pairing::Entity::find()
+        .filter(pairing::Column::HouseholdId.eq(row.id))
+        .filter(pairing::Column::PersonId.eq(viewer))
+        .filter(pairing::Column::EndedAt.is_null())
+        .one(db)
+        .await
+        .context("cannot read pairings")?
+        .is_some();
+    let runs = paired
+        || crate::authz::has_role(db, viewer, super::RUN_COMMUNITY, row.community_id).await?;
+    if runs {
+        Ok(row.into())
+    } else {
+        Err(CommunityError::NotFound("household"))
+    }
+}
+
+/// Pairs a member with a household; pairing them again answers the existing pairing.
+pub async fn pair(
+    db: &impl ConnectionTrait,
+    household: &household::Model,
+    person_id: i64,
+) -> Result<Pairing, CommunityError> {
+    crate::people::find(db, person_id)
+        .await?
+        .ok_or(CommunityError::NotFound("person"))?;
+    let existing = pairing::Entity::find()
+        .filter(pairing::Column::HouseholdId.eq(household.id))
+        .filter(pairing::Column::PersonId.eq(person_id))
+        .one(db)
+        .await
+        .context("cannot read pairings")?;
+    let stored = match existing {
+        Some(p) => p,
+        None => pairing::ActiveModel {
+            household_id: Set(household.id),
+            person_id: Set(person_id),
+            started_at: Set(clock::now()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("cannot store a pairing")?,
+    };
+    Ok(pairing_view(db, stored).await?)
+}
+
+/// A member's pairings, newest first, with households and visit logs.
+pub async fn pairings_of(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+) -> anyhow::Result<Vec<Pairing>> {
+    let rows = pairing::Entity::find()
+        .filter(pairing::Column::PersonId.eq(person_id))
+        .order_by_desc(pairing::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read pairings")?;
+    pairing_views(db, rows).await
+}
+
+/// Logs a visit to the household of the member's own pairing (anyone else's is not found).
+pub async fn log_visit(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    pairing_id: i64,
+    visited_on: &str,
+    note: &str,
+) -> Result<Visit, CommunityError> {
+    let row = pairing::Entity::find_by_id(pairing_id)
+        .one(db)
+        .await
+        .context("cannot read a pairing")?
+        .filter(|p| p.person_id == person_id)
+        .ok_or(CommunityError::NotFound("pairing"))?;
+    let visited_on = crate::domain::dates::parse_date(visited_on, "visited_on")
+        .map_err(CommunityError::InvalidInput)?;
+    if visited_on > clock::now().with_timezone(&clock::shanghai()).date_naive() {
+        return Err(invalid("visited_on cannot be in the future"));
+    }
+    let visit = pairing_visit::ActiveModel {
+        pairing_id: Set(row.id),
+        visited_on: Set(visited_on),
+        note: Set(text(note, "note", 1000)?),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("cannot store a visit")?;
+    Ok(Visit {
+        id: visit.id,
+        visited_on: visit.visited_on,
+        note: visit.note,
     })
 }
 

@@ -10,3 +10,10 @@ pub mod progress;
 pub mod volunteer;
 
 pub use error::CommunityError;
+
+/// Who runs a community's services.
+pub const RUN_COMMUNITY: &[crate::domain::Role] = &[
+    crate::domain::Role::CommunityAdmin,
+    crate::domain::Role::VolunteerLead,
+    crate::domain::Role::OrgAdmin,
+];

@@ -16,16 +16,14 @@ use crate::{
     community::{
         CommunityError,
         engagement::{
-            self, COMMITMENT_CATEGORIES, Commitment, HOUSEHOLD_KINDS, Household, Pairing, Report,
+            self, COMMITMENT_CATEGORIES, Commitment, Household, HouseholdFields, Pairing, Report,
             Suggestion, SuggestionsBy, Visit, text,
         },
         error::invalid,
         progress::{self, Progress},
     },
     domain::OrgKind,
-    entities::{
-        commitment, commitment_update, community_report, household, pairing, pairing_visit, person,
-    },
+    entities::{commitment, commitment_update, community_report, person},
     error::ErrorBody,
 };
 
@@ -263,26 +261,16 @@ pub async fn create_household(
 ) -> Result<web::Json<Household>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
     require_runner(&db, user, community.id).await?;
-    if !HOUSEHOLD_KINDS.contains(&body.kind.as_str()) {
-        return Err(invalid(
-            "kind must be empty_nest, disabled, left_behind_child or hardship",
-        ));
-    }
-    let row = household::ActiveModel {
-        community_id: Set(community.id),
-        kind: Set(body.kind.clone()),
-        name: Set(text(&body.name, "name", 50)?),
-        address: Set(text(&body.address, "address", 200)?),
-        phone: Set(text(&body.phone, "phone", 20)?),
-        notes: Set(body.notes.trim().chars().take(2000).collect()),
-        created_by: Set(user.person_id),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(db.get_ref())
-    .await
-    .context("cannot store a household")?;
-    Ok(web::Json(row.into()))
+    let fields = HouseholdFields {
+        kind: &body.kind,
+        name: &body.name,
+        address: &body.address,
+        phone: &body.phone,
+        notes: &body.notes,
+    };
+    Ok(web::Json(
+        engagement::register_household(db.get_ref(), community.id, user.person_id, fields).await?,
+    ))
 }
 
 /// Households of a community, with their details (the community's admins only).
@@ -297,46 +285,9 @@ pub async fn list_households(
 ) -> Result<web::Json<Vec<Household>>, CommunityError> {
     let community = community(&db, path.into_inner()).await?;
     require_runner(&db, user, community.id).await?;
-    let rows = household::Entity::find()
-        .filter(household::Column::CommunityId.eq(community.id))
-        .order_by_asc(household::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read households")?;
-    Ok(web::Json(rows.into_iter().map(Household::from).collect()))
-}
-
-async fn visible_household(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    id: i64,
-) -> Result<household::Model, CommunityError> {
-    let row = household::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("cannot read a household")?
-        .ok_or(CommunityError::NotFound("household"))?;
-    let paired = pairing::Entity::find()
-        .filter(pairing::Column::HouseholdId.eq(row.id))
-        .filter(pairing::Column::PersonId.eq(user.person_id))
-        .filter(pairing::Column::EndedAt.is_null())
-        .one(db)
-        .await
-        .context("cannot read pairings")?
-        .is_some();
-    let runs = authz::has_role(
-        db,
-        user.person_id,
-        super::service::RUN_COMMUNITY,
-        row.community_id,
-    )
-    .await?;
-    if paired || runs {
-        Ok(row)
-    } else {
-        // Household details are private: to anyone else the household does not exist.
-        Err(CommunityError::NotFound("household"))
-    }
+    Ok(web::Json(
+        engagement::households_of(db.get_ref(), community.id).await?,
+    ))
 }
 
 /// One household (its paired member and the community's admins; 404 for anyone else).
@@ -350,9 +301,7 @@ pub async fn get_household(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Household>, CommunityError> {
     Ok(web::Json(
-        visible_household(&db, user, path.into_inner())
-            .await?
-            .into(),
+        engagement::visible_household(db.get_ref(), user.person_id, path.into_inner()).await?,
     ))
 }
 
@@ -372,37 +321,10 @@ pub async fn pair(
     body: web::Json<PairingRequest>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Pairing>, CommunityError> {
-    let row = household::Entity::find_by_id(path.into_inner())
-        .one(db.get_ref())
-        .await
-        .context("cannot read a household")?
-        .ok_or(CommunityError::NotFound("household"))?;
-    require_runner(&db, user, row.community_id).await?;
-    person::Entity::find_by_id(body.person_id)
-        .one(db.get_ref())
-        .await
-        .context("cannot read a person")?
-        .ok_or(CommunityError::NotFound("person"))?;
-    let existing = pairing::Entity::find()
-        .filter(pairing::Column::HouseholdId.eq(row.id))
-        .filter(pairing::Column::PersonId.eq(body.person_id))
-        .one(db.get_ref())
-        .await
-        .context("cannot read pairings")?;
-    let stored = match existing {
-        Some(p) => p,
-        None => pairing::ActiveModel {
-            household_id: Set(row.id),
-            person_id: Set(body.person_id),
-            started_at: Set(clock::now()),
-            ..Default::default()
-        }
-        .insert(db.get_ref())
-        .await
-        .context("cannot store a pairing")?,
-    };
+    let household = engagement::find_household(db.get_ref(), path.into_inner()).await?;
+    require_runner(&db, user, household.community_id).await?;
     Ok(web::Json(
-        engagement::pairing_view(db.get_ref(), stored).await?,
+        engagement::pair(db.get_ref(), &household, body.person_id).await?,
     ))
 }
 
@@ -413,17 +335,9 @@ pub async fn my_pairings(
     user: AuthUser,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Pairing>>, CommunityError> {
-    let rows = pairing::Entity::find()
-        .filter(pairing::Column::PersonId.eq(user.person_id))
-        .order_by_desc(pairing::Column::Id)
-        .all(db.get_ref())
-        .await
-        .context("cannot read pairings")?;
-    let mut out = Vec::new();
-    for p in rows {
-        out.push(engagement::pairing_view(db.get_ref(), p).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        engagement::pairings_of(db.get_ref(), user.person_id).await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -444,32 +358,16 @@ pub async fn log_visit(
     body: web::Json<VisitRequest>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Visit>, CommunityError> {
-    let row = pairing::Entity::find_by_id(path.into_inner())
-        .one(db.get_ref())
-        .await
-        .context("cannot read a pairing")?
-        .filter(|p| p.person_id == user.person_id)
-        .ok_or(CommunityError::NotFound("pairing"))?;
-    let visited_on = crate::domain::dates::parse_date(&body.visited_on, "visited_on")
-        .map_err(CommunityError::InvalidInput)?;
-    if visited_on > clock::now().with_timezone(&clock::shanghai()).date_naive() {
-        return Err(invalid("visited_on cannot be in the future"));
-    }
-    let visit = pairing_visit::ActiveModel {
-        pairing_id: Set(row.id),
-        visited_on: Set(visited_on),
-        note: Set(text(&body.note, "note", 1000)?),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(db.get_ref())
-    .await
-    .context("cannot store a visit")?;
-    Ok(web::Json(Visit {
-        id: visit.id,
-        visited_on: visit.visited_on,
-        note: visit.note,
-    }))
+    Ok(web::Json(
+        engagement::log_visit(
+            db.get_ref(),
+            user.person_id,
+            path.into_inner(),
+            &body.visited_on,
+            &body.note,
+        )
+        .await?,
+    ))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -660,7 +558,7 @@ async fn people_in_scope(
         .ok_or(CommunityError::CommunityNotFound)?;
     let reads = authz::has_role(db, user.person_id, READ_DIRECTORY, org.id).await?;
     let runs = org.kind == OrgKind::Community
-        && authz::has_role(db, user.person_id, super::service::RUN_COMMUNITY, org.id).await?;
+        && authz::has_role(db, user.person_id, crate::community::RUN_COMMUNITY, org.id).await?;
     if !reads && !runs {
         return Err(CommunityError::Forbidden);
     }

@@ -19,14 +19,13 @@ use crate::{
         volunteer,
     },
     config::CommunitySettings,
-    domain::{OrgKind, Role},
+    domain::OrgKind,
     entities::{organisation, person, service_claim},
     error::ErrorBody,
 };
 use crate::{checkin::venue::code_for, qr::qr_png};
 
-/// Who runs a community's services.
-pub const RUN_COMMUNITY: &[Role] = &[Role::CommunityAdmin, Role::VolunteerLead, Role::OrgAdmin];
+pub use crate::community::RUN_COMMUNITY;
 
 pub async fn community(
     db: &DatabaseConnection,
