@@ -337,5 +337,15 @@ on_both_stores! {
         assert!(csv.contains("甲党员") && csv.contains("已完成"), "{csv}");
         let bad = app.put_as(&w.member_a, &format!("/api/v1/me/commitments/{year}"), &json!({"category": "x", "content": "y"})).await;
         assert_eq!(error_code(bad).await, "community.invalid_input");
+        let changed = app.put_as(&w.member_a, &format!("/api/v1/me/commitments/{year}"), &json!({"category": "organ", "content": "改一改"})).await;
+        assert_eq!(error_code(changed).await, "community.wrong_state", "a completed commitment stays as it was");
+        app.put_as(&w.member_b, &format!("/api/v1/me/commitments/{year}"), &json!({"category": "retired", "content": "关心下一代"})).await;
+        let listed: Value = app.get_as(&w.reviewer, &format!("/api/v1/orgs/{}/commitments?year={year}", w.committee)).await.json().await.expect("json");
+        let listed: Vec<_> = listed.as_array().expect("commitments").iter()
+            .map(|c| (c["person_id"].as_i64(), c["status"].as_str(), c["updates"].as_array().map(Vec::len))).collect();
+        assert!(listed.contains(&(Some(w.member_a.id), Some("completed"), Some(1))) && listed.contains(&(Some(w.member_b.id), Some("in_progress"), Some(0))),
+            "each with its own progress notes: {listed:?}");
+        let mine: Value = app.get_as(&w.member_a, "/api/v1/me/commitments").await.json().await.expect("json");
+        assert_eq!(mine[0]["updates"][0]["note"], "三月已下沉");
     }
 }

@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::error::{CommunityError, invalid};
 use crate::{
     clock,
-    domain::{OrgKind, ReportStatus},
+    domain::{CommitmentStatus, OrgKind, ReportStatus},
     entities::{
         commitment, commitment_update, community_report, household, organisation, pairing,
         pairing_visit, suggestion,
@@ -22,13 +22,6 @@ pub fn text(raw: &str, field: &str, max: usize) -> Result<String, CommunityError
     crate::domain::Text::parse(raw, field, max, crate::domain::Lines::Many)
         .map(crate::domain::Text::into_inner)
         .map_err(invalid)
-}
-
-async fn name_of(db: &impl ConnectionTrait, id: i64) -> anyhow::Result<String> {
-    Ok(crate::people::find(db, id)
-        .await?
-        .map(|p| p.name)
-        .unwrap_or_default())
 }
 
 // ---- reporting to a community ----
@@ -619,29 +612,194 @@ pub async fn commitment_view(
     db: &impl ConnectionTrait,
     c: commitment::Model,
 ) -> anyhow::Result<Commitment> {
-    let updates = commitment_update::Entity::find()
-        .filter(commitment_update::Column::CommitmentId.eq(c.id))
-        .order_by_asc(commitment_update::Column::Id)
+    Ok(commitment_views(db, vec![c]).await?.remove(0))
+}
+
+/// Commitments with their progress notes and people's names, in two reads however many.
+pub async fn commitment_views(
+    db: &impl ConnectionTrait,
+    rows: Vec<commitment::Model>,
+) -> anyhow::Result<Vec<Commitment>> {
+    use std::collections::HashMap;
+    let mut updates: HashMap<i64, Vec<CommitmentUpdate>> = HashMap::new();
+    for chunk in rows.chunks(500) {
+        for u in commitment_update::Entity::find()
+            .filter(commitment_update::Column::CommitmentId.is_in(chunk.iter().map(|c| c.id)))
+            .order_by_asc(commitment_update::Column::Id)
+            .all(db)
+            .await
+            .context("cannot read updates")?
+        {
+            updates
+                .entry(u.commitment_id)
+                .or_default()
+                .push(CommitmentUpdate {
+                    note: u.note,
+                    created_at: u.created_at,
+                });
+        }
+    }
+    let names = crate::people::names(db, rows.iter().map(|c| c.person_id)).await?;
+    Ok(rows
+        .into_iter()
+        .map(|c| Commitment {
+            person_name: names.get(&c.person_id).cloned().unwrap_or_default(),
+            emphasis: emphasis(&c.category).to_owned(),
+            updates: updates.remove(&c.id).unwrap_or_default(),
+            id: c.id,
+            person_id: c.person_id,
+            year: c.year,
+            category: c.category,
+            content: c.content,
+            status: c.status.as_str().to_owned(),
+            completed_at: c.completed_at,
+            completion_note: c.completion_note,
+        })
+        .collect())
+}
+
+pub fn valid_year(year: i32) -> Result<i32, CommunityError> {
+    if (2000..=2100).contains(&year) {
+        Ok(year)
+    } else {
+        Err(invalid("year must be 2000–2100"))
+    }
+}
+
+async fn commitment_of(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    year: i32,
+) -> Result<commitment::Model, CommunityError> {
+    commitment::Entity::find()
+        .filter(commitment::Column::PersonId.eq(person_id))
+        .filter(commitment::Column::Year.eq(valid_year(year)?))
+        .one(db)
+        .await
+        .context("cannot read a commitment")?
+        .ok_or(CommunityError::NotFound("commitment"))
+}
+
+/// Makes or changes a person's commitment for a year; a completed one stays as it was.
+pub async fn commit(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    year: i32,
+    category: &str,
+    content: &str,
+) -> Result<Commitment, CommunityError> {
+    let year = valid_year(year)?;
+    if !COMMITMENT_CATEGORIES.contains(&category) {
+        return Err(invalid(
+            "category must be organ, rural_community, enterprise or retired",
+        ));
+    }
+    let content = text(content, "content", 1000)?;
+    let now = clock::now();
+    let stored = match commitment_of(db, person_id, year).await {
+        Ok(existing) if existing.status == CommitmentStatus::Completed => {
+            return Err(CommunityError::WrongState(
+                "a completed commitment is not changed".into(),
+            ));
+        }
+        Ok(existing) => {
+            let mut active: commitment::ActiveModel = existing.into();
+            active.category = Set(category.to_owned());
+            active.content = Set(content);
+            active.updated_at = Set(now);
+            active
+                .update(db)
+                .await
+                .context("cannot update a commitment")?
+        }
+        Err(CommunityError::NotFound(_)) => commitment::ActiveModel {
+            person_id: Set(person_id),
+            year: Set(year),
+            category: Set(category.to_owned()),
+            content: Set(content),
+            status: Set(CommitmentStatus::InProgress),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("cannot store a commitment")?,
+        Err(other) => return Err(other),
+    };
+    Ok(commitment_view(db, stored).await?)
+}
+
+/// Notes progress on a person's commitment (践诺).
+pub async fn note_progress(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    year: i32,
+    note: &str,
+) -> Result<Commitment, CommunityError> {
+    let row = commitment_of(db, person_id, year).await?;
+    commitment_update::ActiveModel {
+        commitment_id: Set(row.id),
+        note: Set(text(note, "note", 1000)?),
+        created_at: Set(clock::now()),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("cannot store progress")?;
+    Ok(commitment_view(db, row).await?)
+}
+
+/// Marks a person's commitment completed, with what was done.
+pub async fn complete(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    year: i32,
+    note: &str,
+) -> Result<Commitment, CommunityError> {
+    let row = commitment_of(db, person_id, year).await?;
+    let mut active: commitment::ActiveModel = row.into();
+    active.status = Set(CommitmentStatus::Completed);
+    active.completed_at = Set(Some(clock::now()));
+    active.completion_note = Set(Some(text(note, "note", 1000)?));
+    active.updated_at = Set(clock::now());
+    let updated = active.update(db).await.context("cannot complete")?;
+    Ok(commitment_view(db, updated).await?)
+}
+
+/// The commitments of `people` for `year`, by name, in a fixed number of reads per 500 people.
+pub async fn commitments_for(
+    db: &impl ConnectionTrait,
+    people: &[i64],
+    year: i32,
+) -> Result<Vec<Commitment>, CommunityError> {
+    let year = valid_year(year)?;
+    let mut rows = Vec::new();
+    for chunk in people.chunks(500) {
+        rows.extend(
+            commitment::Entity::find()
+                .filter(commitment::Column::PersonId.is_in(chunk.iter().copied()))
+                .filter(commitment::Column::Year.eq(year))
+                .all(db)
+                .await
+                .context("cannot read commitments")?,
+        );
+    }
+    let mut out = commitment_views(db, rows).await?;
+    out.sort_by(|a, b| a.person_name.cmp(&b.person_name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// A person's commitments, newest year first.
+pub async fn commitments_of(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+) -> anyhow::Result<Vec<Commitment>> {
+    let rows = commitment::Entity::find()
+        .filter(commitment::Column::PersonId.eq(person_id))
+        .order_by_desc(commitment::Column::Year)
         .all(db)
         .await
-        .context("cannot read updates")?
-        .into_iter()
-        .map(|u| CommitmentUpdate {
-            note: u.note,
-            created_at: u.created_at,
-        })
-        .collect();
-    Ok(Commitment {
-        person_name: name_of(db, c.person_id).await?,
-        emphasis: emphasis(&c.category).to_owned(),
-        id: c.id,
-        person_id: c.person_id,
-        year: c.year,
-        category: c.category,
-        content: c.content,
-        status: c.status.as_str().to_owned(),
-        completed_at: c.completed_at,
-        completion_note: c.completion_note,
-        updates,
-    })
+        .context("cannot read commitments")?;
+    commitment_views(db, rows).await
 }

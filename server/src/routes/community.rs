@@ -2,9 +2,7 @@
 //! yearly progress against the minimums.
 use actix_web::{HttpResponse, web};
 use anyhow::Context;
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
-};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -16,14 +14,14 @@ use crate::{
     community::{
         CommunityError,
         engagement::{
-            self, COMMITMENT_CATEGORIES, Commitment, Household, HouseholdFields, Pairing, Report,
-            Suggestion, SuggestionsBy, Visit, text,
+            self, Commitment, Household, HouseholdFields, Pairing, Report, Suggestion,
+            SuggestionsBy, Visit, valid_year,
         },
         error::invalid,
         progress::{self, Progress},
     },
     domain::OrgKind,
-    entities::{commitment, commitment_update, community_report, person},
+    entities::{commitment, community_report, person},
     error::ErrorBody,
 };
 
@@ -377,28 +375,6 @@ pub struct CommitmentRequest {
     pub content: String,
 }
 
-fn valid_year(year: i32) -> Result<i32, CommunityError> {
-    if (2000..=2100).contains(&year) {
-        Ok(year)
-    } else {
-        Err(invalid("year must be 2000–2100"))
-    }
-}
-
-async fn my_commitment(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    year: i32,
-) -> Result<commitment::Model, CommunityError> {
-    commitment::Entity::find()
-        .filter(commitment::Column::PersonId.eq(user.person_id))
-        .filter(commitment::Column::Year.eq(year))
-        .one(db)
-        .await
-        .context("cannot read a commitment")?
-        .ok_or(CommunityError::NotFound("commitment"))
-}
-
 /// Make or change my commitment for a year (承诺).
 #[utoipa::path(put, path = "/api/v1/me/commitments/{year}", tag = "community", security(("bearer" = [])),
     params(("year" = i32, Path)), request_body = CommitmentRequest, responses(
@@ -411,47 +387,15 @@ pub async fn put_commitment(
     body: web::Json<CommitmentRequest>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Commitment>, CommunityError> {
-    let year = valid_year(path.into_inner())?;
-    if !COMMITMENT_CATEGORIES.contains(&body.category.as_str()) {
-        return Err(invalid(
-            "category must be organ, rural_community, enterprise or retired",
-        ));
-    }
-    let content = text(&body.content, "content", 1000)?;
-    let now = clock::now();
-    let stored = match my_commitment(&db, user, year).await {
-        Ok(existing) if existing.status == crate::domain::CommitmentStatus::Completed => {
-            return Err(CommunityError::WrongState(
-                "a completed commitment is not changed".into(),
-            ));
-        }
-        Ok(existing) => {
-            let mut active: commitment::ActiveModel = existing.into();
-            active.category = Set(body.category.clone());
-            active.content = Set(content);
-            active.updated_at = Set(now);
-            active
-                .update(db.get_ref())
-                .await
-                .context("cannot update a commitment")?
-        }
-        Err(CommunityError::NotFound(_)) => commitment::ActiveModel {
-            person_id: Set(user.person_id),
-            year: Set(year),
-            category: Set(body.category.clone()),
-            content: Set(content),
-            status: Set(crate::domain::CommitmentStatus::InProgress),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }
-        .insert(db.get_ref())
-        .await
-        .context("cannot store a commitment")?,
-        Err(other) => return Err(other),
-    };
     Ok(web::Json(
-        engagement::commitment_view(db.get_ref(), stored).await?,
+        engagement::commit(
+            db.get_ref(),
+            user.person_id,
+            path.into_inner(),
+            &body.category,
+            &body.content,
+        )
+        .await?,
     ))
 }
 
@@ -471,18 +415,9 @@ pub async fn commitment_progress(
     body: web::Json<NoteRequest>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Commitment>, CommunityError> {
-    let row = my_commitment(&db, user, valid_year(path.into_inner())?).await?;
-    commitment_update::ActiveModel {
-        commitment_id: Set(row.id),
-        note: Set(text(&body.note, "note", 1000)?),
-        created_at: Set(clock::now()),
-        ..Default::default()
-    }
-    .insert(db.get_ref())
-    .await
-    .context("cannot store progress")?;
     Ok(web::Json(
-        engagement::commitment_view(db.get_ref(), row).await?,
+        engagement::note_progress(db.get_ref(), user.person_id, path.into_inner(), &body.note)
+            .await?,
     ))
 }
 
@@ -497,18 +432,8 @@ pub async fn complete_commitment(
     body: web::Json<NoteRequest>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Commitment>, CommunityError> {
-    let row = my_commitment(&db, user, valid_year(path.into_inner())?).await?;
-    let mut active: commitment::ActiveModel = row.into();
-    active.status = Set(crate::domain::CommitmentStatus::Completed);
-    active.completed_at = Set(Some(clock::now()));
-    active.completion_note = Set(Some(text(&body.note, "note", 1000)?));
-    active.updated_at = Set(clock::now());
-    let updated = active
-        .update(db.get_ref())
-        .await
-        .context("cannot complete")?;
     Ok(web::Json(
-        engagement::commitment_view(db.get_ref(), updated).await?,
+        engagement::complete(db.get_ref(), user.person_id, path.into_inner(), &body.note).await?,
     ))
 }
 
@@ -519,17 +444,9 @@ pub async fn my_commitments(
     user: AuthUser,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Commitment>>, CommunityError> {
-    let rows = commitment::Entity::find()
-        .filter(commitment::Column::PersonId.eq(user.person_id))
-        .order_by_desc(commitment::Column::Year)
-        .all(db.get_ref())
-        .await
-        .context("cannot read commitments")?;
-    let mut out = Vec::new();
-    for c in rows {
-        out.push(engagement::commitment_view(db.get_ref(), c).await?);
-    }
-    Ok(web::Json(out))
+    Ok(web::Json(
+        engagement::commitments_of(db.get_ref(), user.person_id).await?,
+    ))
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -666,19 +583,7 @@ pub async fn org_commitments(
     let year = valid_year(query.year.unwrap_or_else(this_year))?;
     let people = people_in_scope(&db, user, path.into_inner()).await?;
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        for c in commitment::Entity::find()
-            .filter(commitment::Column::PersonId.is_in(chunk.iter().copied()))
-            .filter(commitment::Column::Year.eq(year))
-            .all(db.get_ref())
-            .await
-            .context("cannot read commitments")?
-        {
-            out.push(engagement::commitment_view(db.get_ref(), c).await?);
-        }
-    }
-    out.sort_by(|a, b| a.person_name.cmp(&b.person_name));
+    let out = engagement::commitments_for(db.get_ref(), &ids, year).await?;
     match query.format.as_deref().unwrap_or("json") {
         "json" => Ok(HttpResponse::Ok().json(out)),
         "csv" => {
