@@ -14,7 +14,7 @@ use crate::{
     domain::{CommitmentStatus, OrgKind, ReportStatus},
     entities::{
         commitment, commitment_update, community_report, household, organisation, pairing,
-        pairing_visit, suggestion,
+        pairing_visit, person, suggestion,
     },
 };
 
@@ -773,7 +773,40 @@ pub async fn commitments_for(
     people: &[i64],
     year: i32,
 ) -> Result<Vec<Commitment>, CommunityError> {
-    let year = valid_year(year)?;
+    let rows = commitment_rows(db, people, valid_year(year)?).await?;
+    let mut out = commitment_views(db, rows).await?;
+    out.sort_by(|a, b| a.person_name.cmp(&b.person_name).then(a.id.cmp(&b.id)));
+    Ok(out)
+}
+
+/// Party members among `people` with no commitment for `year`: the document asks one of
+/// 每名党员, so activists are not listed.
+pub async fn without_commitment(
+    db: &impl ConnectionTrait,
+    people: Vec<person::Model>,
+    year: i32,
+) -> Result<Vec<person::Model>, CommunityError> {
+    let members: Vec<person::Model> = people
+        .into_iter()
+        .filter(|p| p.status != crate::domain::MemberStatus::Activist)
+        .collect();
+    let ids: Vec<i64> = members.iter().map(|p| p.id).collect();
+    let committed: std::collections::HashSet<i64> = commitment_rows(db, &ids, valid_year(year)?)
+        .await?
+        .into_iter()
+        .map(|c| c.person_id)
+        .collect();
+    Ok(members
+        .into_iter()
+        .filter(|p| !committed.contains(&p.id))
+        .collect())
+}
+
+async fn commitment_rows(
+    db: &impl ConnectionTrait,
+    people: &[i64],
+    year: i32,
+) -> anyhow::Result<Vec<commitment::Model>> {
     let mut rows = Vec::new();
     for chunk in people.chunks(500) {
         rows.extend(
@@ -785,9 +818,60 @@ pub async fn commitments_for(
                 .context("cannot read commitments")?,
         );
     }
-    let mut out = commitment_views(db, rows).await?;
-    out.sort_by(|a, b| a.person_name.cmp(&b.person_name).then(a.id.cmp(&b.id)));
-    Ok(out)
+    Ok(rows)
+}
+
+/// People of an org's subtree (for branch secretaries and anyone who reads the directory),
+/// or for a community: its own members and everyone it accepted. Sorted by name.
+pub async fn people_in_scope(
+    db: &impl ConnectionTrait,
+    viewer: i64,
+    org_id: i64,
+) -> Result<Vec<person::Model>, CommunityError> {
+    let org = crate::orgs::find(db, org_id)
+        .await?
+        .ok_or(CommunityError::CommunityNotFound)?;
+    let reads = crate::authz::has_role(db, viewer, crate::authz::READ_DIRECTORY, org.id).await?;
+    let runs = org.kind == OrgKind::Community
+        && crate::authz::has_role(db, viewer, super::RUN_COMMUNITY, org.id).await?;
+    if !reads && !runs {
+        return Err(CommunityError::Forbidden);
+    }
+    let orgs = crate::orgs::subtree_ids(db, org.id).await?;
+    let mut people = Vec::new();
+    for chunk in orgs.chunks(500) {
+        people.extend(
+            person::Entity::find()
+                .filter(person::Column::OrgId.is_in(chunk.iter().copied()))
+                .filter(person::Column::Active.eq(true))
+                .all(db)
+                .await
+                .context("cannot read people")?,
+        );
+    }
+    if org.kind == OrgKind::Community {
+        let reported: Vec<i64> = community_report::Entity::find()
+            .filter(community_report::Column::CommunityId.eq(org.id))
+            .filter(community_report::Column::Status.eq(ReportStatus::Accepted))
+            .all(db)
+            .await
+            .context("cannot read reports")?
+            .into_iter()
+            .map(|r| r.person_id)
+            .filter(|id| !people.iter().any(|p| p.id == *id))
+            .collect();
+        for chunk in reported.chunks(500) {
+            people.extend(
+                person::Entity::find()
+                    .filter(person::Column::Id.is_in(chunk.iter().copied()))
+                    .all(db)
+                    .await
+                    .context("cannot read people")?,
+            );
+        }
+    }
+    people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
+    Ok(people)
 }
 
 /// A person's commitments, newest year first.

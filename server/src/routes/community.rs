@@ -1,15 +1,14 @@
 //! Reporting to communities, suggestions, pairing with households, commitments and the
 //! yearly progress against the minimums.
 use actix_web::{HttpResponse, web};
-use anyhow::Context;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::service::{community, me, require_runner};
 use crate::{
     auth::AuthUser,
-    authz::{self, MANAGE_PEOPLE, READ_DIRECTORY},
+    authz::{self, MANAGE_PEOPLE},
     clock,
     community::{
         CommunityError,
@@ -20,8 +19,6 @@ use crate::{
         error::invalid,
         progress::{self, Progress},
     },
-    domain::OrgKind,
-    entities::{commitment, community_report, person},
     error::ErrorBody,
 };
 
@@ -463,57 +460,6 @@ fn this_year() -> i32 {
     clock::now().with_timezone(&clock::shanghai()).year()
 }
 
-/// People of an org's subtree (branch secretaries and anyone who reads the directory), or
-/// for a community: its own members and everyone it accepted.
-async fn people_in_scope(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    org_id: i64,
-) -> Result<Vec<person::Model>, CommunityError> {
-    let org = crate::orgs::find(db, org_id)
-        .await?
-        .ok_or(CommunityError::CommunityNotFound)?;
-    let reads = authz::has_role(db, user.person_id, READ_DIRECTORY, org.id).await?;
-    let runs = org.kind == OrgKind::Community
-        && authz::has_role(db, user.person_id, crate::community::RUN_COMMUNITY, org.id).await?;
-    if !reads && !runs {
-        return Err(CommunityError::Forbidden);
-    }
-    let orgs = crate::orgs::subtree_ids(db, org.id).await?;
-    let mut people = Vec::new();
-    for chunk in orgs.chunks(500) {
-        people.extend(
-            person::Entity::find()
-                .filter(person::Column::OrgId.is_in(chunk.iter().copied()))
-                .filter(person::Column::Active.eq(true))
-                .all(db)
-                .await
-                .context("cannot read people")?,
-        );
-    }
-    if org.kind == OrgKind::Community {
-        let reported: Vec<i64> = community_report::Entity::find()
-            .filter(community_report::Column::CommunityId.eq(org.id))
-            .filter(community_report::Column::Status.eq("accepted"))
-            .all(db)
-            .await
-            .context("cannot read reports")?
-            .into_iter()
-            .map(|r| r.person_id)
-            .filter(|id| !people.iter().any(|p| p.id == *id))
-            .collect();
-        people.extend(
-            person::Entity::find()
-                .filter(person::Column::Id.is_in(reported))
-                .all(db)
-                .await
-                .context("cannot read people")?,
-        );
-    }
-    people.sort_by(|a, b| a.name.cmp(&b.name).then(a.id.cmp(&b.id)));
-    Ok(people)
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct MissingCommitment {
     pub person_id: i64,
@@ -536,32 +482,15 @@ pub async fn missing_commitments(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<MissingCommitment>>, CommunityError> {
     let year = valid_year(query.year.unwrap_or_else(this_year))?;
-    let people = people_in_scope(&db, user, path.into_inner()).await?;
-    let members: Vec<&person::Model> = people
-        .iter()
-        .filter(|p| p.status != crate::domain::MemberStatus::Activist)
-        .collect();
-    let mut committed = std::collections::HashSet::new();
-    for chunk in members.chunks(500) {
-        let ids: Vec<i64> = chunk.iter().map(|p| p.id).collect();
-        committed.extend(
-            commitment::Entity::find()
-                .filter(commitment::Column::PersonId.is_in(ids))
-                .filter(commitment::Column::Year.eq(year))
-                .all(db.get_ref())
-                .await
-                .context("cannot read commitments")?
-                .into_iter()
-                .map(|c| c.person_id),
-        );
-    }
+    let people =
+        engagement::people_in_scope(db.get_ref(), user.person_id, path.into_inner()).await?;
+    let missing = engagement::without_commitment(db.get_ref(), people, year).await?;
     Ok(web::Json(
-        members
+        missing
             .into_iter()
-            .filter(|p| !committed.contains(&p.id))
             .map(|p| MissingCommitment {
                 person_id: p.id,
-                name: p.name.clone(),
+                name: p.name,
                 org_id: p.org_id,
             })
             .collect(),
@@ -581,7 +510,8 @@ pub async fn org_commitments(
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, CommunityError> {
     let year = valid_year(query.year.unwrap_or_else(this_year))?;
-    let people = people_in_scope(&db, user, path.into_inner()).await?;
+    let people =
+        engagement::people_in_scope(db.get_ref(), user.person_id, path.into_inner()).await?;
     let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
     let out = engagement::commitments_for(db.get_ref(), &ids, year).await?;
     match query.format.as_deref().unwrap_or("json") {
@@ -654,7 +584,8 @@ pub async fn org_progress(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Progress>>, CommunityError> {
     let year = valid_year(query.year.unwrap_or_else(this_year))?;
-    let people = people_in_scope(&db, user, path.into_inner()).await?;
+    let people =
+        engagement::people_in_scope(db.get_ref(), user.person_id, path.into_inner()).await?;
     let mut all = progress::for_people(db.get_ref(), &people, year).await?;
     if query.behind.unwrap_or(false) {
         all.retain(|p| p.behind);
