@@ -66,19 +66,33 @@ async fn statements_for(app: &TestApp, who: &Someone, path: &str) -> (u64, usize
     (fewest, rows)
 }
 
+/// Reads `path` with 2 rows, lets `grow` add 50, then reads it again: 52 rows, and the same
+/// number of statements as for 2.
+async fn same_statements_for_52_rows_as_for_2(
+    app: &TestApp,
+    who: &Someone,
+    path: &str,
+    grow: impl std::future::Future<Output = ()>,
+) {
+    let (few, rows) = statements_for(app, who, path).await;
+    assert_eq!(rows, 2, "{path}");
+    assert!(few > 0, "statements are counted");
+    grow.await;
+    let (many, rows) = statements_for(app, who, path).await;
+    assert_eq!(rows, 52, "{path}");
+    assert_eq!(
+        many, few,
+        "{path}: statements for 52 rows ({many}) = for 2 ({few})"
+    );
+}
+
 on_both_stores! {
     async fn listing_plans_takes_the_same_statements_for_2_rows_as_for_52(app) {
         let w = app.world().await;
         let month = api_tests::month_from_now(1);
         let path = format!("/api/v1/orgs/{}/plans?month={month}", w.committee);
         branches_with_plans(&app, 0, 2, &month).await;
-        let (few, rows) = statements_for(&app, &w.admin, &path).await;
-        assert_eq!(rows, 2);
-        assert!(few > 0, "statements are counted");
-        branches_with_plans(&app, 2, 50, &month).await;
-        let (many, rows) = statements_for(&app, &w.admin, &path).await;
-        assert_eq!(rows, 52);
-        assert_eq!(many, few, "statements for 52 plans ({many}) = for 2 ({few})");
+        same_statements_for_52_rows_as_for_2(&app, &w.admin, &path, branches_with_plans(&app, 2, 50, &month)).await;
     }
 }
 
@@ -144,13 +158,7 @@ on_both_stores! {
     async fn my_claims_take_the_same_statements_for_2_rows_as_for_52(app) {
         let w = app.world().await;
         claims_on_items(&app, &w.member_a, 0, 2).await;
-        let (few, rows) = statements_for(&app, &w.member_a, "/api/v1/me/service-claims").await;
-        assert_eq!(rows, 2);
-        assert!(few > 0);
-        claims_on_items(&app, &w.member_a, 2, 50).await;
-        let (many, rows) = statements_for(&app, &w.member_a, "/api/v1/me/service-claims").await;
-        assert_eq!(rows, 52);
-        assert_eq!(many, few, "statements for 52 claims ({many}) = for 2 ({few})");
+        same_statements_for_52_rows_as_for_2(&app, &w.member_a, "/api/v1/me/service-claims", claims_on_items(&app, &w.member_a, 2, 50)).await;
     }
 }
 
@@ -183,13 +191,7 @@ on_both_stores! {
         let w = app.world().await;
         let path = format!("/api/v1/orgs/{}/exemptions", w.committee);
         exempted_people(&app, w.branch_a, w.reviewer.id, 0, 2).await;
-        let (few, rows) = statements_for(&app, &w.reviewer, &path).await;
-        assert_eq!(rows, 2);
-        assert!(few > 0);
-        exempted_people(&app, w.branch_b, w.reviewer.id, 2, 50).await;
-        let (many, rows) = statements_for(&app, &w.reviewer, &path).await;
-        assert_eq!(rows, 52);
-        assert_eq!(many, few, "statements for 52 exemptions ({many}) = for 2 ({few})");
+        same_statements_for_52_rows_as_for_2(&app, &w.reviewer, &path, exempted_people(&app, w.branch_b, w.reviewer.id, 2, 50)).await;
 
         let listed: serde_json::Value = app.get_as(&w.reviewer, &path).await.json().await.expect("json");
         assert_eq!(listed[0]["person_name"], "免参党员51", "newest first");
@@ -205,13 +207,7 @@ on_both_stores! {
         claims_on_items(&app, &w.member_a, 0, 2).await;
         let community = huodongri::orgs::find_by_code(&app.db, "TS-COMM").await.expect("read").expect("the community");
         let path = format!("/api/v1/communities/{}/service-items?per_page=100", community.id);
-        let (few, rows) = statements_for(&app, &w.member_a, &path).await;
-        assert_eq!(rows, 2);
-        assert!(few > 0);
-        claims_on_items(&app, &w.member_a, 2, 50).await;
-        let (many, rows) = statements_for(&app, &w.member_a, &path).await;
-        assert_eq!(rows, 52);
-        assert_eq!(many, few, "statements for 52 items ({many}) = for 2 ({few})");
+        same_statements_for_52_rows_as_for_2(&app, &w.member_a, &path, claims_on_items(&app, &w.member_a, 2, 50)).await;
 
         let page: serde_json::Value = app.get_as(&w.member_a, &path).await.json().await.expect("json");
         let waiting = page["items"].as_array().expect("items").iter()
@@ -219,5 +215,52 @@ on_both_stores! {
         assert_eq!(waiting, 11, "every fifth claim waits first in its queue: {}", page["items"][0]);
         assert_eq!(page["items"][0]["community_name"], "测试社区");
         assert_eq!(page["total"], 52);
+    }
+}
+
+/// `count` people in `org`, each with a commitment for `year` and one progress note.
+async fn committed_people(app: &TestApp, org: i64, year: i32, from: usize, count: usize) {
+    use huodongri::entities::{commitment, commitment_update};
+    let now = huodongri::clock::now();
+    for n in from..from + count {
+        let person = app
+            .add_person(&format!("承诺党员{n:02}"), &format!("135{n:08}"), org)
+            .await;
+        let made = commitment::ActiveModel {
+            person_id: Set(person.id),
+            year: Set(year),
+            category: Set("organ".into()),
+            content: Set(format!("承诺{n}")),
+            status: Set(huodongri::domain::CommitmentStatus::InProgress),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a commitment");
+        commitment_update::ActiveModel {
+            commitment_id: Set(made.id),
+            note: Set(format!("进展{n}")),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a note");
+    }
+}
+
+on_both_stores! {
+    async fn an_orgs_commitments_take_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let year = 2026;
+        let path = format!("/api/v1/orgs/{}/commitments?year={year}", w.committee);
+        committed_people(&app, w.branch_a, year, 0, 2).await;
+        same_statements_for_52_rows_as_for_2(&app, &w.reviewer, &path, committed_people(&app, w.branch_b, year, 2, 50)).await;
+
+        let listed: serde_json::Value = app.get_as(&w.reviewer, &path).await.json().await.expect("json");
+        assert_eq!(listed[0]["person_name"], "承诺党员00", "by name");
+        assert_eq!(listed[51]["updates"][0]["note"], "进展51", "each with its own notes");
     }
 }
