@@ -229,7 +229,7 @@ async fn committed_people(app: &TestApp, org: i64, year: i32, from: usize, count
         let made = commitment::ActiveModel {
             person_id: Set(person.id),
             year: Set(year),
-            category: Set("organ".into()),
+            category: Set(huodongri::domain::CommitmentCategory::Organ),
             content: Set(format!("承诺{n}")),
             status: Set(huodongri::domain::CommitmentStatus::InProgress),
             created_at: Set(now),

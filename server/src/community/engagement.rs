@@ -11,7 +11,7 @@ use utoipa::ToSchema;
 use super::error::{CommunityError, invalid};
 use crate::{
     clock,
-    domain::{CommitmentStatus, OrgKind, ReportStatus},
+    domain::{CommitmentCategory, CommitmentStatus, HouseholdKind, OrgKind, ReportStatus},
     entities::{
         commitment, commitment_update, community_report, household, organisation, pairing,
         pairing_visit, person, suggestion,
@@ -298,8 +298,6 @@ pub async fn answer_suggestion(
 
 // ---- pairing ----
 
-pub const HOUSEHOLD_KINDS: [&str; 4] = ["empty_nest", "disabled", "left_behind_child", "hardship"];
-
 #[derive(Serialize, ToSchema)]
 pub struct Household {
     pub id: i64,
@@ -317,7 +315,7 @@ impl From<household::Model> for Household {
         Self {
             id: h.id,
             community_id: h.community_id,
-            kind: h.kind,
+            kind: h.kind.as_str().to_owned(),
             name: h.name,
             address: h.address,
             phone: h.phone,
@@ -417,14 +415,11 @@ pub async fn register_household(
     registered_by: i64,
     fields: HouseholdFields<'_>,
 ) -> Result<Household, CommunityError> {
-    if !HOUSEHOLD_KINDS.contains(&fields.kind) {
-        return Err(invalid(
-            "kind must be empty_nest, disabled, left_behind_child or hardship",
-        ));
-    }
+    let kind = HouseholdKind::parse(fields.kind)
+        .map_err(|_| invalid("kind must be empty_nest, disabled, left_behind_child or hardship"))?;
     let row = household::ActiveModel {
         community_id: Set(community_id),
-        kind: Set(fields.kind.to_owned()),
+        kind: Set(kind),
         name: Set(text(fields.name, "name", 50)?),
         address: Set(text(fields.address, "address", 200)?),
         phone: Set(text(fields.phone, "phone", 20)?),
@@ -572,19 +567,6 @@ pub async fn log_visit(
 
 // ---- commitments ----
 
-pub const COMMITMENT_CATEGORIES: [&str; 4] = ["organ", "rural_community", "enterprise", "retired"];
-
-/// What the document asks each category to commit to (承诺践诺的重点).
-pub fn emphasis(category: &str) -> &'static str {
-    match category {
-        "organ" => "机关事业单位党员：改进工作作风、联系服务基层",
-        "rural_community" => "农村和社区党员：反映社情民意、为群众办实事解难事",
-        "enterprise" => "企业和社会组织党员：关爱职工会员、提供优质服务",
-        "retired" => "离退休党员：关心下一代、促进社会公益",
-        _ => "",
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct CommitmentUpdate {
     pub note: String,
@@ -644,12 +626,12 @@ pub async fn commitment_views(
         .into_iter()
         .map(|c| Commitment {
             person_name: names.get(&c.person_id).cloned().unwrap_or_default(),
-            emphasis: emphasis(&c.category).to_owned(),
+            emphasis: c.category.emphasis().to_owned(),
             updates: updates.remove(&c.id).unwrap_or_default(),
             id: c.id,
             person_id: c.person_id,
             year: c.year,
-            category: c.category,
+            category: c.category.as_str().to_owned(),
             content: c.content,
             status: c.status.as_str().to_owned(),
             completed_at: c.completed_at,
@@ -689,11 +671,8 @@ pub async fn commit(
     content: &str,
 ) -> Result<Commitment, CommunityError> {
     let year = valid_year(year)?;
-    if !COMMITMENT_CATEGORIES.contains(&category) {
-        return Err(invalid(
-            "category must be organ, rural_community, enterprise or retired",
-        ));
-    }
+    let category = CommitmentCategory::parse(category)
+        .map_err(|_| invalid("category must be organ, rural_community, enterprise or retired"))?;
     let content = text(content, "content", 1000)?;
     let now = clock::now();
     let stored = match commitment_of(db, person_id, year).await {
@@ -704,7 +683,7 @@ pub async fn commit(
         }
         Ok(existing) => {
             let mut active: commitment::ActiveModel = existing.into();
-            active.category = Set(category.to_owned());
+            active.category = Set(category);
             active.content = Set(content);
             active.updated_at = Set(now);
             active
@@ -715,7 +694,7 @@ pub async fn commit(
         Err(CommunityError::NotFound(_)) => commitment::ActiveModel {
             person_id: Set(person_id),
             year: Set(year),
-            category: Set(category.to_owned()),
+            category: Set(category),
             content: Set(content),
             status: Set(CommitmentStatus::InProgress),
             created_at: Set(now),

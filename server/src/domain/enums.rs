@@ -299,3 +299,37 @@ mod claim_status_tests {
         assert!(!Attended.may_withdraw(false) && !NoShow.may_withdraw(false));
     }
 }
+
+slug_enum!(
+    /// Households a community pairs members with (结对帮扶对象).
+    HouseholdKind {
+        EmptyNest = ("empty_nest", "空巢老人"),
+        Disabled = ("disabled", "残疾人"),
+        LeftBehindChild = ("left_behind_child", "留守儿童"),
+        Hardship = ("hardship", "困难群众"),
+    }
+);
+
+slug_enum!(
+    /// Which kind of member makes a yearly commitment; each has its own emphasis (承诺践诺).
+    CommitmentCategory {
+        Organ = ("organ", "机关事业单位党员"),
+        RuralCommunity = ("rural_community", "农村和社区党员"),
+        Enterprise = ("enterprise", "企业和社会组织党员"),
+        Retired = ("retired", "离退休党员"),
+    }
+);
+
+impl CommitmentCategory {
+    /// What the document asks this category to commit to (承诺践诺的重点).
+    pub fn emphasis(self) -> &'static str {
+        match self {
+            CommitmentCategory::Organ => "机关事业单位党员：改进工作作风、联系服务基层",
+            CommitmentCategory::RuralCommunity => {
+                "农村和社区党员：反映社情民意、为群众办实事解难事"
+            }
+            CommitmentCategory::Enterprise => "企业和社会组织党员：关爱职工会员、提供优质服务",
+            CommitmentCategory::Retired => "离退休党员：关心下一代、促进社会公益",
+        }
+    }
+}

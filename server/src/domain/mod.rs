@@ -11,8 +11,9 @@ pub mod text;
 
 pub use dates::Year;
 pub use enums::{
-    ClaimStatus, CommitmentStatus, DeliveryStatus, DeputyLevel, ItemKind, ItemStatus, LeaveStatus,
-    MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus, ReportStatus, Role,
+    ClaimStatus, CommitmentCategory, CommitmentStatus, DeliveryStatus, DeputyLevel, HouseholdKind,
+    ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus,
+    ReportStatus, Role,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub person_id: i64,
     pub year: i32,
-    pub category: String,
+    pub category: crate::domain::CommitmentCategory,
     pub content: String,
     pub status: crate::domain::CommitmentStatus,
     pub completed_at: Option<DateTimeWithTimeZone>,

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub community_id: i64,
-    pub kind: String,
+    pub kind: crate::domain::HouseholdKind,
     pub name: String,
     pub address: String,
     pub phone: String,
