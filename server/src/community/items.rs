@@ -41,7 +41,6 @@ pub struct NewItem {
 }
 
 const KINDS: [&str; 3] = ["item", "post", "volunteer"];
-pub const VOLUNTEER_KINDS: [&str; 4] = ["visit", "labour", "practical", "community_service"];
 
 fn time(raw: &str, field: &str) -> Result<DateTime<FixedOffset>, CommunityError> {
     DateTime::parse_from_rfc3339(raw.trim()).map_err(|_| {
@@ -75,7 +74,11 @@ pub async fn create(
         return Err(invalid("kind must be item, post or volunteer"));
     }
     let volunteer_kind = match (kind, new.volunteer_kind.as_deref().map(str::trim)) {
-        ("volunteer", Some(v)) if VOLUNTEER_KINDS.contains(&v) => Some(v.to_owned()),
+        ("volunteer", Some(v)) if !v.is_empty() => {
+            Some(crate::domain::VolunteerKind::parse(v).map_err(|_| {
+                invalid("volunteer_kind must be visit, labour, practical or community_service")
+            })?)
+        }
         ("volunteer", _) => {
             return Err(invalid(
                 "volunteer_kind must be visit, labour, practical or community_service",
@@ -310,7 +313,7 @@ pub async fn item_views(
                     .cloned()
                     .unwrap_or_default(),
                 kind: item.kind.as_str().to_owned(),
-                volunteer_kind: item.volunteer_kind,
+                volunteer_kind: item.volunteer_kind.map(|k| k.as_str().to_owned()),
                 title: item.title,
                 description: item.description,
                 capacity: item.capacity,

@@ -112,7 +112,9 @@ pub async fn for_people(
                     "item" | "post" => claimed += 1,
                     "volunteer" if claim.status == crate::domain::ClaimStatus::Attended => {
                         volunteer += 1;
-                        if item.volunteer_kind.as_deref() == Some("community_service") {
+                        if item.volunteer_kind
+                            == Some(crate::domain::VolunteerKind::CommunityService)
+                        {
                             community += 1;
                         }
                     }

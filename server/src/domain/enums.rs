@@ -333,3 +333,13 @@ impl CommitmentCategory {
         }
     }
 }
+
+slug_enum!(
+    /// What a volunteer activity does (党员志愿服务的四类).
+    VolunteerKind {
+        Visit = ("visit", "走访慰问"),
+        Labour = ("labour", "义务劳动"),
+        Practical = ("practical", "为民办实事"),
+        CommunityService = ("community_service", "社区志愿服务"),
+    }
+);

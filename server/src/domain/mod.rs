@@ -13,7 +13,7 @@ pub use dates::Year;
 pub use enums::{
     ClaimStatus, CommitmentCategory, CommitmentStatus, DeliveryStatus, DeputyLevel, HouseholdKind,
     ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus,
-    ReportStatus, Role,
+    ReportStatus, Role, VolunteerKind,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

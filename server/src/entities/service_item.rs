@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub community_id: i64,
     pub kind: crate::domain::ItemKind,
-    pub volunteer_kind: Option<String>,
+    pub volunteer_kind: Option<crate::domain::VolunteerKind>,
     pub title: String,
     pub description: String,
     pub capacity: i32,
