@@ -24,6 +24,23 @@ pub fn text(raw: &str, field: &str, max: usize) -> Result<String, CommunityError
         .map_err(invalid)
 }
 
+/// The row `id` of `E`, or `community.not_found` naming `what` was missing.
+async fn find_or_not_found<E>(
+    db: &impl ConnectionTrait,
+    id: i64,
+    what: &'static str,
+) -> Result<E::Model, CommunityError>
+where
+    E: EntityTrait,
+    <E::PrimaryKey as sea_orm::PrimaryKeyTrait>::ValueType: From<i64>,
+{
+    E::find_by_id(id)
+        .one(db)
+        .await
+        .with_context(|| format!("cannot read a {what}"))?
+        .ok_or(CommunityError::NotFound(what))
+}
+
 // ---- reporting to a community ----
 
 #[derive(Serialize, ToSchema)]
@@ -114,11 +131,7 @@ pub async fn find_report(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<community_report::Model, CommunityError> {
-    community_report::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("cannot read a report")?
-        .ok_or(CommunityError::NotFound("report"))
+    find_or_not_found::<community_report::Entity>(db, id, "report").await
 }
 
 /// Files (or re-files after a decline) a person's report to a community.
@@ -275,11 +288,7 @@ pub async fn find_suggestion(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<suggestion::Model, CommunityError> {
-    suggestion::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("cannot read a suggestion")?
-        .ok_or(CommunityError::NotFound("suggestion"))
+    find_or_not_found::<suggestion::Entity>(db, id, "suggestion").await
 }
 
 pub async fn answer_suggestion(
@@ -453,11 +462,7 @@ pub async fn find_household(
     db: &impl ConnectionTrait,
     id: i64,
 ) -> Result<household::Model, CommunityError> {
-    household::Entity::find_by_id(id)
-        .one(db)
-        .await
-        .context("cannot read a household")?
-        .ok_or(CommunityError::NotFound("household"))
+    find_or_not_found::<household::Entity>(db, id, "household").await
 }
 
 /// A household as `viewer` may see it: its paired member and its community's runners do;
