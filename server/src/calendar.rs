@@ -15,37 +15,15 @@ const PREVIEW_DEADLINE_DAY: u32 = 10;
 /// The next year's notice comes out between late October and mid-December.
 const NEXT_YEAR_WATCH_FROM_MONTH: u32 = 11;
 
-/// The activity-day rule of an organisation.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Policy {
-    /// Any day that is not a working day (holiday or plain weekend) moves the 20th.
-    NextWorkingDay,
-    /// Only a statutory holiday period (with the weekend days joined to it) moves the 20th.
-    StatutoryOnly,
-}
-
-impl Policy {
-    pub const ALL: &'static [Policy] = &[Policy::NextWorkingDay, Policy::StatutoryOnly];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::NextWorkingDay => "next_working_day",
-            Self::StatutoryOnly => "statutory_only",
-        }
+crate::domain::enums::slug_enum!(
+    /// The activity-day rule of an organisation: when the 20th is not a working day, which
+    /// days move it. `next_working_day`: any day off (holiday or plain weekend);
+    /// `statutory_only`: only a statutory holiday period with the weekend days joined to it.
+    Policy {
+        NextWorkingDay = ("next_working_day", "遇休息日顺延"),
+        StatutoryOnly = ("statutory_only", "仅法定节假日顺延"),
     }
-
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let raw = raw.trim();
-        Self::ALL
-            .iter()
-            .copied()
-            .find(|policy| policy.as_str() == raw)
-            .ok_or_else(|| format!("`{raw}` is not one of: next_working_day, statutory_only"))
-    }
-}
+);
 
 /// One year's official arrangement. Holding one means: every date lies in `year`, each
 /// maximal run of consecutive holidays carries a single name, workdays are Saturdays or

@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::{
     calendar::{Calendar, YearCalendar},
+    domain::DayKind,
     entities::calendar_day,
 };
 
@@ -23,7 +24,7 @@ pub async fn load_years(db: &impl ConnectionTrait, years: &[i32]) -> anyhow::Res
     for row in rows {
         let entry = json!([row.day.format("%Y-%m-%d").to_string(), row.name]);
         let (holidays, workdays) = years.entry(row.year).or_default();
-        if row.kind == "holiday" {
+        if row.kind == DayKind::Holiday {
             holidays.push(entry);
         } else {
             workdays.push(entry);
@@ -96,12 +97,15 @@ pub async fn replace_year(
         .context("cannot clear the year")?;
     let rows: Vec<calendar_day::ActiveModel> = year
         .holidays()
-        .map(|(day, name)| (day, name, "holiday"))
-        .chain(year.workdays().map(|(day, name)| (day, name, "workday")))
+        .map(|(day, name)| (day, name, DayKind::Holiday))
+        .chain(
+            year.workdays()
+                .map(|(day, name)| (day, name, DayKind::Workday)),
+        )
         .map(|(day, name, kind)| calendar_day::ActiveModel {
             day: Set(day),
             year: Set(year.year()),
-            kind: Set(kind.to_owned()),
+            kind: Set(kind),
             name: Set(name.to_owned()),
         })
         .collect();

@@ -24,6 +24,7 @@ use crate::{
     cache::Cache,
     clock,
     config::{CommunitySettings, PushSettings, WechatSettings},
+    domain::PushKind,
     entities::{activity_plan, person, plan_participant, push_outbox, subscription_quota},
     plans::PlanError,
     wechat::{SubscribeMessage, TOKEN_INVALID, Value, WechatClient, WechatError},
@@ -102,7 +103,7 @@ impl AccessTokens {
 
 /// One notification to queue: `dedupe_key` says what it is for and is unique.
 pub struct NewPush {
-    pub kind: &'static str,
+    pub kind: PushKind,
     pub dedupe_key: String,
     pub plan_id: Option<i64>,
     pub person_id: i64,
@@ -123,7 +124,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, pushes: Vec<NewPush>) -> anyhow:
             .take(500)
             .map(|p| push_outbox::ActiveModel {
                 dedupe_key: Set(p.dedupe_key),
-                kind: Set(p.kind.to_owned()),
+                kind: Set(p.kind),
                 plan_id: Set(p.plan_id),
                 person_id: Set(p.person_id),
                 template_id: Set(p.template_id),
@@ -179,7 +180,7 @@ pub async fn enqueue_preview(
     let pushes = people
         .into_iter()
         .map(|person_id| NewPush {
-            kind: "preview",
+            kind: PushKind::Preview,
             dedupe_key: format!("preview:{}:{person_id}", plan.id),
             plan_id: Some(plan.id),
             person_id,
@@ -607,12 +608,11 @@ pub struct SubscriptionReport {
 
 #[derive(Serialize, ToSchema)]
 pub struct DeliveryResponse {
-    /// preview, remind_day_before, …
-    pub kind: String,
+    pub kind: PushKind,
     pub person_id: i64,
     pub name: String,
     /// pending, sending, sent, no_consent, no_wechat, failed, unknown
-    pub status: String,
+    pub status: crate::domain::DeliveryStatus,
     pub attempts: i32,
     pub last_error: Option<String>,
     pub updated_at: String,
@@ -746,7 +746,7 @@ pub async fn deliveries(
             name: names.get(&r.person_id).cloned().unwrap_or_default(),
             person_id: r.person_id,
             kind: r.kind,
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             attempts: r.attempts,
             last_error: r.last_error,
             updated_at: r

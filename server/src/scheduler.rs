@@ -22,7 +22,7 @@ use tokio::sync::Notify;
 use crate::{
     clock,
     config::{SchedulerSettings, WechatSettings},
-    domain::{OrgKind, PlanStatus, Role},
+    domain::{OrgKind, PlanStatus, PushKind, Role},
     entities::{activity_plan, job_run, organisation, plan_participant, role_grant},
     orgs,
     plans::publish::publish,
@@ -186,7 +186,7 @@ async fn push_unpublished_previews(
 }
 
 fn reminder(
-    kind: &'static str,
+    kind: PushKind,
     dedupe_key: String,
     plan_id: Option<i64>,
     person_id: i64,
@@ -223,6 +223,11 @@ async fn remind_secretaries(
         .map(|p| (p.org_id, p.status))
         .collect();
     let (year, m) = month.split_once('-').context("bad month")?;
+    let kind = if job == REMIND_SUBMIT {
+        PushKind::RemindSubmit
+    } else {
+        PushKind::RemindApprove
+    };
     let mut pushes = Vec::new();
     for branch in branches {
         let status = plans.get(&branch.id).copied();
@@ -251,7 +256,7 @@ async fn remind_secretaries(
             .await?;
         for grant in secretaries {
             pushes.push(reminder(
-                job,
+                kind,
                 format!("{job}:{month}:{}", grant.person_id),
                 None,
                 grant.person_id,
@@ -293,7 +298,7 @@ async fn remind_members(
         });
         for p in participants {
             pushes.push(reminder(
-                REMIND_MEMBERS,
+                PushKind::RemindMembers,
                 format!("remind_day_before:{}:{}", plan.id, p.person_id),
                 Some(plan.id),
                 p.person_id,

@@ -17,13 +17,13 @@ pub struct MeResponse {
     pub name: String,
     pub phone: String,
     pub org_id: i64,
-    pub status: String,
+    pub status: crate::domain::MemberStatus,
     pub roles: Vec<RoleGrantView>,
 }
 
 #[derive(Serialize, ToSchema)]
 pub struct RoleGrantView {
-    pub role: String,
+    pub role: crate::domain::Role,
     pub org_id: i64,
     pub org_name: String,
 }
@@ -52,12 +52,12 @@ pub async fn me(db: &DatabaseConnection, user: Caller) -> Result<MeResponse, Aut
         name: person.name,
         phone: person.phone,
         org_id: person.org_id,
-        status: person.status.as_str().to_owned(),
+        status: person.status,
         roles: grants
             .into_iter()
             .map(|g| RoleGrantView {
                 org_name: names.get(&g.org_id).cloned().unwrap_or_default(),
-                role: g.role.as_str().to_owned(),
+                role: g.role,
                 org_id: g.org_id,
             })
             .collect(),

@@ -176,7 +176,7 @@ pub async fn for_activity(
                 status,
                 checkin_id: row.map(|r| r.id),
                 checked_in_at: row.map(|r| r.at),
-                method: row.and_then(|r| Method::parse(&r.method)),
+                method: row.map(|r| r.method),
                 location_far: row.is_some_and(|r| r.location_far),
                 note,
             }
@@ -385,7 +385,7 @@ pub async fn ledger(
     let name = |id: i64| names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"));
     let mut corrections: Vec<Correction> = all_rows
         .iter()
-        .filter(|r| r.method == Method::Organiser.as_str())
+        .filter(|r| r.method == Method::Organiser)
         .map(|r| Correction {
             at: r.at.with_timezone(&clock::shanghai()),
             actor: r.actor_id.map(name).unwrap_or_default(),
@@ -459,7 +459,7 @@ pub struct RefusalResponse {
     pub checkin_id: i64,
     pub person_id: i64,
     pub name: String,
-    pub result: String,
+    pub result: super::Outcome,
     pub at: chrono::DateTime<chrono::FixedOffset>,
     pub scanned_at: Option<chrono::DateTime<chrono::FixedOffset>>,
     pub location_far: bool,

@@ -3,67 +3,30 @@
 //! microseconds deciding.
 use std::collections::HashSet;
 
-use serde::Serialize;
-
 use super::token::{Rotation, Signer};
 
-/// The answer to one check-in attempt. The slugs are the API's `result` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    Ok,
-    AlreadyCheckedIn,
-    InvalidToken,
-    WindowExpired,
-    NotOpenYet,
-    Closed,
-    NotExpected,
-    Exempt,
-    Cancelled,
-    LocationFar,
-    /// A queued offline scan that does not prove it was made while the code was on screen.
-    OfflineRefused,
-    /// The activity requires the phone's location and none was sent (permission refused).
-    LocationMissing,
-}
+crate::domain::enums::slug_enum!(
+    /// The answer to one check-in attempt. The slugs are the API's `result` values and what
+    /// the `checkin` table stores; `message` is the sentence the member reads.
+    Outcome {
+        Ok = ("ok", "签到成功"),
+        AlreadyCheckedIn = ("already_checked_in", "重复签到"),
+        InvalidToken = ("invalid_token", "二维码无效"),
+        WindowExpired = ("window_expired", "二维码已过期"),
+        NotOpenYet = ("not_open_yet", "签到未开始"),
+        Closed = ("closed", "签到已结束"),
+        NotExpected = ("not_expected", "列席"),
+        Exempt = ("exempt", "暂不参加组织生活"),
+        Cancelled = ("cancelled", "活动已取消"),
+        LocationFar = ("location_far", "不在活动地点"),
+        // A queued offline scan that does not prove it was made while the code was on screen.
+        OfflineRefused = ("offline_refused", "离线扫码未获认可"),
+        // The activity requires the phone's location and none was sent (permission refused).
+        LocationMissing = ("location_missing", "未获取位置"),
+    }
+);
 
 impl Outcome {
-    pub const ALL: [Outcome; 12] = [
-        Outcome::Ok,
-        Outcome::AlreadyCheckedIn,
-        Outcome::InvalidToken,
-        Outcome::WindowExpired,
-        Outcome::NotOpenYet,
-        Outcome::Closed,
-        Outcome::NotExpected,
-        Outcome::Exempt,
-        Outcome::Cancelled,
-        Outcome::LocationFar,
-        Outcome::OfflineRefused,
-        Outcome::LocationMissing,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Ok => "ok",
-            Outcome::AlreadyCheckedIn => "already_checked_in",
-            Outcome::InvalidToken => "invalid_token",
-            Outcome::WindowExpired => "window_expired",
-            Outcome::NotOpenYet => "not_open_yet",
-            Outcome::Closed => "closed",
-            Outcome::NotExpected => "not_expected",
-            Outcome::Exempt => "exempt",
-            Outcome::Cancelled => "cancelled",
-            Outcome::LocationFar => "location_far",
-            Outcome::OfflineRefused => "offline_refused",
-            Outcome::LocationMissing => "location_missing",
-        }
-    }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|o| o.as_str() == raw)
-    }
-
     /// Whether the person's presence is (or already was) on record.
     pub fn accepted(self) -> bool {
         matches!(
@@ -93,30 +56,13 @@ impl Outcome {
     }
 }
 
-/// Whether an attendance counts in the participation rate.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Attendance {
-    Member,
-    Guest,
-}
-
-impl Attendance {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Attendance::Member => "member",
-            Attendance::Guest => "guest",
-        }
+crate::domain::enums::slug_enum!(
+    /// Whether an attendance counts in the participation rate.
+    Attendance {
+        Member = ("member", "应到党员"),
+        Guest = ("guest", "列席"),
     }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "member" => Some(Attendance::Member),
-            "guest" => Some(Attendance::Guest),
-            _ => None,
-        }
-    }
-}
+);
 
 /// What the server knows about an activity when a scan arrives (cached for a moment).
 #[derive(Debug, Clone)]
@@ -598,8 +544,8 @@ mod tests {
 
     #[test]
     fn every_outcome_has_a_slug_that_parses_back() {
-        for outcome in Outcome::ALL {
-            assert_eq!(Outcome::parse(outcome.as_str()), Some(outcome));
+        for &outcome in Outcome::ALL {
+            assert_eq!(Outcome::parse(outcome.as_str()), Ok(outcome));
             assert!(!outcome.message().is_empty());
         }
     }

@@ -207,9 +207,9 @@ impl Live {
         let mut members = vec![MARKER.to_owned()];
         let mut guests = vec![MARKER.to_owned()];
         for (person_id, attendance) in rows {
-            match Attendance::parse(&attendance) {
-                Some(Attendance::Member) => members.push(person_id.to_string()),
-                _ => guests.push(person_id.to_string()),
+            match attendance {
+                Attendance::Member => members.push(person_id.to_string()),
+                Attendance::Guest => guests.push(person_id.to_string()),
             }
         }
         for (kind, list) in [(Attendance::Member, &members), (Attendance::Guest, &guests)] {
@@ -267,12 +267,12 @@ fn cache_err(err: CacheError) -> anyhow::Error {
 pub async fn present_rows(
     db: &impl ConnectionTrait,
     plan_id: i64,
-) -> anyhow::Result<Vec<(i64, String)>> {
+) -> anyhow::Result<Vec<(i64, Attendance)>> {
     let undone = Query::select()
         .column(checkin_undo::Column::CheckinId)
         .from(checkin_undo::Entity)
         .to_owned();
-    let rows: Vec<(i64, Option<String>)> = checkin::Entity::find()
+    let rows: Vec<(i64, Option<Attendance>)> = checkin::Entity::find()
         .select_only()
         .column(checkin::Column::PersonId)
         .column(checkin::Column::Attendance)
@@ -285,7 +285,8 @@ pub async fn present_rows(
         .context("cannot read who is present")?;
     Ok(rows
         .into_iter()
-        .map(|(person, attendance)| (person, attendance.unwrap_or_default()))
+        // A present row without an attendance predates the column; it never counted in the rate.
+        .map(|(person, attendance)| (person, attendance.unwrap_or(Attendance::Guest)))
         .collect())
 }
 
@@ -295,7 +296,7 @@ async fn presence_from_db(db: &DatabaseConnection, plan_id: i64) -> anyhow::Resu
         .column(checkin_undo::Column::CheckinId)
         .from(checkin_undo::Entity)
         .to_owned();
-    let counts: Vec<(Option<String>, i64)> = checkin::Entity::find()
+    let counts: Vec<(Option<Attendance>, i64)> = checkin::Entity::find()
         .select_only()
         .column(checkin::Column::Attendance)
         .column_as(checkin::Column::Id.count(), "n")
@@ -310,8 +311,8 @@ async fn presence_from_db(db: &DatabaseConnection, plan_id: i64) -> anyhow::Resu
     let mut presence = Presence::default();
     for (attendance, n) in counts {
         let n = u64::try_from(n).unwrap_or(0);
-        match attendance.as_deref() {
-            Some("member") => presence.present += n,
+        match attendance {
+            Some(Attendance::Member) => presence.present += n,
             _ => presence.guests += n,
         }
     }
@@ -329,6 +330,6 @@ async fn present_among(
     let rows = present_rows(db, plan_id).await?;
     Ok(rows
         .iter()
-        .filter(|(person, a)| a == "member" && people.contains(person))
+        .filter(|(person, a)| *a == Attendance::Member && people.contains(person))
         .count() as u64)
 }

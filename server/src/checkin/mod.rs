@@ -18,5 +18,7 @@ pub mod token;
 pub mod venue;
 pub mod writer;
 
+pub use decision::{Attendance, Outcome};
 pub use error::AttendanceError;
 pub use service::CheckinService;
+pub use writer::Method;

@@ -333,8 +333,8 @@ impl CheckinService {
                         outcome: Outcome::AlreadyCheckedIn,
                         checkin_id: Some(first.id),
                         checked_in_at: Some(first.at),
-                        attendance: first.attendance.as_deref().and_then(Attendance::parse),
-                        late_sync: first.method == Method::LateSync.as_str(),
+                        attendance: first.attendance,
+                        late_sync: first.method == Method::LateSync,
                         location_far: first.location_far,
                         activity: facts.as_deref().map(ActivityRef::of),
                         live,
@@ -349,7 +349,7 @@ impl CheckinService {
 
     /// The first answer to a nonce, rebuilt from its row (a retry writes nothing).
     async fn replay(&self, first: checkin::Model, facts: Option<Arc<ActivityFacts>>) -> Answer {
-        let outcome = Outcome::parse(&first.outcome).unwrap_or(Outcome::InvalidToken);
+        let outcome = first.outcome;
         let live = match (&facts, first.present) {
             (Some(f), true) => self.live.counts(f).await.ok(),
             _ => None,
@@ -358,8 +358,8 @@ impl CheckinService {
             outcome,
             checkin_id: Some(first.id),
             checked_in_at: first.present.then_some(first.at),
-            attendance: first.attendance.as_deref().and_then(Attendance::parse),
-            late_sync: first.method == Method::LateSync.as_str(),
+            attendance: first.attendance,
+            late_sync: first.method == Method::LateSync,
             location_far: first.location_far,
             activity: facts.as_deref().map(ActivityRef::of),
             live,
@@ -450,7 +450,7 @@ impl CheckinService {
                     outcome: Outcome::AlreadyCheckedIn,
                     checkin_id: Some(first.id),
                     checked_in_at: Some(first.at),
-                    attendance: first.attendance.as_deref().and_then(Attendance::parse),
+                    attendance: first.attendance,
                     late_sync: false,
                     location_far: first.location_far,
                     activity: Some(ActivityRef::of(&facts)),
@@ -463,11 +463,11 @@ impl CheckinService {
             plan_id: Set(Some(plan_id)),
             activity_code: Set(activity.code.clone()),
             person_id: Set(person.id),
-            outcome: Set(outcome.as_str().to_owned()),
+            outcome: Set(outcome),
             present: Set(true),
-            attendance: Set(Some(attendance.as_str().to_owned())),
+            attendance: Set(Some(attendance)),
             round: Set(round),
-            method: Set(Method::Organiser.as_str().to_owned()),
+            method: Set(Method::Organiser),
             at: Set(now),
             location_far: Set(false),
             actor_id: Set(Some(actor_id)),
@@ -563,11 +563,7 @@ impl CheckinService {
         )
         .await?;
         txn.commit().await.context("cannot commit an undo")?;
-        let attendance = row
-            .attendance
-            .as_deref()
-            .and_then(Attendance::parse)
-            .unwrap_or(Attendance::Member);
+        let attendance = row.attendance.unwrap_or(Attendance::Member);
         self.live.remove(plan_id, row.person_id, attendance).await;
         Ok(())
     }

@@ -37,41 +37,14 @@ const COLUMNS: [&str; 17] = [
     "reason",
 ];
 
-/// How a presence was recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    Scan,
-    LateSync,
-    Organiser,
-}
-
-impl Method {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Method::Scan => "scan",
-            Method::LateSync => "late_sync",
-            Method::Organiser => "organiser",
-        }
+crate::domain::enums::slug_enum!(
+    /// How a presence was recorded.
+    Method {
+        Scan = ("scan", "扫码"),
+        LateSync = ("late_sync", "离线补传"),
+        Organiser = ("organiser", "组织者代签"),
     }
-
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw {
-            "scan" => Some(Method::Scan),
-            "late_sync" => Some(Method::LateSync),
-            "organiser" => Some(Method::Organiser),
-            _ => None,
-        }
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            Method::Scan => "扫码",
-            Method::LateSync => "离线补传",
-            Method::Organiser => "组织者代签",
-        }
-    }
-}
+);
 
 /// One row for the `checkin` table.
 #[derive(Debug, Clone)]

@@ -353,7 +353,7 @@ async fn pass_place_on(
             crate::push::enqueue(
                 db,
                 vec![crate::push::NewPush {
-                    kind: "service_offer",
+                    kind: crate::domain::PushKind::ServiceOffer,
                     dedupe_key: format!("service_offer:{}:{}", offered.id, deadline.timestamp()),
                     plan_id: None,
                     person_id: offered.person_id,
@@ -640,7 +640,7 @@ pub struct MyClaim {
     #[serde(flatten)]
     pub claim: super::items::ClaimView,
     /// item, post or volunteer
-    pub item_kind: String,
+    pub item_kind: crate::domain::ItemKind,
     pub starts_at: DateTime<FixedOffset>,
     pub place: String,
     pub community_name: String,
@@ -719,14 +719,14 @@ pub async fn mine(
                 item_title: item.title.clone(),
                 person_id: row.person_id,
                 person_name: me.name.clone(),
-                status: row.status.as_str().to_owned(),
+                status: row.status,
                 waitlist_position: position(row),
                 offer_expires_at: row.offer_expires_at,
                 hours: row.minutes.map(|m| f64::from(m) / 60.0),
                 checked_in_at: row.checked_in_at,
                 created_at: row.created_at,
             },
-            item_kind: item.kind.as_str().to_owned(),
+            item_kind: item.kind,
             starts_at: item.starts_at,
             place: item.place.clone(),
             community_name: communities

@@ -51,7 +51,7 @@ pub struct Report {
     pub community_id: i64,
     pub community_name: String,
     /// pending, accepted, declined, withdrawn
-    pub status: String,
+    pub status: crate::domain::ReportStatus,
     pub created_at: DateTime<FixedOffset>,
     pub decided_at: Option<DateTime<FixedOffset>>,
 }
@@ -81,7 +81,7 @@ async fn report_views(
             id: r.id,
             person_id: r.person_id,
             community_id: r.community_id,
-            status: r.status.as_str().to_owned(),
+            status: r.status,
             created_at: r.created_at,
             decided_at: r.decided_at,
         })
@@ -312,7 +312,7 @@ pub struct Household {
     pub id: i64,
     pub community_id: i64,
     /// empty_nest (空巢老人), disabled (残疾人), left_behind_child (留守儿童), hardship (困难群众)
-    pub kind: String,
+    pub kind: crate::domain::HouseholdKind,
     pub name: String,
     pub address: String,
     pub phone: String,
@@ -324,7 +324,7 @@ impl From<household::Model> for Household {
         Self {
             id: h.id,
             community_id: h.community_id,
-            kind: h.kind.as_str().to_owned(),
+            kind: h.kind,
             name: h.name,
             address: h.address,
             phone: h.phone,
@@ -585,11 +585,11 @@ pub struct Commitment {
     pub person_name: String,
     pub year: i32,
     /// organ, rural_community, enterprise, retired
-    pub category: String,
+    pub category: crate::domain::CommitmentCategory,
     pub emphasis: String,
     pub content: String,
     /// in_progress, completed
-    pub status: String,
+    pub status: crate::domain::CommitmentStatus,
     pub completed_at: Option<DateTime<FixedOffset>>,
     pub completion_note: Option<String>,
     pub updates: Vec<CommitmentUpdate>,
@@ -636,9 +636,9 @@ pub async fn commitment_views(
             id: c.id,
             person_id: c.person_id,
             year: c.year,
-            category: c.category.as_str().to_owned(),
+            category: c.category,
             content: c.content,
-            status: c.status.as_str().to_owned(),
+            status: c.status,
             completed_at: c.completed_at,
             completion_note: c.completion_note,
         })

@@ -143,7 +143,7 @@ pub struct ClaimView {
     pub person_id: i64,
     pub person_name: String,
     /// claimed, waitlisted, offered, cancelled, declined, expired, attended, no_show, walk_in
-    pub status: String,
+    pub status: crate::domain::ClaimStatus,
     pub waitlist_position: Option<u64>,
     pub offer_expires_at: Option<DateTime<FixedOffset>>,
     pub hours: Option<f64>,
@@ -196,7 +196,7 @@ pub async fn claim_view_of(
         item_title: title,
         person_id: claim.person_id,
         person_name: name,
-        status: claim.status.as_str().to_owned(),
+        status: claim.status,
         offer_expires_at: claim.offer_expires_at,
         hours: claim.minutes.map(|m| f64::from(m) / 60.0),
         checked_in_at: claim.checked_in_at,
@@ -209,8 +209,8 @@ pub struct ItemView {
     pub id: i64,
     pub community_id: i64,
     pub community_name: String,
-    pub kind: String,
-    pub volunteer_kind: Option<String>,
+    pub kind: crate::domain::ItemKind,
+    pub volunteer_kind: Option<crate::domain::VolunteerKind>,
     pub title: String,
     pub description: String,
     pub capacity: i32,
@@ -224,7 +224,7 @@ pub struct ItemView {
     pub skills: String,
     pub signup_opens_at: DateTime<FixedOffset>,
     pub signup_closes_at: DateTime<FixedOffset>,
-    pub status: String,
+    pub status: crate::domain::ItemStatus,
     /// not_open_yet, open, closed, cancelled
     pub phase: String,
     pub my_claim: Option<ClaimView>,
@@ -312,8 +312,8 @@ pub async fn item_views(
                     .get(&item.community_id)
                     .cloned()
                     .unwrap_or_default(),
-                kind: item.kind.as_str().to_owned(),
-                volunteer_kind: item.volunteer_kind.map(|k| k.as_str().to_owned()),
+                kind: item.kind,
+                volunteer_kind: item.volunteer_kind,
                 title: item.title,
                 description: item.description,
                 capacity: item.capacity,
@@ -325,7 +325,7 @@ pub async fn item_views(
                 skills: item.skills,
                 signup_opens_at: item.signup_opens_at,
                 signup_closes_at: item.signup_closes_at,
-                status: item.status.as_str().to_owned(),
+                status: item.status,
                 my_claim,
             }
         })
@@ -404,7 +404,7 @@ fn view_among(
         item_title: item_title.to_owned(),
         person_id: claim.person_id,
         person_name: person_name.to_owned(),
-        status: claim.status.as_str().to_owned(),
+        status: claim.status,
         offer_expires_at: claim.offer_expires_at,
         hours: claim.minutes.map(|m| f64::from(m) / 60.0),
         checked_in_at: claim.checked_in_at,

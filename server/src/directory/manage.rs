@@ -47,11 +47,11 @@ pub struct PersonResponse {
     pub name: String,
     pub phone: String,
     pub org_id: i64,
-    pub status: String,
+    pub status: MemberStatus,
     pub join_date: Option<NaiveDate>,
-    pub party_post: Option<String>,
+    pub party_post: Option<PartyPost>,
     pub leader_level: Option<String>,
-    pub deputy_level: Option<String>,
+    pub deputy_level: Option<DeputyLevel>,
     pub work_unit: Option<String>,
     pub in_service_organ: bool,
     pub exempt: bool,
@@ -67,7 +67,7 @@ impl From<person::Model> for PersonResponse {
             name: p.name,
             phone: p.phone,
             org_id: p.org_id,
-            status: p.status.as_str().to_owned(),
+            status: p.status,
             join_date: p.join_date,
             party_post: p.party_post,
             leader_level: p.leader_level,
@@ -361,9 +361,9 @@ pub struct OrgResponse {
     pub id: i64,
     pub code: String,
     pub name: String,
-    pub kind: String,
+    pub kind: OrgKind,
     pub parent_id: Option<i64>,
-    pub activity_day_policy: String,
+    pub activity_day_policy: crate::calendar::Policy,
 }
 
 impl From<organisation::Model> for OrgResponse {
@@ -372,7 +372,7 @@ impl From<organisation::Model> for OrgResponse {
             id: o.id,
             code: o.code,
             name: o.name,
-            kind: o.kind.as_str().to_owned(),
+            kind: o.kind,
             parent_id: o.parent_id,
             activity_day_policy: o.activity_day_policy,
         }
@@ -390,7 +390,7 @@ pub struct GrantRoleRequest {
 pub struct RoleGrantResponse {
     pub id: i64,
     pub person_id: i64,
-    pub role: String,
+    pub role: crate::domain::Role,
     pub org_id: i64,
 }
 
@@ -780,7 +780,7 @@ pub async fn export_roster(
             org_code: codes.get(&p.org_id).cloned().unwrap_or_default(),
             name: p.name,
             phone: p.phone,
-            status: p.status.as_str().to_owned(),
+            status: p.status,
             join_date: p.join_date,
             party_post: p.party_post,
             leader_level: p.leader_level,
@@ -845,7 +845,7 @@ pub async fn unbind_wechat(
     crate::push::enqueue(
         &txn,
         vec![crate::push::NewPush {
-            kind: "binding_revoked",
+            kind: crate::domain::PushKind::BindingRevoked,
             dedupe_key: format!("binding_revoked:{person_id}:{}", now.timestamp_micros()),
             plan_id: None,
             person_id,
@@ -1000,7 +1000,7 @@ pub async fn grant_role(
     Ok(RoleGrantResponse {
         id: grant.id,
         person_id: grant.person_id,
-        role: grant.role.as_str().to_owned(),
+        role: grant.role,
         org_id: grant.org_id,
     })
 }
@@ -1023,7 +1023,7 @@ pub async fn list_roles(
         .map(|g| RoleGrantResponse {
             id: g.id,
             person_id: g.person_id,
-            role: g.role.as_str().to_owned(),
+            role: g.role,
             org_id: g.org_id,
         })
         .collect())
@@ -1128,12 +1128,12 @@ pub async fn update_settings(
         .map_err(DirectoryError::InvalidInput)?;
     let org = existing_org(db, id).await?;
     authz::require(db, user, MANAGE_ORGS, org.id).await?;
-    let before = org.activity_day_policy.clone();
+    let before = org.activity_day_policy;
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
     let mut active: organisation::ActiveModel = org.into();
-    active.activity_day_policy = Set(policy.as_str().to_owned());
+    active.activity_day_policy = Set(policy);
     let org = active
         .update(&txn)
         .await

@@ -64,7 +64,7 @@ pub async fn create(
         name: Set(new.name),
         kind: Set(new.kind),
         parent_id: Set(new.parent_id),
-        activity_day_policy: Set("next_working_day".to_owned()),
+        activity_day_policy: Set(crate::calendar::Policy::NextWorkingDay),
         created_at: Set(clock::now()),
         ..Default::default()
     }

@@ -100,9 +100,9 @@ fn apply(active: &mut person::ActiveModel, f: &PersonFields) {
     active.org_id = Set(f.org_id);
     active.status = Set(f.status);
     active.join_date = Set(f.join_date);
-    active.party_post = Set(f.party_post.map(|p| p.as_str().to_owned()));
+    active.party_post = Set(f.party_post);
     active.leader_level = Set(f.leader_level.clone());
-    active.deputy_level = Set(f.deputy_level.map(|d| d.as_str().to_owned()));
+    active.deputy_level = Set(f.deputy_level);
     active.work_unit = Set(f.work_unit.clone());
     active.in_service_organ = Set(f.in_service_organ);
     active.exempt = Set(f.exempt);
@@ -115,9 +115,9 @@ pub fn is_unchanged(model: &person::Model, f: &PersonFields) -> bool {
         && model.org_id == f.org_id
         && model.status == f.status
         && model.join_date == f.join_date
-        && model.party_post.as_deref() == f.party_post.map(|p| p.as_str())
+        && model.party_post == f.party_post
         && model.leader_level == f.leader_level
-        && model.deputy_level.as_deref() == f.deputy_level.map(|d| d.as_str())
+        && model.deputy_level == f.deputy_level
         && model.work_unit == f.work_unit
         && model.in_service_organ == f.in_service_organ
         && model.exempt == f.exempt

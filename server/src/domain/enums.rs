@@ -44,6 +44,7 @@ macro_rules! slug_enum {
         }
     };
 }
+pub(crate) use slug_enum;
 
 slug_enum!(
     /// Levels of the organisation tree, plus communities (社区) that publish service items.
@@ -205,6 +206,26 @@ slug_enum!(
         NoWechat = ("no_wechat", "未绑定微信"),
         Failed = ("failed", "发送失败"),
         Unknown = ("unknown", "状态未知"),
+    }
+);
+
+slug_enum!(
+    /// What a queued WeChat notification is for (the outbox row's kind).
+    PushKind {
+        Preview = ("preview", "活动预告"),
+        RemindSubmit = ("remind_submit", "提交计划提醒"),
+        RemindApprove = ("remind_approve", "审核计划提醒"),
+        RemindMembers = ("remind_members", "活动前一天提醒"),
+        ServiceOffer = ("service_offer", "服务名额递补"),
+        BindingRevoked = ("binding_revoked", "微信解绑通知"),
+    }
+);
+
+slug_enum!(
+    /// A day of the official holiday arrangement: a day off, or a weekend day worked (调休).
+    DayKind {
+        Holiday = ("holiday", "休息日"),
+        Workday = ("workday", "调休上班日"),
     }
 );
 

@@ -11,9 +11,9 @@ pub mod text;
 
 pub use dates::Year;
 pub use enums::{
-    ClaimStatus, CommitmentCategory, CommitmentStatus, DeliveryStatus, DeputyLevel, HouseholdKind,
-    ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanCategory, PlanStatus,
-    ReportStatus, Role, VolunteerKind,
+    ClaimStatus, CommitmentCategory, CommitmentStatus, DayKind, DeliveryStatus, DeputyLevel,
+    HouseholdKind, ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost,
+    PlanCategory, PlanStatus, PushKind, ReportStatus, Role, VolunteerKind,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

@@ -7,7 +7,7 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub day: Date,
     pub year: i32,
-    pub kind: String,
+    pub kind: crate::domain::DayKind,
     pub name: String,
 }
 

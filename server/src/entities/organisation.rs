@@ -11,7 +11,7 @@ pub struct Model {
     pub name: String,
     pub kind: crate::domain::OrgKind,
     pub parent_id: Option<i64>,
-    pub activity_day_policy: String,
+    pub activity_day_policy: crate::calendar::Policy,
     pub created_at: DateTimeWithTimeZone,
 }
 

@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     #[sea_orm(unique)]
     pub dedupe_key: String,
-    pub kind: String,
+    pub kind: crate::domain::PushKind,
     pub plan_id: Option<i64>,
     pub person_id: i64,
     pub template_id: String,

@@ -98,7 +98,7 @@ pub(crate) async fn participants(
             people.get(&p.person_id).map(|person| ParticipantResponse {
                 person_id: p.person_id,
                 name: person.name.clone(),
-                status: person.status.as_str().to_owned(),
+                status: person.status,
                 invited: p.invited,
             })
         })

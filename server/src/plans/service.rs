@@ -12,7 +12,7 @@ use super::{error::PlanError, rules::SUPERIORS};
 use crate::{
     audit::{self, Actor, AuditEntry},
     authz::{self, Caller},
-    calendar::{CalendarError, Policy},
+    calendar::CalendarError,
     calendar_store, clock,
     domain::{OrgKind, PlanStatus, Role},
     entities::{activity_plan, organisation, organisation_closure as closure, plan_event},
@@ -74,7 +74,7 @@ pub(crate) async fn activity_day_of(
     month: u32,
 ) -> Result<NaiveDate, PlanError> {
     let calendar = calendar_store::load_years(db, &[year, year + 1]).await?;
-    let policy = Policy::parse(&org.activity_day_policy).map_err(anyhow::Error::msg)?;
+    let policy = org.activity_day_policy;
     calendar
         .activity_day(year, month, policy)
         .map(|d| d.activity_day)

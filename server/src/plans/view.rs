@@ -66,7 +66,7 @@ pub struct PlanEventResponse {
 pub struct ParticipantResponse {
     pub person_id: i64,
     pub name: String,
-    pub status: String,
+    pub status: crate::domain::MemberStatus,
     pub invited: bool,
 }
 

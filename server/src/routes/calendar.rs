@@ -78,8 +78,7 @@ pub async fn get_calendar(
             let org = orgs::find(db.get_ref(), org_id)
                 .await?
                 .ok_or(CalendarRouteError::OrgNotFound)?;
-            Policy::parse(&org.activity_day_policy)
-                .map_err(|e| anyhow::anyhow!("org {org_id} has a bad policy: {e}"))?
+            org.activity_day_policy
         }
         (None, None) => Policy::NextWorkingDay,
     };

@@ -535,12 +535,7 @@ pub async fn org_commitments(
                         c.emphasis.clone(),
                         c.content.clone(),
                         updates.join("；"),
-                        if c.status == "completed" {
-                            "已完成"
-                        } else {
-                            "进行中"
-                        }
-                        .to_owned(),
+                        c.status.label().to_owned(),
                         c.completion_note.clone().unwrap_or_default(),
                     ]
                 }),
