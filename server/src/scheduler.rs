@@ -29,10 +29,15 @@ use crate::{
     push::NewPush,
 };
 
-pub const PREVIEW_PUSH: &str = "preview_push";
-pub const REMIND_SUBMIT: &str = "remind_submit";
-pub const REMIND_APPROVE: &str = "remind_approve";
-pub const REMIND_MEMBERS: &str = "remind_members";
+crate::domain::enums::slug_enum!(
+    /// A scheduled job; with its period it is the `job_run` row that makes it run once.
+    Job {
+        PreviewPush = ("preview_push", "推送活动预告"),
+        RemindSubmit = ("remind_submit", "提醒提交计划"),
+        RemindApprove = ("remind_approve", "提醒审核计划"),
+        RemindMembers = ("remind_members", "活动前一天提醒党员"),
+    }
+);
 
 pub async fn run(
     db: DatabaseConnection,
@@ -79,22 +84,22 @@ pub async fn run_due(
     };
     let jobs = [
         (
-            PREVIEW_PUSH,
+            Job::PreviewPush,
             month.clone(),
             at(10, &settings.preview_push_at)?,
         ),
         (
-            REMIND_SUBMIT,
+            Job::RemindSubmit,
             month.clone(),
             at(settings.remind_submit_day, &settings.reminders_at)?,
         ),
         (
-            REMIND_APPROVE,
+            Job::RemindApprove,
             month.clone(),
             at(settings.remind_approve_day, &settings.reminders_at)?,
         ),
         (
-            REMIND_MEMBERS,
+            Job::RemindMembers,
             today.to_string(),
             at(today.day(), &settings.remind_members_at)?,
         ),
@@ -104,9 +109,11 @@ pub async fn run_due(
             continue;
         }
         let outcome = match job {
-            PREVIEW_PUSH => push_unpublished_previews(db, &month, wechat).await,
-            REMIND_SUBMIT | REMIND_APPROVE => remind_secretaries(db, job, &month, wechat).await,
-            _ => remind_members(db, today, wechat).await,
+            Job::PreviewPush => push_unpublished_previews(db, &month, wechat).await,
+            Job::RemindSubmit | Job::RemindApprove => {
+                remind_secretaries(db, job, &month, wechat).await
+            }
+            Job::RemindMembers => remind_members(db, today, wechat).await,
         };
         finish(db, job, &period, &outcome).await?;
         outcome?;
@@ -116,9 +123,9 @@ pub async fn run_due(
 }
 
 /// Inserting the row is the lock: only one caller per (job, period) gets `true`.
-async fn claim(db: &DatabaseConnection, job: &str, period: &str) -> anyhow::Result<bool> {
+async fn claim(db: &DatabaseConnection, job: Job, period: &str) -> anyhow::Result<bool> {
     let inserted = job_run::Entity::insert(job_run::ActiveModel {
-        job: Set(job.to_owned()),
+        job: Set(job),
         period: Set(period.to_owned()),
         started_at: Set(clock::now()),
         finished_at: Set(None),
@@ -137,11 +144,11 @@ async fn claim(db: &DatabaseConnection, job: &str, period: &str) -> anyhow::Resu
 
 async fn finish(
     db: &DatabaseConnection,
-    job: &str,
+    job: Job,
     period: &str,
     outcome: &anyhow::Result<usize>,
 ) -> anyhow::Result<()> {
-    let row = job_run::Entity::find_by_id((job.to_owned(), period.to_owned()))
+    let row = job_run::Entity::find_by_id((job, period.to_owned()))
         .one(db)
         .await?
         .context("the claimed job row is gone")?;
@@ -207,7 +214,7 @@ fn reminder(
 /// `remind_approve`: branches whose plan is still waiting for review.
 async fn remind_secretaries(
     db: &DatabaseConnection,
-    job: &'static str,
+    job: Job,
     month: &str,
     wechat: &WechatSettings,
 ) -> anyhow::Result<usize> {
@@ -223,7 +230,7 @@ async fn remind_secretaries(
         .map(|p| (p.org_id, p.status))
         .collect();
     let (year, m) = month.split_once('-').context("bad month")?;
-    let kind = if job == REMIND_SUBMIT {
+    let kind = if job == Job::RemindSubmit {
         PushKind::RemindSubmit
     } else {
         PushKind::RemindApprove
@@ -232,7 +239,7 @@ async fn remind_secretaries(
     for branch in branches {
         let status = plans.get(&branch.id).copied();
         let (needs, what, deadline_day) = match job {
-            REMIND_SUBMIT => (
+            Job::RemindSubmit => (
                 matches!(
                     status,
                     None | Some(PlanStatus::Draft) | Some(PlanStatus::Returned)

@@ -264,3 +264,131 @@ on_both_stores! {
         assert_eq!(listed[51]["updates"][0]["note"], "进展51", "each with its own notes");
     }
 }
+
+/// The community `TS-COMM` with an admin (made on first use), and `count` new people who
+/// each reported to it and made a suggestion.
+async fn reports_and_suggestions(
+    app: &TestApp,
+    org: i64,
+    from: usize,
+    count: usize,
+) -> (i64, Someone) {
+    use huodongri::entities::{community_report, suggestion};
+    let community = match huodongri::orgs::find_by_code(&app.db, "TS-COMM")
+        .await
+        .expect("read")
+    {
+        Some(c) => c.id,
+        None => huodongri::cli::create_org(&app.db, "TS-COMM", "测试社区", "community", Some("TS"))
+            .await
+            .expect("a community"),
+    };
+    let admin = app
+        .add_person("社区管理员", &format!("137{from:08}"), community)
+        .await;
+    app.grant(&admin, huodongri::domain::Role::CommunityAdmin, community)
+        .await;
+    let now = huodongri::clock::now();
+    for n in from..from + count {
+        let person = app
+            .add_person(&format!("报到党员{n:02}"), &format!("134{n:08}"), org)
+            .await;
+        community_report::ActiveModel {
+            person_id: Set(person.id),
+            community_id: Set(community),
+            status: Set(huodongri::domain::ReportStatus::Pending),
+            requested_by: Set(person.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a report");
+        suggestion::ActiveModel {
+            community_id: Set(community),
+            person_id: Set(person.id),
+            title: Set(format!("建议{n}")),
+            content: Set("增加路灯".into()),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a suggestion");
+    }
+    (community, admin)
+}
+
+on_both_stores! {
+    async fn a_communitys_reports_and_suggestions_take_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let (community, admin) = reports_and_suggestions(&app, w.branch_a, 0, 2).await;
+        let reports = format!("/api/v1/communities/{community}/reports");
+        let suggestions = format!("/api/v1/communities/{community}/suggestions");
+        let (few_reports, _) = statements_for(&app, &admin, &reports).await;
+        same_statements_for_52_rows_as_for_2(&app, &admin, &suggestions, async {
+            reports_and_suggestions(&app, w.branch_b, 2, 50).await;
+        }).await;
+        let (many_reports, rows) = statements_for(&app, &admin, &reports).await;
+        assert_eq!((rows, many_reports), (52, few_reports), "reports: 52 rows in as many statements as 2");
+
+        let listed: serde_json::Value = app.get_as(&admin, &reports).await.json().await.expect("json");
+        assert!(listed.as_array().expect("rows").iter().any(|r| r["person_name"] == "报到党员51"),
+            "each report names its member: {}", listed[0]);
+    }
+}
+
+/// `count` households of `TS-COMM` paired with `who`, each visited once.
+async fn paired_households(app: &TestApp, who: &Someone, from: usize, count: usize) {
+    use huodongri::entities::{household, pairing, pairing_visit};
+    let (community, admin) = reports_and_suggestions(app, 0, 1000 + from, 0).await;
+    let now = huodongri::clock::now();
+    for n in from..from + count {
+        let home = household::ActiveModel {
+            community_id: Set(community),
+            kind: Set(huodongri::domain::HouseholdKind::EmptyNest),
+            name: Set(format!("住户{n}")),
+            address: Set(format!("{n}号楼")),
+            phone: Set(format!("133{n:08}")),
+            notes: Set(String::new()),
+            created_by: Set(admin.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a household");
+        let paired = pairing::ActiveModel {
+            household_id: Set(home.id),
+            person_id: Set(who.id),
+            started_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a pairing");
+        pairing_visit::ActiveModel {
+            pairing_id: Set(paired.id),
+            visited_on: Set(now.date_naive()),
+            note: Set(format!("走访{n}")),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a visit");
+    }
+}
+
+on_both_stores! {
+    async fn my_pairings_take_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        paired_households(&app, &w.member_a, 0, 2).await;
+        same_statements_for_52_rows_as_for_2(&app, &w.member_a, "/api/v1/me/pairings", paired_households(&app, &w.member_a, 2, 50)).await;
+
+        let listed: serde_json::Value = app.get_as(&w.member_a, "/api/v1/me/pairings").await.json().await.expect("json");
+        let visits: Vec<&serde_json::Value> = listed.as_array().expect("rows").iter()
+            .map(|p| &p["visits"][0]["note"]).collect();
+        assert!(visits.contains(&&serde_json::json!("走访51")), "each pairing keeps its own visit: {}", listed[0]);
+    }
+}

@@ -145,6 +145,36 @@ slug_enum!(
     }
 );
 
+slug_enum!(
+    /// What happened to a monthly plan, one row of its history.
+    PlanAction {
+        Created = ("created", "创建"),
+        Edited = ("edited", "修改"),
+        Submitted = ("submitted", "提交审核"),
+        Returned = ("returned", "退回"),
+        Approved = ("approved", "审核通过"),
+        Filed = ("filed", "备案"),
+        Published = ("published", "发布预告"),
+        ParticipantsRefreshed = ("participants_refreshed", "更新参加人员"),
+    }
+);
+
+impl PlanAction {
+    /// The audit log's name for the same act.
+    pub fn audit_action(self) -> &'static str {
+        match self {
+            PlanAction::Created => "plan.create",
+            PlanAction::Edited => "plan.edit",
+            PlanAction::Submitted => "plan.submit",
+            PlanAction::Returned => "plan.return",
+            PlanAction::Approved => "plan.approve",
+            PlanAction::Filed => "plan.file",
+            PlanAction::Published => "plan.publish",
+            PlanAction::ParticipantsRefreshed => "plan.participants_refresh",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,7 +12,7 @@ pub mod text;
 pub use dates::Year;
 pub use enums::{
     ClaimStatus, CommitmentCategory, CommitmentStatus, DayKind, DeliveryStatus, DeputyLevel,
-    HouseholdKind, ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost,
+    HouseholdKind, ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanAction,
     PlanCategory, PlanStatus, PushKind, ReportStatus, Role, VolunteerKind,
 };
 pub use invite_code::{InviteCode, InviteKey};

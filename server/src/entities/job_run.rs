@@ -5,7 +5,7 @@ use sea_orm::entity::prelude::*;
 #[sea_orm(table_name = "job_run")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
-    pub job: String,
+    pub job: crate::scheduler::Job,
     #[sea_orm(primary_key, auto_increment = false)]
     pub period: String,
     pub started_at: DateTimeWithTimeZone,

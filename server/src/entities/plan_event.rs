@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub plan_id: i64,
     pub version: i32,
-    pub action: String,
+    pub action: crate::domain::PlanAction,
     pub actor_person_id: Option<i64>,
     pub on_behalf: bool,
     pub comment: Option<String>,

@@ -1,6 +1,7 @@
 //! The monthly cycle's use cases, one function each: the route layer parses a request and
 //! calls one of these; each owns its checks, its transaction, its audit entries and the
 //! facts invalidation that follows a change to who is expected.
+use crate::domain::PlanAction;
 use std::collections::HashMap;
 
 use anyhow::Context;
@@ -197,7 +198,16 @@ pub async fn create(
     apply(&mut active, &valid);
     let plan = active.insert(&txn).await.context("cannot store a plan")?;
     snapshot_participants(&txn, &plan, &body.invited_person_ids).await?;
-    record_event(&txn, &plan, "created", user, on_behalf, None, &request_id).await?;
+    record_event(
+        &txn,
+        &plan,
+        PlanAction::Created,
+        user,
+        on_behalf,
+        None,
+        &request_id,
+    )
+    .await?;
     txn.commit().await.context("cannot commit a plan")?;
     respond(db, plan).await
 }
@@ -253,7 +263,16 @@ pub async fn edit(
     active.updated_at = Set(clock::now());
     let plan = active.update(&txn).await.context("cannot update a plan")?;
     snapshot_participants(&txn, &plan, &body.invited_person_ids).await?;
-    record_event(&txn, &plan, "edited", user, on_behalf, None, &request_id).await?;
+    record_event(
+        &txn,
+        &plan,
+        PlanAction::Edited,
+        user,
+        on_behalf,
+        None,
+        &request_id,
+    )
+    .await?;
     txn.commit().await.context("cannot commit an edit")?;
     // Scans decide on cached participants and times; tell every instance.
     facts.invalidate().await;
@@ -276,7 +295,7 @@ pub async fn submit(
         db,
         plan,
         PlanStatus::Submitted,
-        "submitted",
+        PlanAction::Submitted,
         user,
         on_behalf,
         None,
@@ -312,7 +331,7 @@ pub async fn approve(
     record_event(
         &txn,
         &plan,
-        "approved",
+        PlanAction::Approved,
         user,
         false,
         comment.clone(),
@@ -329,7 +348,7 @@ pub async fn approve(
     record_event(
         &txn,
         &plan,
-        "filed",
+        PlanAction::Filed,
         user,
         false,
         Some(format!("filed with organisation {target}")),
@@ -358,7 +377,7 @@ pub async fn return_to_branch(
         db,
         plan,
         PlanStatus::Returned,
-        "returned",
+        PlanAction::Returned,
         user,
         false,
         Some(comment),
@@ -400,7 +419,7 @@ pub async fn refresh_participants(
     record_event(
         &txn,
         &plan,
-        "participants_refreshed",
+        PlanAction::ParticipantsRefreshed,
         user,
         on_behalf,
         None,

@@ -1,5 +1,6 @@
 //! Publishing a plan's preview (due by the 10th): the preview text, the history entry and
 //! one queued WeChat message per expected participant, in the caller's transaction.
+use crate::domain::PlanAction;
 use anyhow::Context;
 use sea_orm::{ActiveModelTrait, ConnectionTrait, IntoActiveModel, Set};
 use serde_json::json;
@@ -40,7 +41,16 @@ pub async fn publish(
         (Some(_), true) => Some("published after the 10th".to_owned()),
         (Some(_), false) => None,
     };
-    record_event_by(txn, &plan, "published", actor, on_behalf, note, request_id).await?;
+    record_event_by(
+        txn,
+        &plan,
+        PlanAction::Published,
+        actor,
+        on_behalf,
+        note,
+        request_id,
+    )
+    .await?;
     let queued = crate::push::enqueue_preview(txn, &plan, wechat).await?;
     Ok((plan, queued))
 }

@@ -1,5 +1,6 @@
 //! The monthly cycle's reads and writes: who may act for a branch or review it, the activity
 //! day of a month, where a plan is filed, the history of each plan and status transitions.
+use crate::domain::PlanAction;
 use anyhow::Context;
 use chrono::NaiveDate;
 use sea_orm::{
@@ -126,7 +127,7 @@ pub(crate) async fn filing_target(
 pub(crate) async fn record_event(
     db: &impl ConnectionTrait,
     plan: &activity_plan::Model,
-    action: &'static str,
+    action: PlanAction,
     user: Caller,
     on_behalf: bool,
     comment: Option<String>,
@@ -148,7 +149,7 @@ pub(crate) async fn record_event(
 pub(crate) async fn record_event_by(
     db: &impl ConnectionTrait,
     plan: &activity_plan::Model,
-    action: &'static str,
+    action: PlanAction,
     actor: Option<Caller>,
     on_behalf: bool,
     comment: Option<String>,
@@ -157,7 +158,7 @@ pub(crate) async fn record_event_by(
     plan_event::ActiveModel {
         plan_id: Set(plan.id),
         version: Set(plan.version),
-        action: Set(action.to_owned()),
+        action: Set(action),
         actor_person_id: Set(actor.map(|u| u.person_id)),
         on_behalf: Set(on_behalf),
         comment: Set(comment.clone()),
@@ -169,16 +170,7 @@ pub(crate) async fn record_event_by(
     .context("cannot record a plan event")?;
     audit::record(db, request_id, AuditEntry {
         actor: actor.map_or(Actor::Scheduler, |u| Actor::Person(u.person_id)),
-        action: match action {
-            "created" => "plan.create",
-            "edited" => "plan.edit",
-            "submitted" => "plan.submit",
-            "returned" => "plan.return",
-            "approved" => "plan.approve",
-            "filed" => "plan.file",
-            "published" => "plan.publish",
-            _ => "plan.participants_refresh",
-        },
+        action: action.audit_action(),
         target_type: "plan",
         target_id: plan.id.to_string(),
         org_id: Some(plan.org_id),
@@ -193,7 +185,7 @@ pub(crate) async fn transition(
     db: &DatabaseConnection,
     plan: activity_plan::Model,
     to: PlanStatus,
-    action: &'static str,
+    action: PlanAction,
     user: Caller,
     on_behalf: bool,
     comment: Option<String>,

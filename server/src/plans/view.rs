@@ -53,7 +53,7 @@ pub struct PlanResponse {
 #[derive(Serialize, ToSchema)]
 pub struct PlanEventResponse {
     pub version: i32,
-    pub action: String,
+    pub action: crate::domain::PlanAction,
     /// None when the scheduler acted.
     pub actor_person_id: Option<i64>,
     /// A superior acted for the branch.
