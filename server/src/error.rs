@@ -326,7 +326,7 @@ mod codes {
         let trimmed = line.trim_start();
         trimmed.starts_with("//")
             || trimmed.starts_with("#[schema")
-            || line.contains("action")
+            || line.to_ascii_lowercase().contains("action")
             || line.contains("description =")
             || line.contains("\" => \"")
             || line.contains("scheduler.")
