@@ -28,29 +28,8 @@ echo "building (release server, benchmark helper)"
 cargo build --release -q -p huodongri
 cargo build -q -p api-tests --example checkin_bench
 
-export APP_APPLICATION__DATA_DIR="$OUT/data"
-export APP_APPLICATION__BIND="127.0.0.1:$PORT"
-export APP_APPLICATION__LOG_FORMAT=json
-export RUST_LOG="${BENCH_LOG:-warn}"
-case "$STORES" in
-  postgres)
-    export DATABASE_URL="${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}"
-    export APP_DATABASE__SCHEMA="bench_$(date +%s)"
-    export APP_DATABASE__MAX_CONNECTIONS=16
-    export REDIS_URL="${BENCH_REDIS_URL:-redis://127.0.0.1:6379/}"
-    export APP_CACHE__KEY_PREFIX="bench:$(date +%s):"
-    ;;
-  sqlite) unset DATABASE_URL REDIS_URL ;;
-  *) echo "usage: $0 postgres|sqlite"; exit 2 ;;
-esac
-
-./target/release/huodongri serve >"$OUT/server.log" 2>&1 &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; [ -n "${APP_DATABASE__SCHEMA:-}" ] && psql -q "${DATABASE_URL%%\?*}" -c "DROP SCHEMA IF EXISTS $APP_DATABASE__SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
-for _ in $(seq 1 100); do
-  curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && break
-  sleep 0.1
-done
+source tests/bench/server.sh
+start_bench_server
 
 ./target/debug/examples/checkin_bench provision --people "$PEOPLE" --out "$OUT"
 
