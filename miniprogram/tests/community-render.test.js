@@ -3,29 +3,10 @@
  */
 // Renders the real templates of the community pages with miniprogram-simulate, fed with the data their js produced
 // through the Page harness: what members and community admins actually read.
-const fs = require('fs')
-const path = require('path')
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
+const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
-
-installWx()
-const simulate = require('miniprogram-simulate')
-
-const stateViewId = simulate.load(path.join(__dirname, '../components/state-view/index'))
-
-function render(page, data) {
-  const dir = path.join(__dirname, '..', page)
-  const { usingComponents = {} } = JSON.parse(fs.readFileSync(`${dir}.json`, 'utf8'))
-  const using = {}
-  Object.keys(usingComponents).forEach((name) => { using[name] = stateViewId })
-  const id = simulate.load({ template: fs.readFileSync(`${dir}.wxml`, 'utf8'), usingComponents: using, data })
-  const comp = simulate.render(id, {})
-  comp.attach(document.createElement('parent-wrapper'))
-  return comp
-}
-
-const text = (comp) => comp.dom.textContent.replace(/\s+/g, '')
 
 let shim
 beforeEach(() => {

@@ -90,7 +90,7 @@ const PROGRESS_LINES = [
   { key: 'volunteer', title: '参加志愿服务', short: '志愿', unit: '次' },
 ]
 
-const label = (table) => (slug) => table[slug] || slug || ''
+const { label } = labels
 const phaseLabel = label(ITEM_PHASES)
 const reportStatusLabel = label(REPORT_STATUS)
 const householdKindLabel = label(HOUSEHOLD_KINDS)

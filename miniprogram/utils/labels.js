@@ -97,6 +97,7 @@ const DELIVERY_NOTES = {
   unknown: '服务器中断时正在发送，未重发',
 }
 
+// A table's word for a slug; a slug the table does not know yet shows as itself rather than as nothing.
 const label = (table) => (slug) => table[slug] || slug || ''
 const phaseLabel = label(PHASES)
 const myStatusLabel = label(MY_STATUS)
@@ -169,4 +170,5 @@ module.exports = {
   PHASES, MY_STATUS, ROSTER_STATUS, LEAVE_STATUS, CHECKIN_METHODS, phaseLabel, myStatusLabel, rosterStatusLabel,
   leaveStatusLabel, methodLabel, rateLabel, clockLabel,
   DELIVERY_KINDS, DELIVERY_STATUS, DELIVERY_NOTES, deliveryKindLabel, deliveryStatusLabel, deliveryStatusNote,
+  label,
 }

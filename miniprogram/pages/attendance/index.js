@@ -1,6 +1,7 @@
 // 考勤名单 (secretary, ?activity=<id>): who is present, on leave, absent, a guest or exempt, with the counts and
 // the rate (flagged below 80 %); checking someone in by scanning their card or picking them from the roster, with a
 // reason; undoing a check-in with a reason; and the leave requests to approve or decline.
+const actions = require('../../utils/actions')
 const api = require('../../utils/api')
 const listPage = require('../../behaviors/list-page')
 const checkin = require('../../utils/checkin')
@@ -196,18 +197,7 @@ Page({
     await this.act(paths.leaveDecision(id), { approve: false, comment }, '已不批准', '审批未完成')
   },
 
-  async act(path, body, done, failTitle) {
-    this.setData({ busy: true })
-    let retry = false
-    try {
-      await api.post(path, body)
-      wx.showToast({ title: done, icon: 'none' })
-      await this.load()
-    } catch (err) {
-      retry = await errors.promptRetry(err, failTitle)
-    } finally {
-      this.setData({ busy: false })
-    }
-    if (retry) await this.act(path, body, done, failTitle)
+  act(path, body, done, failTitle) {
+    return actions.post(this, path, body, { done, failTitle, busyUntilReloaded: true })
   },
 })

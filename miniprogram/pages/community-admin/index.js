@@ -5,10 +5,10 @@
 //   报到审核  pending reports (GET /communities/{id}/reports?status=pending), 接收 / 不接收
 //   建议答复  the members' suggestions (unanswered first), 答复
 //   进度      GET /orgs/{id}/progress?year=&behind=true: who is behind on the yearly minimums (or everyone)
+const actions = require('../../utils/actions')
 const api = require('../../utils/api')
 const listPage = require('../../behaviors/list-page')
 const community = require('../../utils/community')
-const errors = require('../../utils/errors')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const serviceForm = require('../../utils/service-form')
@@ -228,22 +228,7 @@ Page({
   },
 
   // POST, then the tab again (unless the caller reloads itself). Resolves true once the POST went through.
-  async act(path, body, done, failTitle, { reload = true } = {}) {
-    if (this.data.busy) return false
-    this.setData({ busy: true })
-    let retry = false
-    let ok = false
-    try {
-      await api.post(path, body)
-      ok = true
-      wx.showToast({ title: done, icon: 'none' })
-    } catch (err) {
-      retry = await errors.promptRetry(err, failTitle)
-    } finally {
-      this.setData({ busy: false })
-    }
-    if (ok && reload) await this.load()
-    if (retry) return this.act(path, body, done, failTitle, { reload })
-    return ok
+  act(path, body, done, failTitle, { reload = true } = {}) {
+    return actions.post(this, path, body, { done, failTitle, reload })
   },
 })

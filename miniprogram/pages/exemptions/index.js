@@ -1,5 +1,6 @@
 // 暂不参加组织生活 (committee reviewers and org admins): who under my organisation is exempt from organisational life
 // for now (GET /orgs/{id}/exemptions), adding one for a person found by name or phone, and revoking one with a reason.
+const actions = require('../../utils/actions')
 const api = require('../../utils/api')
 const listPage = require('../../behaviors/list-page')
 const errors = require('../../utils/errors')
@@ -133,22 +134,7 @@ Page({
   },
 
   // Resolves true once the POST went through.
-  async act(path, body, done, failTitle) {
-    if (this.data.busy) return false
-    this.setData({ busy: true })
-    let retry = false
-    let ok = false
-    try {
-      await api.post(path, body)
-      ok = true
-      wx.showToast({ title: done, icon: 'none' })
-    } catch (err) {
-      retry = await errors.promptRetry(err, failTitle)
-    } finally {
-      this.setData({ busy: false })
-    }
-    if (ok) await this.load()
-    if (retry) return this.act(path, body, done, failTitle)
-    return ok
+  act(path, body, done, failTitle) {
+    return actions.post(this, path, body, { done, failTitle })
   },
 })

@@ -1,8 +1,8 @@
 // 我的活动: the recent and upcoming activities I am expected at (GET /me/activities), my status in each, and
 // leave: request it with a reason before the activity starts, or withdraw it.
+const actions = require('../../utils/actions')
 const api = require('../../utils/api')
 const listPage = require('../../behaviors/list-page')
-const errors = require('../../utils/errors')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
@@ -81,18 +81,7 @@ Page({
   },
 
   // POST, then the list again (my_status follows from the leave).
-  async act(path, body, done, failTitle) {
-    this.setData({ busy: true })
-    let retry = false
-    try {
-      await api.post(path, body)
-      wx.showToast({ title: done, icon: 'none' })
-      await this.load()
-    } catch (err) {
-      retry = await errors.promptRetry(err, failTitle)
-    } finally {
-      this.setData({ busy: false })
-    }
-    if (retry) await this.act(path, body, done, failTitle)
+  act(path, body, done, failTitle) {
+    return actions.post(this, path, body, { done, failTitle, busyUntilReloaded: true })
   },
 })

@@ -6,45 +6,21 @@
 // closing 720 min after, the most the plan API allows), the city's administrator approves (files) it; then the
 // secretary fetches the venue QR, 张三 parses its URL and checks in, and the live count rises by one. The tests run in
 // order and share one WeChat "device", whose stored tokens are switched between the three people.
-const { installWx } = require('../wx-shim')
-const { useRealHttp } = require('./wx-http')
-const { http, mintLoginCode, startStack, stopStack } = require('./stack')
+const { http, mintLoginCode } = require('./stack')
+const { useStackAndDevice } = require('./setup')
 
 jest.setTimeout(20000)
 
 const SECRETARY = { name: '李书记', phone: '13900003333', status: '正式党员' }
 
-let stack
-let shim
-let api
-let auth
-let checkin
-let labels
-let month
-let queue
-let roles
-
-beforeAll(async () => {
-  stack = await startStack()
-  shim = useRealHttp(installWx({ envVersion: 'develop' }))
-  wx.setStorageSync('apiBaseOverride', stack.baseUrl)
-  api = require('../../utils/api')
-  auth = require('../../utils/auth')
-  checkin = require('../../utils/checkin')
-  labels = require('../../utils/labels')
-  month = require('../../utils/month')
-  queue = require('../../utils/offline-queue')
-  roles = require('../../utils/roles')
-}, 60000)
-
-afterAll(async () => {
-  await stopStack(stack)
-  delete global.wx
-}, 20000)
-
-beforeEach(() => {
-  if (shim) shim.requests.length = 0
-})
+const { stack, shim } = useStackAndDevice()
+const api = require('../../utils/api')
+const auth = require('../../utils/auth')
+const checkin = require('../../utils/checkin')
+const labels = require('../../utils/labels')
+const month = require('../../utils/month')
+const queue = require('../../utils/offline-queue')
+const roles = require('../../utils/roles')
 
 // Each person's token pair, and switching the device to one of them.
 const tokens = {}

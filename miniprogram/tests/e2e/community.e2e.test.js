@@ -8,10 +8,9 @@
 // again: full, so he is waitlisted first. 张三 cancels; 李四 is offered the place and confirms it before the offer
 // expires. Then a volunteer activity: 李四 claims it, scans its on-site QR with 扫码签到, and 王主任 confirms his hours.
 // The tests run in order and share one WeChat "device", whose stored tokens are switched between people.
-const { installWx } = require('../wx-shim')
 const { loadPage, loadComponent } = require('../page-harness')
-const { useRealHttp } = require('./wx-http')
-const { http, mintLoginCode, startStack, stopStack } = require('./stack')
+const { http, mintLoginCode } = require('./stack')
+const { useStackAndDevice } = require('./setup')
 
 jest.setTimeout(30000)
 
@@ -21,24 +20,12 @@ const SECOND_MEMBER = { name: '李四', phone: '13900005555', status: '正式党
 const ITEM_TITLE = '端到端代购生活用品'
 const OFFER_WAIT_MS = 10000
 
-let stack
-let shim
-let api
-let auth
-let month
-let roles
-let serviceForm
-
-beforeAll(async () => {
-  stack = await startStack()
-  shim = useRealHttp(installWx({ envVersion: 'develop' }))
-  wx.setStorageSync('apiBaseOverride', stack.baseUrl)
-  api = require('../../utils/api')
-  auth = require('../../utils/auth')
-  month = require('../../utils/month')
-  roles = require('../../utils/roles')
-  serviceForm = require('../../utils/service-form')
-}, 60000)
+const { stack, shim } = useStackAndDevice()
+const api = require('../../utils/api')
+const auth = require('../../utils/auth')
+const month = require('../../utils/month')
+const roles = require('../../utils/roles')
+const serviceForm = require('../../utils/service-form')
 
 // Pages with timers (the item page counts an offer down) are closed after each test.
 const opened = []
@@ -46,17 +33,10 @@ afterEach(() => {
   opened.splice(0).forEach((page) => page.onUnload && page.onUnload())
 })
 
-afterAll(async () => {
-  await stopStack(stack)
-  delete global.wx
-}, 20000)
-
 // A server without the community API (issue #6) fails every test with this, not with a cascade of odd errors.
 let missingApi = null
 beforeEach(() => {
   if (missingApi) throw missingApi
-  if (!shim) return
-  shim.requests.length = 0
   shim.toasts.length = 0
   shim.modals.length = 0
   shim.modalAnswers.length = 0

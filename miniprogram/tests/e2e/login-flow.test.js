@@ -2,43 +2,19 @@
 // shim whose wx.request does real HTTP, against a real `huodongri serve` and the WeChat fake (see stack.js).
 // The tests run in order and share one WeChat "device" (storage, login codes) and one server.
 const crypto = require('crypto')
-const { installWx } = require('../wx-shim')
-const { useRealHttp } = require('./wx-http')
-const { MEMBER, http, mintLoginCode, signJwt, startStack, stopStack } = require('./stack')
+const { MEMBER, http, mintLoginCode, signJwt } = require('./stack')
+const { useStackAndDevice } = require('./setup')
 
 jest.setTimeout(15000)
 
-let stack
-let shim
-let config
-let api
-let auth
-let errors
-let month
-let planForm
-let roles
-
-beforeAll(async () => {
-  stack = await startStack()
-  shim = useRealHttp(installWx({ envVersion: 'develop' }))
-  wx.setStorageSync('apiBaseOverride', stack.baseUrl)
-  config = require('../../config')
-  api = require('../../utils/api')
-  auth = require('../../utils/auth')
-  errors = require('../../utils/errors')
-  month = require('../../utils/month')
-  planForm = require('../../utils/plan-form')
-  roles = require('../../utils/roles')
-}, 60000)
-
-afterAll(async () => {
-  await stopStack(stack)
-  delete global.wx
-}, 20000)
-
-beforeEach(() => {
-  if (shim) shim.requests.length = 0
-})
+const { stack, shim } = useStackAndDevice()
+const config = require('../../config')
+const api = require('../../utils/api')
+const auth = require('../../utils/auth')
+const errors = require('../../utils/errors')
+const month = require('../../utils/month')
+const planForm = require('../../utils/plan-form')
+const roles = require('../../utils/roles')
 
 // What the mini-program sent, as "METHOD /path status".
 const sent = () => shim.requests.map((r) => `${r.method} ${r.path} ${r.status}`)

@@ -1,0 +1,38 @@
+// What every end-to-end file starts with: a stack of its own (stack.js) for all of the file's tests, and one WeChat
+// "device" talking to it, the wx shim doing real HTTP (wx-http.js) with the API base pointed at that stack.
+//
+//   const { stack, shim } = useStackAndDevice()
+//   const api = require('../../utils/api') // the mini-program's modules, required once the shim is on global.wx
+//
+// `shim` is there at once; `stack` is filled in by beforeAll (baseUrl, adminToken, member, invite, …: see startStack).
+// Every test starts with an empty shim.requests, so it sees only what it sent itself.
+const { installWx } = require('../wx-shim')
+const { useRealHttp } = require('./wx-http')
+const { startStack, stopStack } = require('./stack')
+
+const START_TIMEOUT_MS = 60000
+const STOP_TIMEOUT_MS = 20000
+
+function useStackAndDevice() {
+  const shim = useRealHttp(installWx({ envVersion: 'develop' }))
+  const stack = {}
+
+  beforeAll(async () => {
+    Object.assign(stack, await startStack())
+    wx.setStorageSync('apiBaseOverride', stack.baseUrl)
+  }, START_TIMEOUT_MS)
+
+  afterAll(async () => {
+    // A startStack that failed has already stopped what it started, and filled in nothing.
+    if (stack.processes) await stopStack(stack)
+    delete global.wx
+  }, STOP_TIMEOUT_MS)
+
+  beforeEach(() => {
+    shim.requests.length = 0
+  })
+
+  return { stack, shim }
+}
+
+module.exports = { useStackAndDevice }
