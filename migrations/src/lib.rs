@@ -13,6 +13,8 @@ mod m20261127_000008_create_community;
 mod m20261201_000001_add_activity_offline_static;
 mod m20261201_000002_create_admin_token;
 mod m20261201_000003_add_invite_lookup;
+mod m20261205_000001_create_duties;
+mod schema_parts;
 
 pub struct Migrator;
 
@@ -31,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000001_add_activity_offline_static::Migration),
             Box::new(m20261201_000002_create_admin_token::Migration),
             Box::new(m20261201_000003_add_invite_lookup::Migration),
+            Box::new(m20261205_000001_create_duties::Migration),
         ]
     }
 }

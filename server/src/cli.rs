@@ -426,7 +426,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>
                     4 => Some(PartyPost::GroupLeader),
                     _ => None,
                 },
-                leader_level: (i == 5).then(|| "县处级以上".to_owned()),
+                leader_level: (i == 5).then_some(crate::domain::LeaderLevel::CountyOrAbove),
                 deputy_level: match i {
                     6 => Some(DeputyLevel::City),
                     7 => Some(DeputyLevel::County),
@@ -484,7 +484,7 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>
             status: MemberStatus::Full,
             join_date: chrono::NaiveDate::from_ymd_opt(2000 + k as i32, 7, 1),
             party_post: None,
-            leader_level: Some("县处级以上".to_owned()),
+            leader_level: Some(crate::domain::LeaderLevel::CountyOrAbove),
             deputy_level: None,
             work_unit: Some("组织部".to_owned()),
             in_service_organ: true,

@@ -65,6 +65,7 @@ pub struct Settings {
     pub scheduler: SchedulerSettings,
     pub checkin: CheckinSettings,
     pub community: CommunitySettings,
+    pub duties: DutySettings,
 }
 
 fn default_environment() -> Environment {
@@ -180,6 +181,22 @@ pub struct CommunitySettings {
     /// that a place is theirs to confirm.
     pub offer_template_id: String,
     pub offer_page: String,
+}
+
+/// The leaders' duties (§二.3): the quotas the document leaves as words, and reminders.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DutySettings {
+    /// "每年到基层调查研究时间不少于一个月", in distinct days.
+    pub research_days_target: u32,
+    /// "每年安排驻点调研不少于3天".
+    pub stationed_days_target: u32,
+    /// An entry's author may change it for this many days; after that only a new,
+    /// audited entry that names it (`corrects`) changes the record.
+    pub correction_days: u32,
+    /// MM-DD dates on which leaders and secretaries who are behind are reminded once.
+    pub reminder_dates: Vec<String>,
+    /// The page the reminder opens.
+    pub reminder_page: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod directory;
 pub mod domain;
+pub mod duties;
 pub mod entities;
 pub mod error;
 pub mod pagination;

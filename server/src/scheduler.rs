@@ -8,7 +8,9 @@
 //!   branch has not published yet;
 //! - `remind_submit` (the 5th) and `remind_approve` (the 8th): remind secretaries whose plan
 //!   is not submitted, or not yet approved;
-//! - `remind_members`, daily: remind expected participants the day before their activity.
+//! - `remind_members`, daily: remind expected participants the day before their activity;
+//! - `remind_duties`, on `duties.reminder_dates` at `reminders_at`: remind leaders and
+//!   secretaries who are behind on their yearly duties.
 use std::{sync::Arc, time::Duration};
 
 use anyhow::Context;
@@ -21,7 +23,7 @@ use tokio::sync::Notify;
 
 use crate::{
     clock,
-    config::{SchedulerSettings, WechatSettings},
+    config::{Settings, WechatSettings},
     domain::{OrgKind, PlanStatus, PushKind, Role},
     entities::{activity_plan, job_run, organisation, plan_participant, role_grant},
     orgs,
@@ -36,17 +38,13 @@ crate::domain::enums::slug_enum!(
         RemindSubmit = ("remind_submit", "提醒提交计划"),
         RemindApprove = ("remind_approve", "提醒审核计划"),
         RemindMembers = ("remind_members", "活动前一天提醒党员"),
+        RemindDuties = ("remind_duties", "提醒履职进度"),
     }
 );
 
-pub async fn run(
-    db: DatabaseConnection,
-    settings: SchedulerSettings,
-    wechat: WechatSettings,
-    wake: Arc<Notify>,
-) {
+pub async fn run(db: DatabaseConnection, settings: Settings, wake: Arc<Notify>) {
     loop {
-        match run_due(&db, clock::now(), &settings, &wechat).await {
+        match run_due(&db, clock::now(), &settings).await {
             Ok(ran) if !ran.is_empty() => {
                 wake.notify_one();
                 tracing::info!(jobs = ?ran, "scheduled jobs ran");
@@ -54,7 +52,7 @@ pub async fn run(
             Ok(_) => {}
             Err(e) => tracing::error!(error = ?e, "scheduled jobs failed"),
         }
-        tokio::time::sleep(Duration::from_secs(settings.tick_secs.max(1))).await;
+        tokio::time::sleep(Duration::from_secs(settings.scheduler.tick_secs.max(1))).await;
     }
 }
 
@@ -63,9 +61,9 @@ pub async fn run(
 pub async fn run_due(
     db: &DatabaseConnection,
     now: DateTime<FixedOffset>,
-    settings: &SchedulerSettings,
-    wechat: &WechatSettings,
+    all: &Settings,
 ) -> anyhow::Result<Vec<String>> {
+    let (settings, wechat) = (&all.scheduler, &all.wechat);
     let mut ran = Vec::new();
     let local = now.with_timezone(&clock::shanghai());
     let month = format!("{}-{:02}", local.year(), local.month());
@@ -82,7 +80,7 @@ pub async fn run_due(
             })
             .with_context(|| format!("day {day} does not exist this month"))
     };
-    let jobs = [
+    let mut jobs = vec![
         (
             Job::PreviewPush,
             month.clone(),
@@ -104,6 +102,13 @@ pub async fn run_due(
             at(today.day(), &settings.remind_members_at)?,
         ),
     ];
+    if crate::duties::reminders::is_reminder_day(&all.duties, today) {
+        jobs.push((
+            Job::RemindDuties,
+            today.to_string(),
+            at(today.day(), &settings.reminders_at)?,
+        ));
+    }
     for (job, period, due) in jobs {
         if now < due || !claim(db, job, &period).await? {
             continue;
@@ -114,6 +119,11 @@ pub async fn run_due(
                 remind_secretaries(db, job, &month, wechat).await
             }
             Job::RemindMembers => remind_members(db, today, wechat).await,
+            Job::RemindDuties => {
+                crate::duties::reminders::remind_behind(db, &all.duties, wechat, today)
+                    .await
+                    .map(|queued| usize::try_from(queued).unwrap_or(usize::MAX))
+            }
         };
         finish(db, job, &period, &outcome).await?;
         outcome?;

@@ -151,8 +151,7 @@ fn run(
     if settings.scheduler.enabled {
         tokio::spawn(crate::scheduler::run(
             db.get_ref().clone(),
-            settings.scheduler.clone(),
-            settings.wechat.clone(),
+            settings.clone(),
             wake.clone(),
         ));
     }
@@ -166,6 +165,7 @@ fn run(
     let facts = checkin.facts.clone();
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
+    let duty_settings = web::Data::new(settings.duties.clone());
     let checkin_settings = web::Data::new(settings.checkin.clone());
     spawn_offer_sweeper(
         db.get_ref().clone(),
@@ -224,6 +224,7 @@ fn run(
             .app_data(checkin.clone())
             .app_data(application_settings.clone())
             .app_data(community_settings.clone())
+            .app_data(duty_settings.clone())
             .app_data(checkin_settings.clone())
             .configure(routes::configure)
     })

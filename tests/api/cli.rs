@@ -10,6 +10,18 @@ on_both_stores! {
         assert_eq!(huodongri::entities::person::Entity::find().count(&app.db).await.expect("count"), people, "idempotent");
         assert_eq!(logins.len(), again.len());
         assert!(people >= 200, "about 200 people, got {people}");
+        // Its leaders have contact points and a half-done year; a second run adds nothing.
+        let leaders = huodongri::duties::demo::seed(&app.db).await.expect("duties seeded");
+        assert!(leaders >= 5, "{leaders}");
+        assert_eq!(huodongri::duties::demo::seed(&app.db).await.expect("again"), 0);
+        let leader = huodongri::entities::contact_point::Entity::find().one(&app.db).await.expect("read").expect("a contact point");
+        let admin = logins.iter().find(|l| l.role == "org_admin").expect("an org admin");
+        let admin_token = huodongri::cli::issue_token(&app.db, &app.settings, &admin.phone, huodongri::cli::parse_ttl("10m").expect("ttl")).await.expect("token");
+        // The demo's visit was ten days ago: ask for that day's year.
+        let year = chrono::Datelike::year(&(huodongri::clock::now().with_timezone(&huodongri::clock::shanghai()).date_naive() - chrono::Duration::days(10)));
+        let progress: serde_json::Value = app.client.get(app.url(&format!("/api/v1/people/{}/duties?year={year}", leader.person_id))).bearer_auth(&admin_token).send().await.expect("sent").json().await.expect("json");
+        let visits = progress["items"].as_array().expect("items").iter().find(|i| i["kind"] == "contact_visits").expect("visits");
+        assert_eq!(visits["done"], 1, "{progress}");
         for role in ["secretary", "reviewer", "supervisor", "org_admin", "community_admin"] {
             assert!(logins.iter().any(|l| l.role == role), "a {role} login");
         }

@@ -6,6 +6,7 @@ mod checkin;
 mod cli;
 mod community;
 mod directory;
+mod duties;
 mod errors;
 mod health;
 mod plans;

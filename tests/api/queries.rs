@@ -392,3 +392,94 @@ on_both_stores! {
         assert!(visits.contains(&&serde_json::json!("走访51")), "each pairing keeps its own visit: {}", listed[0]);
     }
 }
+
+/// `count` new branches under the committee, each with a county-level leader who is also its
+/// secretary: a contact point, a research entry and a talk with one member.
+async fn leaders_with_duties(app: &TestApp, from: usize, count: usize) {
+    use huodongri::{
+        domain::{LeaderLevel, PartyPost},
+        duties::DutyKind,
+        entities::{contact_point, duty_entry, talk},
+    };
+    use sea_orm::IntoActiveModel;
+    let now = huodongri::clock::now();
+    let today = now
+        .with_timezone(&huodongri::clock::shanghai())
+        .date_naive();
+    for n in from..from + count {
+        let branch = huodongri::cli::create_org(
+            &app.db,
+            &format!("TS-C1-L{n:03}"),
+            &format!("履职支部{n}"),
+            "branch",
+            Some("TS-C1"),
+        )
+        .await
+        .expect("a branch");
+        let leader = app
+            .add_person(&format!("领导{n}"), &format!("1360000{n:04}"), branch)
+            .await;
+        let member = app
+            .add_person(&format!("党员{n}"), &format!("1350000{n:04}"), branch)
+            .await;
+        let mut row = huodongri::people::find(&app.db, leader.id)
+            .await
+            .expect("read")
+            .expect("leader")
+            .into_active_model();
+        row.leader_level = Set(Some(LeaderLevel::CountyOrAbove));
+        row.party_post = Set(Some(PartyPost::Secretary));
+        row.update(&app.db).await.expect("on the roster");
+        contact_point::ActiveModel {
+            person_id: Set(leader.id),
+            org_id: Set(branch),
+            valid_from: Set(today),
+            valid_until: Set(None),
+            assigned_by: Set(leader.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a contact point");
+        duty_entry::ActiveModel {
+            person_id: Set(leader.id),
+            kind: Set(DutyKind::Research),
+            starts_on: Set(today),
+            ends_on: Set(today),
+            org_id: Set(Some(branch)),
+            place: Set(String::new()),
+            topic: Set(format!("调研{n}")),
+            summary: Set(String::new()),
+            corrects_id: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("an entry");
+        talk::ActiveModel {
+            leader_id: Set(leader.id),
+            with_person_id: Set(Some(member.id)),
+            with_name: Set(format!("党员{n}")),
+            talked_on: Set(today),
+            notes: Set(String::new()),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a talk");
+    }
+}
+
+on_both_stores! {
+    async fn the_org_departments_duty_list_takes_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let path = format!("/api/v1/orgs/{}/duties?per_page=100", w.committee);
+        leaders_with_duties(&app, 0, 2).await;
+        same_statements_for_52_rows_as_for_2(&app, &w.admin, &path, leaders_with_duties(&app, 2, 50)).await;
+    }
+}

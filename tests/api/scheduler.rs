@@ -30,18 +30,18 @@ on_both_stores! {
         let draft_b: Value = app.post_as(&w.reviewer, &format!("/api/v1/orgs/{}/plans", w.branch_b), &body).await.json().await.expect("json");
 
         let settings = &app.settings;
-        let early = run_due(&app.db, at(&month, 10, 8, 59), &settings.scheduler, &settings.wechat).await.expect("runs");
+        let early = run_due(&app.db, at(&month, 10, 8, 59), settings).await.expect("runs");
         assert!(early.iter().all(|j| !j.starts_with("preview_push")), "not due before 09:00 on the 10th: {early:?}");
 
         // Two instances tick at once, after a downtime over the due time: one runs the job.
         let late = at(&month, 15, 12, 0);
         let (a, b) = tokio::join!(
-            run_due(&app.db, late, &settings.scheduler, &settings.wechat),
-            run_due(&app.db, late, &settings.scheduler, &settings.wechat)
+            run_due(&app.db, late, settings),
+            run_due(&app.db, late, settings)
         );
         let ran: Vec<String> = a.expect("a").into_iter().chain(b.expect("b")).filter(|j| j.starts_with("preview_push")).collect();
         assert_eq!(ran, vec![format!("preview_push:{month}")]);
-        let again = run_due(&app.db, at(&month, 20, 9, 0), &settings.scheduler, &settings.wechat).await.expect("runs");
+        let again = run_due(&app.db, at(&month, 20, 9, 0), settings).await.expect("runs");
         assert!(again.iter().all(|j| !j.starts_with("preview_push")), "once per month: {again:?}");
 
         let published: Value = app.get_as(&w.secretary_a, &format!("/api/v1/plans/{id}")).await.json().await.expect("json");
@@ -115,12 +115,12 @@ on_both_stores! {
         let settings = &app.settings;
 
         // The 5th: branch A has no plan yet.
-        let ran = run_due(&app.db, at(&month, 5, 9, 1), &settings.scheduler, &settings.wechat).await.expect("runs");
+        let ran = run_due(&app.db, at(&month, 5, 9, 1), settings).await.expect("runs");
         assert!(ran.contains(&format!("remind_submit:{month}")), "{ran:?}");
         let first = reminders_to(&app, "o-sec-a", 1).await;
         assert_eq!(first.len(), 1);
         assert!(first[0].data["thing1"].contains("提交"), "{:?}", first[0].data);
-        assert!(run_due(&app.db, at(&month, 6, 9, 1), &settings.scheduler, &settings.wechat).await.expect("runs").iter().all(|j| !j.starts_with("remind_submit")));
+        assert!(run_due(&app.db, at(&month, 6, 9, 1), settings).await.expect("runs").iter().all(|j| !j.starts_with("remind_submit")));
 
         // The 8th: the plan is submitted but not approved.
         let body = json!({"month": month, "theme": "主题党日", "category": "党课", "start_time": "09:00",
@@ -128,7 +128,7 @@ on_both_stores! {
         let plan: Value = app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/plans", w.branch_a), &body).await.json().await.expect("json");
         let id = plan["id"].as_i64().expect("id");
         app.post_as(&w.secretary_a, &format!("/api/v1/plans/{id}/submit"), &json!({})).await;
-        let ran = run_due(&app.db, at(&month, 8, 9, 1), &settings.scheduler, &settings.wechat).await.expect("runs");
+        let ran = run_due(&app.db, at(&month, 8, 9, 1), settings).await.expect("runs");
         assert!(ran.contains(&format!("remind_approve:{month}")), "{ran:?}");
         let second = reminders_to(&app, "o-sec-a", 2).await;
         assert_eq!(second.len(), 2);
@@ -140,7 +140,7 @@ on_both_stores! {
         let eve = day.pred_opt().expect("the day before");
         let eve_month = format!("{}", eve.format("%Y-%m"));
         use chrono::Datelike;
-        let ran = run_due(&app.db, at(&eve_month, eve.day(), 18, 1), &settings.scheduler, &settings.wechat).await.expect("runs");
+        let ran = run_due(&app.db, at(&eve_month, eve.day(), 18, 1), settings).await.expect("runs");
         assert!(ran.contains(&format!("remind_members:{eve}")), "{ran:?}");
         let member = reminders_to(&app, "o-mem-a", 1).await;
         assert_eq!(member.len(), 1);

@@ -467,13 +467,15 @@ on_both_stores! {
         let w = app.world().await;
         let mut body = person_body("公式人", "13811110099");
         body["work_unit"] = json!("=HYPERLINK(\"http://x\",\"点我\")");
-        body["leader_level"] = json!("+1");
         assert_eq!(app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/people", w.branch_a), &body).await.status().as_u16(), 201);
+        let mut plus = person_body("加号人", "13811110098");
+        plus["work_unit"] = json!("+1车间");
+        assert_eq!(app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/people", w.branch_a), &plus).await.status().as_u16(), 201);
         let path = format!("/api/v1/orgs/{}/roster", w.branch_a);
         let csv = app.get_as(&w.admin, &format!("{path}?format=csv")).await.bytes().await.expect("csv").to_vec();
         let text = String::from_utf8(csv.clone()).expect("utf-8");
         assert!(text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\""), "{text}");
-        assert!(text.contains(",'+1,"), "{text}");
+        assert!(text.contains(",'+1车间,"), "{text}");
         let xlsx = app.get_as(&w.admin, &format!("{path}?format=xlsx")).await.bytes().await.expect("xlsx").to_vec();
         use calamine::Reader;
         let mut book = calamine::Xlsx::new(std::io::Cursor::new(xlsx)).expect("workbook");

@@ -144,13 +144,7 @@ impl TestApp {
         path: &str,
         body: &serde_json::Value,
     ) -> reqwest::Response {
-        self.client
-            .post(self.url(path))
-            .bearer_auth(&who.token)
-            .json(body)
-            .send()
-            .await
-            .expect("sent")
+        self.json_as(reqwest::Method::POST, who, path, body).await
     }
 
     pub async fn put_as(
@@ -159,8 +153,27 @@ impl TestApp {
         path: &str,
         body: &serde_json::Value,
     ) -> reqwest::Response {
+        self.json_as(reqwest::Method::PUT, who, path, body).await
+    }
+
+    pub async fn patch_as(
+        &self,
+        who: &Someone,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        self.json_as(reqwest::Method::PATCH, who, path, body).await
+    }
+
+    async fn json_as(
+        &self,
+        method: reqwest::Method,
+        who: &Someone,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
         self.client
-            .put(self.url(path))
+            .request(method, self.url(path))
             .bearer_auth(&who.token)
             .json(body)
             .send()

@@ -23,8 +23,8 @@ use crate::{
     clock,
     config::AuthSettings,
     domain::{
-        DeputyLevel, InviteCode, InviteKey, MemberStatus, OrgCode, OrgKind, PartyPost, PersonName,
-        Phone, Role,
+        DeputyLevel, InviteCode, InviteKey, LeaderLevel, MemberStatus, OrgCode, OrgKind, PartyPost,
+        PersonName, Phone, Role,
     },
     entities::{
         audit_log, invite_code, organisation, organisation_closure as closure, person,
@@ -50,7 +50,7 @@ pub struct PersonResponse {
     pub status: MemberStatus,
     pub join_date: Option<NaiveDate>,
     pub party_post: Option<PartyPost>,
-    pub leader_level: Option<String>,
+    pub leader_level: Option<LeaderLevel>,
     pub deputy_level: Option<DeputyLevel>,
     pub work_unit: Option<String>,
     pub in_service_organ: bool,
@@ -150,7 +150,7 @@ impl PersonRequest {
                 crate::domain::dates::check_join_date(date, today)
             })?,
             party_post: optional(&self.party_post, PartyPost::parse)?,
-            leader_level: optional_text(&self.leader_level, "leader_level", 30)?,
+            leader_level: optional(&self.leader_level, LeaderLevel::parse)?,
             deputy_level: optional(&self.deputy_level, DeputyLevel::parse)?,
             work_unit: optional_text(&self.work_unit, "work_unit", 100)?,
             in_service_organ: self.in_service_organ,

@@ -80,7 +80,7 @@ pub struct PersonFields {
     pub status: MemberStatus,
     pub join_date: Option<NaiveDate>,
     pub party_post: Option<PartyPost>,
-    pub leader_level: Option<String>,
+    pub leader_level: Option<crate::domain::LeaderLevel>,
     pub deputy_level: Option<DeputyLevel>,
     pub work_unit: Option<String>,
     pub in_service_organ: bool,
@@ -101,7 +101,7 @@ fn apply(active: &mut person::ActiveModel, f: &PersonFields) {
     active.status = Set(f.status);
     active.join_date = Set(f.join_date);
     active.party_post = Set(f.party_post);
-    active.leader_level = Set(f.leader_level.clone());
+    active.leader_level = Set(f.leader_level);
     active.deputy_level = Set(f.deputy_level);
     active.work_unit = Set(f.work_unit.clone());
     active.in_service_organ = Set(f.in_service_organ);

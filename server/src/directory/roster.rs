@@ -10,7 +10,9 @@ use anyhow::Context;
 use calamine::Reader;
 use chrono::{Datelike, NaiveDate};
 
-use crate::domain::{DeputyLevel, MemberStatus, OrgCode, PartyPost, PersonName, Phone};
+use crate::domain::{
+    DeputyLevel, LeaderLevel, MemberStatus, OrgCode, PartyPost, PersonName, Phone,
+};
 
 pub const MAX_ROWS: usize = 5000;
 
@@ -66,7 +68,7 @@ pub struct RosterRow {
     pub status: MemberStatus,
     pub join_date: Option<NaiveDate>,
     pub party_post: Option<PartyPost>,
-    pub leader_level: Option<String>,
+    pub leader_level: Option<LeaderLevel>,
     pub deputy_level: Option<DeputyLevel>,
     pub work_unit: Option<String>,
     pub in_service_organ: bool,
@@ -93,7 +95,7 @@ pub struct ExportRow {
     pub status: MemberStatus,
     pub join_date: Option<NaiveDate>,
     pub party_post: Option<PartyPost>,
-    pub leader_level: Option<String>,
+    pub leader_level: Option<LeaderLevel>,
     pub deputy_level: Option<DeputyLevel>,
     pub work_unit: Option<String>,
     pub in_service_organ: bool,
@@ -586,7 +588,7 @@ impl RowCheck<'_> {
         let status = self.required(Column::Status, MemberStatus::parse);
         let join_date = self.join_date();
         let party_post = self.optional(Column::PartyPost, PartyPost::parse);
-        let leader_level = self.optional(Column::LeaderLevel, |raw| free_text(raw, 30));
+        let leader_level = self.optional(Column::LeaderLevel, LeaderLevel::parse);
         let deputy_level = self.optional(Column::DeputyLevel, DeputyLevel::parse);
         let work_unit = self.optional(Column::WorkUnit, |raw| free_text(raw, 100));
         let in_service_organ = self.optional(Column::InServiceOrgan, parse_flag);
@@ -821,7 +823,8 @@ fn export_cells(row: &ExportRow) -> [String; 12] {
             .unwrap_or_default(),
         row.party_post
             .map_or_else(String::new, |post| post.label().to_owned()),
-        row.leader_level.clone().unwrap_or_default(),
+        row.leader_level
+            .map_or_else(String::new, |level| level.label().to_owned()),
         row.deputy_level
             .map_or_else(String::new, |level| level.label().to_owned()),
         row.work_unit.clone().unwrap_or_default(),
@@ -924,7 +927,7 @@ mod tests {
             status: MemberStatus::Full,
             join_date: NaiveDate::from_ymd_opt(2001, 7, 1),
             party_post: Some(PartyPost::Secretary),
-            leader_level: Some("县处级以上".into()),
+            leader_level: Some(LeaderLevel::CountyOrAbove),
             deputy_level: Some(DeputyLevel::County),
             work_unit: Some("扬州市广陵区人民政府, \"办公室\"".into()),
             in_service_organ: true,

@@ -98,6 +98,15 @@ slug_enum!(
 );
 
 slug_enum!(
+    /// The rank of a Party leading cadre (党员领导干部) of a city, county or township organ:
+    /// 县处级以上 leaders owe talks with the departments they oversee (§二.3).
+    LeaderLevel {
+        CountyOrAbove = ("county_or_above", "县处级以上"),
+        Township = ("township", "乡科级"),
+    }
+);
+
+slug_enum!(
     /// What a person may do, always within an organisation subtree (see `authz`).
     Role {
         Secretary = ("secretary", "支部书记"),
@@ -248,6 +257,7 @@ slug_enum!(
         RemindMembers = ("remind_members", "活动前一天提醒"),
         ServiceOffer = ("service_offer", "服务名额递补"),
         BindingRevoked = ("binding_revoked", "微信解绑通知"),
+        DutyReminder = ("duty_reminder", "履职进度提醒"),
     }
 );
 

@@ -12,8 +12,8 @@ pub mod text;
 pub use dates::Year;
 pub use enums::{
     ClaimStatus, CommitmentCategory, CommitmentStatus, DayKind, DeliveryStatus, DeputyLevel,
-    HouseholdKind, ItemKind, ItemStatus, LeaveStatus, MemberStatus, OrgKind, PartyPost, PlanAction,
-    PlanCategory, PlanStatus, PushKind, ReportStatus, Role, VolunteerKind,
+    HouseholdKind, ItemKind, ItemStatus, LeaderLevel, LeaveStatus, MemberStatus, OrgKind,
+    PartyPost, PlanAction, PlanCategory, PlanStatus, PushKind, ReportStatus, Role, VolunteerKind,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

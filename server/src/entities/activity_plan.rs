@@ -21,6 +21,9 @@ pub struct Model {
     pub longitude: Option<f64>,
     pub requirements: String,
     pub organiser: String,
+    /// The speaker of a Party lecture (党课), when on the roster: a leader's lecture at a
+    /// contact point counts for their duties without a second entry.
+    pub speaker_person_id: Option<i64>,
     pub checkin_opens_minutes_before: i32,
     pub checkin_closes_minutes_after: i32,
     pub review_comment: Option<String>,

@@ -13,7 +13,7 @@ pub struct Model {
     pub status: crate::domain::MemberStatus,
     pub join_date: Option<Date>,
     pub party_post: Option<crate::domain::PartyPost>,
-    pub leader_level: Option<String>,
+    pub leader_level: Option<crate::domain::LeaderLevel>,
     pub deputy_level: Option<crate::domain::DeputyLevel>,
     pub work_unit: Option<String>,
     pub in_service_organ: bool,

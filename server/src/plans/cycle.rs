@@ -17,8 +17,8 @@ use super::{
     participants::{participants, snapshot_participants},
     publish::publish,
     rules::{
-        PlanPatch, PlanRequest, apply, parse_month, preview_deadline, status_of, text, validate,
-        wrong_state,
+        PlanPatch, PlanRequest, apply, check_speaker, parse_month, preview_deadline, status_of,
+        text, validate, wrong_state,
     },
     service::{
         activity_day_of, branch_actor, existing_org, existing_plan, filing_target, record_event,
@@ -167,6 +167,7 @@ pub async fn create(
     }
     let on_behalf = branch_actor(db, user, &org).await?;
     let valid = validate(body, activity_day_of(db, &org, year, m).await?)?;
+    check_speaker(db, &valid).await?;
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
@@ -245,6 +246,7 @@ pub async fn edit(
         .collect();
     let body = body.merged_with(&plan, invited);
     let valid = validate(&body, activity_day_of(db, &org, year, m).await?)?;
+    check_speaker(db, &valid).await?;
     let status = status_of(&plan)?;
     if status == PlanStatus::Submitted {
         return Err(wrong_state(&plan, "edited while under review"));

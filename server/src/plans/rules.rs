@@ -44,6 +44,9 @@ pub struct PlanRequest {
     /// Activists (入党积极分子) invited to attend; members are included automatically.
     #[serde(default)]
     pub invited_person_ids: Vec<i64>,
+    /// The speaker of a Party lecture (党课), when on the roster: a leader's lecture at a
+    /// contact point then counts for their duties (§二.3) without a second entry.
+    pub speaker_person_id: Option<i64>,
 }
 
 /// Changes to a plan: every field left out keeps its value, and `null` clears a field that
@@ -76,6 +79,10 @@ pub struct PlanPatch {
     pub checkin_closes_minutes_after: Option<i32>,
     /// Replaces the invited activists when given.
     pub invited_person_ids: Option<Vec<i64>>,
+    /// `null` removes the speaker.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<i64>)]
+    pub speaker_person_id: Option<Option<i64>>,
 }
 
 /// A field that was sent, possibly as `null` (`Some(None)`), as opposed to left out (`None`).
@@ -120,6 +127,7 @@ impl PlanPatch {
                     .unwrap_or(plan.checkin_closes_minutes_after),
             ),
             invited_person_ids: self.invited_person_ids.unwrap_or(invited),
+            speaker_person_id: self.speaker_person_id.unwrap_or(plan.speaker_person_id),
         }
     }
 }
@@ -165,6 +173,7 @@ pub(crate) struct ValidPlan {
     organiser: String,
     opens_before: i32,
     closes_after: i32,
+    pub(crate) speaker_person_id: Option<i64>,
 }
 
 pub(crate) fn validate(req: &PlanRequest, activity_day: NaiveDate) -> Result<ValidPlan, PlanError> {
@@ -202,9 +211,16 @@ pub(crate) fn validate(req: &PlanRequest, activity_day: NaiveDate) -> Result<Val
         m @ 0..=720 => Ok(m),
         _ => Err(invalid(format!("{field} is 0 to 720 minutes"))),
     };
+    let category = PlanCategory::parse(&req.category).map_err(PlanError::InvalidInput)?;
+    if req.speaker_person_id.is_some() && category != PlanCategory::PartyLecture {
+        return Err(invalid(
+            "speaker_person_id names the speaker of a Party lecture (党课) only",
+        ));
+    }
     Ok(ValidPlan {
         theme: text(&req.theme, "theme", 100, true)?,
-        category: PlanCategory::parse(&req.category).map_err(PlanError::InvalidInput)?,
+        category,
+        speaker_person_id: req.speaker_person_id,
         date,
         date_reason,
         start,
@@ -241,6 +257,23 @@ pub(crate) fn apply(active: &mut activity_plan::ActiveModel, v: &ValidPlan) {
     active.organiser = Set(v.organiser.clone());
     active.checkin_opens_minutes_before = Set(v.opens_before);
     active.checkin_closes_minutes_after = Set(v.closes_after);
+    active.speaker_person_id = Set(v.speaker_person_id);
+}
+
+/// A named speaker must be an active person on the roster.
+pub(crate) async fn check_speaker(
+    db: &impl sea_orm::ConnectionTrait,
+    valid: &ValidPlan,
+) -> Result<(), PlanError> {
+    let Some(id) = valid.speaker_person_id else {
+        return Ok(());
+    };
+    match crate::people::find(db, id).await? {
+        Some(person) if person.active => Ok(()),
+        _ => Err(invalid(format!(
+            "speaker_person_id {id} is not an active person on the roster"
+        ))),
+    }
 }
 
 pub(crate) fn shanghai_time(date: NaiveDate, time: &str, offset_minutes: i64) -> String {

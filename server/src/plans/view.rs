@@ -36,6 +36,8 @@ pub struct PlanResponse {
     pub longitude: Option<f64>,
     pub requirements: String,
     pub organiser: String,
+    /// The speaker of a Party lecture, when on the roster.
+    pub speaker_person_id: Option<i64>,
     /// Check-in window, Asia/Shanghai.
     pub checkin_opens_at: String,
     pub checkin_closes_at: String,
@@ -158,6 +160,7 @@ fn view_of(
         longitude: plan.longitude,
         requirements: plan.requirements,
         organiser: plan.organiser,
+        speaker_person_id: plan.speaker_person_id,
         review_comment: plan.review_comment,
         filed_to_org_id: plan.filed_to_org_id,
         published_at: plan

@@ -7,6 +7,7 @@ mod checkins;
 mod community;
 mod display;
 mod download;
+mod duties;
 mod health;
 mod landing;
 pub mod openapi;
@@ -140,6 +141,14 @@ routes! {
     "/api/v1/orgs/{id}/commitments/missing" => { get: community::missing_commitments },
     "/api/v1/me/progress" => { get: community::my_progress },
     "/api/v1/orgs/{id}/progress" => { get: community::org_progress },
+    "/api/v1/people/{id}/contact-points" => { get: duties::contact_points_of, post: duties::assign_contact_point },
+    "/api/v1/me/contact-points" => { get: duties::my_contact_points },
+    "/api/v1/me/duties" => { get: duties::my_duties, post: duties::log_duty },
+    "/api/v1/duty-entries/{id}" => { patch: duties::change_duty },
+    "/api/v1/me/talks" => { get: duties::my_talks, post: duties::record_talk },
+    "/api/v1/talks/{id}" => { get: duties::get_talk },
+    "/api/v1/people/{id}/duties" => { get: duties::person_duties },
+    "/api/v1/orgs/{id}/duties" => { get: duties::org_duties },
     "/c/{code}" => { get: landing::venue_landing },
     "/display/{code}" => { get: display::display_page },
     "/display/{code}/qr.svg" => { get: display::display_qr },

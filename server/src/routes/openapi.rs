@@ -3,8 +3,8 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use super::{
-    activities, auth, calendar, checkins, community, display, health, landing, org_attendance,
-    orgs, people, plans, push, service,
+    activities, auth, calendar, checkins, community, display, duties, health, landing,
+    org_attendance, orgs, people, plans, push, service,
 };
 use crate::error::ErrorBody;
 
@@ -51,6 +51,9 @@ use crate::error::ErrorBody;
         service::create_item, service::list_items, service::get_item, service::claim_item,
         service::cancel_claim, service::confirm_claim, service::decline_claim, service::my_claims,
         service::list_claims, service::confirm_attendance, service::volunteer_qr,
+        duties::assign_contact_point, duties::contact_points_of, duties::my_contact_points,
+        duties::log_duty, duties::my_duties, duties::change_duty, duties::record_talk,
+        duties::my_talks, duties::get_talk, duties::person_duties, duties::org_duties,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
