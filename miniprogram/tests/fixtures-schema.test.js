@@ -119,6 +119,14 @@ const cases = [
   ['unbound (WeChat login)', 'POST /api/v1/auth/wechat', 200, { status: 'unbound', bind_ticket: 'tk', expires_in: 600 }],
   ['an error body', 'POST /api/v1/checkins', 401, { code: 'auth.token_invalid', message: 'bad signature' }],
   ['notification templates', 'GET /api/v1/notifications/templates', 200, fixtures.templates()],
+  ['my contact points', 'GET /api/v1/me/contact-points', 200, [fixtures.contactPoint()]],
+  ['a duty entry (created)', 'POST /api/v1/me/duties', 201, fixtures.dutyEntry()],
+  ['my duty entries', 'GET /api/v1/me/duties', 200, [fixtures.dutyEntry(), fixtures.dutyEntry({ id: 32, kind: 'contact_visit', org_id: 6, org_name: '第一党支部', corrects: 30 })]],
+  ['a duty entry (edited)', 'PATCH /api/v1/duty-entries/{id}', 200, fixtures.dutyEntry()],
+  ['a talk (created)', 'POST /api/v1/me/talks', 201, fixtures.talk()],
+  ['my talks', 'GET /api/v1/me/talks', 200, [fixtures.talk(), fixtures.talk({ id: 42, leader_id: 9, leader_name: '王书记', with_person_id: 1, with_name: '李伟芳' })]],
+  ['duty progress', 'GET /api/v1/people/{id}/duties', 200, fixtures.dutyProgress()],
+  ['the duties of an org', 'GET /api/v1/orgs/{id}/duties', 200, fixtures.dutiesPage([fixtures.dutyRow()])],
 ]
 
 const ready = []

@@ -173,7 +173,62 @@ const templates = ({ preview = 0, reminder = 1, offer = 1 } = {}) => ({
   ],
 })
 
+// Leaders' duties (issue 14): 李伟芳 (id 1, as fixtures.me) is a leading cadre and the secretary of 第一党支部.
+const contactPoint = (overrides = {}) => ({
+  id: 5, person_id: 1, person_name: '李伟芳', org_id: 6, org_name: '第一党支部', valid_from: '2026-01-01', valid_until: null,
+  ...overrides,
+})
+
+const dutyEntry = (overrides = {}) => ({
+  id: 31, person_id: 1, kind: 'research', kind_label: '调查研究', starts_on: '2026-11-02', ends_on: '2026-11-05',
+  org_id: null, org_name: null, place: '东关街道', topic: '基层减负落实情况', summary: '走访三个社区', corrects: null,
+  superseded: false, editable_until: '2026-11-25T09:00:00+08:00', created_at: '2026-11-05T09:00:00+08:00', ...overrides,
+})
+
+const talk = (overrides = {}) => ({
+  id: 41, leader_id: 1, leader_name: '李伟芳', with_person_id: 3, with_name: '张三', talked_on: '2026-11-10',
+  notes: '谈明年工作打算', created_at: '2026-11-10T16:00:00+08:00', ...overrides,
+})
+
+const quota = (kind, label, required, done, extra = {}) => ({
+  kind, label, required, done, met: required === null || done >= required, owed: [], evidence: [], ...extra,
+})
+
+// Research behind, the contact point's visits met, micro research counted without a quota, talks with the branch's
+// members owed to 张三 (once more) and 李四 (twice).
+const dutyProgress = (overrides = {}) => ({
+  year: 2026,
+  person_id: 1,
+  name: '李伟芳',
+  org_name: '第一党支部',
+  items: [
+    quota('research_days', '到基层调查研究（天）', 30, 12, {
+      evidence: [{ source: 'entry', date: '2026-11-02', org_name: null, detail: '基层减负落实情况（4天）' }],
+    }),
+    quota('contact_visits', '走访联系点', 2, 2, {
+      evidence: [
+        { source: 'entry', date: '2026-03-12', org_name: '第一党支部', detail: '走访联系点' },
+        { source: 'checkin', date: '2026-06-20', org_name: '第一党支部', detail: '主题党日活动' },
+      ],
+    }),
+    quota('micro_research', '随机性微调研', null, 2),
+    quota('talks_with_members', '与所属党员谈心谈话', 4, 1, {
+      owed: [{ person_id: 3, name: '张三', owed: 1 }, { person_id: 4, name: '李四', owed: 2 }],
+      evidence: [{ source: 'talk', date: '2026-11-10', org_name: null, detail: '张三' }],
+    }),
+  ],
+  ...overrides,
+})
+
+const dutyRow = (overrides = {}) => ({
+  person_id: 1, name: '李伟芳', org_name: '第一党支部', leader_level: 'county_or_above', party_post: 'secretary', met_all: false,
+  behind: [{ kind: 'research_days', label: '到基层调查研究（天）', required: 30, done: 12 }], ...overrides,
+})
+
+const dutiesPage = (items, overrides = {}) => ({ year: 2026, total: items.length, page: 1, per_page: 20, items, ...overrides })
+
 module.exports = {
+  contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage,
   templates,
   event, plan, calendar, me, VENUE_URL, live, checkinAnswer, leave, myActivity, activity,
   claim, serviceItem, itemsPage, report, communities, suggestion, progress, commitment, pairing,

@@ -60,6 +60,19 @@ test('delivery words: kinds, statuses and what they mean', () => {
   expect(labels.deliveryKindLabel('remind_week_before')).toBe('remind_week_before')
 })
 
+test('duty words: kinds, quotas, sources, leader levels and posts', () => {
+  expect(Object.keys(labels.DUTY_KINDS).map(labels.dutyKindLabel)).toEqual([
+    '调查研究', '驻点调研', '随机性微调研', '走访联系点', '参加组织生活', '专题调研', '讲授主题党课', '专项点评', '调研报告',
+  ])
+  expect(['research_days', 'talks_with_members'].map((kind) => labels.dutyQuotaLabel(kind))).toEqual(['到基层调查研究', '与所属党员谈心谈话'])
+  expect(labels.dutyQuotaLabel('stationed_days', '驻点调研（天）')).toBe('驻点调研')
+  expect(labels.dutyQuotaLabel('talks', '谈心谈话（含线上）')).toBe('谈心谈话（含线上）')
+  expect(['entry', 'checkin', 'plan', 'talk'].map(labels.evidenceSourceLabel)).toEqual(['履职记录', '扫码签到', '活动计划', '谈心谈话记录'])
+  expect(['county_or_above', 'township'].map(labels.leaderLevelLabel)).toEqual(['县处级以上', '乡科级'])
+  expect(labels.partyPostLabel('secretary')).toBe('书记')
+  expect(labels.dutyKindLabel('site_visit')).toBe('site_visit')
+})
+
 describe('roles from /me', () => {
   const me = (...grants) => ({ roles: grants.map(([role, id]) => ({ role, org_id: id, org_name: `组织${id}` })) })
 
@@ -69,9 +82,10 @@ describe('roles from /me', () => {
   })
 
   test('a secretary gets 本月计划; reviewers, admins and supervisors get 审核与督查', () => {
-    expect(roles.entriesFor(me(['secretary', 6])).map((e) => e.url)).toEqual(['/pages/plan/index', '/pages/calendar/index'])
+    expect(roles.entriesFor(me(['secretary', 6])).map((e) => e.url))
+      .toEqual(['/pages/plan/index', '/pages/my-duties/index', '/pages/calendar/index'])
     ;['reviewer', 'org_admin'].forEach((role) => {
-      expect(roles.entriesFor(me([role, 2])).map((e) => e.title)).toEqual(['审核与督查', '暂不参加组织生活', '活动日历'])
+      expect(roles.entriesFor(me([role, 2])).map((e) => e.title)).toEqual(['审核与督查', '暂不参加组织生活', '履职情况', '活动日历'])
     })
     expect(roles.entriesFor(me(['supervisor', 2])).map((e) => e.title)).toEqual(['审核与督查', '活动日历'])
     expect(roles.entriesFor(me(['community_admin', 3])).map((e) => e.title)).toEqual(['社区管理', '活动日历'])
@@ -102,6 +116,17 @@ describe('roles from /me', () => {
     expect(roles.communityOrgs(me(['community_admin', 3], ['volunteer_lead', 3], ['volunteer_lead', 4], ['secretary', 6])))
       .toEqual([{ id: 3, name: '组织3' }, { id: 4, name: '组织4' }])
     expect(roles.entriesFor(me(['secretary', 6], ['org_admin', 2])).some((e) => e.key === 'community-admin')).toBe(false)
+  })
+
+  test('我的履职 for leading cadres and secretaries; 履职情况 for reviewers and org admins', () => {
+    const keys = (person) => roles.entriesFor(person).map((e) => e.key)
+    expect(keys({ ...me(), leader_level: 'county_or_above' })).toEqual(['my-duties', 'calendar'])
+    expect(keys({ ...me(), party_post: 'secretary' })).toEqual(['my-duties', 'calendar'])
+    expect(keys({ ...me(), party_post: 'group_leader' })).toEqual(['calendar'])
+    expect(keys(me(['secretary', 6]))).toContain('my-duties')
+    expect(roles.entriesFor(me(['org_admin', 2])).find((e) => e.key === 'duties-overview'))
+      .toMatchObject({ title: '履职情况', url: '/pages/duties-overview/index' })
+    expect(keys(me(['supervisor', 2]))).not.toContain('duties-overview')
   })
 
   test('organisations are listed once each, reviewers\' separately from supervisors\'', () => {

@@ -56,7 +56,7 @@ describe('home page, logged in', () => {
       me: fixtures.me(['secretary', 6, '第一党支部'], ['supervisor', 2, '区委']),
       mine: december(),
     })
-    expect(page.data.entries.map((e) => e.title)).toEqual(['本月计划', '审核与督查', '活动日历'])
+    expect(page.data.entries.map((e) => e.title)).toEqual(['本月计划', '我的履职', '审核与督查', '活动日历'])
 
     page.onOpen({ currentTarget: { dataset: { url: '/pages/plan/index' } } })
     expect(shim.navigations).toEqual([{ kind: 'navigateTo', url: '/pages/plan/index' }])

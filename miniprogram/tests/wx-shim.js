@@ -11,6 +11,7 @@
 //   shim.setNetwork(true)                    // calls every wx.onNetworkStatusChange listener
 //   shim.chosenLocation = { name, address, latitude, longitude }     // wx.chooseLocation's answer
 //   shim.pages = ['pages/index/index', 'pages/community/index']      // getCurrentPages(), for utils/nav.js
+//   shim.scrolls                             // every wx.pageScrollTo's options
 //
 // A route answers with { status, body, delay } or { fail: errMsg } (wx.request's fail callback), either as a value or
 // as a function of the request { method, path, url, data, header, timeout }. Every request is logged in shim.requests.
@@ -42,6 +43,7 @@ function installWx({ envVersion = 'develop' } = {}) {
     pages: null, // getCurrentPages(): a list of { route }, or null when the test does not model the stack
     networkListeners: [],
     keepScreenOn: false,
+    scrolls: [], // every wx.pageScrollTo's options
     setNetwork(isConnected) {
       shim.networkListeners.forEach((listener) => listener({ isConnected, networkType: isConnected ? 'wifi' : 'none' }))
     },
@@ -91,6 +93,7 @@ function installWx({ envVersion = 'develop' } = {}) {
     setKeepScreenOn({ keepScreenOn }) { shim.keepScreenOn = keepScreenOn },
     setNavigationBarTitle() {},
     stopPullDownRefresh() { shim.pullDownStops += 1 },
+    pageScrollTo(options) { shim.scrolls.push(options) },
     showToast(options) { shim.toasts.push(options.title) },
 
     // An answer is true/false, or { confirm, content } for an editable modal (content: what was typed).

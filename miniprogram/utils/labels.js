@@ -97,6 +97,56 @@ const DELIVERY_NOTES = {
   unknown: '服务器中断时正在发送，未重发',
 }
 
+// Leaders' duties (issue 14). What a leading cadre logs (DutyKind), in the order of the form's picker.
+const DUTY_KINDS = {
+  research: '调查研究',
+  stationed: '驻点调研',
+  micro_research: '随机性微调研',
+  contact_visit: '走访联系点',
+  contact_org_life: '参加组织生活',
+  contact_research: '专题调研',
+  contact_lecture: '讲授主题党课',
+  contact_review: '专项点评',
+  research_report: '调研报告',
+}
+
+// The year's quotas (QuotaItem.kind), as the server names them; it sends its label with each, and these stand in when
+// it does not. The server's unit in brackets (（天）) is left out: the figure beside the label has it.
+const DUTY_QUOTAS = {
+  research_days: '到基层调查研究',
+  stationed_days: '驻点调研',
+  micro_research: '随机性微调研',
+  research_reports: '调研报告',
+  contact_visits: '走访联系点',
+  contact_org_life: '在联系点参加组织生活',
+  contact_research: '在联系点进行专题调研',
+  contact_lecture: '在联系点讲授主题党课',
+  contact_review: '在联系点进行专项点评',
+  talks: '谈心谈话',
+  talks_with_secretaries: '与所属基层党组织书记谈心谈话',
+  talks_with_members: '与所属党员谈心谈话',
+}
+
+// Where a count came from (QuotaItem.evidence[].source).
+const EVIDENCE_SOURCES = {
+  entry: '履职记录',
+  checkin: '扫码签到',
+  plan: '活动计划',
+  talk: '谈心谈话记录',
+}
+
+const LEADER_LEVELS = {
+  county_or_above: '县处级以上',
+  township: '乡科级',
+}
+
+const PARTY_POSTS = {
+  secretary: '书记',
+  deputy_secretary: '副书记',
+  committee_member: '委员',
+  group_leader: '党小组长',
+}
+
 // A table's word for a slug; a slug the table does not know yet shows as itself rather than as nothing.
 const label = (table) => (slug) => table[slug] || slug || ''
 const phaseLabel = label(PHASES)
@@ -107,6 +157,12 @@ const methodLabel = label(CHECKIN_METHODS)
 const deliveryKindLabel = label(DELIVERY_KINDS)
 const deliveryStatusLabel = label(DELIVERY_STATUS)
 const deliveryStatusNote = (status) => DELIVERY_NOTES[status] || ''
+const dutyKindLabel = label(DUTY_KINDS)
+// A quota's name: the server's (given) or ours, without its unit in brackets.
+const dutyQuotaLabel = (kind, given) => String(given || DUTY_QUOTAS[kind] || kind || '').replace(/（[天次篇]）$/, '')
+const evidenceSourceLabel = label(EVIDENCE_SOURCES)
+const leaderLevelLabel = label(LEADER_LEVELS)
+const partyPostLabel = label(PARTY_POSTS)
 
 // 0.775 → '77.5%'; null when there is no rate (nobody expected).
 function rateLabel(rate) {
@@ -170,5 +226,7 @@ module.exports = {
   PHASES, MY_STATUS, ROSTER_STATUS, LEAVE_STATUS, CHECKIN_METHODS, phaseLabel, myStatusLabel, rosterStatusLabel,
   leaveStatusLabel, methodLabel, rateLabel, clockLabel,
   DELIVERY_KINDS, DELIVERY_STATUS, DELIVERY_NOTES, deliveryKindLabel, deliveryStatusLabel, deliveryStatusNote,
+  DUTY_KINDS, DUTY_QUOTAS, EVIDENCE_SOURCES, LEADER_LEVELS, PARTY_POSTS, dutyKindLabel, dutyQuotaLabel, evidenceSourceLabel,
+  leaderLevelLabel, partyPostLabel,
   label,
 }

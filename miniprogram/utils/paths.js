@@ -24,6 +24,9 @@ module.exports = {
   meCommitment: (year) => `${V1}/me/commitments/${year}`,
   meCommitmentProgress: (year) => `${V1}/me/commitments/${year}/progress`,
   meCommitmentComplete: (year) => `${V1}/me/commitments/${year}/complete`,
+  meContactPoints: () => `${V1}/me/contact-points`,
+  meDuties: () => `${V1}/me/duties`,
+  meTalks: () => `${V1}/me/talks`,
 
   calendar: (year) => `${V1}/calendar/${year}`,
   notificationTemplates: () => `${V1}/notifications/templates`,
@@ -71,4 +74,10 @@ module.exports = {
   serviceClaimConfirm: (id) => `${V1}/service-claims/${id}/confirm`,
   serviceClaimDecline: (id) => `${V1}/service-claims/${id}/decline`,
   pairingVisits: (id) => `${V1}/pairings/${id}/visits`,
+
+  // leaders' duties: contact points, the duty log, talks and the year's progress
+  personContactPoints: (personId) => `${V1}/people/${personId}/contact-points`,
+  personDuties: (personId) => `${V1}/people/${personId}/duties`,
+  orgDuties: (orgId) => `${V1}/orgs/${orgId}/duties`,
+  dutyEntry: (id) => `${V1}/duty-entries/${id}`,
 }

@@ -7,6 +7,7 @@
 // Coordinates are GCJ-02, as wx.chooseLocation gives them.
 const { CATEGORIES } = require('./labels')
 const { dayLabel } = require('./month')
+const { blank, tooLong } = require('./form-checks')
 
 const LIMITS = { theme: 100, place: 200, organiser: 50, requirements: 2000, dateReason: 200 }
 
@@ -63,9 +64,6 @@ function withoutLocation(form) {
 }
 
 const hasLocation = (form) => typeof form.latitude === 'number' && typeof form.longitude === 'number'
-
-const blank = (value) => !value || !String(value).trim()
-const tooLong = (value, max) => String(value || '').trim().length > max
 
 // { field: 'Chinese message' } for every problem; an empty object when the form can be sent.
 function validate(form, activityDay) {

@@ -18,11 +18,18 @@ const reviewOrgs = (me) => orgsWith(me, REVIEW_ROLES)
 const superviseOrgs = (me) => orgsWith(me, SUPERVISE_ROLES)
 const communityOrgs = (me) => orgsWith(me, COMMUNITY_ROLES)
 
+// Who has duties to log (issue 14): a leading cadre (leader_level), a secretary (party_post, or the secretary role of a
+// branch: talks with each member). GET /me gives leader_level and party_post when the server sends them.
+const hasDuties = (me) => Boolean(me && (me.leader_level || me.party_post === 'secretary')) || secretaryBranches(me).length > 0
+
 // The home page's entries: the page router of the mini-program.
 function entriesFor(me) {
   const entries = []
   if (secretaryBranches(me).length > 0) {
     entries.push({ key: 'plan', title: '本月计划', hint: '制定、报审并发布本支部活动预告', url: '/pages/plan/index' })
+  }
+  if (hasDuties(me)) {
+    entries.push({ key: 'my-duties', title: '我的履职', hint: '调查研究、联系点、谈心谈话的年度完成情况', url: '/pages/my-duties/index' })
   }
   if (superviseOrgs(me).length > 0) {
     entries.push({ key: 'review', title: '审核与督查', hint: '审核下级支部计划，查看预告发布情况', url: '/pages/review/index' })
@@ -30,6 +37,11 @@ function entriesFor(me) {
   if (reviewOrgs(me).length > 0) {
     entries.push({
       key: 'exemptions', title: '暂不参加组织生活', hint: '登记、撤销按规定暂不参加组织生活的党员', url: '/pages/exemptions/index',
+    })
+  }
+  if (reviewOrgs(me).length > 0) {
+    entries.push({
+      key: 'duties-overview', title: '履职情况', hint: '领导干部年度履职要求的完成情况', url: '/pages/duties-overview/index',
     })
   }
   if (communityOrgs(me).length > 0) {
@@ -57,5 +69,5 @@ function memberEntries(me) {
 
 module.exports = {
   REVIEW_ROLES, SUPERVISE_ROLES, COMMUNITY_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, communityOrgs,
-  entriesFor, memberEntries,
+  hasDuties, entriesFor, memberEntries,
 }

@@ -3,6 +3,7 @@
 // POST /communities/{id}/service-items. Times are picked as a date and a clock time in Beijing and sent as RFC3339
 // with +08:00.
 const { KINDS, VOLUNTEER_KINDS } = require('./community')
+const { blank, tooLong } = require('./form-checks')
 const month = require('./month')
 
 const LIMITS = { title: 100, description: 2000, place: 200, skills: 200, capacity: 10000 }
@@ -30,8 +31,6 @@ function emptyForm(now = Date.now()) {
   }
 }
 
-const blank = (value) => !value || !String(value).trim()
-const tooLong = (value, max) => String(value || '').trim().length > max
 const at = (date, time) => `${date}T${time}`
 const stamp = (date, time) => `${date}T${time}:00+08:00`
 

@@ -206,6 +206,19 @@ on_both_stores! {
         let answer = scan_now(&app, &leader, &code, &token).await;
         assert_eq!(answer["result"], "not_expected", "the leader is a guest of the branch");
 
+        // A leading cadre who is a member of the branch is counted apart (§三.2).
+        on_roster(&app, &w.member_a, Some(LeaderLevel::Township), None).await;
+        let month = now.format("%Y-%m").to_string();
+        let path = format!("/api/v1/orgs/{}/attendance?month={month}", w.branch_a);
+        let summary = || async { app.get_as(&w.secretary_a, &path).await.json::<Value>().await.expect("json") };
+        let before = summary().await;
+        assert_eq!(before["activities"][0]["leaders"], json!({"expected": 1, "present": 0}));
+        scan_now(&app, &w.member_a, &code, &token).await;
+        let after = summary().await;
+        assert_eq!(after["activities"][0]["leaders"], json!({"expected": 1, "present": 1}));
+        assert_eq!(after["organisations"][0]["leaders"], json!({"expected": 1, "present": 1}));
+        assert_eq!(after["activities"][0]["guests"], 1, "the visiting leader is a guest, not in the rate");
+
         let p = progress(&app, &leader, leader.id, now.year()).await;
         assert_eq!(done(&p, "contact_org_life"), 1);
         assert_eq!(item(&p, "contact_org_life")["evidence"][0]["source"], "checkin");

@@ -5,10 +5,11 @@
 //   承诺践诺  GET /me/commitments: this year's commitment (category with its emphasis, content), progress notes, 完成
 //   年度进度  GET /me/progress?year=: done against the yearly minimums, 已完成 / 未完成 per line
 // Each tab is loaded when first opened; pull-down refreshes the tab shown.
+const actions = require('../../utils/actions')
 const api = require('../../utils/api')
 const listPage = require('../../behaviors/list-page')
 const community = require('../../utils/community')
-const errors = require('../../utils/errors')
+const { blank, tooLong } = require('../../utils/form-checks')
 const month = require('../../utils/month')
 const ui = require('../../utils/ui')
 const nav = require('../../utils/nav')
@@ -23,9 +24,6 @@ const TABS = [
 ]
 
 const LIMITS = { visitNote: 1000, suggestionTitle: 100, suggestionContent: 2000, commitment: 1000 }
-
-const blank = (value) => !value || !String(value).trim()
-const tooLong = (value, max) => String(value || '').trim().length > max
 
 const emptyVisit = () => ({ pairingId: 0, date: month.today(), note: '' })
 const emptySuggestion = () => ({ communityIndex: 0, title: '', content: '' })
@@ -263,22 +261,7 @@ Page({
   },
 
   // POST (or PUT), then the tab again. Resolves true once the request went through.
-  async act(path, body, done, failTitle, method = 'post') {
-    if (this.data.busy) return false
-    this.setData({ busy: true })
-    let retry = false
-    let ok = false
-    try {
-      await api[method](path, body)
-      ok = true
-      wx.showToast({ title: done, icon: 'none' })
-    } catch (err) {
-      retry = await errors.promptRetry(err, failTitle)
-    } finally {
-      this.setData({ busy: false })
-    }
-    if (ok) await this.load()
-    if (retry) return this.act(path, body, done, failTitle, method)
-    return ok
+  act(path, body, done, failTitle, method = 'post') {
+    return actions.send(this, method, path, body, { done, failTitle })
   },
 })

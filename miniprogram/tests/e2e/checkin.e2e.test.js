@@ -6,8 +6,8 @@
 // closing 720 min after, the most the plan API allows), the city's administrator approves (files) it; then the
 // secretary fetches the venue QR, 张三 parses its URL and checks in, and the live count rises by one. The tests run in
 // order and share one WeChat "device", whose stored tokens are switched between the three people.
-const { http, mintLoginCode } = require('./stack')
-const { useStackAndDevice } = require('./setup')
+const { http } = require('./stack')
+const { devicePeople, useStackAndDevice } = require('./setup')
 
 jest.setTimeout(20000)
 
@@ -15,7 +15,6 @@ const SECRETARY = { name: '李书记', phone: '13900003333', status: '正式党�
 
 const { stack, shim } = useStackAndDevice()
 const api = require('../../utils/api')
-const auth = require('../../utils/auth')
 const checkin = require('../../utils/checkin')
 const labels = require('../../utils/labels')
 const month = require('../../utils/month')
@@ -23,24 +22,10 @@ const queue = require('../../utils/offline-queue')
 const roles = require('../../utils/roles')
 
 // Each person's token pair, and switching the device to one of them.
-const tokens = {}
-function as(who) {
-  auth.clear()
-  auth.saveTokens(tokens[who])
-}
+const people = devicePeople(stack, shim)
+const { tokens, as } = people
+const bindWithWechat = people.bind
 const asAdmin = (method, path, body) => http(stack.baseUrl, method, path, { token: stack.adminToken, body })
-
-async function bindWithWechat(who, openid, inviteCode) {
-  auth.clear()
-  shim.loginCodes.push(await mintLoginCode(stack, openid))
-  const login = await auth.login()
-  expect(login.status).toBe('unbound')
-  await auth.bind(login.bindTicket, inviteCode)
-  tokens[who] = {
-    access_token: wx.getStorageSync(auth.KEYS.accessToken),
-    refresh_token: wx.getStorageSync(auth.KEYS.refreshToken),
-  }
-}
 
 describe('QR check-in against the real server', () => {
   let activityId

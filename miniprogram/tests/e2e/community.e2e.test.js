@@ -9,8 +9,8 @@
 // expires. Then a volunteer activity: 李四 claims it, scans its on-site QR with 扫码签到, and 王主任 confirms his hours.
 // The tests run in order and share one WeChat "device", whose stored tokens are switched between people.
 const { loadPage, loadComponent } = require('../page-harness')
-const { http, mintLoginCode } = require('./stack')
-const { useStackAndDevice } = require('./setup')
+const { http } = require('./stack')
+const { devicePeople, useStackAndDevice } = require('./setup')
 
 jest.setTimeout(30000)
 
@@ -22,7 +22,6 @@ const OFFER_WAIT_MS = 10000
 
 const { stack, shim } = useStackAndDevice()
 const api = require('../../utils/api')
-const auth = require('../../utils/auth')
 const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const serviceForm = require('../../utils/service-form')
@@ -43,11 +42,9 @@ beforeEach(() => {
   shim.navigations.length = 0
 })
 
-const tokens = {}
-function as(who) {
-  auth.clear()
-  auth.saveTokens(tokens[who])
-}
+const people = devicePeople(stack, shim)
+const { as } = people
+const bindWithWechat = people.bind
 const asCityAdmin = (method, path, body) => http(stack.baseUrl, method, path, { token: stack.adminToken, body })
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
@@ -56,18 +53,6 @@ function open(pagePath) {
   const page = loadPage(pagePath)
   opened.push(page)
   return page
-}
-
-async function bindWithWechat(who, openid, inviteCode) {
-  auth.clear()
-  shim.loginCodes.push(await mintLoginCode(stack, openid))
-  const login = await auth.login()
-  expect(login.status).toBe('unbound')
-  await auth.bind(login.bindTicket, inviteCode)
-  tokens[who] = {
-    access_token: wx.getStorageSync(auth.KEYS.accessToken),
-    refresh_token: wx.getStorageSync(auth.KEYS.refreshToken),
-  }
 }
 
 // A person of the branch, with an invite code.

@@ -246,7 +246,7 @@ describe('a plan for the month after next, from draft to the member\'s preview',
 
     const me = await api.get('/api/v1/me')
     expect(roles.reviewOrgs(me)).toEqual([{ id: stack.cityId, name: '端到端市' }])
-    expect(roles.entriesFor(me).map((e) => e.title)).toEqual(['审核与督查', '暂不参加组织生活', '活动日历'])
+    expect(roles.entriesFor(me).map((e) => e.title)).toEqual(['审核与督查', '暂不参加组织生活', '履职情况', '活动日历'])
 
     const missing = await api.get(`/api/v1/calendar/${year}`).then(() => null, (err) => err)
     if (missing) {

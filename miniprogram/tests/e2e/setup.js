@@ -8,7 +8,7 @@
 // Every test starts with an empty shim.requests, so it sees only what it sent itself.
 const { installWx } = require('../wx-shim')
 const { useRealHttp } = require('./wx-http')
-const { startStack, stopStack } = require('./stack')
+const { mintLoginCode, startStack, stopStack } = require('./stack')
 
 const START_TIMEOUT_MS = 60000
 const STOP_TIMEOUT_MS = 20000
@@ -35,4 +35,34 @@ function useStackAndDevice() {
   return { stack, shim }
 }
 
-module.exports = { useStackAndDevice }
+// The people a file's tests switch its one device between:
+//
+//   const people = devicePeople(stack, shim)
+//   await people.bind('member', 'o-openid', stack.invite.code)   // WeChat login, bound with the invite code
+//   people.tokens.admin = { access_token: stack.adminToken, refresh_token: '' }
+//   people.as('member')   // the device is now that person's: their tokens, and no /me cached for someone else
+function devicePeople(stack, shim) {
+  const auth = require('../../utils/auth')
+  const tokens = {}
+  return {
+    tokens,
+    async bind(who, openid, inviteCode) {
+      auth.clear()
+      shim.loginCodes.push(await mintLoginCode(stack, openid))
+      const login = await auth.login()
+      expect(login.status).toBe('unbound')
+      await auth.bind(login.bindTicket, inviteCode)
+      tokens[who] = {
+        access_token: wx.getStorageSync(auth.KEYS.accessToken),
+        refresh_token: wx.getStorageSync(auth.KEYS.refreshToken),
+      }
+    },
+    as(who) {
+      auth.clear()
+      wx.removeStorageSync(auth.PERSON_KEY)
+      auth.saveTokens(tokens[who])
+    },
+  }
+}
+
+module.exports = { useStackAndDevice, devicePeople }

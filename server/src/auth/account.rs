@@ -18,6 +18,10 @@ pub struct MeResponse {
     pub phone: String,
     pub org_id: i64,
     pub status: crate::domain::MemberStatus,
+    /// A leading cadre's rank (their duties: 我的履职), by the roster.
+    pub leader_level: Option<crate::domain::LeaderLevel>,
+    /// Their post in their organisation (a secretary owes talks), by the roster.
+    pub party_post: Option<crate::domain::PartyPost>,
     pub roles: Vec<RoleGrantView>,
 }
 
@@ -53,6 +57,8 @@ pub async fn me(db: &DatabaseConnection, user: Caller) -> Result<MeResponse, Aut
         phone: person.phone,
         org_id: person.org_id,
         status: person.status,
+        leader_level: person.leader_level,
+        party_post: person.party_post,
         roles: grants
             .into_iter()
             .map(|g| RoleGrantView {

@@ -74,6 +74,37 @@ pub struct ActivityAttendance {
     pub counts: LiveCounts,
     pub exempt: u64,
     pub people: Vec<PersonStatus>,
+    pub leaders: LeaderAttendance,
+}
+
+/// "党员领导干部要带头参加活动" (§三.2): the leading cadres among the expected members, and
+/// how many of them came, shown apart from the branch's rate.
+#[derive(Debug, Clone, Copy, Default, Serialize, ToSchema)]
+pub struct LeaderAttendance {
+    pub expected: u64,
+    pub present: u64,
+}
+
+/// Which of `ids` are leading cadres by the roster (one statement per 500 people).
+async fn leaders_among(
+    db: &impl ConnectionTrait,
+    ids: &HashSet<i64>,
+) -> anyhow::Result<HashSet<i64>> {
+    let ids: Vec<i64> = ids.iter().copied().collect();
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<i64> = crate::entities::person::Entity::find()
+            .select_only()
+            .column(crate::entities::person::Column::Id)
+            .filter(crate::entities::person::Column::Id.is_in(chunk.iter().copied()))
+            .filter(crate::entities::person::Column::LeaderLevel.is_not_null())
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read leader levels")?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 /// Present rows not undone, one per person (the latest round).
@@ -200,7 +231,16 @@ pub async fn for_activity(
         counts.absent = 0;
         counts.below_threshold = false;
     }
+    let leader_ids = leaders_among(db, &expected).await?;
+    let leaders = LeaderAttendance {
+        expected: leader_ids.len() as u64,
+        present: people
+            .iter()
+            .filter(|p| p.status == Status::Present && leader_ids.contains(&p.person_id))
+            .count() as u64,
+    };
     Ok(ActivityAttendance {
+        leaders,
         exempt: count(Status::Exempt),
         plan,
         org,

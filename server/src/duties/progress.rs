@@ -58,7 +58,7 @@ pub struct Quota {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct Progress {
+pub struct DutyProgress {
     pub year: i32,
     pub person_id: i64,
     pub name: String,
@@ -560,14 +560,14 @@ pub async fn of_person(
     caller: Caller,
     person_id: i64,
     year: Option<i32>,
-) -> Result<Progress, DutyError> {
+) -> Result<DutyProgress, DutyError> {
     let year = check_year(year)?;
     let person = visible_person(db, caller, person_id).await?;
     let people = [person];
     let record = Record::load(db, &people, year).await?;
     let [person] = people;
     let items = assess(&person, &record, settings, year)?;
-    Ok(Progress {
+    Ok(DutyProgress {
         year,
         person_id: person.id,
         org_name: record

@@ -535,6 +535,8 @@ pub struct AttendanceResponse {
     pub activity_date: chrono::NaiveDate,
     pub org_name: String,
     pub counts: AttendanceCounts,
+    /// Leading cadres among the expected, shown apart (§三.2 党员领导干部要带头参加活动).
+    pub leaders: attendance::LeaderAttendance,
     pub people: Vec<PersonStatus>,
 }
 
@@ -545,6 +547,7 @@ pub fn attendance_response(a: attendance::ActivityAttendance) -> AttendanceRespo
         theme: a.plan.theme,
         activity_date: a.plan.activity_date,
         org_name: a.org.name,
+        leaders: a.leaders,
         counts: AttendanceCounts {
             expected: c.expected,
             present: c.present,

@@ -15,7 +15,7 @@ use crate::{
         contact_points::{self, Assignment, ContactPoint},
         error::invalid,
         log::{self, DutyEntry, EntryPatch, EntryRequest},
-        progress::{self, OrgDuties, Progress},
+        progress::{self, DutyProgress, OrgDuties},
         talks::{self, Talk, TalkRequest},
     },
     error::ErrorBody,
@@ -209,7 +209,7 @@ pub async fn get_talk(
 /// A person's year against the quotas, with where each count came from.
 #[utoipa::path(get, path = "/api/v1/people/{id}/duties", tag = "duties", security(("bearer" = [])),
     params(("id" = i64, Path), YearQuery), responses(
-    (status = 200, body = Progress),
+    (status = 200, body = DutyProgress),
     (status = 400, description = "duty.invalid_input", body = ErrorBody),
     (status = 404, description = "duty.not_found", body = ErrorBody)))]
 pub async fn person_duties(
@@ -218,7 +218,7 @@ pub async fn person_duties(
     query: web::Query<YearQuery>,
     db: web::Data<DatabaseConnection>,
     settings: web::Data<DutySettings>,
-) -> Result<web::Json<Progress>, DutyError> {
+) -> Result<web::Json<DutyProgress>, DutyError> {
     Ok(web::Json(
         progress::of_person(
             db.get_ref(),

@@ -12,7 +12,13 @@ use super::download::{Format, download, parse_format};
 use crate::{
     auth::AuthUser,
     authz::{self, READ_DIRECTORY},
-    checkin::{AttendanceError, attendance, error::invalid, export, live::THRESHOLD},
+    checkin::{
+        AttendanceError,
+        attendance::{self, LeaderAttendance},
+        error::invalid,
+        export,
+        live::THRESHOLD,
+    },
     error::ErrorBody,
     orgs,
 };
@@ -73,6 +79,8 @@ pub struct ActivitySummary {
     pub guests: u64,
     pub rate: Option<f64>,
     pub below_threshold: bool,
+    /// Leading cadres among the expected, apart from the rate (§三.2).
+    pub leaders: LeaderAttendance,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -84,6 +92,8 @@ pub struct OrgSummary {
     pub present: u64,
     pub rate: Option<f64>,
     pub below_threshold: bool,
+    /// Leading cadres among the expected, apart from the rate (§三.2).
+    pub leaders: LeaderAttendance,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -136,10 +146,13 @@ pub async fn org_attendance(
             present: 0,
             rate: None,
             below_threshold: false,
+            leaders: LeaderAttendance::default(),
         });
         entry.activities += 1;
         entry.expected += c.expected;
         entry.present += c.present;
+        entry.leaders.expected += a.leaders.expected;
+        entry.leaders.present += a.leaders.present;
         activities.push(ActivitySummary {
             activity_id: a.plan.id,
             org_id: a.org.id,
@@ -153,6 +166,7 @@ pub async fn org_attendance(
             guests: c.guests,
             rate: c.rate,
             below_threshold: c.below_threshold,
+            leaders: a.leaders,
         });
     }
     let organisations = per_org
