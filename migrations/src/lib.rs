@@ -14,6 +14,7 @@ mod m20261201_000001_add_activity_offline_static;
 mod m20261201_000002_create_admin_token;
 mod m20261201_000003_add_invite_lookup;
 mod m20261205_000001_create_duties;
+mod m20261205_000002_create_attachments;
 mod schema_parts;
 
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000002_create_admin_token::Migration),
             Box::new(m20261201_000003_add_invite_lookup::Migration),
             Box::new(m20261205_000001_create_duties::Migration),
+            Box::new(m20261205_000002_create_attachments::Migration),
         ]
     }
 }

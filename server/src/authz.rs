@@ -21,6 +21,8 @@ pub const READ_DIRECTORY: &[Role] = &[
 ];
 /// Who may change people and rosters (supervisors and reviewers read only).
 pub const MANAGE_PEOPLE: &[Role] = &[Role::Secretary, Role::OrgAdmin];
+/// Who runs a branch's activities: QR codes, organiser check-ins, minutes and their photos.
+pub const ORGANISE: &[Role] = &[Role::Secretary, Role::OrgAdmin];
 /// Who may create organisations and grant roles.
 pub const MANAGE_ORGS: &[Role] = &[Role::OrgAdmin];
 

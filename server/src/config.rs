@@ -66,6 +66,7 @@ pub struct Settings {
     pub checkin: CheckinSettings,
     pub community: CommunitySettings,
     pub duties: DutySettings,
+    pub attachments: AttachmentSettings,
 }
 
 fn default_environment() -> Environment {
@@ -181,6 +182,21 @@ pub struct CommunitySettings {
     /// that a place is theirs to confirm.
     pub offer_template_id: String,
     pub offer_page: String,
+}
+
+/// Evidence files (photos, reports). Stored under `<data_dir>/attachments`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AttachmentSettings {
+    /// The largest file accepted, in bytes.
+    pub max_bytes: u64,
+    /// How many files one record may keep.
+    pub max_per_record: u64,
+    /// The longer side of an image's thumbnail, in pixels.
+    pub thumbnail_px: u32,
+    /// Images decoded at once (each may take up to `decode_limit_bytes`).
+    pub concurrent_decodes: usize,
+    /// The most memory one image may need decoded; a larger one is refused, not decoded.
+    pub decode_limit_bytes: u64,
 }
 
 /// The leaders' duties (§二.3): the quotas the document leaves as words, and reminders.

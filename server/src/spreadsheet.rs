@@ -91,6 +91,15 @@ pub fn vet_xlsx(bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// The names of the parts of a ZIP archive (an Office file), read from its central
+/// directory only: nothing is decompressed.
+pub fn zip_entry_names(bytes: &[u8]) -> Result<Vec<String>, String> {
+    Ok(central_directory(bytes)?
+        .into_iter()
+        .map(|entry| entry.name)
+        .collect())
+}
+
 fn unreadable() -> String {
     "the file is not a readable .xlsx workbook; open it in Excel or WPS, save it as .xlsx and \
      upload it again"

@@ -1,4 +1,5 @@
 //! One test binary for every API area (faster to link than one per file).
+mod attachments;
 mod auth;
 mod cache;
 mod calendar;

@@ -479,6 +479,15 @@ pub async fn ledger(
         rows,
         corrections,
         minutes: attendance.activity.as_ref().and_then(|a| a.minutes.clone()),
+        photos: crate::attachments::service::of_record(
+            db,
+            crate::attachments::AttachmentOwner::Activity,
+            plan.id,
+        )
+        .await?
+        .into_iter()
+        .map(|a| a.name)
+        .collect(),
     })
 }
 

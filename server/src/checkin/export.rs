@@ -76,6 +76,8 @@ pub struct ActivityLedger {
     pub rows: Vec<LedgerRow>,
     pub corrections: Vec<Correction>,
     pub minutes: Option<String>,
+    /// The names of the photos and documents attached to the minutes.
+    pub photos: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -145,8 +147,13 @@ pub fn activity_xlsx(l: &ActivityLedger) -> anyhow::Result<Vec<u8>> {
         .context("cannot write the 活动台账 sheet")?;
     write_corrections_sheet(workbook.add_worksheet(), &l.corrections, &styles)
         .context("cannot write the 更正记录 sheet")?;
-    write_minutes_sheet(workbook.add_worksheet(), l.minutes.as_deref(), &styles)
-        .context("cannot write the 会议记录 sheet")?;
+    write_minutes_sheet(
+        workbook.add_worksheet(),
+        l.minutes.as_deref(),
+        &l.photos,
+        &styles,
+    )
+    .context("cannot write the 会议记录 sheet")?;
     workbook
         .save_to_buffer()
         .context("cannot assemble the activity ledger workbook")
@@ -634,22 +641,43 @@ fn write_corrections_sheet(
 fn write_minutes_sheet(
     sheet: &mut Worksheet,
     minutes: Option<&str>,
+    photos: &[String],
     styles: &Styles,
 ) -> anyhow::Result<()> {
     sheet.set_name(MINUTES_SHEET)?;
     sheet.set_column_width(0, MINUTES_WIDTH)?;
     sheet.set_print_fit_to_pages(1, 0);
-    let Some(minutes) = minutes.filter(|m| !m.trim().is_empty()) else {
-        sheet.write_string_with_format(0, 0, "（未填写会议记录）", &styles.text)?;
-        return Ok(());
-    };
     let mut row = 0;
-    for paragraph in minutes.lines() {
-        for piece in cell_sized(paragraph) {
-            let cell = Cell::Wrapped(Cow::Borrowed(piece));
-            write_cell(sheet, row, 0, &cell, styles)
-                .with_context(|| format!("cannot write minutes row {}", row + 1))?;
-            row += 1;
+    match minutes.filter(|m| !m.trim().is_empty()) {
+        None => {
+            sheet.write_string_with_format(0, 0, "（未填写会议记录）", &styles.text)?;
+            row = 1;
+        }
+        Some(minutes) => {
+            for paragraph in minutes.lines() {
+                for piece in cell_sized(paragraph) {
+                    let cell = Cell::Wrapped(Cow::Borrowed(piece));
+                    write_cell(sheet, row, 0, &cell, styles)
+                        .with_context(|| format!("cannot write minutes row {}", row + 1))?;
+                    row += 1;
+                }
+            }
+        }
+    }
+    // The photos of the meeting (kept as attachments), by file name.
+    if !photos.is_empty() {
+        let heading = format!("会议照片及附件（{} 个）", photos.len());
+        let cell = Cell::Wrapped(Cow::Owned(heading));
+        write_cell(sheet, row + 1, 0, &cell, styles)?;
+        for (offset, name) in (row + 2..).zip(photos) {
+            write_cell(
+                sheet,
+                offset,
+                0,
+                &Cell::Wrapped(Cow::Borrowed(name)),
+                styles,
+            )
+            .context("cannot write an attachment's name")?;
         }
     }
     Ok(())
@@ -819,6 +847,7 @@ mod tests {
                 reason: "误扫他人二维码".into(),
             }],
             minutes: Some("一、传达学习全会精神\n\n二、讨论发言".into()),
+            photos: vec!["会场.jpg".into()],
         }
     }
 
@@ -828,6 +857,7 @@ mod tests {
             rows: Vec::new(),
             corrections: Vec::new(),
             minutes: None,
+            photos: Vec::new(),
             filed_at: None,
             published_at: None,
             preview: None,

@@ -2,6 +2,7 @@
 pub mod activity;
 pub mod activity_plan;
 pub mod admin_token;
+pub mod attachment;
 pub mod audit_log;
 pub mod calendar_day;
 pub mod checkin;

@@ -22,7 +22,6 @@ use crate::{
         service::Someone,
     },
     clock,
-    domain::Role,
     entities::{activity, activity_plan},
     error::ErrorBody,
 };
@@ -36,8 +35,7 @@ use crate::{
     qr::{qr_png, qr_svg},
 };
 
-/// Who runs an activity: its branch's secretary, or an org admin above it.
-pub const ORGANISE: &[Role] = &[Role::Secretary, Role::OrgAdmin];
+use crate::authz::ORGANISE;
 
 pub(super) async fn organiser(
     db: &DatabaseConnection,

@@ -1,6 +1,7 @@
 //! Every path the server answers, in one screen. Routes are declared only through
 //! `routes!`, which also emits `ROUTES`, so the OpenAPI test can prove each is documented.
 mod activities;
+mod attachments;
 mod auth;
 mod calendar;
 mod checkins;
@@ -149,6 +150,9 @@ routes! {
     "/api/v1/talks/{id}" => { get: duties::get_talk },
     "/api/v1/people/{id}/duties" => { get: duties::person_duties },
     "/api/v1/orgs/{id}/duties" => { get: duties::org_duties },
+    "/api/v1/attachments" => { get: attachments::list, post: attachments::upload },
+    "/api/v1/attachments/{id}/content" => { get: attachments::content },
+    "/api/v1/attachments/{id}/thumbnail" => { get: attachments::thumbnail },
     "/c/{code}" => { get: landing::venue_landing },
     "/display/{code}" => { get: display::display_page },
     "/display/{code}/qr.svg" => { get: display::display_qr },

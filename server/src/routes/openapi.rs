@@ -3,7 +3,7 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use super::{
-    activities, auth, calendar, checkins, community, display, duties, health, landing,
+    activities, attachments, auth, calendar, checkins, community, display, duties, health, landing,
     org_attendance, orgs, people, plans, push, service,
 };
 use crate::error::ErrorBody;
@@ -54,6 +54,7 @@ use crate::error::ErrorBody;
         duties::assign_contact_point, duties::contact_points_of, duties::my_contact_points,
         duties::log_duty, duties::my_duties, duties::change_duty, duties::record_talk,
         duties::my_talks, duties::get_talk, duties::person_duties, duties::org_duties,
+        attachments::upload, attachments::list, attachments::content, attachments::thumbnail,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
