@@ -64,7 +64,7 @@ impl MigrationTrait for Migration {
             ))
             .await?;
         // 谈心谈话. `notes` is private to the two people in the talk: every read that is not
-        // theirs leaves it out.
+        // theirs leaves it out. Corrected like duty entries (`corrects_id`).
         manager
             .create_table(
                 Table::create()
@@ -75,6 +75,7 @@ impl MigrationTrait for Migration {
                     .col(string_len("with_name", 50))
                     .col(date("talked_on"))
                     .col(text("notes"))
+                    .col(big_integer_null("corrects_id"))
                     .col(timestamp_with_time_zone("created_at"))
                     .col(timestamp_with_time_zone("updated_at"))
                     .foreign_key(&mut fk("talk", "leader_id", "person"))

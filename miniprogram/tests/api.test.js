@@ -151,3 +151,72 @@ describe('an expired access token', () => {
     expect(shim.requestsTo('POST /api/v1/auth/refresh')).toHaveLength(2)
   })
 })
+
+describe('files: wx.uploadFile and wx.downloadFile with the token', () => {
+  const expired = { status: 401, body: { code: 'auth.token_expired', message: 'the access token has expired' } }
+
+  test('an upload sends the file as the part `file`, the query in the URL, the Bearer token and a 60 s timeout', async () => {
+    auth.saveTokens(tokenPair('t1'))
+    shim.route('POST /api/v1/attachments', { status: 201, body: { id: 91 } })
+
+    await expect(api.upload('/api/v1/attachments', { owner_type: 'duty_entry', owner_id: 31 }, 'wxfile://tmp_1.jpg'))
+      .resolves.toEqual({ id: 91 })
+
+    const [req] = shim.requests
+    expect(req).toMatchObject({
+      kind: 'upload',
+      url: 'http://127.0.0.1:8080/api/v1/attachments?owner_type=duty_entry&owner_id=31',
+      filePath: 'wxfile://tmp_1.jpg',
+      name: 'file',
+      header: { Authorization: 'Bearer t1-access' },
+      timeout: api.UPLOAD_TIMEOUT_MS,
+    })
+    expect(api.UPLOAD_TIMEOUT_MS).toBe(60000)
+  })
+
+  test('an upload refused reads its code from the text WeChat gives back', async () => {
+    auth.saveTokens(tokenPair('t1'))
+    shim.route('POST /api/v1/attachments', { status: 415, body: { code: 'attachment.unsupported_type', message: 'only JPEG…' } })
+    await expect(api.upload('/api/v1/attachments', {}, 'wxfile://tmp_1.jpg'))
+      .rejects.toMatchObject({ status: 415, code: 'attachment.unsupported_type', message: 'only JPEG…' })
+    shim.route('POST /api/v1/attachments', { status: 502, body: '<html>Bad Gateway</html>' })
+    await expect(api.upload('/api/v1/attachments', {}, 'wxfile://tmp_1.jpg')).rejects.toMatchObject({ status: 502, code: 'internal' })
+    shim.route('POST /api/v1/attachments', { fail: 'request:fail timeout' })
+    await expect(api.upload('/api/v1/attachments', {}, 'wxfile://tmp_1.jpg')).rejects.toMatchObject({ status: 0, code: 'timeout' })
+  })
+
+  test('an expired token is refreshed for an upload and a download as for a request, then each is sent again', async () => {
+    auth.saveTokens(tokenPair('old'))
+    const fresh = (body) => (req) => (req.header.Authorization === 'Bearer new-access' ? { status: 200, body } : expired)
+    shim.route('POST /api/v1/attachments', fresh({ id: 91 }))
+    shim.route('GET /api/v1/attachments/91/thumbnail', fresh('JPEG'))
+    shim.route('POST /api/v1/auth/refresh', { status: 200, body: tokenPair('new'), delay: 10 })
+
+    const [added, thumb] = await Promise.all([
+      api.upload('/api/v1/attachments', {}, 'wxfile://tmp_1.jpg'),
+      api.download('/api/v1/attachments/91/thumbnail'),
+    ])
+
+    expect(added).toEqual({ id: 91 })
+    expect(shim.files.get(thumb)).toBe('JPEG')
+    expect(shim.requestsTo('POST /api/v1/auth/refresh')).toHaveLength(1)
+    expect(shim.requestsTo('POST /api/v1/attachments')).toHaveLength(2)
+    expect(shim.requestsTo('GET /api/v1/attachments/91/thumbnail').map((r) => r.kind)).toEqual(['download', 'download'])
+  })
+
+  test('a download resolves to its temporary file; a refusal is read from the file it wrote', async () => {
+    auth.saveTokens(tokenPair('t1'))
+    shim.route('GET /api/v1/attachments/91/content', { status: 200, body: 'JPEG-BYTES' })
+    const file = await api.download('/api/v1/attachments/91/content')
+    expect(shim.files.get(file)).toBe('JPEG-BYTES')
+    expect(shim.requests[0]).toMatchObject({
+      url: 'http://127.0.0.1:8080/api/v1/attachments/91/content', header: { Authorization: 'Bearer t1-access' }, timeout: 30000,
+    })
+
+    shim.route('GET /api/v1/attachments/92/content', { status: 404, body: { code: 'attachment.not_found', message: 'no such attachment' } })
+    await expect(api.download('/api/v1/attachments/92/content'))
+      .rejects.toMatchObject({ status: 404, code: 'attachment.not_found' })
+    shim.route('GET /api/v1/attachments/92/content', { fail: 'request:fail' })
+    await expect(api.download('/api/v1/attachments/92/content')).rejects.toMatchObject({ status: 0, code: 'network' })
+  })
+})

@@ -5,7 +5,7 @@
 // through the Page harness: what the member and the secretary actually read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, text } = require('./page-render')
+const { render, settle, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
 let shim
@@ -44,7 +44,7 @@ test('the result page for a queued scan', () => {
   expect(text(comp)).toContain('立即提交')
 })
 
-test('the attendance roster: groups with counts, the rate flag, 代签 and 撤销', async () => {
+async function attendancePage() {
   shim.route('GET /api/v1/activities/12/attendance', {
     status: 200,
     body: {
@@ -59,12 +59,46 @@ test('the attendance roster: groups with counts, the rate flag, 代签 and 撤�
   shim.route('GET /api/v1/activities/12/leave', { status: 200, body: [fixtures.leave()] })
   const page = loadPage('pages/attendance/index')
   await page.onLoad({ activity: '12' })
+  return page
+}
 
+test('the attendance roster: groups with counts, the rate flag, 代签 and 撤销', async () => {
+  const page = await attendancePage()
   const shown = text(render('pages/attendance/index', page.data))
   expect(shown).toContain('请假审批（1）')
   expect(shown).toContain('出勤率50%低于80%')
   expect(shown).toContain('未签到（1）李四代签')
   expect(shown).toContain('已签到（1）张三14:02扫码撤销')
+})
+
+test('考勤名单\'s 会议照片: the activity\'s photos as thumbnails and 上传照片, in a tab of their own', async () => {
+  const page = await attendancePage()
+  page.onTab({ currentTarget: { dataset: { tab: 'photos' } } })
+  shim.route('GET /api/v1/attachments', {
+    status: 200,
+    body: [
+      fixtures.attachment({ id: 93, owner_type: 'activity', owner_id: 12 }),
+      fixtures.attachment({ id: 94, owner_type: 'activity', owner_id: 12, file_type: 'docx', name: '会议记录.docx', size_bytes: 20480 }),
+    ],
+  })
+  shim.route('GET /api/v1/attachments/93/thumbnail', { status: 200, body: 'THUMB93' })
+  const comp = render('pages/attendance/index', page.data, { real: ['attachment-list'] })
+  await settle()
+
+  expect(shim.requestsTo('GET /api/v1/attachments')[0].data).toEqual({ owner_type: 'activity', owner_id: 12 })
+  expect(shim.requestsTo('GET /api/v1/attachments/93/thumbnail')).toHaveLength(1)
+  expect(comp.dom.querySelectorAll('wx-image')).toHaveLength(1)
+  const shown = text(comp)
+  expect(shown).toBe('考勤名单请假审批（1）会议照片会议照片Word文档：会议记录.docx20KB上传照片')
+})
+
+test('会议照片 with none yet says what they are for', async () => {
+  const page = await attendancePage()
+  page.onTab({ currentTarget: { dataset: { tab: 'photos' } } })
+  shim.route('GET /api/v1/attachments', { status: 200, body: [] })
+  const comp = render('pages/attendance/index', page.data, { real: ['attachment-list'] })
+  await settle()
+  expect(text(comp)).toContain('会议照片还没有会议照片。您可以上传活动现场的照片，作为会议记录的一部分。上传照片')
 })
 
 // The code and its refresh hint (二维码每30秒更新) are components/rotating-qr's: tests/rotating-qr.test.js.

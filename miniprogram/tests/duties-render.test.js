@@ -5,7 +5,7 @@
 // through the Page harness: what a leading cadre and the organisation department read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, text } = require('./page-render')
+const { render, settle, text } = require('./page-render')
 const duties = require('../utils/duties')
 const fixtures = require('./fixtures')
 
@@ -66,6 +66,27 @@ test('我的履职: my entries with 修改 and its deadline, 更正 after it, an
   expect(shown).toContain('调查研究10月8日至10月9日（共2天）·东关街道基层减负落实情况走访三个社区更正')
   expect(shown).toContain('走访联系点已更正9月1日·第一党支部基层减负落实情况走访三个社区')
   expect(shown.match(/更正/g)).toHaveLength(2) // 已更正, and one 更正 button
+})
+
+test('我的履职: under each of my entries its photos as thumbnails, its documents by name, and 添加照片', async () => {
+  const page = await myDuties([fixtures.dutyEntry(), fixtures.dutyEntry({ id: 30, starts_on: '2026-10-08', ends_on: '2026-10-09' })])
+  shim.route('GET /api/v1/attachments', (req) => ({
+    status: 200,
+    body: req.data.owner_id === 31
+      ? [fixtures.attachment(), fixtures.attachment({ id: 92 }), fixtures.attachment({ id: 94, file_type: 'pdf', name: '调研报告.pdf' })]
+      : [],
+  }))
+  ;[91, 92].forEach((id) => shim.route(`GET /api/v1/attachments/${id}/thumbnail`, { status: 200, body: `THUMB${id}` }))
+  const comp = render('pages/my-duties/index', page.data, { real: ['attachment-list'] })
+  await settle()
+
+  expect(shim.requestsTo('GET /api/v1/attachments').map((r) => r.data)).toEqual([
+    { owner_type: 'duty_entry', owner_id: 31 }, { owner_type: 'duty_entry', owner_id: 30 },
+  ])
+  expect(comp.dom.querySelectorAll('wx-image')).toHaveLength(2) // the first entry's two thumbnails
+  const shown = text(comp)
+  expect(shown).toContain('走访三个社区可修改至11月25日09:00修改PDF文档：调研报告.pdf240KB添加照片调查研究10月8日至10月9日')
+  expect(shown.match(/添加照片/g)).toHaveLength(2)
 })
 
 test('我的履职: the form for a contact-point kind names the contact point and no place; a correction names what it replaces', async () => {

@@ -127,6 +127,12 @@ const cases = [
   ['my talks', 'GET /api/v1/me/talks', 200, [fixtures.talk(), fixtures.talk({ id: 42, leader_id: 9, leader_name: '王书记', with_person_id: 1, with_name: '李伟芳' })]],
   ['duty progress', 'GET /api/v1/people/{id}/duties', 200, fixtures.dutyProgress()],
   ['the duties of an org', 'GET /api/v1/orgs/{id}/duties', 200, fixtures.dutiesPage([fixtures.dutyRow()])],
+  ['an attachment (uploaded)', 'POST /api/v1/attachments', 201, fixtures.attachment()],
+  ['a record\'s attachments', 'GET /api/v1/attachments', 200, [
+    fixtures.attachment(),
+    fixtures.attachment({ id: 92, file_type: 'pdf', media_type: 'application/pdf', name: '调研报告.pdf' }),
+    fixtures.attachment({ id: 93, owner_type: 'activity', owner_id: 12, file_type: 'png', media_type: 'image/png' }),
+  ]],
 ]
 
 const ready = []

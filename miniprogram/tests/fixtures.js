@@ -187,7 +187,8 @@ const dutyEntry = (overrides = {}) => ({
 
 const talk = (overrides = {}) => ({
   id: 41, leader_id: 1, leader_name: '李伟芳', with_person_id: 3, with_name: '张三', talked_on: '2026-11-10',
-  notes: '谈明年工作打算', created_at: '2026-11-10T16:00:00+08:00', ...overrides,
+  notes: '谈明年工作打算', corrects: null, superseded: false, editable_until: '2026-11-17T16:00:00+08:00',
+  created_at: '2026-11-10T16:00:00+08:00', ...overrides,
 })
 
 const quota = (kind, label, required, done, extra = {}) => ({
@@ -227,8 +228,29 @@ const dutyRow = (overrides = {}) => ({
 
 const dutiesPage = (items, overrides = {}) => ({ year: 2026, total: items.length, page: 1, per_page: 20, items, ...overrides })
 
+// Evidence files: a photo of duty entry 31 by default; a document has no thumbnail.
+const attachment = (overrides = {}) => {
+  const id = overrides.id || 91
+  const photo = !['pdf', 'docx', 'xlsx'].includes(overrides.file_type)
+  return {
+    id,
+    owner_type: 'duty_entry',
+    owner_id: 31,
+    file_type: 'jpeg',
+    media_type: 'image/jpeg',
+    name: 'tmp_3f2a.jpg',
+    size_bytes: 245760,
+    sha256: 'a'.repeat(64),
+    content_url: `/api/v1/attachments/${id}/content`,
+    thumbnail_url: photo ? `/api/v1/attachments/${id}/thumbnail` : null,
+    uploaded_by: 1,
+    created_at: '2026-11-05T10:00:00+08:00',
+    ...overrides,
+  }
+}
+
 module.exports = {
-  contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage,
+  contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage, attachment,
   templates,
   event, plan, calendar, me, VENUE_URL, live, checkinAnswer, leave, myActivity, activity,
   claim, serviceItem, itemsPage, report, communities, suggestion, progress, commitment, pairing,

@@ -221,6 +221,14 @@ describe('attendance roster', () => {
     expect(page.data.activity).toEqual({ theme: '学习贯彻全会精神', line: '11月20日 14:00–16:00 · 党群服务中心 · 签到中' })
   })
 
+  test('会议照片: a tab of its own, for the activity of the page (its photos: attachment-list.test.js)', async () => {
+    const page = await open()
+    expect(page.data).toMatchObject({ tab: 'roster', activityId: 12 })
+    page.onTab({ currentTarget: { dataset: { tab: 'photos' } } })
+    expect(page.data.tab).toBe('photos')
+    expect(shim.requestsTo('GET /api/v1/activities/12/attendance')).toHaveLength(1) // the roster is not read again
+  })
+
   test('the server\'s flat answer (activity fields beside the counts), after the activity: 缺席, no rate', async () => {
     const { activity, ...rest } = roster({ expected: 0, present: 0, absent: 0, rate: null, below_threshold: false })
     const page = await open({

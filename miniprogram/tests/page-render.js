@@ -14,13 +14,19 @@ const simulate = require('miniprogram-simulate')
 
 const stateViewId = simulate.load(path.join(__dirname, '../components/state-view/index'))
 
+const ROOT = path.join(__dirname, '..')
+
 // A page's wxml rendered as a component's template with `data`; handlers are stubs, and each entry of the page's
-// usingComponents renders as components/state-view (the one component these pages use).
-function render(page, data) {
-  const dir = path.join(__dirname, '..', page)
+// usingComponents renders as components/state-view (what wraps these pages' content), except those named in `real`:
+// they render as themselves, their js loaded afresh (with the modules of the test that renders them) and run through
+// the shim — components/attachment-list loads its files when attached; settle() lets its answers arrive.
+function render(page, data, { real = [] } = {}) {
+  const dir = path.join(ROOT, page)
   const { usingComponents = {} } = JSON.parse(fs.readFileSync(`${dir}.json`, 'utf8'))
   const using = {}
-  Object.keys(usingComponents).forEach((name) => { using[name] = stateViewId })
+  Object.entries(usingComponents).forEach(([name, target]) => {
+    using[name] = real.includes(name) ? simulate.load(path.join(ROOT, target), { rootPath: ROOT, compiler: 'simulate' }) : stateViewId
+  })
   const id = simulate.load({ template: fs.readFileSync(`${dir}.wxml`, 'utf8'), usingComponents: using, data })
   const comp = simulate.render(id, {})
   comp.attach(document.createElement('parent-wrapper'))
@@ -30,4 +36,7 @@ function render(page, data) {
 // What the rendered page says, without the whitespace of the template.
 const text = (comp) => comp.dom.textContent.replace(/\s+/g, '')
 
-module.exports = { render, text }
+// Lets the shim's answers (delivered on timers) arrive at the components rendered for real.
+const settle = (ms = 20) => simulate.sleep(ms)
+
+module.exports = { render, text, settle }

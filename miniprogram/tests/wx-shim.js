@@ -12,10 +12,17 @@
 //   shim.chosenLocation = { name, address, latitude, longitude }     // wx.chooseLocation's answer
 //   shim.pages = ['pages/index/index', 'pages/community/index']      // getCurrentPages(), for utils/nav.js
 //   shim.scrolls                             // every wx.pageScrollTo's options
+//   shim.mediaAnswers.push({ tempFiles: [{ tempFilePath: 'wxfile://tmp_1.jpg', size: 2048 }] })  // or { fail: errMsg }
+//   shim.previews, shim.documents, shim.loadings  // every wx.previewImage / wx.openDocument / wx.showLoading's options
 //
 // A route answers with { status, body, delay } or { fail: errMsg } (wx.request's fail callback), either as a value or
 // as a function of the request { method, path, url, data, header, timeout }. Every request is logged in shim.requests.
 // Answers arrive asynchronously, as on a device, so parallel requests really interleave.
+//
+// wx.uploadFile and wx.downloadFile answer from the same routes and are logged there too: an upload as
+// POST <path> with { kind: 'upload', query, filePath, name }, its body given back as text (as WeChat does); a download
+// as GET <path> with { kind: 'download' }, its body written to a temporary file (shim.files: path → content, read by
+// wx.getFileSystemManager().readFileSync) whose path is the answer's tempFilePath, whatever the status.
 
 function installWx({ envVersion = 'develop' } = {}) {
   const storage = new Map()
@@ -44,6 +51,13 @@ function installWx({ envVersion = 'develop' } = {}) {
     networkListeners: [],
     keepScreenOn: false,
     scrolls: [], // every wx.pageScrollTo's options
+    files: new Map(), // temporary path → content, of every download
+    mediaCalls: [], // every wx.chooseMedia's options (without its callbacks)
+    mediaAnswers: [], // wx.chooseMedia's answers, in turn: { tempFiles } or { fail: errMsg }; none left is a cancel
+    previews: [], // every wx.previewImage's options
+    documents: [], // every wx.openDocument's options (without its callbacks)
+    loadings: [], // the title of every wx.showLoading
+    loadingShown: false,
     setNetwork(isConnected) {
       shim.networkListeners.forEach((listener) => listener({ isConnected, networkType: isConnected ? 'wifi' : 'none' }))
     },
@@ -57,6 +71,22 @@ function installWx({ envVersion = 'develop' } = {}) {
   }
 
   const deliver = (delay, fn) => setTimeout(fn, delay || 0)
+
+  // What the routes answer `req` with (logged first); success gets { statusCode, body }, fail { errMsg }.
+  function respond(req, { success, fail }) {
+    shim.requests.push(req)
+    const route = routes.get(`${req.method} ${req.path}`)
+    const given = typeof route === 'function' ? route(req) : route
+    if (!given) {
+      deliver(0, () => success({ statusCode: 599, body: { code: 'shim.no_route', message: `${req.method} ${req.path}` } }))
+    } else if (given.fail) {
+      deliver(given.delay, () => fail({ errMsg: given.fail }))
+    } else {
+      deliver(given.delay, () => success({ statusCode: given.status, body: given.body }))
+    }
+  }
+  const asText = (body) => (typeof body === 'string' ? body : JSON.stringify(body === undefined ? '' : body))
+  let tempFiles = 0
 
   shim.wx = {
     getAccountInfoSync: () => ({ miniProgram: { appId: 'touristappid', envVersion: shim.envVersion } }),
@@ -72,19 +102,59 @@ function installWx({ envVersion = 'develop' } = {}) {
     },
 
     request({ url, method = 'GET', data, header = {}, timeout, success, fail }) {
-      const { pathname } = new URL(url)
-      const req = { method, path: pathname, url, data, header, timeout }
-      shim.requests.push(req)
-      const route = routes.get(`${method} ${pathname}`)
-      const answer = typeof route === 'function' ? route(req) : route
-      if (!answer) {
-        deliver(0, () => success({ statusCode: 599, data: { code: 'shim.no_route', message: `${method} ${pathname}` } }))
-      } else if (answer.fail) {
-        deliver(answer.delay, () => fail({ errMsg: answer.fail }))
-      } else {
-        deliver(answer.delay, () => success({ statusCode: answer.status, data: answer.body, header: {} }))
-      }
+      const req = { method, path: new URL(url).pathname, url, data, header, timeout }
+      respond(req, { success: ({ statusCode, body }) => success({ statusCode, data: body, header: {} }), fail })
     },
+
+    uploadFile({ url, filePath, name, header = {}, timeout, success, fail }) {
+      const { pathname, searchParams } = new URL(url)
+      const req = {
+        kind: 'upload', method: 'POST', path: pathname, url, query: Object.fromEntries(searchParams), filePath, name, header, timeout,
+      }
+      respond(req, {
+        success: ({ statusCode, body }) => success({ statusCode, data: asText(body), errMsg: 'uploadFile:ok' }),
+        fail: (err) => fail && fail({ errMsg: err.errMsg.replace(/^request:/, 'uploadFile:') }),
+      })
+    },
+
+    downloadFile({ url, header = {}, timeout, success, fail }) {
+      const req = { kind: 'download', method: 'GET', path: new URL(url).pathname, url, header, timeout }
+      respond(req, {
+        success: ({ statusCode, body }) => {
+          tempFiles += 1
+          const tempFilePath = `wxfile://tmp_download_${tempFiles}`
+          shim.files.set(tempFilePath, asText(body))
+          success({ statusCode, tempFilePath, errMsg: 'downloadFile:ok' })
+        },
+        fail: (err) => fail && fail({ errMsg: err.errMsg.replace(/^request:/, 'downloadFile:') }),
+      })
+    },
+
+    getFileSystemManager: () => ({
+      readFileSync(filePath) {
+        if (!shim.files.has(filePath)) throw new Error(`readFileSync:fail no such file or directory ${filePath}`)
+        return shim.files.get(filePath)
+      },
+    }),
+
+    chooseMedia({ success, fail, ...options }) {
+      shim.mediaCalls.push(options)
+      const given = shim.mediaAnswers.shift() || { fail: 'chooseMedia:fail cancel' }
+      deliver(0, () => (given.fail
+        ? fail && fail({ errMsg: given.fail })
+        : success({ type: 'image', errMsg: 'chooseMedia:ok', ...given })))
+    },
+
+    previewImage(options) { shim.previews.push(options) },
+    openDocument({ success, fail, ...options }) {
+      shim.documents.push(options)
+      if (success) deliver(0, () => success({ errMsg: 'openDocument:ok' }))
+    },
+    showLoading({ title }) {
+      shim.loadings.push(title)
+      shim.loadingShown = true
+    },
+    hideLoading() { shim.loadingShown = false },
 
     navigateTo(options) { shim.navigations.push({ kind: 'navigateTo', url: options.url }) },
     reLaunch(options) { shim.navigations.push({ kind: 'reLaunch', url: options.url }) },

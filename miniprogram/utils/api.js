@@ -1,8 +1,12 @@
-// The only caller of wx.request. HTTP status carries the class of failure, `code` the reason (see utils/errors.js).
+// The only caller of wx.request, wx.uploadFile and wx.downloadFile. HTTP status carries the class of failure, `code`
+// the reason (see utils/errors.js).
 const config = require('../config')
 const auth = require('./auth')
 
 const TIMEOUT_MS = 10000
+// A photo of up to 10 MB on a slow phone network; a file or thumbnail coming down.
+const UPLOAD_TIMEOUT_MS = 60000
+const DOWNLOAD_TIMEOUT_MS = 30000
 
 class ApiError extends Error {
   constructor(status, code, message) {
@@ -26,6 +30,12 @@ function responseError(res) {
   return new ApiError(res.statusCode, body.code || fallbackCode, body.message || '')
 }
 
+function isSuccess(res) {
+  return res.statusCode >= 200 && res.statusCode < 300
+}
+
+const authHeader = (token) => (token ? { Authorization: `Bearer ${token}` } : {})
+
 function send(method, path, data, token) {
   return new Promise((resolve, reject) => {
     wx.request({
@@ -33,15 +43,65 @@ function send(method, path, data, token) {
       method,
       data,
       timeout: TIMEOUT_MS,
-      header: token ? { Authorization: `Bearer ${token}` } : {},
+      header: authHeader(token),
       success: resolve,
       fail: (err) => reject(transportError(err)),
     })
   })
 }
 
-function isSuccess(res) {
-  return res.statusCode >= 200 && res.statusCode < 300
+// '?owner_type=activity&owner_id=12' (wx.uploadFile has no `data` to put a query in).
+function queryString(query = {}) {
+  const pairs = Object.entries(query).filter(([, value]) => value !== undefined && value !== null)
+  return pairs.length === 0 ? '' : `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&')}`
+}
+
+function parseJson(text) {
+  try {
+    return JSON.parse(text)
+  } catch (err) {
+    return text
+  }
+}
+
+// wx.uploadFile answers with the body as text.
+function sendFile(path, query, filePath, token) {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: config.baseUrl() + path + queryString(query),
+      filePath,
+      name: 'file',
+      timeout: UPLOAD_TIMEOUT_MS,
+      header: authHeader(token),
+      success: (res) => resolve({ statusCode: res.statusCode, data: parseJson(res.data) }),
+      fail: (err) => reject(transportError(err)),
+    })
+  })
+}
+
+// wx.downloadFile writes every answer to a temporary file, an error's JSON body too: that is read back for its code.
+function fetchFile(path, token) {
+  return new Promise((resolve, reject) => {
+    wx.downloadFile({
+      url: config.baseUrl() + path,
+      timeout: DOWNLOAD_TIMEOUT_MS,
+      header: authHeader(token),
+      success: (res) => {
+        if (isSuccess(res) || !res.tempFilePath) {
+          resolve(res)
+          return
+        }
+        let body = ''
+        try {
+          body = wx.getFileSystemManager().readFileSync(res.tempFilePath, 'utf8')
+        } catch (err) {
+          // no readable body: the status alone says what failed
+        }
+        resolve({ statusCode: res.statusCode, data: parseJson(body) })
+      },
+      fail: (err) => reject(transportError(err)),
+    })
+  })
 }
 
 // For the auth endpoints themselves: no token, and no refresh on failure (auth.js decides what a failure means).
@@ -68,10 +128,12 @@ function sessionLost(err) {
   return err
 }
 
-async function request(method, path, data, retried = false) {
+// `transfer(token)` sends once (wx.request, uploadFile or downloadFile) and resolves to the answer; an expired token is
+// refreshed, once for all that saw it, and the transfer made again.
+async function withToken(transfer, retried = false) {
   const token = auth.accessToken()
-  const res = await send(method, path, data, token)
-  if (isSuccess(res)) return res.data
+  const res = await transfer(token)
+  if (isSuccess(res)) return res
   const err = responseError(res)
   if (res.statusCode !== 401 || err.code !== 'auth.token_expired' || retried) throw sessionLost(err)
   // A parallel request may already have replaced the token this one was sent with; then retrying is enough.
@@ -82,14 +144,34 @@ async function request(method, path, data, retried = false) {
       throw sessionLost(refreshErr)
     }
   }
-  return request(method, path, data, true)
+  return withToken(transfer, true)
+}
+
+async function request(method, path, data) {
+  return (await withToken((token) => send(method, path, data, token))).data
+}
+
+// The file at `filePath` (a wx temporary path) as the multipart part `file`, to `path` with `query`; resolves to the
+// answer's JSON.
+async function upload(path, query, filePath) {
+  return (await withToken((token) => sendFile(path, query, filePath, token))).data
+}
+
+// What `path` answers (an image, a document), into a temporary file: resolves to its path, for <image src>,
+// wx.previewImage or wx.openDocument, which cannot send the token themselves.
+async function download(path) {
+  return (await withToken((token) => fetchFile(path, token))).tempFilePath
 }
 
 module.exports = {
   ApiError,
   TIMEOUT_MS,
+  UPLOAD_TIMEOUT_MS,
+  DOWNLOAD_TIMEOUT_MS,
   SESSION_CODES,
   postWithoutToken,
+  upload,
+  download,
   get: (path, query) => request('GET', path, query),
   post: (path, body) => request('POST', path, body),
   put: (path, body) => request('PUT', path, body),

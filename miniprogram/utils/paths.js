@@ -80,4 +80,9 @@ module.exports = {
   personDuties: (personId) => `${V1}/people/${personId}/duties`,
   orgDuties: (orgId) => `${V1}/orgs/${orgId}/duties`,
   dutyEntry: (id) => `${V1}/duty-entries/${id}`,
+
+  // attachments: photos and documents kept as evidence of a duty entry or an activity (?owner_type=&owner_id=)
+  attachments: () => `${V1}/attachments`,
+  attachmentContent: (id) => `${V1}/attachments/${id}/content`,
+  attachmentThumbnail: (id) => `${V1}/attachments/${id}/thumbnail`,
 }

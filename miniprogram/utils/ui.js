@@ -44,8 +44,8 @@ async function requireText({
   return text || null
 }
 
-// What a failed wx.scanCode means: 'cancelled' (the member closed the camera), 'camera' (the camera permission is
-// refused, in WeChat or in the phone's settings) or 'other'.
+// What a failed wx.scanCode or wx.chooseMedia means: 'cancelled' (the member closed the camera or the album),
+// 'camera' (a permission is refused, in WeChat or in the phone's settings) or 'other'.
 function scanFailure(err) {
   const message = String((err && err.errMsg) || '')
   if (/cancel/i.test(message)) return 'cancelled'
@@ -74,19 +74,24 @@ function openSettingFor(title, content) {
   })
 }
 
-// After a failed wx.scanCode: cancelled says nothing; a refused camera says how to allow it (去设置); anything else
-// asks to try again.
-function explainScanFailure(err) {
+// After a failed camera or album call: cancelled says nothing; a refused permission says how to allow it (`title`,
+// `content`, 去设置); anything else toasts `retry`.
+function explainFailure(err, { title, content, retry }) {
   const kind = scanFailure(err)
   if (kind === 'cancelled') return kind
-  if (kind === 'camera') {
-    openSettingFor('无法使用相机', '扫码需要使用相机。请在设置中允许本小程序使用摄像头，然后重新扫码。')
-  } else {
-    wx.showToast({ title: '扫码失败，请重试', icon: 'none' })
-  }
+  if (kind === 'camera') openSettingFor(title, content)
+  else wx.showToast({ title: retry, icon: 'none' })
   return kind
 }
 
+const explainScanFailure = (err) => explainFailure(err, {
+  title: '无法使用相机', content: '扫码需要使用相机。请在设置中允许本小程序使用摄像头，然后重新扫码。', retry: '扫码失败，请重试',
+})
+
+const explainPickFailure = (err) => explainFailure(err, {
+  title: '无法选择照片', content: '添加照片需要使用相册或相机。请在设置中允许本小程序使用相册和摄像头，然后重试。', retry: '未能选择照片，请重试',
+})
+
 module.exports = {
-  confirm, prompt, requireText, scanFailure, openSettingFor, explainScanFailure,
+  confirm, prompt, requireText, scanFailure, openSettingFor, explainScanFailure, explainPickFailure,
 }

@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate, TimeZone};
 use huodongri::{
     clock,
     domain::{LeaderLevel, PartyPost, PushKind},
-    entities::{audit_log, duty_entry, person, push_outbox},
+    entities::{audit_log, duty_entry, person, push_outbox, talk},
 };
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
@@ -298,6 +298,24 @@ on_both_stores! {
         assert_eq!(error_code(app.get_as(&w.member_c, &path).await).await, "duty.not_found");
         let theirs: Value = app.get_as(&w.member_a, "/api/v1/me/talks").await.json().await.expect("json");
         assert_eq!(theirs[0]["notes"], "家里老人住院，需要帮助");
+
+        // Corrected in place for a week by the leader only, then only by an audited new record.
+        let edited = app.patch_as(&w.secretary_a, &path, &json!({"notes": "家里老人住院，已联系社区帮助"})).await;
+        assert_eq!(edited.status().as_u16(), 200);
+        assert_eq!(error_code(app.patch_as(&w.member_a, &path, &json!({"notes": "改"})).await).await, "duty.not_found");
+        let mut row = talk::Entity::find_by_id(id).one(&app.db).await.expect("read").expect("row").into_active_model();
+        row.created_at = Set(clock::now() - Duration::days(8));
+        row.update(&app.db).await.expect("aged");
+        assert_eq!(error_code(app.patch_as(&w.secretary_a, &path, &json!({"notes": "晚了"})).await).await, "duty.correction_closed");
+        let corrected = app.post_as(&w.secretary_a, "/api/v1/me/talks",
+            &json!({"with_person_id": w.member_a.id, "talked_on": today, "notes": "家里老人住院，已联系社区帮助", "corrects": id})).await;
+        assert_eq!(corrected.status().as_u16(), 201);
+        let old: Value = app.get_as(&w.secretary_a, &path).await.json().await.expect("json");
+        assert_eq!(old["superseded"], true);
+        let audit = audit_log::Entity::find()
+            .filter(audit_log::Column::Action.eq("duty.correct_talk"))
+            .one(&app.db).await.expect("read").expect("audited");
+        assert!(!audit.detail.contains("住院"), "the audit log says whom and when, never what was said");
 
         for (body, code) in [
             (json!({"with_person_id": w.secretary_a.id, "talked_on": today}), "duty.talk_with_self"),

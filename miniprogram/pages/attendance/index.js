@@ -1,6 +1,7 @@
 // 考勤名单 (secretary, ?activity=<id>): who is present, on leave, absent, a guest or exempt, with the counts and
 // the rate (flagged below 80 %); checking someone in by scanning their card or picking them from the roster, with a
-// reason; undoing a check-in with a reason; and the leave requests to approve or decline.
+// reason; undoing a check-in with a reason; the leave requests to approve or decline; and 会议照片, the activity's
+// photos (components/attachment-list: thumbnails, 上传照片), which the activity's ledger lists with its minutes.
 const actions = require('../../utils/actions')
 const api = require('../../utils/api')
 const listPage = require('../../behaviors/list-page')
@@ -83,6 +84,7 @@ Page({
 
   data: {
     tab: 'roster',
+    activityId: 0,
     activity: null,
     counts: null,
     groups: [],
@@ -93,6 +95,7 @@ Page({
 
   onLoad(query) {
     this.activityId = Number(query.activity)
+    this.setData({ activityId: this.activityId })
     return this.load()
   },
 

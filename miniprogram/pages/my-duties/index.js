@@ -4,7 +4,8 @@
 //   记录履职 (POST /me/duties): the kind, the date (and the end of a period), the contact point of a contact-point
 //   kind (GET /me/contact-points), place, topic, summary;
 //   my entries (GET /me/duties?year=) with 修改 (PATCH /duty-entries/{id}) until editable_until and 更正 after (a new
-//   entry with corrects; a 修改 the server answers duty.correction_closed offers the same).
+//   entry with corrects; a 修改 the server answers duty.correction_closed offers the same), and under each its photos
+//   and documents with 添加照片 (components/attachment-list).
 // ?person= (from 履职情况) shows that person's progress only, read-only; ?year= opens on that year.
 const account = require('../../utils/account')
 const actions = require('../../utils/actions')

@@ -10,7 +10,7 @@
 // The tests run in order and share one WeChat "device", whose stored tokens are switched between people.
 const { loadPage, loadComponent } = require('../page-harness')
 const { http } = require('./stack')
-const { devicePeople, useStackAndDevice } = require('./setup')
+const { devicePeople, useFreshScreen, useStackAndDevice } = require('./setup')
 
 jest.setTimeout(30000)
 
@@ -33,14 +33,7 @@ afterEach(() => {
 })
 
 // A server without the community API (issue #6) fails every test with this, not with a cascade of odd errors.
-let missingApi = null
-beforeEach(() => {
-  if (missingApi) throw missingApi
-  shim.toasts.length = 0
-  shim.modals.length = 0
-  shim.modalAnswers.length = 0
-  shim.navigations.length = 0
-})
+const guard = useFreshScreen(shim)
 
 const people = devicePeople(stack, shim)
 const { as } = people
@@ -113,11 +106,10 @@ describe('community service against the real server', () => {
 
     const probe = await asCityAdmin('GET', '/api/v1/communities')
     if (probe.status === 404) {
-      missingApi = new Error(
+      throw guard.apiMissing(
         `${stack.baseUrl} answers GET /api/v1/communities with 404: the huodongri binary does not serve the community `
         + 'API of issue #6 yet. Rebuild it (cargo build -p huodongri) once the server has it.',
       )
-      throw missingApi
     }
     expect(probe.status).toBe(200)
     expect(probe.body).toEqual(expect.arrayContaining([{ id: communityId, name: COMMUNITY.name, code: COMMUNITY.code }]))

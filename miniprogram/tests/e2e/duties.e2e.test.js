@@ -11,7 +11,7 @@
 // a tap shows the same numbers read-only. The tests run in order and share one WeChat "device".
 const { loadPage } = require('../page-harness')
 const { http } = require('./stack')
-const { devicePeople, useStackAndDevice } = require('./setup')
+const { devicePeople, useFreshScreen, useStackAndDevice } = require('./setup')
 
 jest.setTimeout(30000)
 
@@ -43,14 +43,7 @@ const RESEARCH_START = TWO_DAYS_AGO.startsWith(String(YEAR)) ? TWO_DAYS_AGO : `$
 const RESEARCH_DAYS = duties.days(RESEARCH_START, TODAY)
 
 // A server without the duties API (issue 14) fails every test with this, not with a cascade of odd errors.
-let missingApi = null
-beforeEach(() => {
-  if (missingApi) throw missingApi
-  shim.toasts.length = 0
-  shim.modals.length = 0
-  shim.modalAnswers.length = 0
-  shim.navigations.length = 0
-})
+const guard = useFreshScreen(shim)
 
 const quota = (page, key) => page.data.progress.items.find((q) => q.key === key)
 const kindIndex = (page, key) => page.data.kinds.findIndex((k) => k.key === key)
@@ -79,11 +72,10 @@ describe('leaders\' duties against the real server', () => {
 
     const refused = await asCityAdmin('POST', paths.personContactPoints(stack.member.id), { org_id: contactBranchId, valid_from: `${YEAR}-01-01` })
     if (refused.status === 404 && refused.body.code !== 'person.not_found') {
-      missingApi = new Error(
+      throw guard.apiMissing(
         `${stack.baseUrl} answers POST ${paths.personContactPoints(stack.member.id)} with 404: the huodongri binary does not `
         + 'serve the duties API of issue 14 yet. Rebuild it (cargo build -p huodongri) once the server has it.',
       )
-      throw missingApi
     }
     expect([refused.status, refused.body.code]).toEqual([409, 'duty.not_a_leader'])
     expect(errors.messageFor(refused.body)).toBe('该同志不是领导干部，不能设置联系点，请先在名册中填写领导职级')

@@ -25,6 +25,7 @@ function useStackAndDevice() {
   afterAll(async () => {
     // A startStack that failed has already stopped what it started, and filled in nothing.
     if (stack.processes) await stopStack(stack)
+    shim.removeTempFiles() // what wx.downloadFile wrote
     delete global.wx
   }, STOP_TIMEOUT_MS)
 
@@ -33,6 +34,26 @@ function useStackAndDevice() {
   })
 
   return { stack, shim }
+}
+
+// For the files that drive pages: each test starts with nothing shown on the device (toasts, modals and their
+// scripted answers, navigations, previews), and once a test has found that the binary does not serve the API the
+// file is about (`throw guard.apiMissing(message)`), every later test fails with that message rather than with a
+// cascade of odd errors.
+//
+//   const guard = useFreshScreen(shim)
+function useFreshScreen(shim) {
+  let missing = null
+  beforeEach(() => {
+    if (missing) throw missing
+    ;[shim.toasts, shim.modals, shim.modalAnswers, shim.navigations, shim.previews].forEach((list) => { list.length = 0 })
+  })
+  return {
+    apiMissing(message) {
+      missing = new Error(message)
+      return missing
+    },
+  }
 }
 
 // The people a file's tests switch its one device between:
@@ -65,4 +86,4 @@ function devicePeople(stack, shim) {
   }
 }
 
-module.exports = { useStackAndDevice, devicePeople }
+module.exports = { useStackAndDevice, useFreshScreen, devicePeople }

@@ -1,6 +1,10 @@
-// The HTTP-performing wx.request the end-to-end test relies on, checked against a local Node server: it must keep
-// wx.request's contract, or the end-to-end test would prove less than it claims. Needs no Rust binaries.
+// The HTTP-performing wx.request, wx.uploadFile and wx.downloadFile the end-to-end tests rely on, checked against a
+// local Node server: they must keep WeChat's contracts, or the end-to-end tests would prove less than they claim.
+// Needs no Rust binaries.
+const fs = require('fs')
 const http = require('http')
+const os = require('os')
+const path = require('path')
 const { installWx } = require('../wx-shim')
 const { useRealHttp } = require('./wx-http')
 
@@ -17,6 +21,7 @@ beforeAll(async () => {
       if (url.pathname === '/slow') return setTimeout(() => res.end('late'), 1000)
       if (url.pathname === '/text') return res.writeHead(502, { 'content-type': 'text/html' }).end('<b>Bad Gateway</b>')
       if (url.pathname === '/empty') return res.writeHead(204).end()
+      if (url.pathname === '/file') return res.writeHead(200, { 'content-type': 'image/jpeg' }).end(Buffer.from([0xff, 0xd8, 0xff, 0x00]))
       return res.writeHead(url.pathname === '/teapot' ? 418 : 200, { 'content-type': 'application/json', 'x-request-id': 'r1' })
         .end(JSON.stringify({ code: 'x.y', echo: body }))
     })
@@ -35,6 +40,7 @@ beforeEach(() => {
   shim = useRealHttp(installWx())
   seen = null
 })
+afterEach(() => shim.removeTempFiles())
 
 const call = (options) => new Promise((resolve) => {
   const outcome = {}
@@ -104,4 +110,70 @@ test('a server that is not there is a network failure through api.js', async () 
 
   expect(err).toMatchObject({ status: 0, code: 'network' })
   expect(err.message).toMatch(/^request:fail /)
+})
+
+describe('files', () => {
+  let dir
+  beforeAll(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wx-http-test-')) })
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+
+  const upload = (options) => new Promise((resolve) => {
+    wx.uploadFile({ ...options, success: (res) => resolve({ success: res }), fail: (err) => resolve({ fail: err }) })
+  })
+  const download = (options) => new Promise((resolve) => {
+    wx.downloadFile({ ...options, success: (res) => resolve({ success: res }), fail: (err) => resolve({ fail: err }) })
+  })
+
+  test('uploadFile POSTs multipart/form-data: the fields, then the file as the part `name` with its own filename', async () => {
+    const file = path.join(dir, '会议.png')
+    fs.writeFileSync(file, 'PNGDATA')
+    const { success } = await upload({
+      url: `${base}/up?owner_type=activity&owner_id=12`, filePath: file, name: 'file', formData: { note: '现场' }, header: { Authorization: 'Bearer t' },
+    })
+
+    expect(seen.method).toBe('POST')
+    expect(seen.headers.authorization).toBe('Bearer t')
+    const boundary = /^multipart\/form-data; boundary=(\S+)$/.exec(seen.headers['content-type'])[1]
+    expect(seen.body).toBe(`--${boundary}\r\nContent-Disposition: form-data; name="note"\r\n\r\n现场\r\n`
+      + `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="会议.png"\r\nContent-Type: image/png\r\n\r\n`
+      + `PNGDATA\r\n--${boundary}--\r\n`)
+    expect(success).toMatchObject({ statusCode: 200, errMsg: 'uploadFile:ok' })
+    expect(typeof success.data).toBe('string') // WeChat hands the body over as text
+    expect(shim.requests[0]).toMatchObject({
+      kind: 'upload', method: 'POST', path: '/up', query: { owner_type: 'activity', owner_id: '12' }, filePath: file, name: 'file', status: 200,
+    })
+  })
+
+  test('uploadFile of a file that is not there fails without sending; one without an answer fails like a request', async () => {
+    expect(await upload({ url: `${base}/up`, filePath: path.join(dir, 'gone.jpg'), name: 'file' }))
+      .toEqual({ fail: { errMsg: expect.stringMatching(/^uploadFile:fail file not found/) } })
+    expect(seen).toBeNull()
+    const file = path.join(dir, 'a.jpg')
+    fs.writeFileSync(file, 'x')
+    expect(await upload({ url: `${base}/slow`, filePath: file, name: 'file', timeout: 100 })).toEqual({ fail: { errMsg: 'uploadFile:fail timeout' } })
+  })
+
+  test('downloadFile writes the body, whatever the status, to a temporary file that readFileSync reads', async () => {
+    const { success } = await download({ url: `${base}/file`, header: { Authorization: 'Bearer t' } })
+    expect(seen.headers.authorization).toBe('Bearer t')
+    expect(success).toMatchObject({ statusCode: 200, errMsg: 'downloadFile:ok' })
+    expect([...fs.readFileSync(success.tempFilePath)]).toEqual([0xff, 0xd8, 0xff, 0x00])
+    expect(path.dirname(success.tempFilePath)).toBe(shim.tempDir)
+
+    const refused = (await download({ url: `${base}/teapot` })).success
+    expect(refused.statusCode).toBe(418)
+    expect(JSON.parse(wx.getFileSystemManager().readFileSync(refused.tempFilePath, 'utf8'))).toMatchObject({ code: 'x.y' })
+    expect(shim.requests.map((r) => [r.kind, r.path, r.status])).toEqual([['download', '/file', 200], ['download', '/teapot', 418]])
+  })
+
+  test('through api.js: an upload answers its JSON, a refused download its code', async () => {
+    wx.setStorageSync('apiBaseOverride', base)
+    const api = require('../../utils/api')
+    const file = path.join(dir, 'b.jpg')
+    fs.writeFileSync(file, 'y')
+    await expect(api.upload('/up', { owner_type: 'duty_entry', owner_id: 3 }, file)).resolves.toMatchObject({ code: 'x.y' })
+    expect(new URL(seen.url, base).searchParams.get('owner_type')).toBe('duty_entry')
+    await expect(api.download('/teapot')).rejects.toMatchObject({ status: 418, code: 'x.y' })
+    expect(fs.readFileSync(await api.download('/file'))[1]).toBe(0xd8)
+  })
 })

@@ -1076,7 +1076,15 @@ mod tests {
         );
         assert_eq!(
             sheet(&bytes, MINUTES_SHEET),
-            strings(&[&["一、传达学习全会精神"], &[""], &["二、讨论发言"]])
+            strings(&[
+                &["一、传达学习全会精神"],
+                &[""],
+                &["二、讨论发言"],
+                &[""],
+                &["会议照片及附件（1 个）"],
+                &["会场.jpg"],
+            ]),
+            "the photos of the meeting are listed below the minutes"
         );
     }
 
@@ -1325,6 +1333,7 @@ mod tests {
         let mut ledger = sample();
         let long = "记".repeat(MAX_CELL_CHARS + 10);
         ledger.minutes = Some(format!("-开场\n{long}"));
+        ledger.photos.clear();
         let bytes = activity_xlsx(&ledger).expect("long minutes still export");
         let grid = sheet(&bytes, MINUTES_SHEET);
         assert_eq!(grid.len(), 3);

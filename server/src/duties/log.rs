@@ -6,7 +6,7 @@ use anyhow::Context;
 use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    IntoActiveModel, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -225,24 +225,12 @@ async fn check_against_record(
     Ok(())
 }
 
-/// Which of `ids` a later entry corrects.
+/// Which of `ids` a later record corrects.
 pub(crate) async fn superseded_among(
     db: &impl ConnectionTrait,
     ids: &[i64],
 ) -> anyhow::Result<std::collections::HashSet<i64>> {
-    let mut out = std::collections::HashSet::new();
-    for chunk in ids.chunks(500) {
-        let rows: Vec<Option<i64>> = duty_entry::Entity::find()
-            .select_only()
-            .column(duty_entry::Column::CorrectsId)
-            .filter(duty_entry::Column::CorrectsId.is_in(chunk.iter().copied()))
-            .into_tuple()
-            .all(db)
-            .await
-            .context("cannot read corrections")?;
-        out.extend(rows.into_iter().flatten());
-    }
-    Ok(out)
+    super::corrected_among::<duty_entry::Entity>(db, ids, duty_entry::Column::CorrectsId).await
 }
 
 fn editable_until(entry: &duty_entry::Model, settings: &DutySettings) -> DateTime<FixedOffset> {

@@ -94,3 +94,27 @@ crate::domain::enums::slug_enum!(
 
 /// The first year the document applies to; earlier dates are typing mistakes.
 pub const FIRST_YEAR: i32 = 2014;
+
+/// Which of `ids` a later record of `E` corrects (names in its `corrects` column): duty
+/// entries and talks are corrected alike, and a corrected record no longer counts.
+pub(crate) async fn corrected_among<E: sea_orm::EntityTrait>(
+    db: &impl sea_orm::ConnectionTrait,
+    ids: &[i64],
+    corrects: E::Column,
+) -> anyhow::Result<std::collections::HashSet<i64>> {
+    use anyhow::Context;
+    use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
+    let mut out = std::collections::HashSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<Option<i64>> = E::find()
+            .select_only()
+            .column(corrects)
+            .filter(corrects.is_in(chunk.iter().copied()))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read corrections")?;
+        out.extend(rows.into_iter().flatten());
+    }
+    Ok(out)
+}

@@ -1,6 +1,7 @@
 use sea_orm::entity::prelude::*;
 
-/// 谈心谈话. `notes` belongs to the two people in the talk only.
+/// 谈心谈话. `notes` belongs to the two people in the talk only; `corrects_id` names the
+/// record this one supersedes.
 #[sea_orm::model]
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "talk")]
@@ -12,6 +13,8 @@ pub struct Model {
     pub with_name: String,
     pub talked_on: Date,
     pub notes: String,
+    /// The talk this record corrects (after its correction period).
+    pub corrects_id: Option<i64>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
 }

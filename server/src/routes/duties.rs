@@ -16,7 +16,7 @@ use crate::{
         error::invalid,
         log::{self, DutyEntry, EntryPatch, EntryRequest},
         progress::{self, DutyProgress, OrgDuties},
-        talks::{self, Talk, TalkRequest},
+        talks::{self, Talk, TalkPatch, TalkRequest},
     },
     error::ErrorBody,
     pagination::{PageNumber, PerPage},
@@ -167,14 +167,50 @@ pub async fn change_duty(
 #[utoipa::path(post, path = "/api/v1/me/talks", tag = "duties", security(("bearer" = [])),
     request_body = TalkRequest, responses(
     (status = 201, body = Talk),
-    (status = 400, description = "duty.invalid_input, duty.talk_with_self", body = ErrorBody)))]
+    (status = 400, description = "duty.invalid_input, duty.talk_with_self", body = ErrorBody),
+    (status = 404, description = "duty.not_found (corrects)", body = ErrorBody)))]
 pub async fn record_talk(
     user: AuthUser,
     body: web::Json<TalkRequest>,
     db: web::Data<DatabaseConnection>,
+    settings: web::Data<DutySettings>,
+    request_id: RequestId,
 ) -> Result<HttpResponse, DutyError> {
-    let talk = talks::record(db.get_ref(), user.into(), &body).await?;
+    let talk = talks::record(
+        db.get_ref(),
+        &settings,
+        user.into(),
+        &body,
+        Some(request_id.to_string()),
+    )
+    .await?;
     Ok(HttpResponse::Created().json(talk))
+}
+
+/// Change the date or notes of a talk I held, within its correction period.
+#[utoipa::path(patch, path = "/api/v1/talks/{id}", tag = "duties", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = TalkPatch, responses(
+    (status = 200, body = Talk),
+    (status = 400, description = "duty.invalid_input", body = ErrorBody),
+    (status = 404, description = "duty.not_found", body = ErrorBody),
+    (status = 409, description = "duty.correction_closed", body = ErrorBody)))]
+pub async fn change_talk(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<TalkPatch>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<DutySettings>,
+) -> Result<web::Json<Talk>, DutyError> {
+    Ok(web::Json(
+        talks::change(
+            db.get_ref(),
+            &settings,
+            user.into(),
+            path.into_inner(),
+            &body,
+        )
+        .await?,
+    ))
 }
 
 /// Talks I held or was talked with in a year, with their notes.
@@ -184,9 +220,10 @@ pub async fn my_talks(
     user: AuthUser,
     query: web::Query<YearQuery>,
     db: web::Data<DatabaseConnection>,
+    settings: web::Data<DutySettings>,
 ) -> Result<web::Json<Vec<Talk>>, DutyError> {
     Ok(web::Json(
-        talks::mine(db.get_ref(), user.into(), query.year).await?,
+        talks::mine(db.get_ref(), &settings, user.into(), query.year).await?,
     ))
 }
 
@@ -200,9 +237,10 @@ pub async fn get_talk(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
+    settings: web::Data<DutySettings>,
 ) -> Result<web::Json<Talk>, DutyError> {
     Ok(web::Json(
-        talks::one(db.get_ref(), user.into(), path.into_inner()).await?,
+        talks::one(db.get_ref(), &settings, user.into(), path.into_inner()).await?,
     ))
 }
 

@@ -147,7 +147,7 @@ routes! {
     "/api/v1/me/duties" => { get: duties::my_duties, post: duties::log_duty },
     "/api/v1/duty-entries/{id}" => { patch: duties::change_duty },
     "/api/v1/me/talks" => { get: duties::my_talks, post: duties::record_talk },
-    "/api/v1/talks/{id}" => { get: duties::get_talk },
+    "/api/v1/talks/{id}" => { get: duties::get_talk, patch: duties::change_talk },
     "/api/v1/people/{id}/duties" => { get: duties::person_duties },
     "/api/v1/orgs/{id}/duties" => { get: duties::org_duties },
     "/api/v1/attachments" => { get: attachments::list, post: attachments::upload },

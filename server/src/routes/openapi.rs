@@ -53,7 +53,7 @@ use crate::error::ErrorBody;
         service::list_claims, service::confirm_attendance, service::volunteer_qr,
         duties::assign_contact_point, duties::contact_points_of, duties::my_contact_points,
         duties::log_duty, duties::my_duties, duties::change_duty, duties::record_talk,
-        duties::my_talks, duties::get_talk, duties::person_duties, duties::org_duties,
+        duties::my_talks, duties::get_talk, duties::change_talk, duties::person_duties, duties::org_duties,
         attachments::upload, attachments::list, attachments::content, attachments::thumbnail,
     ),
     components(schemas(ErrorBody)),
