@@ -3,7 +3,7 @@
 //! that a new, audited entry that names it (`corrects`) takes its place, and the old one
 //! stays on record, superseded.
 use anyhow::Context;
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -233,10 +233,6 @@ pub(crate) async fn superseded_among(
     super::corrected_among::<duty_entry::Entity>(db, ids, duty_entry::Column::CorrectsId).await
 }
 
-fn editable_until(entry: &duty_entry::Model, settings: &DutySettings) -> DateTime<FixedOffset> {
-    entry.created_at + Duration::days(i64::from(settings.correction_days))
-}
-
 async fn views(
     db: &impl ConnectionTrait,
     settings: &DutySettings,
@@ -247,9 +243,10 @@ async fn views(
     Ok(rows
         .into_iter()
         .map(|e| DutyEntry {
-            editable_until: editable_until(&e, settings)
-                .with_timezone(&clock::shanghai())
-                .to_rfc3339(),
+            editable_until: super::shanghai_rfc3339(super::correction_deadline(
+                e.created_at,
+                settings,
+            )),
             created_at: e.created_at.with_timezone(&clock::shanghai()).to_rfc3339(),
             superseded: superseded.contains(&e.id),
             org_name: e.org_id.and_then(|id| orgs.get(&id).cloned()),
@@ -380,11 +377,8 @@ pub async fn change(
         .context("cannot read a duty entry")?
         .filter(|e| e.person_id == caller.person_id)
         .ok_or(DutyError::NotFound("duty entry"))?;
-    if clock::now() >= editable_until(&old, settings)
-        || superseded_among(&txn, &[old.id]).await?.contains(&old.id)
-    {
-        return Err(DutyError::CorrectionClosed);
-    }
+    let superseded = superseded_among(&txn, &[old.id]).await?.contains(&old.id);
+    super::still_editable(old.created_at, superseded, settings)?;
     let starts_on = patch
         .starts_on
         .clone()

@@ -118,3 +118,30 @@ pub(crate) async fn corrected_among<E: sea_orm::EntityTrait>(
     }
     Ok(out)
 }
+
+/// Until when the author of a record created at `created_at` may still change it (the view's
+/// `editable_until`, RFC 3339 in Asia/Shanghai).
+pub(crate) fn correction_deadline(
+    created_at: chrono::DateTime<chrono::FixedOffset>,
+    settings: &crate::config::DutySettings,
+) -> chrono::DateTime<chrono::FixedOffset> {
+    created_at + chrono::Duration::days(i64::from(settings.correction_days))
+}
+
+/// An edit in place is allowed only before the deadline and while nothing corrects the
+/// record; otherwise `duty.correction_closed` (the client offers a correcting record).
+pub(crate) fn still_editable(
+    created_at: chrono::DateTime<chrono::FixedOffset>,
+    superseded: bool,
+    settings: &crate::config::DutySettings,
+) -> Result<(), DutyError> {
+    if superseded || crate::clock::now() >= correction_deadline(created_at, settings) {
+        Err(DutyError::CorrectionClosed)
+    } else {
+        Ok(())
+    }
+}
+
+pub(crate) fn shanghai_rfc3339(at: chrono::DateTime<chrono::FixedOffset>) -> String {
+    at.with_timezone(&crate::clock::shanghai()).to_rfc3339()
+}

@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 
 use anyhow::Context;
-use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate};
+use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
     IntoActiveModel, QueryFilter, QueryOrder, Set,
@@ -68,10 +68,6 @@ pub struct Talk {
     pub created_at: String,
 }
 
-fn editable_until(row: &talk::Model, settings: &DutySettings) -> DateTime<FixedOffset> {
-    row.created_at + Duration::days(i64::from(settings.correction_days))
-}
-
 /// Which of `ids` a later record corrects.
 async fn superseded_among(db: &impl ConnectionTrait, ids: &[i64]) -> anyhow::Result<HashSet<i64>> {
     super::corrected_among::<talk::Entity>(db, ids, talk::Column::CorrectsId).await
@@ -87,9 +83,10 @@ fn view(
 ) -> Talk {
     let party = reader == row.leader_id || Some(reader) == row.with_person_id;
     Talk {
-        editable_until: editable_until(&row, settings)
-            .with_timezone(&clock::shanghai())
-            .to_rfc3339(),
+        editable_until: super::shanghai_rfc3339(super::correction_deadline(
+            row.created_at,
+            settings,
+        )),
         corrects: row.corrects_id,
         superseded,
         id: row.id,
@@ -231,11 +228,8 @@ pub async fn change(
         .await
         .context("cannot start a transaction")?;
     let old = own_talk(&txn, caller, id).await?;
-    if clock::now() >= editable_until(&old, settings)
-        || superseded_among(&txn, &[old.id]).await?.contains(&old.id)
-    {
-        return Err(DutyError::CorrectionClosed);
-    }
+    let superseded = superseded_among(&txn, &[old.id]).await?.contains(&old.id);
+    super::still_editable(old.created_at, superseded, settings)?;
     let mut active = old.clone().into_active_model();
     if let Some(raw) = &patch.talked_on {
         active.talked_on = Set(talked_on(raw)?);

@@ -120,6 +120,7 @@ pub struct ListQuery {
 #[utoipa::path(get, path = "/api/v1/attachments", tag = "attachments", security(("bearer" = [])),
     params(ListQuery), responses(
     (status = 200, body = [AttachmentView]),
+    (status = 400, description = "attachment.invalid_input (owner_type)", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "attachment.not_found", body = ErrorBody)))]
 pub async fn list(

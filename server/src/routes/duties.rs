@@ -215,7 +215,9 @@ pub async fn change_talk(
 
 /// Talks I held or was talked with in a year, with their notes.
 #[utoipa::path(get, path = "/api/v1/me/talks", tag = "duties", security(("bearer" = [])),
-    params(YearQuery), responses((status = 200, body = [Talk])))]
+    params(YearQuery), responses(
+    (status = 200, body = [Talk]),
+    (status = 400, description = "duty.invalid_input", body = ErrorBody)))]
 pub async fn my_talks(
     user: AuthUser,
     query: web::Query<YearQuery>,
