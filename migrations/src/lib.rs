@@ -15,6 +15,7 @@ mod m20261201_000002_create_admin_token;
 mod m20261201_000003_add_invite_lookup;
 mod m20261205_000001_create_duties;
 mod m20261205_000002_create_attachments;
+mod m20261206_000001_create_deputies;
 mod schema_parts;
 
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000003_add_invite_lookup::Migration),
             Box::new(m20261205_000001_create_duties::Migration),
             Box::new(m20261205_000002_create_attachments::Migration),
+            Box::new(m20261206_000001_create_deputies::Migration),
         ]
     }
 }

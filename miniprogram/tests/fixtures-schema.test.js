@@ -87,7 +87,7 @@ const enumHas = (schemaName, value) => (doc.components.schemas[schemaName].enum 
 
 // [name, operation, status, body, needs?]: `needs` is what the document must already have for the case to count.
 const RESULTS = ['ok', 'already_checked_in', 'invalid_token', 'window_expired', 'not_open_yet', 'closed', 'not_expected',
-  'exempt', 'cancelled', 'location_far', 'offline_refused', 'location_missing']
+  'exempt', 'cancelled', 'location_far', 'offline_refused', 'location_missing', 'not_on_duty']
 const cases = [
   ['plan', 'GET /api/v1/plans/{id}', 200, fixtures.plan()],
   ['plan (filed, with a map position)', 'PATCH /api/v1/plans/{id}', 200, fixtures.plan({ status: 'filed', latitude: 32.39, longitude: 119.41 })],
@@ -116,7 +116,7 @@ const cases = [
   ['pairings', 'GET /api/v1/me/pairings', 200, [fixtures.pairing()]],
   ['token pair (refresh)', 'POST /api/v1/auth/refresh', 200, tokenPair('t')],
   ['token pair (WeChat login)', 'POST /api/v1/auth/wechat', 200, { status: 'ok', ...tokenPair('t') }],
-  ['unbound (WeChat login)', 'POST /api/v1/auth/wechat', 200, { status: 'unbound', bind_ticket: 'tk', expires_in: 600 }],
+  ['unbound (WeChat login)', 'POST /api/v1/auth/wechat', 200, { status: 'unbound', bind_ticket: 'tk', expires_in: 600, visitor_token: 'vt' }],
   ['an error body', 'POST /api/v1/checkins', 401, { code: 'auth.token_invalid', message: 'bad signature' }],
   ['notification templates', 'GET /api/v1/notifications/templates', 200, fixtures.templates()],
   ['my contact points', 'GET /api/v1/me/contact-points', 200, [fixtures.contactPoint()]],
@@ -171,8 +171,8 @@ describe('the validator itself', () => {
 
   test('oneOf: the body must fit one variant; null fits a { type: null } variant', () => {
     const login = { $ref: '#/components/schemas/WechatLoginResponse' }
-    expect(check({ status: 'unbound', bind_ticket: 'tk', expires_in: 600 }, login, 'w')).toEqual([])
-    expect(check({ status: 'unbound', bind_ticket: 'tk' }, login, 'w')).toHaveLength(1)
+    expect(check({ status: 'unbound', bind_ticket: 'tk', expires_in: 600, visitor_token: 'vt' }, login, 'w')).toEqual([])
+    expect(check({ status: 'unbound', bind_ticket: 'tk', expires_in: 600 }, login, 'w')).toHaveLength(1)
     expect(check(fixtures.serviceItem({ my_claim: null }), { $ref: '#/components/schemas/ItemView' }, 'i')).toEqual([])
   })
 

@@ -146,6 +146,7 @@ const RESULT_TEXT = {
   location_far: '您不在活动地点附近，无法签到',
   location_missing: '未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码。',
   offline_refused: '这次离线扫码无法证明您在现场，请到活动现场联网后重新扫码',
+  not_on_duty: '现在不是您在本工作室的值班时段，未登记',
 }
 
 // The same answers when the organiser checked someone in.

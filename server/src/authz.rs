@@ -41,6 +41,31 @@ impl From<AuthUser> for Caller {
     }
 }
 
+/// Who is asking at the doors open to the public too: a person on a roster (an access
+/// token) or a member of the public known only by their WeChat openid (a visitor token).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Requester {
+    Person(i64),
+    Visitor(String),
+}
+
+impl Requester {
+    /// The key bookings and rate limits are counted under.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Person(id) => format!("p:{id}"),
+            Self::Visitor(openid) => format!("v:{openid}"),
+        }
+    }
+
+    pub fn person_id(&self) -> Option<i64> {
+        match self {
+            Self::Person(id) => Some(*id),
+            Self::Visitor(_) => None,
+        }
+    }
+}
+
 /// The caller lacks a role for this organisation.
 #[derive(Debug, thiserror::Error)]
 #[error("you do not have a role that allows this for that organisation")]

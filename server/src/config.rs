@@ -67,6 +67,7 @@ pub struct Settings {
     pub community: CommunitySettings,
     pub duties: DutySettings,
     pub attachments: AttachmentSettings,
+    pub deputies: DeputySettings,
 }
 
 fn default_environment() -> Environment {
@@ -213,6 +214,22 @@ pub struct DutySettings {
     pub reminder_dates: Vec<String>,
     /// The page the reminder opens.
     pub reminder_page: String,
+}
+
+/// Party congress deputies (§二.4): answer deadlines and the public's limits.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DeputySettings {
+    /// Days the receiving organisation has to answer a case (反映问题).
+    pub case_answer_days: u32,
+    /// Days an organisation has to answer a question (质询).
+    pub question_answer_days: u32,
+    /// Days the handling organisation has to answer an accepted proposal.
+    pub proposal_answer_days: u32,
+    /// Bookings and meeting requests one WeChat identity, or one phone number, may make a day
+    /// without being on a roster.
+    pub public_requests_per_day: u32,
+    /// The page the reminder of tomorrow's duty opens.
+    pub rota_reminder_page: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -11,6 +11,7 @@ pub mod clock;
 pub mod community;
 pub mod config;
 pub mod db;
+pub mod deputies;
 pub mod directory;
 pub mod domain;
 pub mod duties;

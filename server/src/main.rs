@@ -156,12 +156,16 @@ fn main() -> anyhow::Result<()> {
                 db::migrate(&connection).await?;
                 let logins = cli::seed_demo(&connection).await?;
                 let leaders = huodongri::duties::demo::seed(&connection).await?;
+                let cases = huodongri::deputies::demo::seed(&connection).await?;
                 println!("Demo city 扬州市 is ready. Sign in as any of these with an access token:");
                 for login in logins {
                     println!("  {:<16} {:<14} {:<22} huodongri admin token --phone {}", login.role, login.name, login.org, login.phone);
                 }
                 if leaders > 0 {
                     println!("{leaders} leading cadres have contact points and a half-done year of duties (GET /api/v1/people/{{id}}/duties).");
+                }
+                if cases > 0 {
+                    println!("A deputies' studio has this month's and next month's rota and {cases} cases in several states (GET /api/v1/studios, /api/v1/me/matters).");
                 }
                 println!("Then call the API with: curl -H \"Authorization: Bearer <token>\" http://{}/api/v1/me", settings.application.bind);
                 let demo = cli::seed_demo_activity(&connection, &settings.checkin).await?;

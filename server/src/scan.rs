@@ -1,5 +1,6 @@
 //! Every scan of a rotating code lands here (`POST /api/v1/checkins`): a meeting's code is
-//! decided by check-in, a volunteer activity's by community service. This dispatcher sits
+//! decided by check-in, a volunteer activity's by community service, a deputies' studio's
+//! by the rota (presence on duty). This dispatcher sits
 //! above both, so neither area imports the other's scan path.
 use crate::{
     checkin::{
@@ -8,6 +9,7 @@ use crate::{
     },
     clock,
     community::volunteer,
+    deputies::rota,
 };
 
 pub async fn check_in(
@@ -28,6 +30,20 @@ pub async fn check_in(
             &service.db,
             &service.signer,
             item,
+            person_id,
+            &scan.token,
+            now,
+        )
+        .await;
+    }
+    if facts.is_none()
+        && let Some(studio) = rota::by_code(&service.db, &scan.activity_code).await?
+    {
+        let now = clock::now();
+        return rota::check_in(
+            &service.db,
+            &service.signer,
+            studio,
             person_id,
             &scan.token,
             now,

@@ -39,6 +39,8 @@ crate::domain::enums::slug_enum!(
         RemindApprove = ("remind_approve", "提醒审核计划"),
         RemindMembers = ("remind_members", "活动前一天提醒党员"),
         RemindDuties = ("remind_duties", "提醒履职进度"),
+        RemindRota = ("remind_rota", "提醒党代表明日值班"),
+        EscalateMatters = ("escalate_matters", "逾期事项报上级组织"),
     }
 );
 
@@ -101,6 +103,17 @@ pub async fn run_due(
             today.to_string(),
             at(today.day(), &settings.remind_members_at)?,
         ),
+        (
+            Job::RemindRota,
+            today.to_string(),
+            at(today.day(), &settings.remind_members_at)?,
+        ),
+        // Just after midnight: a matter due yesterday is overdue from today.
+        (
+            Job::EscalateMatters,
+            today.to_string(),
+            at(today.day(), "00:05")?,
+        ),
     ];
     if crate::duties::reminders::is_reminder_day(&all.duties, today) {
         jobs.push((
@@ -119,6 +132,12 @@ pub async fn run_due(
                 remind_secretaries(db, job, &month, wechat).await
             }
             Job::RemindMembers => remind_members(db, today, wechat).await,
+            Job::RemindRota => {
+                crate::deputies::rota::remind_tomorrow(db, &all.deputies, wechat, today)
+                    .await
+                    .map(|queued| usize::try_from(queued).unwrap_or(usize::MAX))
+            }
+            Job::EscalateMatters => crate::deputies::matters::escalate_overdue(db, today).await,
             Job::RemindDuties => {
                 crate::duties::reminders::remind_behind(db, &all.duties, wechat, today)
                     .await

@@ -166,6 +166,7 @@ fn run(
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
     let duty_settings = web::Data::new(settings.duties.clone());
+    let deputy_settings = web::Data::new(settings.deputies.clone());
     let attachments = web::Data::new(crate::attachments::Attachments::new(
         std::sync::Arc::new(crate::attachments::store::FsStore::new(
             settings.application.data_dir.join("attachments"),
@@ -231,6 +232,7 @@ fn run(
             .app_data(application_settings.clone())
             .app_data(community_settings.clone())
             .app_data(duty_settings.clone())
+            .app_data(deputy_settings.clone())
             .app_data(attachments.clone())
             .app_data(checkin_settings.clone())
             .configure(routes::configure)

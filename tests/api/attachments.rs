@@ -44,7 +44,7 @@ fn png(width: u32, height: u32) -> Vec<u8> {
     std::mem::take(out)
 }
 
-fn xlsx() -> Vec<u8> {
+pub(crate) fn xlsx() -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     book.add_worksheet()
         .write_string(0, 0, "走访记录")
@@ -65,7 +65,7 @@ fn multipart(name: &str, bytes: &[u8]) -> (String, Vec<u8>) {
     (format!("multipart/form-data; boundary={boundary}"), body)
 }
 
-async fn upload_form(
+pub(crate) async fn upload_form(
     app: &TestApp,
     who: &Someone,
     owner: &str,

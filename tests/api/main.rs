@@ -6,6 +6,7 @@ mod calendar;
 mod checkin;
 mod cli;
 mod community;
+mod deputies;
 mod directory;
 mod duties;
 mod errors;

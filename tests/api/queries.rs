@@ -3,7 +3,7 @@ use std::sync::atomic::Ordering;
 
 use api_tests::{Someone, TestApp, on_both_stores};
 use huodongri::entities::{activity_plan, exemption};
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
 
 /// `count` branches under the committee, each with a drafted plan for `month`.
 async fn branches_with_plans(app: &TestApp, from: usize, count: usize, month: &str) {
@@ -481,5 +481,46 @@ on_both_stores! {
         let path = format!("/api/v1/orgs/{}/duties?per_page=100", w.committee);
         leaders_with_duties(&app, 0, 2).await;
         same_statements_for_52_rows_as_for_2(&app, &w.admin, &path, leaders_with_duties(&app, 2, 50)).await;
+    }
+}
+
+/// `count` cases a deputy raised and forwarded to branch A (each with its timeline).
+async fn forwarded_cases(app: &TestApp, deputy: &Someone, branch: i64, from: usize, count: usize) {
+    for n in from..from + count {
+        let case = app
+            .post_as(
+                deputy,
+                "/api/v1/cases",
+                &serde_json::json!({"category": "livelihood", "title": format!("问题{n}"), "body": "x", "raiser_name": "群众"}),
+            )
+            .await;
+        assert_eq!(case.status().as_u16(), 201);
+        let id = case.json::<serde_json::Value>().await.expect("json")["id"].clone();
+        let forwarded = app
+            .post_as(
+                deputy,
+                &format!("/api/v1/matters/{id}/steps"),
+                &serde_json::json!({"step": "forward", "org_id": branch}),
+            )
+            .await;
+        assert_eq!(forwarded.status().as_u16(), 200);
+    }
+}
+
+on_both_stores! {
+    async fn an_organisations_inbox_of_matters_takes_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let deputy = app.add_person("王代表", "13700000071", w.branch_a).await;
+        let mut row = huodongri::entities::person::Entity::find_by_id(deputy.id)
+            .one(&app.db)
+            .await
+            .expect("read")
+            .expect("person")
+            .into_active_model();
+        row.deputy_level = Set(Some(huodongri::domain::DeputyLevel::City));
+        row.update(&app.db).await.expect("a deputy");
+        let path = format!("/api/v1/orgs/{}/matters?per_page=100", w.branch_a);
+        forwarded_cases(&app, &deputy, w.branch_a, 0, 2).await;
+        same_statements_for_52_rows_as_for_2(&app, &w.secretary_a, &path, forwarded_cases(&app, &deputy, w.branch_a, 2, 50)).await;
     }
 }

@@ -61,5 +61,6 @@ crate::domain::enums::slug_enum!(
     AttachmentOwner {
         DutyEntry = ("duty_entry", "履职记录"),
         Activity = ("activity", "活动记录"),
+        Inspection = ("deputy_inspection", "调研视察"),
     }
 );

@@ -142,6 +142,16 @@ impl Attachments {
                 };
                 authz::has_role(db, caller.person_id, roles, plan.org_id).await?
             }
+            AttachmentOwner::Inspection => {
+                let upload = matches!(access, Access::Upload);
+                match crate::deputies::inspections::may_access(db, caller, owner_id, upload).await {
+                    Ok(allowed) => allowed,
+                    Err(crate::deputies::DeputyError::NotFound(_)) => {
+                        return Err(AttachmentError::NotFound("inspection"));
+                    }
+                    Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
+                }
+            }
         };
         if allowed {
             Ok(())
@@ -150,6 +160,9 @@ impl Attachments {
             match (owner, access) {
                 (AttachmentOwner::DutyEntry, Access::Read) => {
                     Err(AttachmentError::NotFound("duty entry"))
+                }
+                (AttachmentOwner::Inspection, Access::Read) => {
+                    Err(AttachmentError::NotFound("inspection"))
                 }
                 _ => Err(AttachmentError::Forbidden),
             }

@@ -54,19 +54,47 @@ impl FromRequest for AuthUser {
     }
 }
 
-fn authenticate(req: &HttpRequest) -> Result<Verified, AuthError> {
-    let issuer = req
-        .app_data::<web::Data<TokenIssuer>>()
-        .ok_or_else(|| anyhow::anyhow!("the TokenIssuer is not registered"))?;
+/// A person with an access token or a member of the public with a visitor token: for the
+/// few doors open to both (a deputy's reception, the public's own cases).
+#[derive(Debug, Clone)]
+pub struct AnyRequester(pub crate::authz::Requester);
+
+impl FromRequest for AnyRequester {
+    type Error = AuthError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let visitor = bearer(req).and_then(|token| {
+            let issuer = req
+                .app_data::<web::Data<TokenIssuer>>()
+                .ok_or_else(|| anyhow::anyhow!("the TokenIssuer is not registered"))?;
+            issuer.verify_visitor(token)
+        });
+        match visitor {
+            Ok(openid) => ready(Ok(Self(crate::authz::Requester::Visitor(openid)))).boxed_local(),
+            Err(_) => AuthUser::from_request(req, payload)
+                .map(|user| user.map(|u| Self(crate::authz::Requester::Person(u.person_id))))
+                .boxed_local(),
+        }
+    }
+}
+
+fn bearer(req: &HttpRequest) -> Result<&str, AuthError> {
     let value = req
         .headers()
         .get(header::AUTHORIZATION)
         .ok_or(AuthError::TokenMissing)?
         .to_str()
         .map_err(|_| AuthError::TokenInvalid)?;
-    let token = value
+    Ok(value
         .strip_prefix("Bearer ")
         .ok_or(AuthError::TokenMissing)?
-        .trim();
-    issuer.verify(token)
+        .trim())
+}
+
+fn authenticate(req: &HttpRequest) -> Result<Verified, AuthError> {
+    let issuer = req
+        .app_data::<web::Data<TokenIssuer>>()
+        .ok_or_else(|| anyhow::anyhow!("the TokenIssuer is not registered"))?;
+    issuer.verify(bearer(req)?)
 }

@@ -7,7 +7,7 @@ pub mod guard;
 pub mod passwords;
 pub mod tokens;
 
-pub use extractor::AuthUser;
+pub use extractor::{AnyRequester, AuthUser};
 pub use guard::SignInGuard;
 pub use tokens::{TokenIssuer, TokenPair};
 

@@ -23,6 +23,8 @@ use crate::{clock, config::AuthSettings, entities::refresh_token};
 const ALGORITHM: Algorithm = Algorithm::HS256;
 const ACCESS: &str = "access";
 const BIND: &str = "bind";
+/// A member of the public who has not bound (a deputy studio's visitor): the WeChat openid.
+const VISITOR: &str = "visitor";
 
 pub struct TokenIssuer {
     encoding: EncodingKey,
@@ -183,6 +185,20 @@ impl TokenIssuer {
             self.bind_ttl,
             identity.unionid.clone(),
         )
+    }
+
+    /// A token for a WeChat user on no roster: it opens only the public's doors (booking a
+    /// deputy's reception, following their own cases), never a person's.
+    pub fn issue_visitor(&self, openid: &str) -> anyhow::Result<String> {
+        self.sign(VISITOR, openid.to_owned(), self.access_ttl, None)
+    }
+
+    /// The openid of a visitor token.
+    pub fn verify_visitor(&self, token: &str) -> Result<String, AuthError> {
+        let claims = self
+            .check(token, VISITOR)
+            .map_err(|_| AuthError::TokenInvalid)?;
+        Ok(claims.sub)
     }
 
     pub fn verify_bind_ticket(&self, ticket: &str) -> Result<WechatIdentity, AuthError> {

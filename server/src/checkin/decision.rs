@@ -23,6 +23,8 @@ crate::domain::enums::slug_enum!(
         OfflineRefused = ("offline_refused", "离线扫码未获认可"),
         // The activity requires the phone's location and none was sent (permission refused).
         LocationMissing = ("location_missing", "未获取位置"),
+        // A deputy scanned a studio's code outside any duty slot of theirs.
+        NotOnDuty = ("not_on_duty", "非本人值班时段"),
     }
 );
 
@@ -52,6 +54,7 @@ impl Outcome {
             Outcome::LocationMissing => {
                 "未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码"
             }
+            Outcome::NotOnDuty => "现在不是您在本工作室的值班时段，未登记",
         }
     }
 }

@@ -258,6 +258,7 @@ slug_enum!(
         ServiceOffer = ("service_offer", "服务名额递补"),
         BindingRevoked = ("binding_revoked", "微信解绑通知"),
         DutyReminder = ("duty_reminder", "履职进度提醒"),
+        RotaReminder = ("rota_reminder", "党代表值班提醒"),
     }
 );
 

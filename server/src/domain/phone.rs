@@ -36,6 +36,17 @@ impl Phone {
         &self.0
     }
 
+    /// A stored number as shown outside the scope that manages it: `138****5678`.
+    pub fn mask(stored: &str) -> String {
+        let chars: Vec<char> = stored.chars().collect();
+        if chars.len() < 7 {
+            return "*".repeat(chars.len());
+        }
+        let head: String = chars[..3].iter().collect();
+        let tail: String = chars[chars.len() - 4..].iter().collect();
+        format!("{head}****{tail}")
+    }
+
     pub fn into_inner(self) -> String {
         self.0
     }
@@ -72,5 +83,11 @@ mod tests {
         ] {
             assert!(Phone::parse(raw).is_err(), "{raw} should be refused");
         }
+    }
+
+    #[test]
+    fn masking_keeps_the_first_three_and_last_four_digits() {
+        assert_eq!(Phone::mask("13812345678"), "138****5678");
+        assert_eq!(Phone::mask("123"), "***");
     }
 }

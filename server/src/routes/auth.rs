@@ -42,6 +42,9 @@ pub struct UnboundResponse {
     pub status: String,
     pub bind_ticket: String,
     pub expires_in: u64,
+    /// Opens the public's doors without binding: booking a deputy's reception and
+    /// following one's own cases (as long as an access token).
+    pub visitor_token: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -101,6 +104,7 @@ pub async fn wechat_login(
             Ok(web::Json(WechatLoginResponse::Bound(pair)))
         }
         None => {
+            let visitor_token = tokens.issue_visitor(&session.openid)?;
             let ticket = tokens.issue_bind_ticket(&WechatIdentity {
                 openid: session.openid,
                 unionid: session.unionid,
@@ -109,6 +113,7 @@ pub async fn wechat_login(
                 status: "unbound".into(),
                 bind_ticket: ticket,
                 expires_in: settings.bind_ticket_ttl_secs,
+                visitor_token,
             })))
         }
     }

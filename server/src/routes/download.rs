@@ -17,6 +17,15 @@ pub enum Format {
     Xlsx,
 }
 
+/// `json` (the default) or `xlsx`: lists whose download is a workbook only.
+pub fn json_or_xlsx(raw: Option<&str>) -> Result<Format, String> {
+    match raw.unwrap_or("json") {
+        "json" => Ok(Format::Json),
+        "xlsx" => Ok(Format::Xlsx),
+        other => Err(format!("format `{other}` is not one of json, xlsx")),
+    }
+}
+
 pub fn parse_format(raw: Option<&str>) -> Result<Format, AttendanceError> {
     match raw.unwrap_or("json") {
         "json" => Ok(Format::Json),

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use tracing_actix_web::RequestId;
 use utoipa::{IntoParams, ToSchema};
 
-use super::download::{Format, download};
+use super::download::{Format, download, json_or_xlsx};
 use crate::{
     auth::AuthUser,
     config::DutySettings,
@@ -300,15 +300,7 @@ pub async fn org_duties(
     db: web::Data<DatabaseConnection>,
     settings: web::Data<DutySettings>,
 ) -> Result<HttpResponse, DutyError> {
-    let format = match query.format.as_deref().unwrap_or("json") {
-        "json" => Format::Json,
-        "xlsx" => Format::Xlsx,
-        other => {
-            return Err(invalid(format!(
-                "format `{other}` is not one of json, xlsx"
-            )));
-        }
-    };
+    let format = json_or_xlsx(query.format.as_deref()).map_err(invalid)?;
     let page = crate::pagination::PageQuery {
         page: query.page,
         per_page: query.per_page,

@@ -6,6 +6,7 @@ mod auth;
 mod calendar;
 mod checkins;
 mod community;
+mod deputies;
 mod display;
 mod download;
 mod duties;
@@ -153,6 +154,39 @@ routes! {
     "/api/v1/attachments" => { get: attachments::list, post: attachments::upload },
     "/api/v1/attachments/{id}/content" => { get: attachments::content },
     "/api/v1/attachments/{id}/thumbnail" => { get: attachments::thumbnail },
+    "/api/v1/studios" => { get: deputies::list_studios, post: deputies::create_studio },
+    "/api/v1/studios/{id}" => { get: deputies::get_studio },
+    "/api/v1/studios/{id}/qr" => { get: deputies::studio_qr },
+    "/api/v1/studios/{id}/rota" => { get: deputies::studio_rota, post: deputies::generate_rota },
+    "/api/v1/me/rota" => { get: deputies::my_rota },
+    "/api/v1/me/unavailable-days" => { put: deputies::set_unavailable },
+    "/api/v1/rota-shifts/{id}/swaps" => { post: deputies::ask_swap },
+    "/api/v1/rota-swaps/{id}/accept" => { post: deputies::accept_swap },
+    "/api/v1/rota-swaps/{id}/decline" => { post: deputies::decline_swap },
+    "/api/v1/people/{id}/constituency" => { get: deputies::constituency, put: deputies::set_constituency },
+    "/api/v1/rota-shifts/{id}/bookings" => { post: deputies::book },
+    "/api/v1/rota-shifts/{id}/receptions" => { get: deputies::shift_receptions },
+    "/api/v1/deputies/{id}/meeting-requests" => { post: deputies::request_meeting },
+    "/api/v1/me/invitations" => { post: deputies::invite },
+    "/api/v1/me/receptions" => { get: deputies::my_receptions },
+    "/api/v1/me/deputy-receptions" => { get: deputies::deputy_receptions },
+    "/api/v1/receptions/{id}/cancel" => { post: deputies::cancel_reception },
+    "/api/v1/receptions/{id}/answer" => { post: deputies::answer_request },
+    "/api/v1/receptions/{id}/record" => { post: deputies::record_reception },
+    "/api/v1/cases" => { post: deputies::open_case },
+    "/api/v1/questions" => { post: deputies::ask_question },
+    "/api/v1/proposals" => { post: deputies::draft_proposal },
+    "/api/v1/matters/{id}" => { get: deputies::get_matter },
+    "/api/v1/matters/{id}/steps" => { post: deputies::matter_step },
+    "/api/v1/matters/{id}/rating" => { post: deputies::rate_matter },
+    "/api/v1/me/matters" => { get: deputies::my_matters },
+    "/api/v1/me/org-questions" => { get: deputies::org_questions },
+    "/api/v1/orgs/{id}/matters" => { get: deputies::org_matters },
+    "/api/v1/inspections" => { post: deputies::record_inspection },
+    "/api/v1/inspections/{id}" => { get: deputies::get_inspection },
+    "/api/v1/me/inspections" => { get: deputies::my_inspections },
+    "/api/v1/people/{id}/deputy-duties" => { get: deputies::deputy_year },
+    "/api/v1/orgs/{id}/deputy-duties" => { get: deputies::org_deputy_years },
     "/c/{code}" => { get: landing::venue_landing },
     "/display/{code}" => { get: display::display_page },
     "/display/{code}/qr.svg" => { get: display::display_qr },

@@ -3,8 +3,8 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use super::{
-    activities, attachments, auth, calendar, checkins, community, display, duties, health, landing,
-    org_attendance, orgs, people, plans, push, service,
+    activities, attachments, auth, calendar, checkins, community, deputies, display, duties,
+    health, landing, org_attendance, orgs, people, plans, push, service,
 };
 use crate::error::ErrorBody;
 
@@ -55,6 +55,18 @@ use crate::error::ErrorBody;
         duties::log_duty, duties::my_duties, duties::change_duty, duties::record_talk,
         duties::my_talks, duties::get_talk, duties::change_talk, duties::person_duties, duties::org_duties,
         attachments::upload, attachments::list, attachments::content, attachments::thumbnail,
+        deputies::list_studios, deputies::create_studio, deputies::get_studio, deputies::studio_qr,
+        deputies::generate_rota, deputies::studio_rota, deputies::my_rota, deputies::set_unavailable,
+        deputies::ask_swap, deputies::accept_swap, deputies::decline_swap,
+        deputies::set_constituency, deputies::constituency, deputies::book,
+        deputies::shift_receptions, deputies::request_meeting, deputies::invite,
+        deputies::my_receptions, deputies::deputy_receptions, deputies::cancel_reception,
+        deputies::answer_request, deputies::record_reception, deputies::open_case,
+        deputies::ask_question, deputies::draft_proposal, deputies::get_matter,
+        deputies::matter_step, deputies::rate_matter, deputies::my_matters,
+        deputies::org_questions, deputies::org_matters, deputies::record_inspection,
+        deputies::get_inspection, deputies::my_inspections, deputies::deputy_year,
+        deputies::org_deputy_years,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
