@@ -230,6 +230,10 @@ pub struct DeputySettings {
     pub public_requests_per_day: u32,
     /// The page the reminder of tomorrow's duty opens.
     pub rota_reminder_page: String,
+    /// The page a booked person's reminder the day before opens.
+    pub reception_page: String,
+    /// The page the notice of an answer opens (`?id=` of the matter is added).
+    pub matter_page: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -305,12 +305,18 @@ on_both_stores! {
         assert!(mine["shifts"].as_array().expect("shifts").iter().any(|s| s["id"] == shift && s["checked_in"] == true));
     }
 
-    async fn the_deputy_on_duty_is_reminded_the_day_before_once(app) {
+    async fn the_deputy_on_duty_and_whoever_booked_are_reminded_the_day_before_once(app) {
         let w = app.world().await;
         let s = studio(&app, &w).await;
         let rota = generate(&app, &w, &s).await;
         let (shift, holder) = first_shift(&rota).await;
+        json_of(app.post_as(&w.member_a, &format!("/api/v1/rota-shifts/{shift}/bookings"), &json!({"topic": "医保"})).await, 201).await;
         let day = NaiveDate::parse_from_str(rota["shifts"][0]["day"].as_str().expect("day"), "%Y-%m-%d").expect("date");
+        let holder_someone = deputy_named(&s, holder);
+        let invited = app.post_as(holder_someone, "/api/v1/me/invitations", &json!({"person_id": w.member_b.id, "meets_at": at(day, 15).to_rfc3339(), "topic": "听取意见"})).await;
+        assert_eq!(invited.status().as_u16(), 201);
+        let bad_time = app.post_as(holder_someone, "/api/v1/me/invitations", &json!({"person_id": w.member_b.id, "meets_at": "2020-01-01T10:00:00+08:00", "topic": "听取意见"})).await;
+        assert_eq!(error_code(bad_time).await, "deputy.invalid_input");
         let eve = at(day - Duration::days(1), 20);
         let ran = run_due(&app.db, eve, &app.settings).await.expect("runs");
         assert!(ran.iter().any(|j| j.starts_with("remind_rota:")), "{ran:?}");
@@ -323,6 +329,20 @@ on_both_stores! {
             .expect("read");
         assert!(queued.iter().any(|p| p.dedupe_key == format!("rota:{shift}:{holder}")), "one reminder for the slot");
         assert_eq!(queued.iter().filter(|p| p.dedupe_key == format!("rota:{shift}:{holder}")).count(), 1);
+        let booker = push_outbox::Entity::find()
+            .filter(push_outbox::Column::Kind.eq(PushKind::ReceptionReminder))
+            .filter(push_outbox::Column::PersonId.eq(w.member_a.id))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(booker, 1, "whoever booked is reminded too");
+        let invitee = push_outbox::Entity::find()
+            .filter(push_outbox::Column::Kind.eq(PushKind::ReceptionReminder))
+            .filter(push_outbox::Column::PersonId.eq(w.member_b.id))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(invitee, 1, "and whoever was invited for that day");
     }
 
     async fn a_burst_of_bookings_never_overfills_a_slot(app) {
@@ -541,6 +561,13 @@ on_both_stores! {
         assert_eq!(error_code(app.get_as(&colleague, &format!("/api/v1/matters/{id}")).await).await, "deputy.not_found");
         assert!(json_of(app.get_as(&colleague, "/api/v1/me/org-questions").await, 200).await.as_array().expect("list").is_empty());
         json_of(step(&app, &committee_secretary, id, json!({"step": "answer", "answer": "明细已在支部公开栏公布"})).await, 200).await;
+        let told = push_outbox::Entity::find()
+            .filter(push_outbox::Column::Kind.eq(PushKind::MatterAnswered))
+            .filter(push_outbox::Column::PersonId.eq(w.member_a.id))
+            .count(&app.db)
+            .await
+            .expect("count");
+        assert_eq!(told, 1, "the asker is told of the answer");
         let rated = json_of(app.post_as(&w.member_a, &format!("/api/v1/matters/{id}/rating"), &json!({"rating": "basic"})).await, 200).await;
         assert_eq!(rated["status"], "closed");
         assert_eq!(rated["rating"], "basic");

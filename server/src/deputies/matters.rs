@@ -774,6 +774,7 @@ fn reason(raw: &str, field: &str, max: usize) -> Result<String, DeputyError> {
 pub async fn act(
     db: &DatabaseConnection,
     settings: &DeputySettings,
+    wechat: &crate::config::WechatSettings,
     caller: Caller,
     id: i64,
     step_taken: Move,
@@ -935,6 +936,11 @@ pub async fn act(
         request_id,
     )
     .await?;
+    if action == MatterAction::Answer
+        && let Some(raiser) = updated.raiser_person_id
+    {
+        tell_answered(&txn, settings, wechat, &updated, raiser).await?;
+    }
     txn.commit().await.context("cannot commit a matter")?;
     Ok(views(db, vec![updated], &who, true).await?.remove(0))
 }
@@ -957,6 +963,38 @@ async fn require_role(
         Some(org) if authz::has_role(db, caller.person_id, roles, org).await? => Ok(()),
         _ => Err(DeputyError::Forbidden),
     }
+}
+
+/// Queues the notice of an answer to a raiser on a roster (sent if they consented to the
+/// reminder template); visitors read it on their own page.
+async fn tell_answered(
+    db: &impl ConnectionTrait,
+    settings: &DeputySettings,
+    wechat: &crate::config::WechatSettings,
+    m: &matter::Model,
+    raiser: i64,
+) -> anyhow::Result<()> {
+    let answered = clock::now().with_timezone(&clock::shanghai());
+    crate::push::enqueue(
+        db,
+        vec![crate::push::NewPush {
+            kind: crate::domain::PushKind::MatterAnswered,
+            dedupe_key: format!("matter:{}:answer:{}", m.id, m.rounds),
+            plan_id: None,
+            person_id: raiser,
+            template_id: wechat.reminder_template_id.clone(),
+            payload: serde_json::json!({
+                "page": format!("{}?id={}", settings.matter_page, m.id),
+                "data": {
+                    "thing1": crate::push::thing(&format!("您反映的“{}”已答复", m.title)),
+                    "time2": answered.format("%Y年%m月%d日 %H:%M").to_string(),
+                    "thing3": crate::push::thing("请查看答复并评价"),
+                }
+            }),
+        }],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Only the handling organisation's secretaries and admins (or those above) answer.

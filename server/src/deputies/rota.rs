@@ -33,7 +33,7 @@ use crate::{
     clock,
     config::{DeputySettings, WechatSettings},
     domain::PushKind,
-    entities::{deputy_unavailable, rota_shift, rota_swap, studio, studio_opening},
+    entities::{deputy_unavailable, reception, rota_shift, rota_swap, studio, studio_opening},
     push::{NewPush, thing},
 };
 
@@ -663,7 +663,8 @@ pub async fn decide_swap(
     Ok(swap_view(&rota_swap::Model { status, ..swap }, &names))
 }
 
-/// Queues a reminder to every deputy on duty tomorrow; returns how many were new. The
+/// Queues a reminder to every deputy on duty tomorrow and to everyone on a roster who booked
+/// a place; returns how many were new. The
 /// outbox's dedupe key makes a re-run harmless.
 pub async fn remind_tomorrow(
     db: &impl ConnectionTrait,
@@ -706,7 +707,59 @@ pub async fn remind_tomorrow(
                 }),
             })
         })
+        .collect::<Vec<_>>();
+    // Bookings of tomorrow's slots, and meetings agreed for tomorrow (约谈, 邀约).
+    let (from, until) = (
+        local(tomorrow, chrono::NaiveTime::MIN)?,
+        local(tomorrow + Duration::days(1), chrono::NaiveTime::MIN)?,
+    );
+    let booked = reception::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(reception::Column::ShiftId.is_in(rows.iter().map(|s| s.id)))
+                .add(
+                    sea_orm::Condition::all()
+                        .add(reception::Column::MeetsAt.gte(from))
+                        .add(reception::Column::MeetsAt.lt(until)),
+                ),
+        )
+        .filter(reception::Column::Status.eq(super::ReceptionStatus::Booked))
+        .filter(reception::Column::PersonId.is_not_null())
+        .all(db)
+        .await
+        .context("cannot read tomorrow's receptions")?;
+    let meeting_studios: HashMap<i64, studio::Model> = studio::Entity::find()
+        .filter(studio::Column::Id.is_in(booked.iter().map(|r| r.studio_id)))
+        .all(db)
+        .await
+        .context("cannot read studios")?
+        .into_iter()
+        .map(|s| (s.id, s))
         .collect();
+    let bookers = booked.iter().filter_map(|r| {
+        let studio = meeting_studios.get(&r.studio_id)?;
+        let starts = match r.shift_id {
+            Some(id) => rows.iter().find(|s| s.id == id)?.starts_at,
+            None => r.meets_at?,
+        }
+        .with_timezone(&clock::shanghai());
+        Some(NewPush {
+            kind: PushKind::ReceptionReminder,
+            dedupe_key: format!("reception:{}", r.id),
+            plan_id: None,
+            person_id: r.person_id?,
+            template_id: wechat.reminder_template_id.clone(),
+            payload: serde_json::json!({
+                "page": format!("{}?id={}", settings.reception_page, studio.id),
+                "data": {
+                    "thing1": thing(&format!("{}接待", studio.name)),
+                    "time2": starts.format("%Y年%m月%d日 %H:%M").to_string(),
+                    "thing3": thing(&studio.address),
+                }
+            }),
+        })
+    });
+    let pushes: Vec<NewPush> = pushes.into_iter().chain(bookers).collect();
     crate::push::enqueue(db, pushes).await
 }
 

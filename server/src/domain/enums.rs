@@ -259,6 +259,8 @@ slug_enum!(
         BindingRevoked = ("binding_revoked", "微信解绑通知"),
         DutyReminder = ("duty_reminder", "履职进度提醒"),
         RotaReminder = ("rota_reminder", "党代表值班提醒"),
+        ReceptionReminder = ("reception_reminder", "党代表接待预约提醒"),
+        MatterAnswered = ("matter_answered", "反映事项答复通知"),
     }
 );
 

@@ -12,7 +12,7 @@ use crate::{
     auth::{AnyRequester, AuthUser},
     cache::Cache,
     checkin::{CheckinService, venue::code_for},
-    config::{CheckinSettings, DeputySettings},
+    config::{CheckinSettings, DeputySettings, WechatSettings},
     deputies::{
         DeputyError, MatterKind, MatterStatus,
         error::invalid,
@@ -571,12 +571,14 @@ pub async fn matter_step(
     body: web::Json<Move>,
     db: web::Data<DatabaseConnection>,
     settings: web::Data<DeputySettings>,
+    wechat: web::Data<WechatSettings>,
     request_id: RequestId,
 ) -> Result<web::Json<Matter>, DeputyError> {
     Ok(web::Json(
         matters::act(
             db.get_ref(),
             &settings,
+            &wechat,
             user.into(),
             path.into_inner(),
             body.into_inner(),
