@@ -16,6 +16,7 @@ mod m20261201_000003_add_invite_lookup;
 mod m20261205_000001_create_duties;
 mod m20261205_000002_create_attachments;
 mod m20261206_000001_create_deputies;
+mod m20261206_000002_create_feedback;
 mod schema_parts;
 
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000001_create_duties::Migration),
             Box::new(m20261205_000002_create_attachments::Migration),
             Box::new(m20261206_000001_create_deputies::Migration),
+            Box::new(m20261206_000002_create_feedback::Migration),
         ]
     }
 }

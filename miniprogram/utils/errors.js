@@ -91,6 +91,11 @@ const MESSAGES = {
   'deputy.already_rated': '您已评价过，不能重复评价',
   'deputy.too_many_requests': '今天的预约次数已达上限，请明天再试',
   'deputy.temporarily_unavailable': '系统繁忙，请稍后再试',
+  'feedback.invalid_input': '请选择1到5星评价，留言不超过500字',
+  'feedback.not_found': '没有找到这次活动，请下拉刷新',
+  'feedback.not_attended': '您没有参加这次活动，不能评价',
+  'feedback.closed': '现在不在评价时间内（活动结束后3天内可以评价）',
+  'feedback.already_given': '您已评价过这次活动，每人只能评价一次',
   // Photos and documents kept as evidence (issue 14): JPEG, PNG, WebP, PDF, Word, Excel; 10 MB; 20 a record.
   'attachment.invalid_input': '文件有误，请重新选择后上传',
   'attachment.unreadable_image': '这张照片无法打开，请换一张照片重新上传',

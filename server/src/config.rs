@@ -68,6 +68,7 @@ pub struct Settings {
     pub duties: DutySettings,
     pub attachments: AttachmentSettings,
     pub deputies: DeputySettings,
+    pub feedback: FeedbackSettings,
 }
 
 fn default_environment() -> Environment {
@@ -214,6 +215,15 @@ pub struct DutySettings {
     pub reminder_dates: Vec<String>,
     /// The page the reminder opens.
     pub reminder_page: String,
+}
+
+/// Members' feedback on activities (成效 and 吸引力).
+#[derive(Debug, Clone, Deserialize)]
+pub struct FeedbackSettings {
+    /// Days after an activity ends during which those who attended may answer once.
+    pub window_days: u32,
+    /// Below this many answers only the count is shown, so nobody's answer can be singled out.
+    pub min_answers: u32,
 }
 
 /// Party congress deputies (§二.4): answer deadlines and the public's limits.

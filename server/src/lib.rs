@@ -17,6 +17,7 @@ pub mod domain;
 pub mod duties;
 pub mod entities;
 pub mod error;
+pub mod feedback;
 pub mod pagination;
 pub mod plans;
 pub mod push;

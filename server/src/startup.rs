@@ -167,6 +167,10 @@ fn run(
     let community_settings = web::Data::new(settings.community.clone());
     let duty_settings = web::Data::new(settings.duties.clone());
     let deputy_settings = web::Data::new(settings.deputies.clone());
+    let feedback_settings = web::Data::new(settings.feedback.clone());
+    let receipt_key = web::Data::new(crate::feedback::ReceiptKey::derive(
+        secrets.jwt_secret.expose_secret().as_bytes(),
+    ));
     let attachments = web::Data::new(crate::attachments::Attachments::new(
         std::sync::Arc::new(crate::attachments::store::FsStore::new(
             settings.application.data_dir.join("attachments"),
@@ -233,6 +237,8 @@ fn run(
             .app_data(community_settings.clone())
             .app_data(duty_settings.clone())
             .app_data(deputy_settings.clone())
+            .app_data(feedback_settings.clone())
+            .app_data(receipt_key.clone())
             .app_data(attachments.clone())
             .app_data(checkin_settings.clone())
             .configure(routes::configure)

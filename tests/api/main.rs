@@ -10,6 +10,7 @@ mod deputies;
 mod directory;
 mod duties;
 mod errors;
+mod feedback;
 mod health;
 mod plans;
 mod push;

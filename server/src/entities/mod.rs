@@ -1,5 +1,6 @@
 //! sea-orm entities, one per table. Nothing HTTP-shaped here.
 pub mod activity;
+pub mod activity_feedback;
 pub mod activity_plan;
 pub mod admin_token;
 pub mod attachment;
@@ -16,6 +17,7 @@ pub mod deputy_inspection;
 pub mod deputy_unavailable;
 pub mod duty_entry;
 pub mod exemption;
+pub mod feedback_given;
 pub mod household;
 pub mod inspection_deputy;
 pub mod invite_code;

@@ -10,6 +10,7 @@ mod deputies;
 mod display;
 mod download;
 mod duties;
+mod feedback;
 mod health;
 mod landing;
 pub mod openapi;
@@ -108,6 +109,8 @@ routes! {
     "/api/v1/activities/{id}/cancel" => { post: activities::cancel_activity },
     "/api/v1/activities/{id}/minutes" => { put: activities::put_minutes },
     "/api/v1/activities/{id}/checkins" => { post: activities::organiser_checkin },
+    "/api/v1/activities/{id}/feedback" => { get: feedback::mine, post: feedback::give },
+    "/api/v1/activities/{id}/feedback/summary" => { get: feedback::summary },
     "/api/v1/activities/{id}/attendance" => { get: activities::get_attendance },
     "/api/v1/activities/{id}/ledger" => { get: activities::get_ledger },
     "/api/v1/activities/{id}/refusals" => { get: activities::list_refusals },

@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 
 use super::{
     activities, attachments, auth, calendar, checkins, community, deputies, display, duties,
-    health, landing, org_attendance, orgs, people, plans, push, service,
+    feedback, health, landing, org_attendance, orgs, people, plans, push, service,
 };
 use crate::error::ErrorBody;
 
@@ -66,7 +66,7 @@ use crate::error::ErrorBody;
         deputies::matter_step, deputies::rate_matter, deputies::my_matters,
         deputies::org_questions, deputies::org_matters, deputies::record_inspection,
         deputies::get_inspection, deputies::my_inspections, deputies::deputy_year,
-        deputies::org_deputy_years,
+        deputies::org_deputy_years, feedback::give, feedback::mine, feedback::summary,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -81,6 +81,10 @@ pub struct ActivitySummary {
     pub below_threshold: bool,
     /// Leading cadres among the expected, apart from the rate (§三.2).
     pub leaders: LeaderAttendance,
+    /// Members who rated the activity.
+    pub feedback_answers: u64,
+    /// Their average rating (1–5), shown from `feedback.min_answers` answers on.
+    pub feedback_average: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -94,6 +98,10 @@ pub struct OrgSummary {
     pub below_threshold: bool,
     /// Leading cadres among the expected, apart from the rate (§三.2).
     pub leaders: LeaderAttendance,
+    /// Members' ratings of the period's activities: how many, and their average (1–5) from
+    /// `feedback.min_answers` answers on.
+    pub feedback_answers: u64,
+    pub feedback_average: Option<f64>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -129,13 +137,19 @@ pub async fn org_attendance(
     path: web::Path<i64>,
     query: web::Query<PeriodQuery>,
     db: web::Data<DatabaseConnection>,
+    feedback_settings: web::Data<crate::config::FeedbackSettings>,
 ) -> Result<web::Json<OrgAttendanceResponse>, AttendanceError> {
     let org_id = path.into_inner();
     let period = period(&query)?;
     readable_org(&db, user, org_id).await?;
     let mut activities = Vec::new();
     let mut per_org: BTreeMap<i64, OrgSummary> = BTreeMap::new();
-    for plan in attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await? {
+    let plans = attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await?;
+    let plan_ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+    let ratings = crate::feedback::totals(db.get_ref(), &plan_ids).await?;
+    let min_answers = feedback_settings.min_answers;
+    let mut rating_sums: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    for plan in plans {
         let a = attendance::for_activity(db.get_ref(), plan).await?;
         let c = a.counts;
         let entry = per_org.entry(a.org.id).or_insert_with(|| OrgSummary {
@@ -147,13 +161,21 @@ pub async fn org_attendance(
             rate: None,
             below_threshold: false,
             leaders: LeaderAttendance::default(),
+            feedback_answers: 0,
+            feedback_average: None,
         });
         entry.activities += 1;
         entry.expected += c.expected;
         entry.present += c.present;
         entry.leaders.expected += a.leaders.expected;
         entry.leaders.present += a.leaders.present;
+        let rated = ratings.get(&a.plan.id).copied().unwrap_or_default();
+        let sums = rating_sums.entry(a.org.id).or_default();
+        sums.0 += rated.0;
+        sums.1 += rated.1;
         activities.push(ActivitySummary {
+            feedback_answers: rated.0,
+            feedback_average: crate::feedback::average(rated, min_answers),
             activity_id: a.plan.id,
             org_id: a.org.id,
             org_name: a.org.name,
@@ -174,6 +196,9 @@ pub async fn org_attendance(
         .map(|mut o| {
             o.rate = (o.expected > 0).then(|| o.present as f64 / o.expected as f64);
             o.below_threshold = o.rate.is_some_and(|r| r < THRESHOLD);
+            let rated = rating_sums.get(&o.org_id).copied().unwrap_or_default();
+            o.feedback_answers = rated.0;
+            o.feedback_average = crate::feedback::average(rated, min_answers);
             o
         })
         .collect();
