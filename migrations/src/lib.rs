@@ -17,6 +17,7 @@ mod m20261205_000001_create_duties;
 mod m20261205_000002_create_attachments;
 mod m20261206_000001_create_deputies;
 mod m20261206_000002_create_feedback;
+mod m20261206_000003_create_political_birthdays;
 mod schema_parts;
 
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_create_attachments::Migration),
             Box::new(m20261206_000001_create_deputies::Migration),
             Box::new(m20261206_000002_create_feedback::Migration),
+            Box::new(m20261206_000003_create_political_birthdays::Migration),
         ]
     }
 }

@@ -96,6 +96,9 @@ const MESSAGES = {
   'feedback.not_attended': '您没有参加这次活动，不能评价',
   'feedback.closed': '现在不在评价时间内（活动结束后3天内可以评价）',
   'feedback.already_given': '您已评价过这次活动，每人只能评价一次',
+  'life.invalid_input': '填写的内容有误，请检查后重试',
+  'life.not_found': '没有找到相关记录（名册中可能没有您的入党日期），请联系支部书记',
+  'life.conflict': '该同志今年的政治生日已经登记过了',
   // Photos and documents kept as evidence (issue 14): JPEG, PNG, WebP, PDF, Word, Excel; 10 MB; 20 a record.
   'attachment.invalid_input': '文件有误，请重新选择后上传',
   'attachment.unreadable_image': '这张照片无法打开，请换一张照片重新上传',

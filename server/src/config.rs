@@ -69,6 +69,7 @@ pub struct Settings {
     pub attachments: AttachmentSettings,
     pub deputies: DeputySettings,
     pub feedback: FeedbackSettings,
+    pub org_life: OrgLifeSettings,
 }
 
 fn default_environment() -> Environment {
@@ -215,6 +216,13 @@ pub struct DutySettings {
     pub reminder_dates: Vec<String>,
     /// The page the reminder opens.
     pub reminder_page: String,
+}
+
+/// Organisational life beyond the monthly meeting (political birthdays, …).
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrgLifeSettings {
+    /// The page a political-birthday greeting opens (the member's card).
+    pub birthday_page: String,
 }
 
 /// Members' feedback on activities (成效 and 吸引力).

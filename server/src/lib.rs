@@ -18,6 +18,7 @@ pub mod duties;
 pub mod entities;
 pub mod error;
 pub mod feedback;
+pub mod org_life;
 pub mod pagination;
 pub mod plans;
 pub mod push;

@@ -41,6 +41,7 @@ crate::domain::enums::slug_enum!(
         RemindDuties = ("remind_duties", "提醒履职进度"),
         RemindRota = ("remind_rota", "提醒党代表明日值班"),
         EscalateMatters = ("escalate_matters", "逾期事项报上级组织"),
+        GreetBirthdays = ("greet_birthdays", "政治生日祝福"),
     }
 );
 
@@ -114,6 +115,11 @@ pub async fn run_due(
             today.to_string(),
             at(today.day(), "00:05")?,
         ),
+        (
+            Job::GreetBirthdays,
+            today.to_string(),
+            at(today.day(), &settings.reminders_at)?,
+        ),
     ];
     if crate::duties::reminders::is_reminder_day(&all.duties, today) {
         jobs.push((
@@ -138,6 +144,11 @@ pub async fn run_due(
                     .map(|queued| usize::try_from(queued).unwrap_or(usize::MAX))
             }
             Job::EscalateMatters => crate::deputies::matters::escalate_overdue(db, today).await,
+            Job::GreetBirthdays => {
+                crate::org_life::birthdays::greet(db, wechat, &all.org_life.birthday_page, today)
+                    .await
+                    .map(|queued| usize::try_from(queued).unwrap_or(usize::MAX))
+            }
             Job::RemindDuties => {
                 crate::duties::reminders::remind_behind(db, &all.duties, wechat, today)
                     .await

@@ -12,6 +12,7 @@ mod duties;
 mod errors;
 mod feedback;
 mod health;
+mod org_life;
 mod plans;
 mod push;
 mod queries;

@@ -62,5 +62,6 @@ crate::domain::enums::slug_enum!(
         DutyEntry = ("duty_entry", "履职记录"),
         Activity = ("activity", "活动记录"),
         Inspection = ("deputy_inspection", "调研视察"),
+        PoliticalBirthday = ("political_birthday", "政治生日思想汇报"),
     }
 );

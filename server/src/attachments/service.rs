@@ -152,6 +152,18 @@ impl Attachments {
                     Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
                 }
             }
+            AttachmentOwner::PoliticalBirthday => {
+                let upload = matches!(access, Access::Upload);
+                match crate::org_life::birthdays::may_access_report(db, caller, owner_id, upload)
+                    .await
+                {
+                    Ok(allowed) => allowed,
+                    Err(crate::org_life::LifeError::NotFound(_)) => {
+                        return Err(AttachmentError::NotFound("political birthday"));
+                    }
+                    Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
+                }
+            }
         };
         if allowed {
             Ok(())
@@ -163,6 +175,9 @@ impl Attachments {
                 }
                 (AttachmentOwner::Inspection, Access::Read) => {
                     Err(AttachmentError::NotFound("inspection"))
+                }
+                (AttachmentOwner::PoliticalBirthday, Access::Read) => {
+                    Err(AttachmentError::NotFound("political birthday"))
                 }
                 _ => Err(AttachmentError::Forbidden),
             }

@@ -261,6 +261,7 @@ slug_enum!(
         RotaReminder = ("rota_reminder", "党代表值班提醒"),
         ReceptionReminder = ("reception_reminder", "党代表接待预约提醒"),
         MatterAnswered = ("matter_answered", "反映事项答复通知"),
+        PoliticalBirthday = ("political_birthday", "政治生日祝福"),
     }
 );
 

@@ -137,6 +137,31 @@ async fn own_talk(
         .ok_or(DutyError::NotFound("talk"))
 }
 
+/// A talk recorded as part of another record (the secretary's talk at a member's political
+/// birthday), in the caller's transaction; it counts like any talk.
+pub(crate) async fn record_within(
+    txn: &impl ConnectionTrait,
+    leader_id: i64,
+    with: &crate::entities::person::Model,
+    talked_on: NaiveDate,
+) -> anyhow::Result<talk::Model> {
+    let now = clock::now();
+    talk::ActiveModel {
+        leader_id: Set(leader_id),
+        with_person_id: Set(Some(with.id)),
+        with_name: Set(with.name.clone()),
+        talked_on: Set(talked_on),
+        notes: Set(String::new()),
+        corrects_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .context("cannot store a talk")
+}
+
 pub async fn record(
     db: &DatabaseConnection,
     settings: &DutySettings,

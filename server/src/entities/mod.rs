@@ -33,6 +33,7 @@ pub mod pairing_visit;
 pub mod person;
 pub mod plan_event;
 pub mod plan_participant;
+pub mod political_birthday;
 pub mod push_outbox;
 pub mod reception;
 pub mod refresh_token;

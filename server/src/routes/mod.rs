@@ -15,6 +15,7 @@ mod health;
 mod landing;
 pub mod openapi;
 mod org_attendance;
+mod org_life;
 mod orgs;
 mod people;
 pub(crate) mod plans;
@@ -185,6 +186,10 @@ routes! {
     "/api/v1/me/matters" => { get: deputies::my_matters },
     "/api/v1/me/org-questions" => { get: deputies::org_questions },
     "/api/v1/orgs/{id}/matters" => { get: deputies::org_matters },
+    "/api/v1/orgs/{id}/political-birthdays" => { get: org_life::org_birthdays },
+    "/api/v1/me/political-birthday" => { get: org_life::my_birthday },
+    "/api/v1/plans/{id}/political-birthdays" => { post: org_life::celebrate },
+    "/api/v1/political-birthdays/{id}" => { patch: org_life::record_items },
     "/api/v1/inspections" => { post: deputies::record_inspection },
     "/api/v1/inspections/{id}" => { get: deputies::get_inspection },
     "/api/v1/me/inspections" => { get: deputies::my_inspections },

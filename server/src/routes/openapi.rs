@@ -4,7 +4,7 @@ use utoipa::OpenApi;
 
 use super::{
     activities, attachments, auth, calendar, checkins, community, deputies, display, duties,
-    feedback, health, landing, org_attendance, orgs, people, plans, push, service,
+    feedback, health, landing, org_attendance, org_life, orgs, people, plans, push, service,
 };
 use crate::error::ErrorBody;
 
@@ -67,6 +67,7 @@ use crate::error::ErrorBody;
         deputies::org_questions, deputies::org_matters, deputies::record_inspection,
         deputies::get_inspection, deputies::my_inspections, deputies::deputy_year,
         deputies::org_deputy_years, feedback::give, feedback::mine, feedback::summary,
+        org_life::org_birthdays, org_life::my_birthday, org_life::celebrate, org_life::record_items,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
