@@ -191,3 +191,94 @@ on_both_stores! {
         assert_eq!(greeted, [w.member_a.id]);
     }
 }
+
+async fn publish(app: &TestApp, who: &Someone, org: i64, body: Value) -> reqwest::Response {
+    app.post_as(who, &format!("/api/v1/orgs/{org}/notices"), &body)
+        .await
+}
+
+async fn my_notices(app: &TestApp, who: &Someone) -> Value {
+    app.get_as(who, "/api/v1/me/notices")
+        .await
+        .json()
+        .await
+        .expect("json")
+}
+
+on_both_stores! {
+    async fn notices_reach_their_audience_and_count_who_has_read_them(app) {
+        let w = app.world().await;
+        let finance = json!({"kind": "finance", "audience": "subtree", "title": "2026年党费收缴使用情况", "body": "收缴党费12,000元，使用……"});
+        assert_eq!(error_code(publish(&app, &w.secretary_a, w.committee, finance.clone()).await).await, "auth.forbidden");
+        assert_eq!(error_code(publish(&app, &w.admin, w.committee, json!({"kind": "gossip", "audience": "subtree", "title": "x", "body": "y"})).await).await, "request.invalid_body");
+        assert_eq!(error_code(publish(&app, &w.admin, w.committee, json!({"kind": "party", "audience": "members", "title": "", "body": "y"})).await).await, "life.invalid_input");
+        let to_committee = publish(&app, &w.admin, w.committee, finance).await;
+        assert_eq!(to_committee.status().as_u16(), 201);
+        let committee_notice = to_committee.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        let branch_only = publish(&app, &w.secretary_a, w.branch_a, json!({"kind": "party", "audience": "members", "title": "发展党员公示", "body": "拟发展……"})).await;
+        assert_eq!(branch_only.status().as_u16(), 201);
+
+        let a = my_notices(&app, &w.member_a).await;
+        assert_eq!((a["unread"].as_u64(), a["page"]["total"].as_u64()), (Some(2), Some(2)));
+        let b = my_notices(&app, &w.member_b).await;
+        assert_eq!(b["page"]["total"], 1, "branch A's own notice does not reach branch B");
+        assert_eq!(my_notices(&app, &w.member_c).await["page"]["total"], 0);
+        assert_eq!(error_code(app.get_as(&w.member_c, &format!("/api/v1/notices/{committee_notice}")).await).await, "life.not_found");
+
+        // Opening is the read receipt, once.
+        for _ in 0..2 {
+            let opened: Value = app.get_as(&w.member_a, &format!("/api/v1/notices/{committee_notice}")).await.json().await.expect("json");
+            assert_eq!(opened["read"], true);
+        }
+        assert_eq!(my_notices(&app, &w.member_a).await["unread"], 1);
+        let readers: Value = app.get_as(&w.reviewer, &format!("/api/v1/notices/{committee_notice}/readers")).await.json().await.expect("json");
+        assert_eq!(readers["read"], 1);
+        let unread: Vec<&str> = readers["unread"].as_array().expect("unread").iter().map(|u| u["name"].as_str().expect("name")).collect();
+        assert!(unread.contains(&"乙党员") && !unread.contains(&"甲党员"), "{unread:?}");
+        assert_eq!(readers["expected"].as_u64(), Some(unread.len() as u64 + 1));
+        assert_eq!(error_code(app.get_as(&w.member_a, &format!("/api/v1/notices/{committee_notice}/readers")).await).await, "auth.forbidden");
+
+        // A question about the notice goes to the committee, which answers it like any other.
+        let asked = app.post_as(&w.member_b, &format!("/api/v1/notices/{committee_notice}/questions"), &json!({"title": "党费结余用途", "body": "结余部分计划怎么用？"})).await;
+        assert_eq!(asked.status().as_u16(), 201);
+        let question: Value = asked.json().await.expect("json");
+        assert_eq!(question["kind"], "question");
+        assert_eq!(question["handler_org"]["id"], w.committee);
+        assert!(question["body"].as_str().expect("body").starts_with("关于《2026年党费收缴使用情况》"));
+        let outsider = app.post_as(&w.member_c, &format!("/api/v1/notices/{committee_notice}/questions"), &json!({"title": "x", "body": "y"})).await;
+        assert_eq!(error_code(outsider).await, "life.not_found");
+
+        // Files: the publisher attaches, the audience reads.
+        let file = crate::attachments::xlsx();
+        let by_secretary = crate::attachments::upload_form(&app, &w.secretary_a, "notice", committee_notice, "党费明细.xlsx", &file).await;
+        assert_eq!(by_secretary.status().as_u16(), 403);
+        let by_admin = crate::attachments::upload_form(&app, &w.admin, "notice", committee_notice, "党费明细.xlsx", &file).await;
+        assert_eq!(by_admin.status().as_u16(), 201);
+        let listed = app.get_as(&w.member_b, &format!("/api/v1/attachments?owner_type=notice&owner_id={committee_notice}")).await;
+        assert_eq!(listed.status().as_u16(), 200);
+    }
+
+    async fn a_public_notice_names_a_community_under_the_publisher(app) {
+        let w = app.world().await;
+        let community = huodongri::cli::create_org(&app.db, "TS-C1-SQ", "幸福社区", "community", Some("TS-C1")).await.expect("community");
+        let elsewhere = huodongri::cli::create_org(&app.db, "TS-C2-SQ", "和平社区", "community", Some("TS-C2")).await.expect("community");
+        let body = |community: Option<i64>| json!({"kind": "government", "audience": "public", "community_id": community, "title": "老旧小区改造公示", "body": "改造范围……"});
+        assert_eq!(error_code(publish(&app, &w.admin, w.committee, body(None)).await).await, "life.invalid_input");
+        assert_eq!(error_code(publish(&app, &w.admin, w.committee, body(Some(elsewhere))).await).await, "life.invalid_input");
+        assert_eq!(error_code(publish(&app, &w.admin, w.committee, body(Some(w.branch_a))).await).await, "life.invalid_input");
+        let members_with_community = json!({"kind": "party", "audience": "members", "community_id": community, "title": "x", "body": "y"});
+        assert_eq!(error_code(publish(&app, &w.admin, w.committee, members_with_community).await).await, "life.invalid_input");
+        let published = publish(&app, &w.admin, w.committee, body(Some(community))).await;
+        assert_eq!(published.status().as_u16(), 201);
+        let id = published.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        let public = Someone { id: 0, phone: String::new(), token: app.token_issuer().issue_visitor("o-resident").expect("token") };
+        let listed: Value = app.get_as(&public, &format!("/api/v1/communities/{community}/notices")).await.json().await.expect("json");
+        assert_eq!(listed["total"], 1);
+        let opened = app.get_as(&public, &format!("/api/v1/notices/{id}")).await;
+        assert_eq!(opened.status().as_u16(), 200);
+        let members_only = publish(&app, &w.admin, w.committee, json!({"kind": "party", "audience": "members", "title": "内部", "body": "仅党员"})).await;
+        let hidden = members_only.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        assert_eq!(error_code(app.get_as(&public, &format!("/api/v1/notices/{hidden}")).await).await, "life.not_found");
+        assert_eq!(app.get_as(&public, "/api/v1/me/notices").await.status().as_u16(), 401);
+    }
+}

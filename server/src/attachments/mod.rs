@@ -63,5 +63,6 @@ crate::domain::enums::slug_enum!(
         Activity = ("activity", "活动记录"),
         Inspection = ("deputy_inspection", "调研视察"),
         PoliticalBirthday = ("political_birthday", "政治生日思想汇报"),
+        Notice = ("notice", "党务公开"),
     }
 );

@@ -164,6 +164,17 @@ impl Attachments {
                     Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
                 }
             }
+            AttachmentOwner::Notice => {
+                let upload = matches!(access, Access::Upload);
+                match crate::org_life::notices::may_access_files(db, caller, owner_id, upload).await
+                {
+                    Ok(allowed) => allowed,
+                    Err(crate::org_life::LifeError::NotFound(_)) => {
+                        return Err(AttachmentError::NotFound("notice"));
+                    }
+                    Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
+                }
+            }
         };
         if allowed {
             Ok(())
@@ -179,6 +190,7 @@ impl Attachments {
                 (AttachmentOwner::PoliticalBirthday, Access::Read) => {
                     Err(AttachmentError::NotFound("political birthday"))
                 }
+                (AttachmentOwner::Notice, Access::Read) => Err(AttachmentError::NotFound("notice")),
                 _ => Err(AttachmentError::Forbidden),
             }
         }

@@ -26,6 +26,8 @@ pub mod leave_request;
 pub mod matter;
 pub mod matter_cosigner;
 pub mod matter_event;
+pub mod notice;
+pub mod notice_read;
 pub mod organisation;
 pub mod organisation_closure;
 pub mod pairing;

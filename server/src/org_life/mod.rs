@@ -1,6 +1,26 @@
 //! Organisational life beyond the monthly meeting (扬组发〔2014〕29号 §二.1, §四.2): members'
-//! political birthdays (政治生日), held collectively by the branch once a year.
+//! political birthdays (政治生日), held collectively by the branch once a year, and open
+//! Party affairs (党务公开): notices with read receipts and questions about them.
 pub mod birthdays;
 pub mod error;
+pub mod notices;
 
 pub use error::LifeError;
+
+crate::domain::enums::slug_enum!(
+    /// What a notice discloses.
+    NoticeKind {
+        Party = ("party", "党务"),
+        Government = ("government", "政务"),
+        Finance = ("finance", "财务"),
+    }
+);
+
+crate::domain::enums::slug_enum!(
+    /// Who a notice is for.
+    Audience {
+        Members = ("members", "本组织党员"),
+        Subtree = ("subtree", "所属各级组织党员"),
+        Public = ("public", "党员和社区群众"),
+    }
+);

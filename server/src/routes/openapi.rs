@@ -68,6 +68,8 @@ use crate::error::ErrorBody;
         deputies::get_inspection, deputies::my_inspections, deputies::deputy_year,
         deputies::org_deputy_years, feedback::give, feedback::mine, feedback::summary,
         org_life::org_birthdays, org_life::my_birthday, org_life::celebrate, org_life::record_items,
+        org_life::publish_notice, org_life::my_notices, org_life::open_notice,
+        org_life::notice_readers, org_life::community_notices, org_life::ask_about_notice,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

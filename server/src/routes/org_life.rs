@@ -1,16 +1,22 @@
-//! Organisational life beyond the monthly meeting: political birthdays (政治生日).
-use actix_web::web;
+//! Organisational life beyond the monthly meeting: political birthdays (政治生日) and open
+//! Party affairs (党务公开).
+use actix_web::{HttpResponse, web};
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
+use tracing_actix_web::RequestId;
 use utoipa::IntoParams;
 
 use crate::{
-    auth::AuthUser,
+    auth::{AnyRequester, AuthUser},
+    config::DeputySettings,
+    deputies::matters::Matter,
     error::ErrorBody,
     org_life::{
         LifeError,
         birthdays::{self, Birthday, CelebrateRequest, ItemsRequest, ListFilter},
+        notices::{self, MyNotices, Notice, NoticeQuestion, NoticeRequest, Readers},
     },
+    pagination::{Page, PageQuery},
 };
 
 #[derive(Deserialize, IntoParams)]
@@ -95,4 +101,115 @@ pub async fn record_items(
     Ok(web::Json(
         birthdays::record_items(db.get_ref(), user.into(), path.into_inner(), &body).await?,
     ))
+}
+
+/// Publish a notice (党务, 政务 or 财务) of an organisation I organise: to its members, its
+/// whole subtree, or also the public of a community under it (audited).
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/notices", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = NoticeRequest, responses(
+    (status = 201, body = Notice),
+    (status = 400, description = "life.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "life.not_found", body = ErrorBody)))]
+pub async fn publish_notice(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<NoticeRequest>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<HttpResponse, LifeError> {
+    let notice = notices::publish(
+        db.get_ref(),
+        user.into(),
+        path.into_inner(),
+        &body,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(notice))
+}
+
+/// The notices that reach me, newest first, with how many I have not opened.
+#[utoipa::path(get, path = "/api/v1/me/notices", tag = "org_life", security(("bearer" = [])),
+    params(PageQuery), responses((status = 200, body = MyNotices)))]
+pub async fn my_notices(
+    user: AuthUser,
+    query: web::Query<PageQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<MyNotices>, LifeError> {
+    Ok(web::Json(
+        notices::mine(db.get_ref(), user.into(), query.resolve()).await?,
+    ))
+}
+
+/// One notice; the first opening by a member it reaches is their read receipt.
+#[utoipa::path(get, path = "/api/v1/notices/{id}", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Notice),
+    (status = 404, description = "life.not_found", body = ErrorBody)))]
+pub async fn open_notice(
+    who: AnyRequester,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Notice>, LifeError> {
+    Ok(web::Json(
+        notices::open(db.get_ref(), &who.0, path.into_inner()).await?,
+    ))
+}
+
+/// Who a notice is for and who has not read it (staff who read its organisation).
+#[utoipa::path(get, path = "/api/v1/notices/{id}/readers", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Readers),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "life.not_found", body = ErrorBody)))]
+pub async fn notice_readers(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Readers>, LifeError> {
+    Ok(web::Json(
+        notices::readers(db.get_ref(), user.into(), path.into_inner()).await?,
+    ))
+}
+
+/// A community's public notices (anyone, the public included).
+#[utoipa::path(get, path = "/api/v1/communities/{id}/notices", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path), PageQuery), responses((status = 200, body = Page<Notice>)))]
+pub async fn community_notices(
+    _who: AnyRequester,
+    path: web::Path<i64>,
+    query: web::Query<PageQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Page<Notice>>, LifeError> {
+    Ok(web::Json(
+        notices::of_community(db.get_ref(), path.into_inner(), query.resolve()).await?,
+    ))
+}
+
+/// Ask about a notice: a question (质询) to the publishing organisation, with its deadline
+/// and my rating of the answer.
+#[utoipa::path(post, path = "/api/v1/notices/{id}/questions", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = NoticeQuestion, responses(
+    (status = 201, body = Matter),
+    (status = 400, description = "life.invalid_input", body = ErrorBody),
+    (status = 404, description = "life.not_found", body = ErrorBody)))]
+pub async fn ask_about_notice(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<NoticeQuestion>,
+    db: web::Data<DatabaseConnection>,
+    settings: web::Data<DeputySettings>,
+    request_id: RequestId,
+) -> Result<HttpResponse, LifeError> {
+    let question = notices::ask_about(
+        db.get_ref(),
+        &settings,
+        user.into(),
+        path.into_inner(),
+        &body,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(question))
 }
