@@ -157,6 +157,7 @@ fn main() -> anyhow::Result<()> {
                 let logins = cli::seed_demo(&connection).await?;
                 let leaders = huodongri::duties::demo::seed(&connection).await?;
                 let cases = huodongri::deputies::demo::seed(&connection).await?;
+                let notices = huodongri::org_life::demo::seed(&connection).await?;
                 println!("Demo city 扬州市 is ready. Sign in as any of these with an access token:");
                 for login in logins {
                     println!("  {:<16} {:<14} {:<22} huodongri admin token --phone {}", login.role, login.name, login.org, login.phone);
@@ -166,6 +167,9 @@ fn main() -> anyhow::Result<()> {
                 }
                 if cases > 0 {
                     println!("A deputies' studio has this month's and next month's rota and {cases} cases in several states (GET /api/v1/studios, /api/v1/me/matters).");
+                }
+                if notices > 0 {
+                    println!("{notices} Party-affairs notices are published (GET /api/v1/me/notices); political birthdays of this month: GET /api/v1/orgs/{{id}}/political-birthdays?month=M.");
                 }
                 println!("Then call the API with: curl -H \"Authorization: Bearer <token>\" http://{}/api/v1/me", settings.application.bind);
                 let demo = cli::seed_demo_activity(&connection, &settings.checkin).await?;

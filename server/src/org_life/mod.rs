@@ -2,6 +2,7 @@
 //! political birthdays (政治生日), held collectively by the branch once a year, and open
 //! Party affairs (党务公开): notices with read receipts and questions about them.
 pub mod birthdays;
+pub mod demo;
 pub mod error;
 pub mod notices;
 

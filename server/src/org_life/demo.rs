@@ -1,0 +1,91 @@
+//! `huodongri demo`: notices of the demo city (a committee's finances to its subtree, a
+//! branch's own 党务 notice, a community's public 政务 notice). Political birthdays need no
+//! seed: the demo roster's joining dates already fall in every month. Runs once.
+use anyhow::Context;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+
+use super::{Audience, NoticeKind};
+use crate::{
+    clock,
+    domain::OrgKind,
+    entities::{notice, organisation, person},
+};
+
+/// Returns how many notices were seeded (0 when the demo already has some).
+pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    if notice::Entity::find().count(db).await? > 0 {
+        return Ok(0);
+    }
+    let first = |kind: OrgKind| {
+        organisation::Entity::find()
+            .filter(organisation::Column::Kind.eq(kind))
+            .order_by_asc(organisation::Column::Id)
+            .one(db)
+    };
+    let (Some(committee), Some(branch)) = (
+        first(OrgKind::Committee).await?,
+        first(OrgKind::Branch).await?,
+    ) else {
+        return Ok(0);
+    };
+    let community = first(OrgKind::Community).await?;
+    let Some(author) = person::Entity::find()
+        .order_by_asc(person::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(0);
+    };
+    let now = clock::now();
+    let mut notices = vec![
+        (
+            committee.id,
+            NoticeKind::Finance,
+            Audience::Subtree,
+            None,
+            "2026年党费收缴、使用和管理情况",
+            "全年收缴党费 126,480 元，按规定上缴 63,240 元；用于党员教育培训 21,300 元、慰问困难党员 18,000 元，结余 23,940 元。明细见附件。",
+        ),
+        (
+            branch.id,
+            NoticeKind::Party,
+            Audience::Members,
+            None,
+            "关于接收预备党员的公示",
+            "经支部委员会研究，拟接收王某某同志为中共预备党员，公示期 5 个工作日。如有意见，请向支部书记反映。",
+        ),
+    ];
+    if let Some(community) = &community
+        && let Some(parent) = community.parent_id
+    {
+        notices.push((
+            parent,
+            NoticeKind::Government,
+            Audience::Public,
+            Some(community.id),
+            "老旧小区改造项目公示",
+            "本年度改造范围：东关街片区 12 栋住宅的屋面、管网和加装电梯。施工期间请居民注意出行安全。",
+        ));
+    }
+    let count = notices.len();
+    for (org_id, kind, audience, community_id, title, body) in notices {
+        notice::ActiveModel {
+            org_id: Set(org_id),
+            kind: Set(kind),
+            audience: Set(audience),
+            community_id: Set(community_id),
+            title: Set(title.to_owned()),
+            body: Set(body.to_owned()),
+            author_id: Set(author.id),
+            published_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("cannot store a demo notice")?;
+    }
+    Ok(count)
+}
