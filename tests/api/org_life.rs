@@ -282,3 +282,68 @@ on_both_stores! {
         assert_eq!(app.get_as(&public, "/api/v1/me/notices").await.status().as_u16(), 401);
     }
 }
+
+on_both_stores! {
+    async fn a_joint_activity_counts_each_sides_attendance_in_its_own_rate(app) {
+        let w = app.world().await;
+        let year = clock::now().with_timezone(&clock::shanghai()).year();
+        let pair = |a: i64, b: i64, from: &str| json!({"org_a": a, "org_b": b, "starts_on": from, "ends_on": format!("{year}-12-31"), "goals": "机关支部与村支部结对，帮助发展集体经济"});
+        let start = format!("{year}-01-01");
+        assert_eq!(error_code(app.post_as(&w.admin, "/api/v1/org-pairs", &pair(w.branch_a, w.branch_a, &start)).await).await, "life.invalid_input");
+        assert_eq!(error_code(app.post_as(&w.admin, "/api/v1/org-pairs", &pair(w.branch_a, w.committee, &start)).await).await, "life.invalid_input");
+        assert_eq!(error_code(app.post_as(&w.secretary_a, "/api/v1/org-pairs", &pair(w.branch_a, w.branch_c, &start)).await).await, "auth.forbidden");
+        let created = app.post_as(&w.admin, "/api/v1/org-pairs", &pair(w.branch_a, w.branch_c, &start)).await;
+        assert_eq!(created.status().as_u16(), 201);
+        let pair_id = created.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        let overlapping = app.post_as(&w.admin, "/api/v1/org-pairs", &pair(w.branch_c, w.branch_a, &format!("{year}-06-01"))).await;
+        assert_eq!(error_code(overlapping).await, "life.conflict");
+
+        // Branch A's activity today, held jointly with branch C.
+        let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+        let plan = app.draft_plan(&w, &json!({"month": today.format("%Y-%m").to_string(), "theme": "结对共建主题党日",
+            "category": "共建", "date": today.to_string(), "date_reason": "测试：当日举办",
+            "start_time": "00:00", "end_time": "23:59", "place": "村党群服务中心", "organiser": "甲书记",
+            "requirements": "", "checkin_opens_minutes_before": 720, "checkin_closes_minutes_after": 720})).await;
+        let path = format!("/api/v1/plans/{plan}/co-organiser");
+        assert_eq!(error_code(app.put_as(&w.secretary_a, &path, &json!({"org_id": w.branch_b})).await).await, "plan.invalid_input");
+        let joint: Value = app.put_as(&w.secretary_a, &path, &json!({"org_id": w.branch_c})).await.json().await.expect("json");
+        assert_eq!(joint["co_org_id"], w.branch_c);
+        let participants: Value = app.get_as(&w.secretary_a, &format!("/api/v1/plans/{plan}/participants")).await.json().await.expect("json");
+        assert!(participants.as_array().expect("list").iter().any(|p| p["person_id"] == w.member_c.id), "branch C's members are expected");
+        app.file_plan(&w, plan).await;
+        assert_eq!(error_code(app.put_as(&w.secretary_a, &path, &json!({"org_id": null})).await).await, "plan.wrong_state");
+
+        let (code, token) = crate::checkin::venue(&app, &w.secretary_a, plan).await;
+        assert_eq!(crate::checkin::scan_now(&app, &w.member_a, &code, &token).await["result"], "ok");
+        assert_eq!(crate::checkin::scan_now(&app, &w.member_c, &code, &token).await["result"], "ok");
+
+        // Each side in its own rate: A has 3 members (1 came), C has 2 (1 came).
+        let month = today.format("%Y-%m");
+        let side = |body: &Value, org: i64| body["organisations"].as_array().expect("orgs").iter().find(|o| o["org_id"] == org).cloned().expect("the side");
+        let a: Value = app.get_as(&w.secretary_a, &format!("/api/v1/orgs/{}/attendance?month={month}", w.branch_a)).await.json().await.expect("json");
+        let a = side(&a, w.branch_a);
+        assert_eq!((a["expected"].as_u64(), a["present"].as_u64()), (Some(3), Some(1)), "{a}");
+        let c: Value = app.get_as(&w.admin, &format!("/api/v1/orgs/{}/attendance?month={month}", w.other_committee)).await.json().await.expect("json");
+        let c = side(&c, w.branch_c);
+        assert_eq!((c["expected"].as_u64(), c["present"].as_u64()), (Some(2), Some(1)), "{c}");
+        let city: Value = app.get_as(&w.admin, &format!("/api/v1/orgs/{}/attendance?month={month}", w.city)).await.json().await.expect("json");
+        assert_eq!(city["activities"].as_array().expect("activities").iter().filter(|x| x["activity_id"] == plan).count(), 2, "once per side");
+
+        // The pair's year and its log.
+        let entry = json!({"org_id": w.branch_a, "kind": "help", "on": today.to_string(), "summary": "帮助村里对接农产品销路"});
+        assert_eq!(app.post_as(&w.secretary_a, &format!("/api/v1/org-pairs/{pair_id}/entries"), &entry).await.status().as_u16(), 201);
+        let for_c = json!({"org_id": w.branch_c, "kind": "exchange", "on": today.to_string(), "summary": "x"});
+        assert_eq!(error_code(app.post_as(&w.secretary_a, &format!("/api/v1/org-pairs/{pair_id}/entries"), &for_c).await).await, "auth.forbidden");
+        let future = json!({"org_id": w.branch_a, "kind": "exchange", "on": (today + chrono::Duration::days(2)).to_string(), "summary": "x"});
+        assert_eq!(error_code(app.post_as(&w.secretary_a, &format!("/api/v1/org-pairs/{pair_id}/entries"), &future).await).await, "life.invalid_input");
+        let record: Value = app.get_as(&w.secretary_a, &format!("/api/v1/org-pairs/{pair_id}/year")).await.json().await.expect("json");
+        assert_eq!(record["help_given"], 1);
+        let sides: Vec<(i64, u64, u64)> = record["joint_activities"][0]["sides"].as_array().expect("sides").iter()
+            .map(|s| (s["org"]["id"].as_i64().expect("id"), s["expected"].as_u64().expect("e"), s["present"].as_u64().expect("p")))
+            .collect();
+        assert_eq!(sides, [(w.branch_a, 3, 1), (w.branch_c, 2, 1)]);
+        assert_eq!(error_code(app.get_as(&w.member_b, &format!("/api/v1/org-pairs/{pair_id}/year")).await).await, "auth.forbidden");
+        let listed: Value = app.get_as(&w.secretary_a, &format!("/api/v1/orgs/{}/pairs", w.branch_a)).await.json().await.expect("json");
+        assert_eq!(listed[0]["org_b"]["name"], "丙支部");
+    }
+}

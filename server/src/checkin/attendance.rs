@@ -134,11 +134,23 @@ async fn presence_rows(
         .context("cannot read check-ins")
 }
 
+/// Everyone's attendance at an activity (a joint activity: both sides together).
 pub async fn for_activity(
     db: &impl ConnectionTrait,
     plan: activity_plan::Model,
 ) -> anyhow::Result<ActivityAttendance> {
-    let org = organisation::Entity::find_by_id(plan.org_id)
+    for_side(db, plan, None).await
+}
+
+/// One side's attendance at an activity: for a joint activity (结对共建) each organisation
+/// counts only its own members, in its own rate and ledger; `None` counts everyone.
+pub async fn for_side(
+    db: &impl ConnectionTrait,
+    plan: activity_plan::Model,
+    side: Option<i64>,
+) -> anyhow::Result<ActivityAttendance> {
+    let side = side.filter(|_| plan.co_org_id.is_some());
+    let org = organisation::Entity::find_by_id(side.unwrap_or(plan.org_id))
         .one(db)
         .await
         .context("cannot read an organisation")?
@@ -156,7 +168,30 @@ pub async fn for_activity(
         .partition(|p| p.invited);
     let invited: HashSet<i64> = invited.into_iter().map(|p| p.person_id).collect();
     let members: HashSet<i64> = members.into_iter().map(|p| p.person_id).collect();
-    let exempt_all = facts::exempt_on(db, plan.org_id, plan.activity_date).await?;
+    let presence: HashMap<i64, checkin::Model> = presence_rows(db, &[plan.id], None)
+        .await?
+        .into_iter()
+        .map(|c| (c.person_id, c))
+        .collect();
+    // One side of a joint activity: only the people of that organisation.
+    let of_side = match side {
+        Some(side) => {
+            let everyone: Vec<i64> = members
+                .iter()
+                .chain(&invited)
+                .chain(presence.keys())
+                .copied()
+                .collect();
+            Some(people_of_org(db, &everyone, side).await?)
+        }
+        None => None,
+    };
+    let on_side = |id: &i64| of_side.as_ref().is_none_or(|ids| ids.contains(id));
+    let invited: HashSet<i64> = invited.into_iter().filter(on_side).collect();
+    let members: HashSet<i64> = members.into_iter().filter(on_side).collect();
+    let presence: HashMap<i64, checkin::Model> =
+        presence.into_iter().filter(|(id, _)| on_side(id)).collect();
+    let exempt_all = facts::exempt_on(db, org.id, plan.activity_date).await?;
     let exempt: HashSet<i64> = members.intersection(&exempt_all).copied().collect();
     // Party members only: invited activists are listed, never in the rate.
     let expected: HashSet<i64> = members.difference(&exempt).copied().collect();
@@ -169,11 +204,6 @@ pub async fn for_activity(
         .context("cannot read leave")?
         .into_iter()
         .map(|l| (l.person_id, l))
-        .collect();
-    let presence: HashMap<i64, checkin::Model> = presence_rows(db, &[plan.id], None)
-        .await?
-        .into_iter()
-        .map(|c| (c.person_id, c))
         .collect();
     let mut everyone: HashSet<i64> = participants.clone();
     everyone.extend(presence.keys().copied());
@@ -248,6 +278,28 @@ pub async fn for_activity(
         counts,
         people,
     })
+}
+
+/// Which of `ids` belong to `org_id` (one statement per 500).
+async fn people_of_org(
+    db: &impl ConnectionTrait,
+    ids: &[i64],
+    org_id: i64,
+) -> anyhow::Result<HashSet<i64>> {
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(500) {
+        let rows: Vec<i64> = crate::entities::person::Entity::find()
+            .select_only()
+            .column(crate::entities::person::Column::Id)
+            .filter(crate::entities::person::Column::Id.is_in(chunk.iter().copied()))
+            .filter(crate::entities::person::Column::OrgId.eq(org_id))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read people's organisations")?;
+        out.extend(rows);
+    }
+    Ok(out)
 }
 
 fn status_rank(s: Status) -> u8 {
@@ -542,27 +594,40 @@ pub async fn refusals(
         .collect())
 }
 
-/// Filed plans of an organisation's subtree held between two days, by date.
+/// Filed plans of an organisation's subtree held between two days, by date, each with the
+/// side it counts for: the host's own plans, and joint activities (结对共建) co-organised by
+/// an organisation of the subtree — a joint activity of two organisations of the subtree
+/// appears once for each side.
 pub async fn filed_plans(
     db: &impl ConnectionTrait,
     org_id: i64,
     from: NaiveDate,
     to: NaiveDate,
-) -> anyhow::Result<Vec<activity_plan::Model>> {
+) -> anyhow::Result<Vec<(activity_plan::Model, i64)>> {
     let orgs = crate::orgs::subtree_ids(db, org_id).await?;
     let mut plans = Vec::new();
     for chunk in orgs.chunks(500) {
-        plans.extend(
-            activity_plan::Entity::find()
-                .filter(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
-                .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
-                .filter(activity_plan::Column::ActivityDate.between(from, to))
-                .order_by_asc(activity_plan::Column::ActivityDate)
-                .all(db)
-                .await
-                .context("cannot read plans")?,
-        );
+        let rows = activity_plan::Entity::find()
+            .filter(
+                sea_orm::Condition::any()
+                    .add(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
+                    .add(activity_plan::Column::CoOrgId.is_in(chunk.iter().copied())),
+            )
+            .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
+            .filter(activity_plan::Column::ActivityDate.between(from, to))
+            .order_by_asc(activity_plan::Column::ActivityDate)
+            .all(db)
+            .await
+            .context("cannot read plans")?;
+        for plan in rows {
+            for side in std::iter::once(plan.org_id).chain(plan.co_org_id) {
+                if chunk.contains(&side) {
+                    plans.push((plan.clone(), side));
+                }
+            }
+        }
     }
-    plans.sort_by_key(|p| (p.activity_date, p.org_id, p.id));
+    plans.sort_by_key(|(p, side)| (p.activity_date, *side, p.id));
+    plans.dedup_by_key(|(p, side)| (p.id, *side));
     Ok(plans)
 }

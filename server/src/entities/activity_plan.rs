@@ -24,6 +24,9 @@ pub struct Model {
     /// The speaker of a Party lecture (党课), when on the roster: a leader's lecture at a
     /// contact point counts for their duties without a second entry.
     pub speaker_person_id: Option<i64>,
+    /// A paired organisation (结对共建) holding the activity jointly: its members are
+    /// expected too, and its side's attendance counts in its own rate and ledger.
+    pub co_org_id: Option<i64>,
     pub checkin_opens_minutes_before: i32,
     pub checkin_closes_minutes_after: i32,
     pub review_comment: Option<String>,

@@ -28,6 +28,8 @@ pub mod matter_cosigner;
 pub mod matter_event;
 pub mod notice;
 pub mod notice_read;
+pub mod org_pair;
+pub mod org_pair_entry;
 pub mod organisation;
 pub mod organisation_closure;
 pub mod pairing;

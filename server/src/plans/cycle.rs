@@ -434,6 +434,75 @@ pub async fn refresh_participants(
     participants(db, plan.id).await
 }
 
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct CoOrganiserRequest {
+    /// A branch paired with the plan's branch on the activity's day; null to hold it alone.
+    pub org_id: Option<i64>,
+}
+
+/// Makes the plan a joint activity with a paired branch (结对共建), or undoes it, before it
+/// is submitted: the co-organiser's members are expected too.
+pub async fn set_co_organiser(
+    db: &DatabaseConnection,
+    facts: &FactsCache,
+    user: Caller,
+    id: i64,
+    body: &CoOrganiserRequest,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let plan = existing_plan(db, id).await?;
+    let org = existing_org(db, plan.org_id).await?;
+    let on_behalf = branch_actor(db, user, &org).await?;
+    if !matches!(status_of(&plan)?, PlanStatus::Draft | PlanStatus::Returned) {
+        return Err(wrong_state(&plan, "given a co-organiser after submission"));
+    }
+    if let Some(co) = body.org_id {
+        let co_org = existing_org(db, co).await?;
+        if co_org.kind != OrgKind::Branch || co_org.id == org.id {
+            return Err(invalid("a co-organiser is another branch"));
+        }
+        if crate::org_life::pairs::active_between(db, org.id, co_org.id, plan.activity_date)
+            .await?
+            .is_none()
+        {
+            return Err(invalid(format!(
+                "{} and {} are not paired (结对共建) on {}",
+                org.name, co_org.name, plan.activity_date
+            )));
+        }
+    }
+    let invited: Vec<i64> = plan_participant::Entity::find()
+        .filter(plan_participant::Column::PlanId.eq(plan.id))
+        .filter(plan_participant::Column::Invited.eq(true))
+        .all(db)
+        .await
+        .context("cannot read invited activists")?
+        .into_iter()
+        .map(|p| p.person_id)
+        .collect();
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let mut active = plan.clone().into_active_model();
+    active.co_org_id = Set(body.org_id);
+    active.updated_at = Set(clock::now());
+    let plan = active.update(&txn).await.context("cannot update a plan")?;
+    snapshot_participants(&txn, &plan, &invited).await?;
+    record_event(
+        &txn,
+        &plan,
+        PlanAction::Edited,
+        user,
+        on_behalf,
+        None,
+        &request_id,
+    )
+    .await?;
+    txn.commit().await.context("cannot commit a co-organiser")?;
+    facts.invalidate().await;
+    respond(db, plan).await
+}
+
 pub async fn participants_of(
     db: &DatabaseConnection,
     user: Caller,

@@ -14,8 +14,8 @@ use crate::{
     entities::{activity_plan, person, plan_participant},
 };
 
-/// Expected participants: full and probationary members of the branch who are active and
-/// not exempt, plus invited activists. Replaces any earlier snapshot.
+/// Expected participants: full and probationary members of the branch (and of a
+/// co-organising paired branch) who are active and not exempt, plus invited activists. Replaces any earlier snapshot.
 pub(crate) async fn snapshot_participants(
     db: &impl ConnectionTrait,
     plan: &activity_plan::Model,
@@ -26,8 +26,10 @@ pub(crate) async fn snapshot_participants(
         .exec(db)
         .await
         .context("cannot clear participants")?;
+    // A joint activity (结对共建) expects the co-organiser's members too.
+    let sides: Vec<i64> = std::iter::once(plan.org_id).chain(plan.co_org_id).collect();
     let members = person::Entity::find()
-        .filter(person::Column::OrgId.eq(plan.org_id))
+        .filter(person::Column::OrgId.is_in(sides))
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::Exempt.eq(false))
         .filter(person::Column::Status.is_in([

@@ -38,6 +38,8 @@ pub struct PlanResponse {
     pub organiser: String,
     /// The speaker of a Party lecture, when on the roster.
     pub speaker_person_id: Option<i64>,
+    /// The paired organisation holding it jointly (结对共建), whose members are expected too.
+    pub co_org_id: Option<i64>,
     /// Check-in window, Asia/Shanghai.
     pub checkin_opens_at: String,
     pub checkin_closes_at: String,
@@ -161,6 +163,7 @@ fn view_of(
         requirements: plan.requirements,
         organiser: plan.organiser,
         speaker_person_id: plan.speaker_person_id,
+        co_org_id: plan.co_org_id,
         review_comment: plan.review_comment,
         filed_to_org_id: plan.filed_to_org_id,
         published_at: plan

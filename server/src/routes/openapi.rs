@@ -70,6 +70,8 @@ use crate::error::ErrorBody;
         org_life::org_birthdays, org_life::my_birthday, org_life::celebrate, org_life::record_items,
         org_life::publish_notice, org_life::my_notices, org_life::open_notice,
         org_life::notice_readers, org_life::community_notices, org_life::ask_about_notice,
+        org_life::create_pair, org_life::org_pairs, org_life::log_pair_entry, org_life::pair_year,
+        plans::set_co_organiser,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

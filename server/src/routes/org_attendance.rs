@@ -145,12 +145,12 @@ pub async fn org_attendance(
     let mut activities = Vec::new();
     let mut per_org: BTreeMap<i64, OrgSummary> = BTreeMap::new();
     let plans = attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await?;
-    let plan_ids: Vec<i64> = plans.iter().map(|p| p.id).collect();
+    let plan_ids: Vec<i64> = plans.iter().map(|(p, _)| p.id).collect();
     let ratings = crate::feedback::totals(db.get_ref(), &plan_ids).await?;
     let min_answers = feedback_settings.min_answers;
     let mut rating_sums: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
-    for plan in plans {
-        let a = attendance::for_activity(db.get_ref(), plan).await?;
+    for (plan, side) in plans {
+        let a = attendance::for_side(db.get_ref(), plan, Some(side)).await?;
         let c = a.counts;
         let entry = per_org.entry(a.org.id).or_insert_with(|| OrgSummary {
             org_id: a.org.id,
@@ -231,8 +231,10 @@ pub async fn org_ledger(
         .ok_or(AttendanceError::OrgNotFound)?;
     authz::require(db.get_ref(), user, READ_DIRECTORY, org_id).await?;
     let mut activities = Vec::new();
-    for plan in attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await? {
-        let a = attendance::for_activity(db.get_ref(), plan).await?;
+    for (plan, side) in
+        attendance::filed_plans(db.get_ref(), org_id, period.from, period.to).await?
+    {
+        let a = attendance::for_side(db.get_ref(), plan, Some(side)).await?;
         activities.push(attendance::ledger(db.get_ref(), &a).await?);
     }
     let ledger = export::OrgLedger {

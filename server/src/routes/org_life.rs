@@ -15,6 +15,7 @@ use crate::{
         LifeError,
         birthdays::{self, Birthday, CelebrateRequest, ItemsRequest, ListFilter},
         notices::{self, MyNotices, Notice, NoticeQuestion, NoticeRequest, Readers},
+        pairs::{self, EntryRequest, Pair, PairEntry, PairRequest, PairYear},
     },
     pagination::{Page, PageQuery},
 };
@@ -212,4 +213,85 @@ pub async fn ask_about_notice(
     )
     .await?;
     Ok(HttpResponse::Created().json(question))
+}
+
+/// Pair two organisations for a period with goals (结对共建; the organisation department over
+/// both; audited).
+#[utoipa::path(post, path = "/api/v1/org-pairs", tag = "org_life", security(("bearer" = [])),
+    request_body = PairRequest, responses(
+    (status = 201, body = Pair),
+    (status = 400, description = "life.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "life.not_found", body = ErrorBody),
+    (status = 409, description = "life.conflict (already paired then)", body = ErrorBody)))]
+pub async fn create_pair(
+    user: AuthUser,
+    body: web::Json<PairRequest>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<HttpResponse, LifeError> {
+    let pair = pairs::create(
+        db.get_ref(),
+        user.into(),
+        &body,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(pair))
+}
+
+/// The pairs an organisation is part of.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/pairs", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [Pair]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn org_pairs(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<Pair>>, LifeError> {
+    Ok(web::Json(
+        pairs::of_org(db.get_ref(), user.into(), path.into_inner()).await?,
+    ))
+}
+
+/// Log an exchange or help given between the pair (one side's organisers).
+#[utoipa::path(post, path = "/api/v1/org-pairs/{id}/entries", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = EntryRequest, responses(
+    (status = 201, body = PairEntry),
+    (status = 400, description = "life.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "life.not_found", body = ErrorBody)))]
+pub async fn log_pair_entry(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<EntryRequest>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, LifeError> {
+    let entry = pairs::log_entry(db.get_ref(), user.into(), path.into_inner(), &body).await?;
+    Ok(HttpResponse::Created().json(entry))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct PairYearQuery {
+    /// YYYY (default: this year)
+    pub year: Option<i32>,
+}
+
+/// The pair's year: joint activities with each side's own attendance, exchanges, help given.
+#[utoipa::path(get, path = "/api/v1/org-pairs/{id}/year", tag = "org_life", security(("bearer" = [])),
+    params(("id" = i64, Path), PairYearQuery), responses(
+    (status = 200, body = PairYear),
+    (status = 400, description = "life.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "life.not_found", body = ErrorBody)))]
+pub async fn pair_year(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<PairYearQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<PairYear>, LifeError> {
+    Ok(web::Json(
+        pairs::year(db.get_ref(), user.into(), path.into_inner(), query.year).await?,
+    ))
 }

@@ -253,6 +253,36 @@ pub async fn refresh_participants(
     Ok(web::Json(list))
 }
 
+/// Make the plan a joint activity with a paired branch (结对共建) before it is submitted, or
+/// `{"org_id": null}` to hold it alone: the co-organiser's members are expected too, and
+/// each side's attendance counts in its own rate and ledger.
+#[utoipa::path(put, path = "/api/v1/plans/{id}/co-organiser", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = plans::cycle::CoOrganiserRequest, responses(
+    (status = 200, body = PlanResponse),
+    (status = 400, description = "plan.invalid_input (not paired on that day)", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "plan.not_found", body = ErrorBody),
+    (status = 409, description = "plan.wrong_state (submitted or filed)", body = ErrorBody)))]
+pub async fn set_co_organiser(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<plans::cycle::CoOrganiserRequest>,
+    db: web::Data<DatabaseConnection>,
+    checkin: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<web::Json<PlanResponse>, PlanError> {
+    let plan = plans::cycle::set_co_organiser(
+        &db,
+        &checkin.facts,
+        user.into(),
+        *path,
+        &body,
+        Some(request_id.to_string()),
+    )
+    .await?;
+    Ok(web::Json(plan))
+}
+
 /// The expected participants of a plan.
 #[utoipa::path(get, path = "/api/v1/plans/{id}/participants", tag = "plans", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
