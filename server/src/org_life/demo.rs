@@ -1,5 +1,6 @@
 //! `huodongri demo`: notices of the demo city (a committee's finances to its subtree, a
-//! branch's own 党务 notice, a community's public 政务 notice). Political birthdays need no
+//! branch's own 党务 notice, a community's public 政务 notice) and a pair (结对共建) of two
+//! branches of different committees for this year, with an exchange logged. Political birthdays need no
 //! seed: the demo roster's joining dates already fall in every month. Runs once.
 use anyhow::Context;
 use sea_orm::{
@@ -11,7 +12,7 @@ use super::{Audience, NoticeKind};
 use crate::{
     clock,
     domain::OrgKind,
-    entities::{notice, organisation, person},
+    entities::{notice, org_pair, org_pair_entry, organisation, person},
 };
 
 /// Returns how many notices were seeded (0 when the demo already has some).
@@ -71,6 +72,46 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<usize> {
         ));
     }
     let count = notices.len();
+    let branches = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrgKind::Branch))
+        .order_by_asc(organisation::Column::Id)
+        .all(db)
+        .await?;
+    let other_side = branches
+        .iter()
+        .find(|b| b.parent_id != branch.parent_id && b.id != branch.id);
+    if let Some(other) = other_side {
+        let today = now.with_timezone(&clock::shanghai()).date_naive();
+        let year = chrono::Datelike::year(&today);
+        let pair = org_pair::ActiveModel {
+            org_a: Set(branch.id),
+            org_b: Set(other.id),
+            starts_on: Set(chrono::NaiveDate::from_ymd_opt(year, 1, 1).context("a day")?),
+            ends_on: Set(chrono::NaiveDate::from_ymd_opt(year, 12, 31).context("a day")?),
+            goals: Set(
+                "机关支部与村党支部结对：每季度一次联合主题党日，帮助对接农产品销路".to_owned(),
+            ),
+            created_by: Set(author.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("cannot store the demo pair")?;
+        org_pair_entry::ActiveModel {
+            pair_id: Set(pair.id),
+            org_id: Set(branch.id),
+            kind: Set(super::PairEntryKind::Exchange),
+            on_date: Set(today),
+            summary: Set("两支部书记座谈，商定明年共建计划".to_owned()),
+            created_by: Set(author.id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("cannot store the demo pair's exchange")?;
+    }
     for (org_id, kind, audience, community_id, title, body) in notices {
         notice::ActiveModel {
             org_id: Set(org_id),
