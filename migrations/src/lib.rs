@@ -20,6 +20,7 @@ mod m20261206_000002_create_feedback;
 mod m20261206_000003_create_political_birthdays;
 mod m20261206_000004_create_notices;
 mod m20261206_000005_create_org_pairs;
+mod m20261206_000006_create_themed_venues;
 mod schema_parts;
 
 pub struct Migrator;
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000003_create_political_birthdays::Migration),
             Box::new(m20261206_000004_create_notices::Migration),
             Box::new(m20261206_000005_create_org_pairs::Migration),
+            Box::new(m20261206_000006_create_themed_venues::Migration),
         ]
     }
 }

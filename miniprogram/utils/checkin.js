@@ -147,6 +147,7 @@ const RESULT_TEXT = {
   location_missing: '未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码。',
   offline_refused: '这次离线扫码无法证明您在现场，请到活动现场联网后重新扫码',
   not_on_duty: '现在不是您在本工作室的值班时段，未登记',
+  wrong_venue: '这是其他支部的会场，请到本支部的会场扫码签到',
 }
 
 // The same answers when the organiser checked someone in.

@@ -19,3 +19,4 @@ mod queries;
 mod review;
 mod scheduler;
 mod security;
+mod themed;

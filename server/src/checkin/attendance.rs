@@ -149,7 +149,8 @@ pub async fn for_side(
     plan: activity_plan::Model,
     side: Option<i64>,
 ) -> anyhow::Result<ActivityAttendance> {
-    let side = side.filter(|_| plan.co_org_id.is_some());
+    // A side other than the host is a co-organiser or a branch joining a themed activity.
+    let side = side.filter(|s| plan.co_org_id.is_some() || *s != plan.org_id);
     let org = organisation::Entity::find_by_id(side.unwrap_or(plan.org_id))
         .one(db)
         .await
@@ -606,12 +607,25 @@ pub async fn filed_plans(
 ) -> anyhow::Result<Vec<(activity_plan::Model, i64)>> {
     let orgs = crate::orgs::subtree_ids(db, org_id).await?;
     let mut plans = Vec::new();
+    let mut rows_of_subtree = Vec::new();
     for chunk in orgs.chunks(500) {
         let rows = activity_plan::Entity::find()
             .filter(
                 sea_orm::Condition::any()
                     .add(activity_plan::Column::OrgId.is_in(chunk.iter().copied()))
-                    .add(activity_plan::Column::CoOrgId.is_in(chunk.iter().copied())),
+                    .add(activity_plan::Column::CoOrgId.is_in(chunk.iter().copied()))
+                    .add(
+                        activity_plan::Column::Id.in_subquery(
+                            Query::select()
+                                .column(crate::entities::themed_venue::Column::PlanId)
+                                .from(crate::entities::themed_venue::Entity)
+                                .and_where(
+                                    Expr::col(crate::entities::themed_venue::Column::BranchId)
+                                        .is_in(chunk.iter().copied()),
+                                )
+                                .to_owned(),
+                        ),
+                    ),
             )
             .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
             .filter(activity_plan::Column::ActivityDate.between(from, to))
@@ -619,12 +633,29 @@ pub async fn filed_plans(
             .all(db)
             .await
             .context("cannot read plans")?;
-        for plan in rows {
-            for side in std::iter::once(plan.org_id).chain(plan.co_org_id) {
-                if chunk.contains(&side) {
-                    plans.push((plan.clone(), side));
-                }
-            }
+        rows_of_subtree.extend(rows);
+    }
+    // A themed activity counts for each branch joining it, at its own venue.
+    let mut venues: HashMap<i64, Vec<i64>> = HashMap::new();
+    let ids: Vec<i64> = rows_of_subtree.iter().map(|p| p.id).collect();
+    for chunk in ids.chunks(500) {
+        for v in crate::entities::themed_venue::Entity::find()
+            .filter(crate::entities::themed_venue::Column::PlanId.is_in(chunk.iter().copied()))
+            .all(db)
+            .await
+            .context("cannot read venues")?
+        {
+            venues.entry(v.plan_id).or_default().push(v.branch_id);
+        }
+    }
+    let in_subtree: HashSet<i64> = orgs.iter().copied().collect();
+    for plan in rows_of_subtree {
+        let sides: Vec<i64> = match venues.get(&plan.id) {
+            Some(branches) => branches.clone(),
+            None => std::iter::once(plan.org_id).chain(plan.co_org_id).collect(),
+        };
+        for side in sides.into_iter().filter(|s| in_subtree.contains(s)) {
+            plans.push((plan.clone(), side));
         }
     }
     plans.sort_by_key(|(p, side)| (p.activity_date, *side, p.id));

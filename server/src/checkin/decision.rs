@@ -25,6 +25,8 @@ crate::domain::enums::slug_enum!(
         LocationMissing = ("location_missing", "未获取位置"),
         // A deputy scanned a studio's code outside any duty slot of theirs.
         NotOnDuty = ("not_on_duty", "非本人值班时段"),
+        // At a themed activity, a member scanned another branch's venue code.
+        WrongVenue = ("wrong_venue", "非本支部会场"),
     }
 );
 
@@ -55,6 +57,7 @@ impl Outcome {
                 "未获取到您的位置。请在设置中允许本小程序使用位置信息，然后重新扫码"
             }
             Outcome::NotOnDuty => "现在不是您在本工作室的值班时段，未登记",
+            Outcome::WrongVenue => "这是其他支部的会场，请到本支部的会场扫码签到",
         }
     }
 }
@@ -93,6 +96,9 @@ pub struct ActivityFacts {
     pub invited: HashSet<i64>,
     /// Expected participants whose leave was approved.
     pub on_leave: HashSet<i64>,
+    /// At one branch's venue of a themed activity: participants expected at another venue
+    /// (each branch's members check in at their own).
+    pub elsewhere: HashSet<i64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -172,6 +178,9 @@ pub fn decide(
     }
     if facts.require_location && location_far {
         return Decision::refuse(Outcome::LocationFar, Some(window), location_far);
+    }
+    if facts.elsewhere.contains(&attempt.person_id) {
+        return Decision::refuse(Outcome::WrongVenue, Some(window), location_far);
     }
     let (outcome, attendance) = classify(facts, attempt.person_id);
     Decision {
@@ -312,6 +321,7 @@ mod tests {
             expected: HashSet::from([MEMBER]),
             exempt: HashSet::from([EXEMPT]),
             on_leave: HashSet::new(),
+            elsewhere: HashSet::new(),
         }
     }
 

@@ -275,7 +275,67 @@ pub async fn load_facts(
         exempt,
         invited,
         on_leave,
+        elsewhere: HashSet::new(),
     }))
+}
+
+/// The facts at one branch's venue of a themed activity (集中主题活动): the activity's, with
+/// the venue's own code, and only that branch's members expected there.
+async fn venue_facts(
+    db: &impl ConnectionTrait,
+    code: &str,
+) -> anyhow::Result<Option<ActivityFacts>> {
+    let Some(venue) = crate::entities::themed_venue::Entity::find()
+        .filter(crate::entities::themed_venue::Column::Code.eq(code))
+        .one(db)
+        .await
+        .context("cannot read a venue")?
+    else {
+        return Ok(None);
+    };
+    let Some(activity) = activity::Entity::find_by_id(venue.plan_id)
+        .one(db)
+        .await
+        .context("cannot read an activity")?
+    else {
+        return Ok(None);
+    };
+    let Some(mut facts) = load_facts(db, &activity).await? else {
+        return Ok(None);
+    };
+    let everyone: Vec<i64> = facts
+        .expected
+        .iter()
+        .chain(&facts.exempt)
+        .chain(&facts.invited)
+        .copied()
+        .collect();
+    let mut here = HashSet::new();
+    for chunk in everyone.chunks(500) {
+        let rows: Vec<i64> = crate::entities::person::Entity::find()
+            .select_only()
+            .column(crate::entities::person::Column::Id)
+            .filter(crate::entities::person::Column::Id.is_in(chunk.iter().copied()))
+            .filter(crate::entities::person::Column::OrgId.eq(venue.branch_id))
+            .into_tuple()
+            .all(db)
+            .await
+            .context("cannot read a branch's members")?;
+        here.extend(rows);
+    }
+    facts.elsewhere = everyone
+        .into_iter()
+        .filter(|id| !here.contains(id))
+        .collect();
+    facts.expected.retain(|id| here.contains(id));
+    facts.exempt.retain(|id| here.contains(id));
+    facts.invited.retain(|id| here.contains(id));
+    facts.on_leave.retain(|id| here.contains(id));
+    facts.code = venue.code;
+    // Each branch meets in its own room: the activity's map position is not theirs.
+    facts.place = None;
+    facts.require_location = false;
+    Ok(Some(facts))
 }
 
 /// Facts by activity code, kept for `ttl`. Writes in this process (leave decided, settings
@@ -427,7 +487,7 @@ impl FactsCache {
         code: &str,
     ) -> anyhow::Result<Option<Arc<ActivityFacts>>> {
         let Some(activity) = find_by_code(db, code).await? else {
-            return Ok(None);
+            return Ok(venue_facts(db, code).await?.map(Arc::new));
         };
         Ok(load_facts(db, &activity).await?.map(Arc::new))
     }

@@ -30,3 +30,64 @@ pub fn code_for(service: &CheckinService, code: &str, window_seconds: i32) -> Ve
         token,
     }
 }
+
+/// One branch's venue at a themed activity (集中主题活动), with its current code.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ThemedVenue {
+    pub branch_id: i64,
+    pub branch_name: String,
+    pub url: String,
+    pub token: String,
+    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+/// The venues of a themed activity the caller runs: all of them for the organisers of the
+/// organisation holding it, a branch's own for that branch's organisers.
+pub async fn themed_venues(
+    service: &CheckinService,
+    caller: crate::authz::Caller,
+    plan_id: i64,
+) -> Result<Vec<ThemedVenue>, super::AttendanceError> {
+    use anyhow::Context;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let plan = super::facts::find_plan(&service.db, plan_id).await?;
+    let activity = super::facts::ensure_activity(&service.db, &plan, &service.settings).await?;
+    let venues = crate::entities::themed_venue::Entity::find()
+        .filter(crate::entities::themed_venue::Column::PlanId.eq(plan.id))
+        .order_by_asc(crate::entities::themed_venue::Column::BranchId)
+        .all(&service.db)
+        .await
+        .context("cannot read venues")?;
+    if venues.is_empty() {
+        return Err(super::AttendanceError::InvalidInput(
+            "only a themed activity has venues of its own".into(),
+        ));
+    }
+    let all = crate::authz::has_role(
+        &service.db,
+        caller.person_id,
+        crate::authz::ORGANISE,
+        plan.org_id,
+    )
+    .await?;
+    let scope = crate::authz::Scope::load(&service.db, caller.person_id).await?;
+    let names = crate::orgs::names(&service.db, venues.iter().map(|v| v.branch_id)).await?;
+    let mine: Vec<ThemedVenue> = venues
+        .into_iter()
+        .filter(|v| all || scope.allows(crate::authz::ORGANISE, v.branch_id))
+        .map(|v| {
+            let code = code_for(service, &v.code, activity.window_seconds);
+            ThemedVenue {
+                branch_name: names.get(&v.branch_id).cloned().unwrap_or_default(),
+                branch_id: v.branch_id,
+                url: code.url,
+                token: code.token,
+                valid_until: code.valid_until,
+            }
+        })
+        .collect();
+    if mine.is_empty() {
+        return Err(super::AttendanceError::Forbidden);
+    }
+    Ok(mine)
+}

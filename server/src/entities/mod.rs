@@ -52,4 +52,5 @@ pub mod studio_opening;
 pub mod subscription_quota;
 pub mod suggestion;
 pub mod talk;
+pub mod themed_venue;
 pub mod yearly_plan;

@@ -213,6 +213,220 @@ pub async fn create(
     respond(db, plan).await
 }
 
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+pub struct ThemedRequest {
+    #[serde(flatten)]
+    pub plan: PlanRequest,
+    /// Branches under the organisation that join; all of them when left out.
+    pub branch_ids: Option<Vec<i64>>,
+}
+
+/// A themed activity (集中主题活动) of a city, district or committee: the same plan, review,
+/// preview and check-in path as a branch's, joined by branches of its subtree, each at its
+/// own venue with its own rotating code; their members are expected.
+pub async fn create_themed(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    body: &ThemedRequest,
+    request_id: Option<String>,
+) -> Result<PlanResponse, PlanError> {
+    let month = body
+        .plan
+        .month
+        .as_deref()
+        .ok_or_else(|| invalid("month (YYYY-MM) is required"))?
+        .trim()
+        .to_owned();
+    let (year, m) = parse_month(&month)?;
+    let org = existing_org(db, org_id).await?;
+    if !matches!(
+        org.kind,
+        OrgKind::City | OrgKind::District | OrgKind::Committee
+    ) {
+        return Err(invalid(
+            "themed activities are held by a city, district or committee; a branch plans its month",
+        ));
+    }
+    let on_behalf = branch_actor(db, user, &org).await?;
+    if !body.plan.invited_person_ids.is_empty() {
+        return Err(invalid("a themed activity invites no activists by name"));
+    }
+    let valid = validate(&body.plan, activity_day_of(db, &org, year, m).await?)?;
+    check_speaker(db, &valid).await?;
+    let subtree = crate::orgs::subtree_ids(db, org.id).await?;
+    let branches: Vec<i64> = crate::entities::organisation::Entity::find()
+        .filter(crate::entities::organisation::Column::Id.is_in(subtree.iter().copied()))
+        .filter(crate::entities::organisation::Column::Kind.eq(OrgKind::Branch))
+        .order_by_asc(crate::entities::organisation::Column::Id)
+        .all(db)
+        .await
+        .context("cannot read branches")?
+        .into_iter()
+        .map(|b| b.id)
+        .collect();
+    let joining: Vec<i64> = match &body.branch_ids {
+        None => branches.clone(),
+        Some(ids) => {
+            let mut ids = ids.clone();
+            ids.sort_unstable();
+            ids.dedup();
+            if let Some(outside) = ids.iter().find(|id| !branches.contains(id)) {
+                return Err(invalid(format!(
+                    "organisation {outside} is not a branch under {}",
+                    org.name
+                )));
+            }
+            ids
+        }
+    };
+    if joining.is_empty() || joining.len() > 2000 {
+        return Err(invalid("a themed activity is joined by 1–2000 branches"));
+    }
+    let txn = crate::db::begin_write(db)
+        .await
+        .context("cannot start a transaction")?;
+    let taken = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.eq(org.id))
+        .filter(activity_plan::Column::Month.eq(&month))
+        .one(&txn)
+        .await
+        .context("cannot check for an existing plan")?;
+    if taken.is_some() {
+        return Err(PlanError::Exists(month));
+    }
+    let now = clock::now();
+    let mut active = activity_plan::ActiveModel {
+        org_id: Set(org.id),
+        month: Set(month),
+        version: Set(1),
+        status: Set(PlanStatus::Draft),
+        review_comment: Set(None),
+        filed_to_org_id: Set(None),
+        filed_at: Set(None),
+        published_at: Set(None),
+        preview: Set(None),
+        created_by: Set(user.person_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, &valid);
+    let plan = active.insert(&txn).await.context("cannot store a plan")?;
+    for chunk in joining.chunks(500) {
+        crate::entities::themed_venue::Entity::insert_many(chunk.iter().map(|branch| {
+            crate::entities::themed_venue::ActiveModel {
+                plan_id: Set(plan.id),
+                branch_id: Set(*branch),
+                code: Set(crate::checkin::facts::new_code()),
+                ..Default::default()
+            }
+        }))
+        .exec_without_returning(&txn)
+        .await
+        .context("cannot store venues")?;
+    }
+    snapshot_participants(&txn, &plan, &[]).await?;
+    record_event(
+        &txn,
+        &plan,
+        PlanAction::Created,
+        user,
+        on_behalf,
+        None,
+        &request_id,
+    )
+    .await?;
+    txn.commit()
+        .await
+        .context("cannot commit a themed activity")?;
+    respond(db, plan).await
+}
+
+/// One organisation's themed activities of a year against the quota (§二.1: the city at
+/// least 2 a year, each county-level and city-directly-attached committee 2 more).
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ThemedQuota {
+    pub org_id: i64,
+    pub org_name: String,
+    pub kind: OrgKind,
+    /// Filed themed activities held in the year.
+    pub held: u64,
+    pub required: u64,
+    pub met: bool,
+}
+
+/// The yearly count of themed activities of an organisation and every city, district and
+/// committee under it, for the organisation above to see (staff who read it).
+pub async fn themed_quota(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+    year: Option<i32>,
+) -> Result<Vec<ThemedQuota>, PlanError> {
+    const REQUIRED: u64 = 2;
+    existing_org(db, org_id).await?;
+    authz::require(db, user, READ_DIRECTORY, org_id).await?;
+    let this = chrono::Datelike::year(&clock::now().with_timezone(&clock::shanghai()));
+    let year = year.unwrap_or(this);
+    if !(2000..=this + 1).contains(&year) {
+        return Err(invalid(format!("year must be 2000–{}", this + 1)));
+    }
+    let subtree = crate::orgs::subtree_ids(db, org_id).await?;
+    let mut holders = Vec::new();
+    for chunk in subtree.chunks(500) {
+        holders.extend(
+            crate::entities::organisation::Entity::find()
+                .filter(crate::entities::organisation::Column::Id.is_in(chunk.iter().copied()))
+                .filter(crate::entities::organisation::Column::Kind.is_in([
+                    OrgKind::City,
+                    OrgKind::District,
+                    OrgKind::Committee,
+                ]))
+                .order_by_asc(crate::entities::organisation::Column::Id)
+                .all(db)
+                .await
+                .context("cannot read organisations")?,
+        );
+    }
+    let mut held: HashMap<i64, u64> = HashMap::new();
+    for chunk in holders.chunks(500) {
+        let plans = activity_plan::Entity::find()
+            .filter(activity_plan::Column::OrgId.is_in(chunk.iter().map(|o| o.id)))
+            .filter(activity_plan::Column::Status.eq(PlanStatus::Filed))
+            .filter(activity_plan::Column::Month.starts_with(format!("{year}-")))
+            .all(db)
+            .await
+            .context("cannot read plans")?;
+        // Themed are the plans with venues (a higher organisation's plans are themed ones).
+        let themed: std::collections::HashSet<i64> = crate::entities::themed_venue::Entity::find()
+            .filter(crate::entities::themed_venue::Column::PlanId.is_in(plans.iter().map(|p| p.id)))
+            .all(db)
+            .await
+            .context("cannot read venues")?
+            .into_iter()
+            .map(|v| v.plan_id)
+            .collect();
+        for plan in plans.into_iter().filter(|p| themed.contains(&p.id)) {
+            *held.entry(plan.org_id).or_default() += 1;
+        }
+    }
+    Ok(holders
+        .into_iter()
+        .map(|o| {
+            let count = held.get(&o.id).copied().unwrap_or(0);
+            ThemedQuota {
+                org_id: o.id,
+                org_name: o.name,
+                kind: o.kind,
+                held: count,
+                required: REQUIRED,
+                met: count >= REQUIRED,
+            }
+        })
+        .collect())
+}
+
 pub async fn get(
     db: &DatabaseConnection,
     user: Caller,

@@ -26,10 +26,23 @@ pub(crate) async fn snapshot_participants(
         .exec(db)
         .await
         .context("cannot clear participants")?;
-    // A joint activity (结对共建) expects the co-organiser's members too.
-    let sides: Vec<i64> = std::iter::once(plan.org_id).chain(plan.co_org_id).collect();
+    // A themed activity (集中主题活动) expects the members of the branches joining it; a
+    // joint activity (结对共建) the co-organiser's members too.
+    let venues: Vec<i64> = crate::entities::themed_venue::Entity::find()
+        .filter(crate::entities::themed_venue::Column::PlanId.eq(plan.id))
+        .all(db)
+        .await
+        .context("cannot read venues")?
+        .into_iter()
+        .map(|v| v.branch_id)
+        .collect();
+    let sides: Vec<i64> = if venues.is_empty() {
+        std::iter::once(plan.org_id).chain(plan.co_org_id).collect()
+    } else {
+        venues
+    };
     let members = person::Entity::find()
-        .filter(person::Column::OrgId.is_in(sides))
+        .filter(person::Column::OrgId.is_in(sides.iter().copied()))
         .filter(person::Column::Active.eq(true))
         .filter(person::Column::Exempt.eq(false))
         .filter(person::Column::Status.is_in([
@@ -44,7 +57,7 @@ pub(crate) async fn snapshot_participants(
     } else {
         person::Entity::find()
             .filter(person::Column::Id.is_in(invited.iter().copied()))
-            .filter(person::Column::OrgId.eq(plan.org_id))
+            .filter(person::Column::OrgId.is_in(sides.iter().copied()))
             .filter(person::Column::Active.eq(true))
             .filter(person::Column::Status.eq(MemberStatus::Activist.as_str()))
             .all(db)

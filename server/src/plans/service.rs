@@ -48,6 +48,12 @@ pub(crate) async fn branch_actor(
     if authz::has_role(db, user.person_id, &[Role::Secretary], org.id).await? {
         return Ok(false);
     }
+    // A higher organisation's own themed activity is its organisation department's to run.
+    if org.kind != OrgKind::Branch
+        && authz::has_role(db, user.person_id, &[Role::OrgAdmin], org.id).await?
+    {
+        return Ok(false);
+    }
     if let Some(parent) = org.parent_id
         && authz::has_role(db, user.person_id, SUPERIORS, parent).await?
     {
@@ -64,6 +70,9 @@ pub(crate) async fn require_reviewer(
 ) -> Result<(), PlanError> {
     match org.parent_id {
         Some(parent) if authz::has_role(db, user.person_id, SUPERIORS, parent).await? => Ok(()),
+        // The top of the tree (the city's themed activities) has nobody above: its own
+        // reviewers (审核), never its organisers, approve.
+        None if authz::has_role(db, user.person_id, &[Role::Reviewer], org.id).await? => Ok(()),
         _ => Err(PlanError::Forbidden),
     }
 }

@@ -682,3 +682,22 @@ pub async fn decide_leave(
     let name = names.get(&updated.person_id).cloned().unwrap_or_default();
     Ok(web::Json(leave::leave_view(updated, name)))
 }
+
+/// The venues of a themed activity with their current codes: all of them for its
+/// organisers, a branch's own for that branch's (each branch's members check in at theirs).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/venues", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [crate::checkin::venue::ThemedVenue]),
+    (status = 400, description = "checkin.invalid_input (not a themed activity)", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody),
+    (status = 409, description = "activity.not_filed", body = ErrorBody)))]
+pub async fn get_venues(
+    user: AuthUser,
+    path: web::Path<i64>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<Vec<crate::checkin::venue::ThemedVenue>>, AttendanceError> {
+    Ok(web::Json(
+        crate::checkin::venue::themed_venues(&service, user.into(), path.into_inner()).await?,
+    ))
+}

@@ -97,6 +97,54 @@ pub async fn create_plan(
     Ok(HttpResponse::Created().json(plan))
 }
 
+/// Draft a themed activity (集中主题活动) of a city, district or committee, joined by the
+/// branches under it (all, or `branch_ids`), each at its own venue; then the same review,
+/// preview and check-in as a branch's plan.
+#[utoipa::path(post, path = "/api/v1/orgs/{id}/themed-activities", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = plans::cycle::ThemedRequest, responses(
+    (status = 201, description = "Drafted", body = PlanResponse),
+    (status = 400, description = "plan.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody),
+    (status = 409, description = "plan.exists", body = ErrorBody),
+    (status = 422, description = "calendar.year_missing", body = ErrorBody)))]
+pub async fn create_themed(
+    user: AuthUser,
+    path: web::Path<i64>,
+    body: web::Json<plans::cycle::ThemedRequest>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<HttpResponse, PlanError> {
+    let plan =
+        plans::cycle::create_themed(&db, user.into(), *path, &body, Some(request_id.to_string()))
+            .await?;
+    Ok(HttpResponse::Created().json(plan))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct QuotaQuery {
+    /// YYYY (default: this year)
+    pub year: Option<i32>,
+}
+
+/// Themed activities held in a year by the organisation and every city, district and
+/// committee under it, against the quota of 2.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/themed-activities", tag = "plans", security(("bearer" = [])),
+    params(("id" = i64, Path), QuotaQuery), responses(
+    (status = 200, body = [plans::cycle::ThemedQuota]),
+    (status = 400, description = "plan.invalid_input", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn themed_quota(
+    user: AuthUser,
+    path: web::Path<i64>,
+    query: web::Query<QuotaQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<plans::cycle::ThemedQuota>>, PlanError> {
+    Ok(web::Json(
+        plans::cycle::themed_quota(&db, user.into(), *path, query.year).await?,
+    ))
+}
+
 /// One plan with its history (the branch, and everyone who may read it in scope).
 #[utoipa::path(get, path = "/api/v1/plans/{id}", tag = "plans", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
