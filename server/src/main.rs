@@ -169,7 +169,7 @@ fn main() -> anyhow::Result<()> {
                     println!("A deputies' studio has this month's and next month's rota and {cases} cases in several states (GET /api/v1/studios, /api/v1/me/matters).");
                 }
                 if notices > 0 {
-                    println!("{notices} Party-affairs notices are published (GET /api/v1/me/notices), two branches are paired for the year (GET /api/v1/orgs/{{id}}/pairs); political birthdays of this month: GET /api/v1/orgs/{{id}}/political-birthdays?month=M.");
+                    println!("{notices} Party-affairs notices are published (GET /api/v1/me/notices), two branches are paired for the year (GET /api/v1/orgs/{{id}}/pairs), the city holds a themed activity next month at three branches' venues (GET /api/v1/orgs/{{id}}/themed-activities); political birthdays of this month: GET /api/v1/orgs/{{id}}/political-birthdays?month=M.");
                 }
                 println!("Then call the API with: curl -H \"Authorization: Bearer <token>\" http://{}/api/v1/me", settings.application.bind);
                 let demo = cli::seed_demo_activity(&connection, &settings.checkin).await?;

@@ -1,6 +1,8 @@
 //! `huodongri demo`: notices of the demo city (a committee's finances to its subtree, a
 //! branch's own 党务 notice, a community's public 政务 notice) and a pair (结对共建) of two
-//! branches of different committees for this year, with an exchange logged. Political birthdays need no
+//! branches of different committees for this year, with an exchange logged; and the city's
+//! themed activity (集中主题活动) of next month, filed, joined by three branches at their own
+//! venues. Political birthdays need no
 //! seed: the demo roster's joining dates already fall in every month. Runs once.
 use anyhow::Context;
 use sea_orm::{
@@ -12,7 +14,10 @@ use super::{Audience, NoticeKind};
 use crate::{
     clock,
     domain::OrgKind,
-    entities::{notice, org_pair, org_pair_entry, organisation, person},
+    domain::{PlanCategory, PlanStatus},
+    entities::{
+        activity_plan, notice, org_pair, org_pair_entry, organisation, person, themed_venue,
+    },
 };
 
 /// Returns how many notices were seeded (0 when the demo already has some).
@@ -128,5 +133,66 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<usize> {
         .await
         .context("cannot store a demo notice")?;
     }
+    themed_city_activity(db, author.id, &branches).await?;
     Ok(count)
+}
+
+/// The city's themed activity on the 15th of next month, joined by the first three branches.
+async fn themed_city_activity(
+    db: &DatabaseConnection,
+    author: i64,
+    branches: &[organisation::Model],
+) -> anyhow::Result<()> {
+    let Some(city) = organisation::Entity::find()
+        .filter(organisation::Column::Kind.eq(OrgKind::City))
+        .order_by_asc(organisation::Column::Id)
+        .one(db)
+        .await?
+    else {
+        return Ok(());
+    };
+    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let day = chrono::Datelike::with_day(&today, 15).context("a day")? + chrono::Months::new(1);
+    let now = clock::now();
+    let plan = activity_plan::ActiveModel {
+        org_id: Set(city.id),
+        month: Set(day.format("%Y-%m").to_string()),
+        version: Set(1),
+        status: Set(PlanStatus::Filed),
+        theme: Set("学习贯彻全会精神集中主题党日（演示）".to_owned()),
+        category: Set(PlanCategory::PartyLecture),
+        activity_date: Set(day),
+        start_time: Set("09:00".to_owned()),
+        end_time: Set("11:00".to_owned()),
+        date_reason: Set(Some("全市统一安排".to_owned())),
+        place: Set("各支部活动室".to_owned()),
+        requirements: Set("各支部在本支部会场扫码签到。".to_owned()),
+        organiser: Set("市委组织部".to_owned()),
+        checkin_opens_minutes_before: Set(30),
+        checkin_closes_minutes_after: Set(60),
+        filed_to_org_id: Set(Some(city.id)),
+        filed_at: Set(Some(now)),
+        created_by: Set(author),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(db)
+    .await
+    .context("cannot store the demo themed activity")?;
+    for branch in branches.iter().take(3) {
+        themed_venue::ActiveModel {
+            plan_id: Set(plan.id),
+            branch_id: Set(branch.id),
+            code: Set(crate::checkin::facts::new_code()),
+            ..Default::default()
+        }
+        .insert(db)
+        .await
+        .context("cannot store a demo venue")?;
+    }
+    crate::plans::participants::snapshot_participants(db, &plan, &[])
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(())
 }
