@@ -133,6 +133,44 @@ const cases = [
     fixtures.attachment({ id: 92, file_type: 'pdf', media_type: 'application/pdf', name: '调研报告.pdf' }),
     fixtures.attachment({ id: 93, owner_type: 'activity', owner_id: 12, file_type: 'png', media_type: 'image/png' }),
   ]],
+  // Party congress deputies (§二.4)
+  ['studios', 'GET /api/v1/studios', 200, fixtures.studiosPage()],
+  ['a studio', 'GET /api/v1/studios/{id}', 200, fixtures.studio()],
+  ['a studio (created)', 'POST /api/v1/studios', 201, fixtures.studio()],
+  ['a studio\'s rota', 'GET /api/v1/studios/{id}/rota', 200, fixtures.rota([
+    fixtures.shift(), fixtures.shift({ id: 53, deputy_id: 9, deputy_name: '王建国', booked: 5, pending_swap: fixtures.swap() }),
+  ])],
+  ['my rota', 'GET /api/v1/me/rota', 200, fixtures.myRota({ swaps_asked_of_me: [fixtures.swap({ id: 72, from_id: 9, from_name: '王建国', to_id: 1, to_name: '李伟芳' })] })],
+  ['my unavailable days', 'PUT /api/v1/me/unavailable-days', 200, { days: ['2026-12-02', '2026-12-09'] }],
+  ['a swap (asked)', 'POST /api/v1/rota-shifts/{id}/swaps', 201, fixtures.swap()],
+  ['a swap (accepted)', 'POST /api/v1/rota-swaps/{id}/accept', 200, fixtures.swap({ status: 'accepted' })],
+  ['a swap (declined)', 'POST /api/v1/rota-swaps/{id}/decline', 200, fixtures.swap({ status: 'declined' })],
+  ['a booking', 'POST /api/v1/rota-shifts/{id}/bookings', 201, fixtures.reception({ phone: '13900000003' })],
+  ['a booking (the public)', 'POST /api/v1/rota-shifts/{id}/bookings', 201, fixtures.reception({ person_id: null, name: '赵六', phone: '13812345678' })],
+  ['a full slot', 'POST /api/v1/rota-shifts/{id}/bookings', 409, { code: 'deputy.slot_full', message: 'this slot is fully booked' }],
+  ['a meeting request', 'POST /api/v1/deputies/{id}/meeting-requests', 201, fixtures.reception({ kind: 'appointment', status: 'requested', shift_id: null, meets_at: null })],
+  ['my receptions', 'GET /api/v1/me/receptions', 200, [fixtures.reception()]],
+  ['a deputy\'s receptions', 'GET /api/v1/me/deputy-receptions', 200, [
+    fixtures.reception(), fixtures.reception({ id: 62, status: 'attended', raised: '加装电梯', case_ids: [81] }),
+  ]],
+  ['a slot\'s receptions', 'GET /api/v1/rota-shifts/{id}/receptions', 200, [fixtures.reception()]],
+  ['a meeting agreed', 'POST /api/v1/receptions/{id}/answer', 200, fixtures.reception({ kind: 'appointment', shift_id: null, meets_at: '2026-11-26T15:00:00+08:00' })],
+  ['a reception recorded', 'POST /api/v1/receptions/{id}/record', 200, fixtures.reception({ status: 'attended', raised: '加装电梯', case_ids: [81] })],
+  ['a reception cancelled', 'POST /api/v1/receptions/{id}/cancel', 200, fixtures.reception({ status: 'cancelled' })],
+  ['a matter', 'GET /api/v1/matters/{id}', 200, fixtures.matter()],
+  ['a matter answered and rated', 'POST /api/v1/matters/{id}/rating', 200, fixtures.matter({
+    status: 'closed', answer: '已协调加装', answered_at: '2026-11-18T16:00:00+08:00', rating: 'satisfied',
+    timeline: [fixtures.timelineEntry('answer', 'answered', { note: '已协调加装', org: { id: 6, name: '第一党支部' } }), fixtures.timelineEntry('rate', 'closed', { actor_name: null, note: '满意' })],
+  })],
+  ['a matter moved on', 'POST /api/v1/matters/{id}/steps', 200, fixtures.matter({ overdue: true, escalated_to: { id: 5, name: '街道党工委' } })],
+  ['a question', 'POST /api/v1/questions', 201, fixtures.matter({ id: 82, kind: 'question', deputy_id: null, deputy_name: null, level: null, addressed_org: { id: 6, name: '第一党支部' } })],
+  ['a proposal', 'POST /api/v1/proposals', 201, fixtures.matter({
+    id: 83, kind: 'proposal', status: 'draft', handler_org: null, due_on: null, addressed_org: { id: 5, name: '街道党工委' },
+    cosigners: [{ person_id: 9, name: '王建国', confirmed: false }],
+  })],
+  ['my matters', 'GET /api/v1/me/matters', 200, [fixtures.matter({ timeline: [] })]],
+  ['an organisation\'s matters', 'GET /api/v1/orgs/{id}/matters', 200, fixtures.mattersPage([fixtures.matter({ timeline: [] })])],
+  ['a constituency', 'GET /api/v1/people/{id}/constituency', 200, fixtures.constituency()],
 ]
 
 const ready = []

@@ -249,7 +249,122 @@ const attachment = (overrides = {}) => {
   }
 }
 
+// Party congress deputies (§二.4). 文昌党代表工作室 (3) of 街道党工委 (5); its deputies 李伟芳 (1, as fixtures.me — the
+// pages add deputy_level to /me, which the server's document does not have yet), 王建国 (9) and 周敏 (12). The tests'
+// clock is 2026-11-20 10:00 in Shanghai.
+const studioDeputy = (personId, name, level = 'city') => ({ person_id: personId, name, level })
+
+const studio = (overrides = {}) => ({
+  id: 3,
+  name: '文昌党代表工作室',
+  address: '文昌中路88号党群服务中心二楼',
+  org_id: 5,
+  org_name: '街道党工委',
+  deputies: [studioDeputy(1, '李伟芳'), studioDeputy(9, '王建国', 'county'), studioDeputy(12, '周敏', null)],
+  openings: [{ weekday: 3, starts_at: '09:00', ends_at: '11:30', capacity: 5 }],
+  ...overrides,
+})
+
+const studiosPage = (items = [studio()], overrides = {}) => ({ items, page: 1, per_page: 100, total: items.length, ...overrides })
+
+const swap = (overrides = {}) => ({
+  id: 71, shift_id: 52, from_id: 1, from_name: '李伟芳', to_id: 9, to_name: '王建国', status: 'asked', ...overrides,
+})
+
+// A slot of 李伟芳's on Wednesday 25 November, 2 of 5 places booked.
+const shift = (overrides = {}) => {
+  const day = overrides.day || '2026-11-25'
+  return {
+    id: 52,
+    studio_id: 3,
+    studio_name: '文昌党代表工作室',
+    day,
+    starts_at: `${day}T09:00:00+08:00`,
+    ends_at: `${day}T11:30:00+08:00`,
+    deputy_id: 1,
+    deputy_name: '李伟芳',
+    capacity: 5,
+    booked: 2,
+    checked_in: false,
+    pending_swap: null,
+    ...overrides,
+  }
+}
+
+const rota = (shifts = [shift()], overrides = {}) => ({ studio_id: 3, month: '2026-11', shifts, uncovered: [], ...overrides })
+
+const myRota = (overrides = {}) => ({
+  shifts: [shift({ id: 51, day: '2026-11-18', booked: 4, checked_in: true }), shift()],
+  swaps_asked_of_me: [],
+  unavailable_days: ['2026-12-02'],
+  ...overrides,
+})
+
+// A member's booking of slot 52.
+const reception = (overrides = {}) => ({
+  id: 61,
+  kind: 'booking',
+  status: 'booked',
+  studio_id: 3,
+  studio_name: '文昌党代表工作室',
+  shift_id: 52,
+  deputy_id: 1,
+  deputy_name: '李伟芳',
+  person_id: 3,
+  name: '张三',
+  phone: '139****0003',
+  topic: '小区加装电梯',
+  meets_at: '2026-11-25T09:00:00+08:00',
+  raised: '',
+  case_ids: [],
+  ...overrides,
+})
+
+const timelineEntry = (action, status, overrides = {}) => ({
+  action, status, actor_name: '李伟芳', org: null, note: '', at: '2026-11-12T10:00:00+08:00', ...overrides,
+})
+
+// A case raised by 张三 at a reception with 李伟芳, forwarded to 第一党支部 (6), due 27 November.
+const matter = (overrides = {}) => ({
+  id: 81,
+  kind: 'case',
+  status: 'forwarded',
+  number: null,
+  category: 'livelihood',
+  title: '小区加装电梯',
+  body: '老旧小区6层无电梯，老人上下楼困难',
+  raiser_name: '张三',
+  raiser_phone: '',
+  deputy_id: 1,
+  deputy_name: '李伟芳',
+  level: 'city',
+  addressed_org: null,
+  handler_org: { id: 6, name: '第一党支部' },
+  due_on: '2026-11-27',
+  overdue: false,
+  escalated_to: null,
+  answer: '',
+  answered_at: null,
+  rating: null,
+  rounds: 1,
+  private_reason: null,
+  cosigners: [],
+  created_at: '2026-11-12T10:00:00+08:00',
+  timeline: [
+    timelineEntry('raise', 'open'),
+    timelineEntry('forward', 'forwarded', { org: { id: 6, name: '第一党支部' }, at: '2026-11-12T11:00:00+08:00' }),
+  ],
+  ...overrides,
+})
+
+const mattersPage = (items, overrides = {}) => ({ items, page: 1, per_page: 20, total: items.length, ...overrides })
+
+const constituency = (overrides = {}) => ({
+  person_id: 1, level: 'city', orgs: [{ id: 5, name: '街道党工委' }, { id: 6, name: '第一党支部' }], ...overrides,
+})
+
 module.exports = {
+  studio, studiosPage, swap, shift, rota, myRota, reception, timelineEntry, matter, mattersPage, constituency,
   contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage, attachment,
   templates,
   event, plan, calendar, me, VENUE_URL, live, checkinAnswer, leave, myActivity, activity,

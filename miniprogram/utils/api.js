@@ -128,10 +128,36 @@ function sessionLost(err) {
   return err
 }
 
+let renewing = null // a single new visitor token in flight, as `refreshing`
+function renewVisitorOnce() {
+  renewing = renewing || auth.renewVisitor().then(
+    () => { renewing = null; return null },
+    (err) => { renewing = null; throw err },
+  )
+  return renewing
+}
+
+// A member of the public signs with their visitor token. A 401 means it expired (or the server no longer takes it): a
+// silent WeChat login gives a new one, once for all that saw it, and the transfer is made again. A second 401 is a
+// door closed to visitors: 请先绑定 (auth.unbound), never the 重新登录 modal, since there is no session to lose.
+async function asVisitor(transfer, retried) {
+  const token = auth.visitorToken()
+  const res = await transfer(token)
+  if (isSuccess(res)) return res
+  const err = responseError(res)
+  if (res.statusCode !== 401) throw err
+  if (retried) throw new ApiError(401, 'auth.unbound', err.message)
+  // Renewed once for all: a request that saw the old token waits for the renewal in flight, or starts it.
+  if (renewing || auth.visitorToken() === token) await renewVisitorOnce()
+  // eslint-disable-next-line no-use-before-define
+  return withToken(transfer, true)
+}
+
 // `transfer(token)` sends once (wx.request, uploadFile or downloadFile) and resolves to the answer; an expired token is
-// refreshed, once for all that saw it, and the transfer made again.
+// refreshed, once for all that saw it, and the transfer made again. Without an access token, a visitor token signs it.
 async function withToken(transfer, retried = false) {
   const token = auth.accessToken()
+  if (!token && auth.visitorToken()) return asVisitor(transfer, retried)
   const res = await transfer(token)
   if (isSuccess(res)) return res
   const err = responseError(res)

@@ -1,7 +1,11 @@
-// Tokens and the login flows. Pages call login()/bind(); api.js calls accessToken() and refresh().
+// Tokens and the login flows. Pages call login()/bind() (and visit() on the pages open to the public); api.js calls
+// accessToken(), visitorToken(), refresh() and renewVisitor().
 const KEYS = {
   accessToken: 'hdr.accessToken',
   refreshToken: 'hdr.refreshToken',
+  // A member of the public on no roster (the login answered `unbound`): it opens only the public's doors — the deputies'
+  // studios, their own bookings and cases — and is never sent while an access token is held.
+  visitorToken: 'hdr.visitorToken',
 }
 
 // api.js needs this module to sign requests and this module sends through api.js. Requiring it when a call is
@@ -22,9 +26,19 @@ function isLoggedIn() {
   return accessToken() !== ''
 }
 
+function visitorToken() {
+  return wx.getStorageSync(KEYS.visitorToken) || ''
+}
+
+// Not signed in, but able to use the public's doors.
+function isVisitor() {
+  return !isLoggedIn() && visitorToken() !== ''
+}
+
 function saveTokens(pair) {
   wx.setStorageSync(KEYS.accessToken, pair.access_token)
   wx.setStorageSync(KEYS.refreshToken, pair.refresh_token)
+  wx.removeStorageSync(KEYS.visitorToken)
 }
 
 function clear() {
@@ -59,14 +73,33 @@ function newSession() {
 }
 
 // Resolves to { status: 'ok' } with the tokens stored, or { status: 'unbound', bindTicket } when this WeChat user
-// has not yet joined an organisation: the ticket and an invite code then go to bind().
+// has not yet joined an organisation: the ticket and an invite code then go to bind(). The visitor token that comes
+// with `unbound` is kept, so that the public pages work before binding (or without it).
 async function login({ silent = false } = {}) {
   const code = await wxLoginCode()
   const body = await api().postWithoutToken(paths.authWechat(), { code })
-  if (body.status === 'unbound') return { status: 'unbound', bindTicket: body.bind_ticket }
+  if (body.status === 'unbound') {
+    if (body.visitor_token) wx.setStorageSync(KEYS.visitorToken, body.visitor_token)
+    return { status: 'unbound', bindTicket: body.bind_ticket }
+  }
   if (!silent || !sessionId()) newSession()
   saveTokens(body)
   return { status: 'ok' }
+}
+
+// A page open to the public (党代表工作室, 我的反映, a matter) makes sure it can send something: signed in, or a visitor
+// token, or else a silent WeChat login that gives one of the two. Resolves 'member' or 'visitor'.
+async function visit() {
+  if (isLoggedIn()) return 'member'
+  if (visitorToken()) return 'visitor'
+  const result = await login({ silent: true })
+  return result.status === 'ok' ? 'member' : 'visitor'
+}
+
+// A visitor token the server no longer takes (it expires like an access token and has no refresh token): a silent
+// WeChat login gives a new one — or the tokens, if this WeChat user was bound meanwhile.
+async function renewVisitor() {
+  await login({ silent: true })
 }
 
 async function bind(bindTicket, inviteCode) {
@@ -115,6 +148,6 @@ async function refresh() {
 }
 
 module.exports = {
-  KEYS, SESSION_KEY, PERSON_KEY, PERSON_DATA, accessToken, isLoggedIn, saveTokens, clear, sessionId, login, bind, refresh,
-  signOut,
+  KEYS, SESSION_KEY, PERSON_KEY, PERSON_DATA, accessToken, isLoggedIn, visitorToken, isVisitor, saveTokens, clear, sessionId,
+  login, visit, renewVisitor, bind, refresh, signOut,
 }

@@ -67,7 +67,37 @@ function memberEntries(me) {
   ]
 }
 
+// Staff who read an organisation (READ_DIRECTORY on the server) see what it and those under it must answer (待办事项).
+const INBOX_ROLES = ['secretary', 'reviewer', 'org_admin', 'supervisor']
+const inboxOrgs = (me) => orgsWith(me, INBOX_ROLES)
+
+// Party congress deputies (§二.4). GET /me gives deputy_level when the server sends it (a deputy on the roster).
+const isDeputy = (me) => Boolean(me && me.deputy_level)
+
+// The deputies' entries of the home page: the studios and my own cases for everyone — members of the public too, before
+// or without binding (`me` null) —, asking a question for every member, the rota, receptions and proposals for
+// deputies, and the inbox for staff.
+function deputyEntries(me) {
+  const entries = [
+    { key: 'studio', title: '党代表工作室', hint: '预约党代表接待，约见党代表', url: '/pages/studio/index' },
+    { key: 'my-matters', title: '我的反映', hint: '反映的问题、质询和提案的办理进展', url: '/pages/my-matters/index' },
+  ]
+  if (me) entries.push({ key: 'question-form', title: '提出质询', hint: '向党组织提出质询，限期答复', url: '/pages/question-form/index' })
+  if (isDeputy(me)) {
+    entries.push(
+      { key: 'my-rota', title: '我的值班', hint: '工作室值班安排、代班和不能值班的日子', url: '/pages/my-rota/index' },
+      { key: 'deputy-receptions', title: '接待记录', hint: '答复约见请求，登记接待情况', url: '/pages/deputy-receptions/index' },
+      { key: 'proposal-form', title: '提出提案', hint: '联名提出提案', url: '/pages/proposal-form/index' },
+    )
+  }
+  if (inboxOrgs(me).length > 0) {
+    entries.push({ key: 'matters-inbox', title: '待办事项', hint: '需要答复的问题、质询和提案', url: '/pages/matters-inbox/index' })
+  }
+  return entries
+}
+
 module.exports = {
+  INBOX_ROLES, inboxOrgs, isDeputy, deputyEntries,
   REVIEW_ROLES, SUPERVISE_ROLES, COMMUNITY_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, communityOrgs,
   hasDuties, entriesFor, memberEntries,
 }

@@ -94,6 +94,12 @@ function idsToAsk(templates, kinds) {
   return ids.slice(0, 3)
 }
 
+// Whether every one of `kinds` is a long-term template the person already consented to: nothing to ask.
+const alreadyGranted = (templates, kinds) => kinds.every((kind) => {
+  const t = byKind(templates, kind)
+  return Boolean(t && t.long_term && t.remaining > 0)
+})
+
 // Note a consent given on this phone (see PREVIEW_ACCEPTED_KEY).
 function remember(templates, results) {
   const preview = byKind(templates, 'preview')
@@ -133,6 +139,7 @@ module.exports = {
   summary,
   loadTemplates,
   idsToAsk,
+  alreadyGranted,
   remember,
   usedUpNotice,
   askQuietly,

@@ -174,6 +174,8 @@ on_both_stores! {
             let bad = app.post_as(&w.admin, "/api/v1/studios", &body(vec![deputy.id], openings.clone())).await;
             assert_eq!(error_code(bad).await, "deputy.invalid_input", "{openings}");
         }
+        let me = json_of(app.get_as(&deputy, "/api/v1/me").await, 200).await;
+        assert_eq!(me["deputy_level"], "city", "the mini-program shows a deputy's pages by it");
         let created = json_of(app.post_as(&w.admin, "/api/v1/studios", &body(vec![deputy.id], good)).await, 201).await;
         assert_eq!(created["deputies"][0]["name"], "王代表");
         assert_eq!(created["org_name"], "第一党委");

@@ -1,5 +1,6 @@
 // Home: logging in, then this month's activity day, my branch's preview, check-in and my attendance, and the
-// entries my roles open.
+// entries my roles open. 党代表工作室 and 我的反映 are there before logging in too: a WeChat user on no roster uses them
+// with the visitor token the login gave (utils/auth.js).
 const api = require('../../utils/api')
 const auth = require('../../utils/auth')
 const errors = require('../../utils/errors')
@@ -47,6 +48,7 @@ Page({
     day: null,
     dayError: '',
     entries: roles.entriesFor(null),
+    deputyEntries: roles.deputyEntries(null), // 党代表工作室 and 我的反映 for everyone, members of the public too
     memberEntries: [], // 扫码签到, 我的活动, … once /me is known
     subscribing: false,
     subscribeNote: '',
@@ -95,6 +97,7 @@ Page({
       this.setData({
         name: me.name,
         entries: roles.entriesFor(me),
+        deputyEntries: roles.deputyEntries(me),
         memberEntries: roles.memberEntries(me),
         day: mine.failed ? null : dayView(mine),
         dayError: mine.failed ? errors.messageFor(mine.failed) : '',
@@ -111,7 +114,7 @@ Page({
       wx.navigateTo({ url: `/pages/login/index?ticket=${encodeURIComponent(err.bindTicket)}` })
     } else if (err.status === 401) {
       auth.clear()
-      this.setData({ loggedIn: false, error: errors.messageFor(err) })
+      this.setData({ loggedIn: false, error: errors.messageFor(err), deputyEntries: roles.deputyEntries(null) })
     }
     this.setData({ loadError: errors.loadError(err) })
   },

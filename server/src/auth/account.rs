@@ -22,6 +22,8 @@ pub struct MeResponse {
     pub leader_level: Option<crate::domain::LeaderLevel>,
     /// Their post in their organisation (a secretary owes talks), by the roster.
     pub party_post: Option<crate::domain::PartyPost>,
+    /// A Party congress deputy's level (their rota, receptions and proposals), by the roster.
+    pub deputy_level: Option<crate::domain::DeputyLevel>,
     pub roles: Vec<RoleGrantView>,
 }
 
@@ -59,6 +61,7 @@ pub async fn me(db: &DatabaseConnection, user: Caller) -> Result<MeResponse, Aut
         status: person.status,
         leader_level: person.leader_level,
         party_post: person.party_post,
+        deputy_level: person.deputy_level,
         roles: grants
             .into_iter()
             .map(|g| RoleGrantView {

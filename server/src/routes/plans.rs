@@ -168,7 +168,8 @@ pub async fn get_plan(
     (status = 400, description = "plan.invalid_input", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "plan.not_found", body = ErrorBody),
-    (status = 409, description = "plan.wrong_state", body = ErrorBody)))]
+    (status = 409, description = "plan.wrong_state", body = ErrorBody),
+    (status = 422, description = "calendar.year_missing (the plan's year)", body = ErrorBody)))]
 pub async fn patch_plan(
     user: AuthUser,
     path: web::Path<i64>,
@@ -189,7 +190,8 @@ pub async fn patch_plan(
     (status = 400, description = "plan.invalid_input", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "plan.not_found", body = ErrorBody),
-    (status = 409, description = "plan.wrong_state", body = ErrorBody)))]
+    (status = 409, description = "plan.wrong_state", body = ErrorBody),
+    (status = 422, description = "calendar.year_missing (the plan's year)", body = ErrorBody)))]
 #[tracing::instrument(name = "Edit a plan", skip_all, fields(person_id = user.person_id))]
 pub async fn update_plan(
     user: AuthUser,
