@@ -683,4 +683,27 @@ on_both_stores! {
         assert_eq!(sheet.get((0, 0)).map(ToString::to_string).as_deref(), Some("姓名"));
         assert!(sheet.rows().any(|r| r.iter().any(|c| *c == "王代表")));
     }
+
+    async fn a_deputys_constituency_comes_from_the_roster(app) {
+        let w = app.world().await;
+        let path = format!("/api/v1/orgs/{}/roster", w.committee);
+        let roster = |constituency: &str, level: &str| format!(
+            "姓名,手机号,党员状态,党代表,支部编码,选区\r\n王代表,13700000071,正式党员,{level},TS-C1-A,{constituency}\r\n"
+        );
+        let not_deputy = app.upload_as(&w.admin, &path, "text/csv", roster("TS-C1-A", "").into_bytes()).await;
+        assert_eq!(not_deputy.status().as_u16(), 422);
+        let body: Value = not_deputy.json().await.expect("json");
+        assert!(body.to_string().contains("选区"), "{body}");
+        let outside = app.upload_as(&w.admin, &path, "text/csv", roster("TS-C2-C", "市").into_bytes()).await;
+        assert_eq!(outside.status().as_u16(), 422, "another committee's branch is outside the import");
+        assert_eq!(person::Entity::find().filter(huodongri::entities::person::Column::Phone.eq("13700000071")).count(&app.db).await.expect("count"), 0, "nothing half-imported");
+        let imported = app.upload_as(&w.admin, &path, "text/csv", roster("TS-C1-A；TS-C1-B", "市").into_bytes()).await;
+        assert_eq!(imported.status().as_u16(), 200);
+        let deputy = person::Entity::find().filter(huodongri::entities::person::Column::Phone.eq("13700000071")).one(&app.db).await.expect("read").expect("imported");
+        let seen = json_of(app.get_as(&w.member_a, &format!("/api/v1/people/{}/constituency", deputy.id)).await, 200).await;
+        let names: Vec<&str> = seen["orgs"].as_array().expect("orgs").iter().map(|o| o["name"].as_str().expect("name")).collect();
+        assert_eq!(names, ["甲支部", "乙支部"]);
+        let exported = app.get_as(&w.admin, &format!("{path}?format=csv")).await.text().await.expect("text");
+        assert!(exported.contains("TS-C1-A；TS-C1-B"), "the export writes it back: {exported}");
+    }
 }

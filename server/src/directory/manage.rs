@@ -669,7 +669,36 @@ pub async fn import_roster(
     let mut problems = Vec::new();
     let mut fields = Vec::with_capacity(rows.len());
     let mut row_numbers = Vec::with_capacity(rows.len());
+    // Each row's constituency (选区), resolved: organisations under the importing one.
+    let mut constituencies: Vec<Option<Vec<i64>>> = Vec::with_capacity(rows.len());
+    let mut by_code: std::collections::HashMap<String, Option<organisation::Model>> =
+        std::collections::HashMap::new();
     for row in rows {
+        let mut resolved = None;
+        if let Some(codes) = &row.constituency {
+            let mut ids = Vec::with_capacity(codes.len());
+            for code in codes {
+                if !by_code.contains_key(code.as_str()) {
+                    let found = orgs::find_by_code(db, code.as_str()).await?;
+                    by_code.insert(code.as_str().to_owned(), found);
+                }
+                match by_code.get(code.as_str()).cloned().flatten() {
+                    Some(o) if subtree.contains(&o.id) => ids.push(o.id),
+                    _ => problems.push(roster::RowProblem {
+                        row: row.row,
+                        column: "选区".into(),
+                        reason: format!(
+                            "{} is not an organisation under {}",
+                            code.as_str(),
+                            org.name
+                        ),
+                    }),
+                }
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            resolved = Some(ids);
+        }
         let target = match &row.org_code {
             None => Some(org.clone()),
             Some(code) => orgs::find_by_code(db, code.as_str()).await?,
@@ -686,6 +715,7 @@ pub async fn import_roster(
             }
         };
         row_numbers.push(row.row);
+        constituencies.push(resolved);
         fields.push(PersonFields {
             name: row.name,
             phone: row.phone,
@@ -714,11 +744,41 @@ pub async fn import_roster(
         updated: 0,
         unchanged: 0,
     };
-    for f in &fields {
-        match people::upsert_by_phone(&txn, f).await? {
-            Upserted::Created(_) => report.created += 1,
-            Upserted::Updated(_) => report.updated += 1,
-            Upserted::Unchanged(_) => report.unchanged += 1,
+    let mut constituency_changed = 0;
+    for (f, constituency) in fields.iter().zip(&constituencies) {
+        let person = match people::upsert_by_phone(&txn, f).await? {
+            Upserted::Created(p) => {
+                report.created += 1;
+                p
+            }
+            Upserted::Updated(p) => {
+                report.updated += 1;
+                p
+            }
+            Upserted::Unchanged(p) => {
+                report.unchanged += 1;
+                p
+            }
+        };
+        if let Some(org_ids) = constituency {
+            crate::entities::deputy_constituency::Entity::delete_many()
+                .filter(crate::entities::deputy_constituency::Column::PersonId.eq(person.id))
+                .exec(&txn)
+                .await
+                .context("cannot clear a constituency")?;
+            if !org_ids.is_empty() {
+                crate::entities::deputy_constituency::Entity::insert_many(org_ids.iter().map(
+                    |org_id| crate::entities::deputy_constituency::ActiveModel {
+                        person_id: Set(person.id),
+                        org_id: Set(*org_id),
+                        ..Default::default()
+                    },
+                ))
+                .exec(&txn)
+                .await
+                .context("cannot store a constituency")?;
+            }
+            constituency_changed += 1;
         }
     }
     audit::record(&txn, request_id.clone(), AuditEntry {
@@ -728,7 +788,8 @@ pub async fn import_roster(
         target_id: org.id.to_string(),
         org_id: Some(org.id),
         detail: json!({"format": format.extension(), "rows": fields.len(),
-                       "created": report.created, "updated": report.updated, "unchanged": report.unchanged}),
+                       "created": report.created, "updated": report.updated, "unchanged": report.unchanged,
+                       "constituencies": constituency_changed}),
     })
     .await?;
     txn.commit().await.context("cannot commit the import")?;
@@ -774,9 +835,50 @@ pub async fn export_roster(
         .all(db)
         .await
         .context("cannot read the roster")?;
+    let mut constituencies: std::collections::HashMap<i64, Vec<i64>> =
+        std::collections::HashMap::new();
+    let deputies: Vec<i64> = people
+        .iter()
+        .filter(|p| p.deputy_level.is_some())
+        .map(|p| p.id)
+        .collect();
+    for chunk in deputies.chunks(500) {
+        for row in crate::entities::deputy_constituency::Entity::find()
+            .filter(
+                crate::entities::deputy_constituency::Column::PersonId.is_in(chunk.iter().copied()),
+            )
+            .all(db)
+            .await
+            .context("cannot read constituencies")?
+        {
+            constituencies
+                .entry(row.person_id)
+                .or_default()
+                .push(row.org_id);
+        }
+    }
+    let outside: Vec<i64> = constituencies
+        .values()
+        .flatten()
+        .filter(|id| !codes.contains_key(id))
+        .copied()
+        .collect();
+    let mut codes = codes;
+    for o in organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(outside))
+        .all(db)
+        .await
+        .context("cannot read constituency organisations")?
+    {
+        codes.insert(o.id, o.code);
+    }
     let rows: Vec<ExportRow> = people
         .into_iter()
         .map(|p| ExportRow {
+            constituency: constituencies
+                .get(&p.id)
+                .map(|ids| ids.iter().filter_map(|id| codes.get(id).cloned()).collect())
+                .unwrap_or_default(),
             org_code: codes.get(&p.org_id).cloned().unwrap_or_default(),
             name: p.name,
             phone: p.phone,

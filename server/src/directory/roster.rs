@@ -75,6 +75,8 @@ pub struct RosterRow {
     pub exempt: bool,
     pub exempt_reason: Option<String>,
     pub org_code: Option<OrgCode>,
+    /// A deputy's constituency (选区): organisation codes; `None` leaves it as it is.
+    pub constituency: Option<Vec<OrgCode>>,
 }
 
 /// Why an import was refused. `row` is the spreadsheet row (1 for header problems), or 0 when
@@ -102,6 +104,8 @@ pub struct ExportRow {
     pub exempt: bool,
     pub exempt_reason: Option<String>,
     pub org_code: String,
+    /// A deputy's constituency (选区) as organisation codes.
+    pub constituency: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,11 +122,12 @@ enum Column {
     Exempt,
     ExemptReason,
     OrgCode,
+    Constituency,
 }
 
 impl Column {
     /// The export order.
-    const ALL: [Column; 12] = [
+    const ALL: [Column; 13] = [
         Column::Name,
         Column::Phone,
         Column::Status,
@@ -135,6 +140,7 @@ impl Column {
         Column::Exempt,
         Column::ExemptReason,
         Column::OrgCode,
+        Column::Constituency,
     ];
 
     fn header(self) -> &'static str {
@@ -151,6 +157,7 @@ impl Column {
             Column::Exempt => "暂不参加组织生活",
             Column::ExemptReason => "暂不参加原因",
             Column::OrgCode => "支部编码",
+            Column::Constituency => "选区",
         }
     }
 
@@ -168,6 +175,7 @@ impl Column {
             Column::Exempt => "exempt",
             Column::ExemptReason => "exempt_reason",
             Column::OrgCode => "org_code",
+            Column::Constituency => "constituency",
         }
     }
 
@@ -186,7 +194,7 @@ impl Column {
             Column::Name | Column::Status | Column::PartyPost | Column::DeputyLevel => 12.0,
             Column::Phone | Column::JoinDate | Column::LeaderLevel | Column::OrgCode => 14.0,
             Column::InServiceOrgan | Column::Exempt => 18.0,
-            Column::WorkUnit | Column::ExemptReason => 30.0,
+            Column::WorkUnit | Column::ExemptReason | Column::Constituency => 30.0,
         }
     }
 }
@@ -595,7 +603,17 @@ impl RowCheck<'_> {
         let exempt = self.optional(Column::Exempt, parse_flag);
         let exempt_reason = self.optional(Column::ExemptReason, |raw| free_text(raw, 200));
         let org_code = self.optional(Column::OrgCode, OrgCode::parse);
+        let constituency = self.optional(Column::Constituency, parse_constituency);
 
+        if matches!(constituency, Some(Some(_))) && deputy_level == Some(None) {
+            let reason = format!(
+                "{} is for Party congress deputies: fill in {} too",
+                self.layout.written(Column::Constituency),
+                self.layout.written(Column::DeputyLevel)
+            );
+            self.report(Column::Constituency, reason);
+            return None;
+        }
         if exempt == Some(Some(true)) && exempt_reason == Some(None) {
             let column = if self.layout.index_of(Column::ExemptReason).is_some() {
                 Column::ExemptReason
@@ -625,6 +643,7 @@ impl RowCheck<'_> {
             exempt: exempt?.unwrap_or(false),
             exempt_reason: exempt_reason?,
             org_code: org_code?,
+            constituency: constituency?,
         })
     }
 
@@ -801,10 +820,24 @@ fn column_letter(index: usize) -> String {
     letters.iter().rev().collect()
 }
 
+/// The organisation codes of a 选区 cell, separated by ；, ;, 、 or commas (at most 50).
+fn parse_constituency(raw: &str) -> Result<Vec<OrgCode>, String> {
+    let codes = raw
+        .split(['；', ';', '、', ',', '，'])
+        .map(str::trim)
+        .filter(|code| !code.is_empty())
+        .map(OrgCode::parse)
+        .collect::<Result<Vec<_>, _>>()?;
+    if codes.len() > 50 {
+        return Err("a constituency has at most 50 organisations".into());
+    }
+    Ok(codes)
+}
+
 /// Writes a roster with the Chinese headers and labels that `parse` reads back unchanged.
 /// CSV starts with a UTF-8 BOM so that Excel shows the Chinese text correctly.
 pub fn export(format: RosterFormat, rows: &[ExportRow]) -> anyhow::Result<Vec<u8>> {
-    let lines: Vec<[String; 12]> = rows.iter().map(export_cells).collect();
+    let lines: Vec<[String; 13]> = rows.iter().map(export_cells).collect();
     match format {
         RosterFormat::Csv => write_csv(&lines),
         RosterFormat::Xlsx => write_xlsx(rows, &lines),
@@ -812,7 +845,7 @@ pub fn export(format: RosterFormat, rows: &[ExportRow]) -> anyhow::Result<Vec<u8
 }
 
 /// The cells of one row as text, in `Column::ALL` order.
-fn export_cells(row: &ExportRow) -> [String; 12] {
+fn export_cells(row: &ExportRow) -> [String; 13] {
     let flag = |value: bool| if value { "是" } else { "否" }.to_owned();
     [
         row.name.clone(),
@@ -832,10 +865,11 @@ fn export_cells(row: &ExportRow) -> [String; 12] {
         flag(row.exempt),
         row.exempt_reason.clone().unwrap_or_default(),
         row.org_code.clone(),
+        row.constituency.join("；"),
     ]
 }
 
-fn write_csv(lines: &[[String; 12]]) -> anyhow::Result<Vec<u8>> {
+fn write_csv(lines: &[[String; 13]]) -> anyhow::Result<Vec<u8>> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(UTF8_BOM.to_vec());
@@ -855,7 +889,7 @@ fn write_csv(lines: &[[String; 12]]) -> anyhow::Result<Vec<u8>> {
         .map_err(|err| anyhow::anyhow!("cannot finish the roster CSV: {}", err.error()))
 }
 
-fn write_xlsx(rows: &[ExportRow], lines: &[[String; 12]]) -> anyhow::Result<Vec<u8>> {
+fn write_xlsx(rows: &[ExportRow], lines: &[[String; 13]]) -> anyhow::Result<Vec<u8>> {
     use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
 
     let mut workbook = Workbook::new();
@@ -934,6 +968,7 @@ mod tests {
             exempt: false,
             exempt_reason: None,
             org_code: "YZ-GL_01".into(),
+            constituency: vec!["YZ-GL".into(), "YZ-GL_01".into()],
         };
         // A reason spanning two lines comes first, so the next row checks CSV row numbering.
         vec![
@@ -950,6 +985,7 @@ mod tests {
                 exempt: true,
                 exempt_reason: Some("长期外出务工\n联系不上".into()),
                 org_code: String::new(),
+                constituency: Vec::new(),
             },
             secretary,
         ]
@@ -971,6 +1007,13 @@ mod tests {
             parsed.org_code.as_ref().map_or("", OrgCode::as_str),
             exported.org_code
         );
+        let constituency: Vec<&str> = parsed
+            .constituency
+            .iter()
+            .flatten()
+            .map(OrgCode::as_str)
+            .collect();
+        assert_eq!(constituency, exported.constituency);
     }
 
     fn round_trip(format: RosterFormat) {
@@ -1221,12 +1264,12 @@ mod tests {
             lines.next(),
             Some(
                 "姓名,手机号,党员状态,入党日期,党内职务,领导职级,党代表,工作单位,\
-                 机关事业单位在职,暂不参加组织生活,暂不参加原因,支部编码"
+                 机关事业单位在职,暂不参加组织生活,暂不参加原因,支部编码,选区"
             )
         );
         assert!(text.contains(
             "\r\n张三,13812345678,正式党员,2001-07-01,书记,县处级以上,县,\
-             \"扬州市广陵区人民政府, \"\"办公室\"\"\",是,否,,YZ-GL_01\r\n"
+             \"扬州市广陵区人民政府, \"\"办公室\"\"\",是,否,,YZ-GL_01,YZ-GL；YZ-GL_01\r\n"
         ));
     }
 

@@ -253,11 +253,22 @@ pub async fn of_org(
         .all(db)
         .await
         .context("cannot read pairs")?;
-    let mut out = Vec::with_capacity(rows.len());
-    for row in rows {
-        out.push(view(db, row).await?);
-    }
-    Ok(out)
+    let names = crate::orgs::names(db, rows.iter().flat_map(|p| [p.org_a, p.org_b])).await?;
+    let named = |id: i64| OrgRef {
+        id,
+        name: names.get(&id).cloned().unwrap_or_default(),
+    };
+    Ok(rows
+        .into_iter()
+        .map(|p| Pair {
+            org_a: named(p.org_a),
+            org_b: named(p.org_b),
+            id: p.id,
+            starts_on: p.starts_on,
+            ends_on: p.ends_on,
+            goals: p.goals,
+        })
+        .collect())
 }
 
 async fn find(db: &impl ConnectionTrait, id: i64) -> Result<org_pair::Model, LifeError> {
