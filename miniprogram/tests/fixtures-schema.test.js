@@ -171,6 +171,34 @@ const cases = [
   ['my matters', 'GET /api/v1/me/matters', 200, [fixtures.matter({ timeline: [] })]],
   ['an organisation\'s matters', 'GET /api/v1/orgs/{id}/matters', 200, fixtures.mattersPage([fixtures.matter({ timeline: [] })])],
   ['a constituency', 'GET /api/v1/people/{id}/constituency', 200, fixtures.constituency()],
+  // Organisational life: 党务公开, 活动评价, 政治生日, 结对共建
+  ['my notices', 'GET /api/v1/me/notices', 200, fixtures.myNotices([fixtures.notice(), fixtures.notice({ id: 102, read: true })])],
+  ['a notice', 'GET /api/v1/notices/{id}', 200, fixtures.notice({ read: true })],
+  ['a notice (published to a community)', 'POST /api/v1/orgs/{id}/notices', 201, fixtures.notice({ audience: 'public', community_id: 2, kind: 'party' })],
+  ['a notice\'s readers', 'GET /api/v1/notices/{id}/readers', 200, fixtures.readers()],
+  ['a question about a notice', 'POST /api/v1/notices/{id}/questions', 201, fixtures.matter({
+    id: 84, kind: 'question', deputy_id: null, deputy_name: null, level: null, addressed_org: { id: 6, name: '第一党支部' },
+  })],
+  ['my feedback (to give)', 'GET /api/v1/activities/{id}/feedback', 200, fixtures.myFeedback()],
+  ['my feedback (given)', 'GET /api/v1/activities/{id}/feedback', 200, fixtures.myFeedback({ can_answer: false, mine: { rating: 4, comment: '很好' } })],
+  ['feedback given', 'POST /api/v1/activities/{id}/feedback', 201, { rating: 5, comment: '' }],
+  ['a feedback summary', 'GET /api/v1/activities/{id}/feedback/summary', 200, fixtures.feedbackSummary()],
+  ['a feedback summary (too few)', 'GET /api/v1/activities/{id}/feedback/summary', 200, fixtures.feedbackSummary({
+    answers: 3, enough: false, distribution: null, average: null, comments: [],
+  })],
+  ['my political birthday', 'GET /api/v1/me/political-birthday', 200, fixtures.birthday({
+    celebration: fixtures.celebration({ oath_renewed: true, talk_id: 41 }),
+  })],
+  ['a branch\'s political birthdays', 'GET /api/v1/orgs/{id}/political-birthdays', 200, [fixtures.birthday()]],
+  ['political birthdays celebrated', 'POST /api/v1/plans/{id}/political-birthdays', 200, [fixtures.birthday({ celebration: fixtures.celebration() })]],
+  ['a political birthday recorded', 'PATCH /api/v1/political-birthdays/{id}', 200, fixtures.birthday({
+    celebration: fixtures.celebration({
+      report: '学习体会', oath_renewed: true, talk_id: 41, visit_done: true, complete: true,
+    }),
+  })],
+  ['an organisation\'s pairs', 'GET /api/v1/orgs/{id}/pairs', 200, [fixtures.pair()]],
+  ['a pair\'s year', 'GET /api/v1/org-pairs/{id}/year', 200, fixtures.pairYear()],
+  ['a pair entry', 'POST /api/v1/org-pairs/{id}/entries', 201, fixtures.pairEntry({ kind: 'help' })],
 ]
 
 const ready = []

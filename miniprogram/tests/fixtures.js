@@ -363,7 +363,111 @@ const constituency = (overrides = {}) => ({
   person_id: 1, level: 'city', orgs: [{ id: 5, name: '街道党工委' }, { id: 6, name: '第一党支部' }], ...overrides,
 })
 
+// Organisational life: 党务公开, 活动评价, 政治生日, 结对共建.
+
+// A notice of 第一党支部 (6) to its members, not yet read.
+const notice = (overrides = {}) => ({
+  id: 101,
+  org_id: 6,
+  org_name: '第一党支部',
+  kind: 'finance',
+  audience: 'members',
+  community_id: null,
+  title: '2026年第三季度党费收缴情况',
+  body: '本季度应缴党费12人，已全部缴纳，共计3600元。',
+  published_at: '2026-11-18T09:30:00+08:00',
+  read: false,
+  ...overrides,
+})
+
+const myNotices = (items, overrides = {}) => ({
+  unread: items.filter((n) => !n.read).length,
+  page: {
+    items, page: 1, per_page: 20, total: items.length,
+  },
+  ...overrides,
+})
+
+const readers = (overrides = {}) => ({
+  notice_id: 101,
+  expected: 12,
+  read: 10,
+  unread: [{ person_id: 3, name: '张三', org_name: '第一党支部' }, { person_id: 4, name: '李四', org_name: '第一党支部' }],
+  ...overrides,
+})
+
+const myFeedback = (overrides = {}) => ({
+  plan_id: 11,
+  can_answer: true,
+  opens_at: '2026-11-20T11:00:00+08:00',
+  closes_at: '2026-11-23T11:00:00+08:00',
+  mine: null,
+  ...overrides,
+})
+
+const feedbackSummary = (overrides = {}) => ({
+  plan_id: 11,
+  answers: 8,
+  enough: true,
+  min_answers: 5,
+  distribution: [0, 1, 1, 2, 4],
+  average: 4.125,
+  comments: ['内容很实在', '时间安排合理'],
+  ...overrides,
+})
+
+const celebration = (overrides = {}) => ({
+  id: 121, plan_id: 11, report: '', oath_renewed: false, talk_id: null, visit_done: false, complete: false, ...overrides,
+})
+
+// 李伟芳 joined on 3 December 2001: 25 years this year.
+const birthday = (overrides = {}) => ({
+  person_id: 1,
+  name: '李伟芳',
+  org_id: 6,
+  org_name: '第一党支部',
+  join_date: '2001-12-03',
+  birthday: '2026-12-03',
+  years: 25,
+  celebration: null,
+  ...overrides,
+})
+
+const pair = (overrides = {}) => ({
+  id: 131,
+  org_a: { id: 6, name: '第一党支部' },
+  org_b: { id: 9, name: '市供电公司党支部' },
+  starts_on: '2026-01-01',
+  ends_on: '2027-12-31',
+  goals: '共建便民服务点，帮扶困难群众',
+  ...overrides,
+})
+
+const pairEntry = (overrides = {}) => ({
+  id: 141, org: { id: 6, name: '第一党支部' }, kind: 'exchange', on: '2026-10-15', summary: '到供电公司交流党建经验', ...overrides,
+})
+
+const pairYear = (overrides = {}) => ({
+  pair: pair(),
+  year: 2026,
+  joint_activities: [{
+    plan_id: 11,
+    date: '2026-09-20',
+    theme: '联合主题党日',
+    host: { id: 6, name: '第一党支部' },
+    sides: [
+      { org: { id: 6, name: '第一党支部' }, expected: 12, present: 11, rate: 0.9167 },
+      { org: { id: 9, name: '市供电公司党支部' }, expected: 8, present: 6, rate: 0.75 },
+    ],
+  }],
+  exchanges: 1,
+  help_given: 0,
+  entries: [pairEntry()],
+  ...overrides,
+})
+
 module.exports = {
+  notice, myNotices, readers, myFeedback, feedbackSummary, celebration, birthday, pair, pairEntry, pairYear,
   studio, studiosPage, swap, shift, rota, myRota, reception, timelineEntry, matter, mattersPage, constituency,
   contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage, attachment,
   templates,

@@ -106,6 +106,21 @@ module.exports = {
   meMatters: () => `${V1}/me/matters`,
   orgMatters: (orgId) => `${V1}/orgs/${orgId}/matters`,
 
+  // organisational life: 党务公开, 活动评价, 政治生日, 结对共建
+  meNotices: () => `${V1}/me/notices`,
+  orgNotices: (orgId) => `${V1}/orgs/${orgId}/notices`,
+  notice: (id) => `${V1}/notices/${id}`,
+  noticeReaders: (id) => `${V1}/notices/${id}/readers`,
+  noticeQuestions: (id) => `${V1}/notices/${id}/questions`,
+  activityFeedback: (id) => `${V1}/activities/${id}/feedback`,
+  activityFeedbackSummary: (id) => `${V1}/activities/${id}/feedback/summary`,
+  mePoliticalBirthday: () => `${V1}/me/political-birthday`,
+  orgPoliticalBirthdays: (orgId) => `${V1}/orgs/${orgId}/political-birthdays`,
+  politicalBirthday: (id) => `${V1}/political-birthdays/${id}`,
+  orgPairs: (orgId) => `${V1}/orgs/${orgId}/pairs`,
+  pairYear: (id) => `${V1}/org-pairs/${id}/year`,
+  pairEntries: (id) => `${V1}/org-pairs/${id}/entries`,
+
   // attachments: photos and documents kept as evidence of a duty entry or an activity (?owner_type=&owner_id=)
   attachments: () => `${V1}/attachments`,
   attachmentContent: (id) => `${V1}/attachments/${id}/content`,

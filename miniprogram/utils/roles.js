@@ -96,7 +96,31 @@ function deputyEntries(me) {
   return entries
 }
 
+// Organisational life (党务公开, 政治生日, 结对共建): every member reads the notices and their own political birthday;
+// a secretary keeps the branch's birthdays and pairs; a secretary or an organisation's admin publishes notices.
+const NOTICE_ROLES = ['secretary', 'org_admin']
+const noticeOrgs = (me) => orgsWith(me, NOTICE_ROLES)
+
+function lifeEntries(me) {
+  if (!me) return []
+  const entries = [
+    { key: 'notices', title: '党务公开', hint: '党务、政务、财务公开内容，可以提出质询', url: '/pages/notices/index' },
+    { key: 'my-birthday', title: '我的政治生日', hint: '入党纪念日和党龄', url: '/pages/my-birthday/index' },
+  ]
+  if (noticeOrgs(me).length > 0) {
+    entries.push({ key: 'notice-form', title: '发布公开', hint: '发布党务公开内容，查看谁还没有阅读', url: '/pages/notice-form/index' })
+  }
+  if (secretaryBranches(me).length > 0) {
+    entries.push(
+      { key: 'birthdays', title: '政治生日', hint: '本支部党员的政治生日，记录四项内容', url: '/pages/birthdays/index' },
+      { key: 'pairs', title: '结对共建', hint: '结对组织的联合活动、交流和帮扶', url: '/pages/pairs/index' },
+    )
+  }
+  return entries
+}
+
 module.exports = {
+  NOTICE_ROLES, noticeOrgs, lifeEntries,
   INBOX_ROLES, inboxOrgs, isDeputy, deputyEntries,
   REVIEW_ROLES, SUPERVISE_ROLES, COMMUNITY_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, communityOrgs,
   hasDuties, entriesFor, memberEntries,

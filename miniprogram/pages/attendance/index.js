@@ -114,6 +114,11 @@ Page({
     })
   },
 
+  // 活动评价情况: the members' ratings, without names (pages/feedback?summary=1).
+  onFeedback() {
+    wx.navigateTo({ url: `/pages/feedback/index?id=${this.data.activityId}&summary=1` })
+  },
+
   onTab(e) {
     this.setData({ tab: e.currentTarget.dataset.tab })
   },

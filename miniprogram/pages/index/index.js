@@ -49,6 +49,7 @@ Page({
     dayError: '',
     entries: roles.entriesFor(null),
     deputyEntries: roles.deputyEntries(null), // 党代表工作室 and 我的反映 for everyone, members of the public too
+    lifeEntries: [], // 党务公开, 我的政治生日, and a secretary's 政治生日 and 结对共建, once /me is known
     memberEntries: [], // 扫码签到, 我的活动, … once /me is known
     subscribing: false,
     subscribeNote: '',
@@ -99,13 +100,27 @@ Page({
         entries: roles.entriesFor(me),
         deputyEntries: roles.deputyEntries(me),
         memberEntries: roles.memberEntries(me),
+        lifeEntries: roles.lifeEntries(me),
         day: mine.failed ? null : dayView(mine),
         dayError: mine.failed ? errors.messageFor(mine.failed) : '',
       })
+      this.loadUnread()
     } catch (err) {
       this.loadFailed(err)
     } finally {
       this.setData({ fetching: false })
+    }
+  },
+
+  // 党务公开's entry says how many notices I have not read; not awaited, and a failure leaves the entry as it is.
+  async loadUnread() {
+    try {
+      const { unread } = await api.get(paths.meNotices(), { page: 1, per_page: 1 })
+      const lifeEntries = this.data.lifeEntries.map((e) => (e.key === 'notices' && unread > 0
+        ? { ...e, title: `党务公开（${unread}条未读）` } : e))
+      this.setData({ lifeEntries })
+    } catch (err) {
+      // the entry without the count
     }
   },
 
@@ -114,7 +129,9 @@ Page({
       wx.navigateTo({ url: `/pages/login/index?ticket=${encodeURIComponent(err.bindTicket)}` })
     } else if (err.status === 401) {
       auth.clear()
-      this.setData({ loggedIn: false, error: errors.messageFor(err), deputyEntries: roles.deputyEntries(null) })
+      this.setData({
+        loggedIn: false, error: errors.messageFor(err), deputyEntries: roles.deputyEntries(null), lifeEntries: [],
+      })
     }
     this.setData({ loadError: errors.loadError(err) })
   },

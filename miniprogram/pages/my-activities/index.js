@@ -36,6 +36,8 @@ function itemView(a) {
     canScan: a.phase === 'open' && a.my_status === 'expected',
     canLeave: !over && a.my_status === 'expected' && !activeLeave,
     canWithdraw: !over && activeLeave,
+    // 活动评价: who checked in may rate it (pages/feedback says when, and the server decides)
+    canRate: Boolean(a.checked_in_at) && a.phase !== 'cancelled',
   }
 }
 
@@ -58,6 +60,10 @@ Page({
 
   onScan() {
     nav.open('/pages/scan/index')
+  },
+
+  onRate(e) {
+    nav.open(`/pages/feedback/index?id=${e.currentTarget.dataset.id}`)
   },
 
   async onLeave(e) {
