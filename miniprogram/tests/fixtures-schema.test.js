@@ -191,6 +191,9 @@ const cases = [
   })],
   ['a branch\'s political birthdays', 'GET /api/v1/orgs/{id}/political-birthdays', 200, [fixtures.birthday()]],
   ['political birthdays celebrated', 'POST /api/v1/plans/{id}/political-birthdays', 200, [fixtures.birthday({ celebration: fixtures.celebration() })]],
+  ['a branch\'s 政治生日 plan', 'GET /api/v1/orgs/{id}/plans', 200, [fixtures.birthdayPlan()]],
+  ['a 思想汇报 file', 'GET /api/v1/attachments', 200, [fixtures.attachment({ owner_type: 'political_birthday', owner_id: 121, file_type: 'pdf', name: '思想汇报.pdf' })]],
+  ['a member already celebrated', 'POST /api/v1/plans/{id}/political-birthdays', 409, { code: 'life.conflict', message: 'already celebrated this year' }],
   ['a political birthday recorded', 'PATCH /api/v1/political-birthdays/{id}', 200, fixtures.birthday({
     celebration: fixtures.celebration({
       report: '学习体会', oath_renewed: true, talk_id: 41, visit_done: true, complete: true,

@@ -420,6 +420,21 @@ const celebration = (overrides = {}) => ({
   id: 121, plan_id: 11, report: '', oath_renewed: false, talk_id: null, visit_done: false, complete: false, ...overrides,
 })
 
+// The branch's 政治生日 activity of November 2026, which the members not yet celebrated are added to.
+const birthdayPlan = (overrides = {}) => plan({
+  id: 15,
+  month: '2026-11',
+  status: 'filed',
+  theme: '过政治生日 重温入党誓词',
+  category: 'political_birthday',
+  category_label: '政治生日',
+  date: '2026-11-27',
+  checkin_opens_at: '2026-11-27T08:30:00+08:00',
+  checkin_closes_at: '2026-11-27T12:00:00+08:00',
+  preview_deadline: '2026-11-10',
+  ...overrides,
+})
+
 // 李伟芳 joined on 3 December 2001: 25 years this year.
 const birthday = (overrides = {}) => ({
   person_id: 1,
@@ -467,7 +482,7 @@ const pairYear = (overrides = {}) => ({
 })
 
 module.exports = {
-  notice, myNotices, readers, myFeedback, feedbackSummary, celebration, birthday, pair, pairEntry, pairYear,
+  notice, myNotices, readers, myFeedback, feedbackSummary, celebration, birthday, birthdayPlan, pair, pairEntry, pairYear,
   studio, studiosPage, swap, shift, rota, myRota, reception, timelineEntry, matter, mattersPage, constituency,
   contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage, attachment,
   templates,

@@ -345,6 +345,86 @@ describe('政治生日 (secretary)', () => {
     const empty = await open([])
     expect(empty.data.items).toEqual([])
   })
+
+  const PLANS = 'GET /api/v1/orgs/6/plans'
+  const CELEBRATE = 'POST /api/v1/plans/15/political-birthdays'
+  const pendingRows = () => [
+    fixtures.birthday({ celebration: fixtures.celebration() }),
+    fixtures.birthday({ person_id: 3, name: '张三', birthday: '2026-11-25', years: 3 }),
+    fixtures.birthday({ person_id: 4, name: '李四', birthday: '2026-11-28', years: 8 }),
+  ]
+
+  test('安排政治生日活动: this month\'s 政治生日 plan, the members ticked, added, then the list read again', async () => {
+    const page = await open(pendingRows())
+    expect(page.data.unplanned).toBe(2)
+    shim.route(PLANS, { status: 200, body: [fixtures.plan({ id: 14, month: '2026-11' }), fixtures.birthdayPlan()] })
+    await page.onArrange()
+    expect(shim.requestsTo(PLANS)[0].data).toEqual({ month: '2026-11' })
+    expect(page.data).toMatchObject({
+      arranging: true, noPlan: '', arrangeBusy: false, plans: [{ id: 15, text: '过政治生日 重温入党誓词（11月27日）' }],
+    })
+    await page.onCelebrate()
+    expect(page.data.arrangeError).toBe('请勾选要安排的同志')
+    expect(shim.requestsTo(CELEBRATE)).toEqual([])
+
+    page.onPick(tap({ id: 1 })) // 李伟芳, already celebrated, cannot be ticked
+    page.onPick(tap({ id: 3 }))
+    page.onPick(tap({ id: 4 }))
+    page.onPick(tap({ id: 4 }))
+    expect(page.data.items.map((b) => b.picked)).toEqual([false, true, false])
+    const celebrated = fixtures.birthday({
+      person_id: 3, name: '张三', birthday: '2026-11-25', years: 3, celebration: fixtures.celebration({ id: 122, plan_id: 15 }),
+    })
+    shim.route(CELEBRATE, { status: 200, body: [celebrated] })
+    shim.route(LIST, { status: 200, body: [pendingRows()[0], celebrated, pendingRows()[2]] })
+    await page.onCelebrate()
+    expect(shim.requestsTo(CELEBRATE)[0].data).toEqual({ person_ids: [3] })
+    expect(shim.toasts).toEqual(['已安排1位同志'])
+    expect(shim.requestsTo(LIST)).toHaveLength(2)
+    expect(page.data).toMatchObject({ arranging: false, plans: [], arrangeError: '', unplanned: 1 })
+    expect(page.data.items.map((b) => [b.name, b.planned, b.celebrationId, b.picked])).toEqual([
+      ['李伟芳', true, 121, false], ['张三', true, 122, false], ['李四', false, 0, false],
+    ])
+  })
+
+  test('no 政治生日 plan this month says to make one first; 返回 closes it', async () => {
+    const page = await open(pendingRows())
+    shim.route(PLANS, { status: 200, body: [fixtures.plan({ month: '2026-11' }), fixtures.birthdayPlan({ id: 16, org_id: 7 })] })
+    await page.onArrange()
+    expect(page.data).toMatchObject({ arranging: true, plans: [], noPlan: '请先制定本月“政治生日”主题的活动计划' })
+    await page.onCelebrate()
+    expect(shim.requests.filter((r) => r.method === 'POST')).toEqual([])
+    page.onArrangeCancel()
+    expect(page.data).toMatchObject({ arranging: false, noPlan: '' })
+
+    await page.onMonth({ detail: { value: '2026-12' } })
+    shim.route(PLANS, { status: 200, body: [] })
+    await page.onArrange()
+    expect(shim.requestsTo(PLANS)[1].data).toEqual({ month: '2026-12' })
+    expect(page.data.noPlan).toBe('请先制定本月“政治生日”主题的活动计划')
+  })
+
+  test('a refusal (already celebrated, a wrong member) stays on the form with the ticks; a failed read of the plans is shown', async () => {
+    const page = await open(pendingRows())
+    shim.route(PLANS, { status: 200, body: [fixtures.birthdayPlan()] })
+    await page.onArrange()
+    page.onPick(tap({ id: 3 }))
+    page.onPick(tap({ id: 4 }))
+    shim.route(CELEBRATE, { status: 409, body: { code: 'life.conflict', message: 'already celebrated this year' } })
+    await page.onCelebrate()
+    expect(shim.requestsTo(CELEBRATE)[0].data).toEqual({ person_ids: [3, 4] })
+    expect(page.data).toMatchObject({ arranging: true, arrangeBusy: false, arrangeError: '该同志今年的政治生日已经登记过了' })
+    expect(page.data.items.map((b) => b.picked)).toEqual([false, true, true])
+    shim.route(CELEBRATE, { status: 400, body: { code: 'life.invalid_input', message: 'not a member of the branch' } })
+    await page.onCelebrate()
+    expect(page.data.arrangeError).toBe('填写的内容有误，请检查后重试')
+    expect(shim.toasts).toEqual([])
+    expect(shim.requestsTo(LIST)).toHaveLength(1)
+
+    shim.route(PLANS, { fail: 'request:fail' })
+    await page.onArrange()
+    expect(page.data).toMatchObject({ arranging: true, plans: [], noPlan: '', arrangeError: '网络连接失败，请检查网络后重试' })
+  })
 })
 
 describe('结对共建', () => {

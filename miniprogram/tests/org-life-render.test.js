@@ -5,7 +5,7 @@
 // produced through the Page harness: what a member and a secretary read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, text } = require('./page-render')
+const { render, text, settle } = require('./page-render')
 const fixtures = require('./fixtures')
 
 let shim
@@ -128,7 +128,45 @@ test('政治生日 (secretary): the month, each member with its state, and the r
   expect(shown).toContain('第一党支部2026年11月▾只看未完成')
   expect(shown).toContain('李伟芳进行中12月3日周四·党龄25年○思想汇报○重温入党誓词✓书记谈心交流○参观学习')
   expect(shown).toContain('思想汇报○已重温入党誓词○已参观学习✓书记谈心交流已记录返回保存记录')
-  expect(shown).toContain('张三未安排12月3日周四·党龄3年请在本月计划中安排“政治生日”活动并加入该同志')
+  expect(shown).toContain('张三未安排12月3日周四·党龄3年点“安排政治生日活动”把该同志加入本月的政治生日活动')
+  expect(shown).toContain('第一党支部2026年11月▾只看未完成安排政治生日活动李伟芳')
+
+  shim.route('GET /api/v1/orgs/6/plans', { status: 200, body: [fixtures.birthdayPlan()] })
+  await page.onArrange()
+  page.onPick(tap({ id: 3 }))
+  const arranging = text(render('pages/birthdays/index', page.data))
+  expect(arranging).toContain('安排政治生日活动加入哪次活动过政治生日重温入党誓词（11月27日）▾请在下面勾选要安排的同志（还没有安排的1人）返回加入活动')
+  expect(arranging).toContain('张三未安排12月3日周四·党龄3年✓已选该同志')
+})
+
+test('记录 of a celebrated member: the 思想汇报 files of the celebration, and 上传思想汇报照片', async () => {
+  shim.route('GET /api/v1/me', { status: 200, body: secretary() })
+  shim.route('GET /api/v1/orgs/6/political-birthdays', { status: 200, body: [fixtures.birthday({ celebration: fixtures.celebration() })] })
+  const page = loadPage('pages/birthdays/index')
+  await page.onLoad()
+  page.onEdit(tap({ id: 121 }))
+  shim.route('GET /api/v1/attachments', {
+    status: 200, body: [fixtures.attachment({ id: 95, owner_type: 'political_birthday', owner_id: 121, file_type: 'pdf', name: '思想汇报.pdf' })],
+  })
+  const comp = render('pages/birthdays/index', page.data, { real: ['attachment-list'] })
+  await settle()
+  expect(shim.requestsTo('GET /api/v1/attachments')[0].data).toEqual({ owner_type: 'political_birthday', owner_id: 121 })
+  expect(text(comp)).toContain('思想汇报PDF文档：思想汇报.pdf240KB上传思想汇报照片○已重温入党誓词')
+})
+
+test('我的政治生日: once held, the member uploads their own 思想汇报', async () => {
+  shim.route('GET /api/v1/me/political-birthday', { status: 200, body: fixtures.birthday({ celebration: fixtures.celebration() }) })
+  shim.route('GET /api/v1/attachments', { status: 200, body: [] })
+  const mine = loadPage('pages/my-birthday/index')
+  await mine.onLoad()
+  const comp = render('pages/my-birthday/index', mine.data, { real: ['attachment-list'] })
+  await settle()
+  expect(shim.requestsTo('GET /api/v1/attachments')[0].data).toEqual({ owner_type: 'political_birthday', owner_id: 121 })
+  expect(text(comp)).toContain('参观学习未完成我的思想汇报可以把写好的思想汇报拍照上传上传思想汇报照片')
+
+  shim.route('GET /api/v1/me/political-birthday', { status: 200, body: fixtures.birthday() })
+  await mine.load()
+  expect(text(render('pages/my-birthday/index', mine.data))).not.toContain('我的思想汇报')
 })
 
 test('结对共建: the pairs, then a pair\'s year', async () => {

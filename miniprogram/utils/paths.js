@@ -117,6 +117,7 @@ module.exports = {
   mePoliticalBirthday: () => `${V1}/me/political-birthday`,
   orgPoliticalBirthdays: (orgId) => `${V1}/orgs/${orgId}/political-birthdays`,
   politicalBirthday: (id) => `${V1}/political-birthdays/${id}`,
+  planPoliticalBirthdays: (planId) => `${V1}/plans/${planId}/political-birthdays`,
   orgPairs: (orgId) => `${V1}/orgs/${orgId}/pairs`,
   pairYear: (id) => `${V1}/org-pairs/${id}/year`,
   pairEntries: (id) => `${V1}/org-pairs/${id}/entries`,

@@ -1,7 +1,7 @@
 // The photos and documents of a record, shown under it (utils/attachments.js): photos as thumbnails (a tap shows the
 // photo full size), documents by name (a tap opens them) and, for who may add them (`canAdd`), a button (`addText`:
-// 添加照片, 上传照片) that picks photos and uploads them, saying how far it got. `ownerType` is duty_entry or
-// activity, `ownerId` the record's id; `title` a heading (会议照片), `emptyText` what to say when there is nothing.
+// 添加照片, 上传照片) that picks photos and uploads them, saying how far it got. `ownerType` is duty_entry, activity or
+// political_birthday, `ownerId` the record's id; `title` a heading (会议照片), `emptyText` what to say when there is nothing.
 // Loaded when attached and when the record changes; an answer for a record no longer shown sets nothing.
 const attachments = require('../../utils/attachments')
 const errors = require('../../utils/errors')
