@@ -84,6 +84,14 @@ on_both_stores! {
         assert_eq!(own.as_array().expect("venues").len(), 1);
         assert_eq!(error_code(app.get_as(&w.member_a, &format!("/api/v1/activities/{plan}/venues")).await).await, "auth.forbidden");
 
+        // The branch secretary finds the activities the branch joins and opens its own venue's QR.
+        let joined: Value = app.get_as(&w.secretary_a, &format!("/api/v1/orgs/{}/themed-venues", w.branch_a)).await.json().await.expect("json");
+        assert_eq!(joined[0]["activity_id"], plan);
+        assert_eq!(joined[0]["host_org_name"], "第一党委");
+        let qr: Value = app.get_as(&w.secretary_a, &format!("/api/v1/activities/{plan}/venues/{}/qr", w.branch_a)).await.json().await.expect("json");
+        assert!(!qr["png_base64"].as_str().expect("png").is_empty());
+        assert_eq!(error_code(app.get_as(&w.secretary_a, &format!("/api/v1/activities/{plan}/venues/{}/qr", w.branch_b)).await).await, "auth.forbidden");
+        assert_eq!(error_code(app.get_as(&w.member_b, &format!("/api/v1/orgs/{}/themed-venues", w.branch_a)).await).await, "auth.forbidden");
         let (code_a, token_a) = venue_of(&app, &w.admin, plan, w.branch_a).await;
         let (code_b, token_b) = venue_of(&app, &w.admin, plan, w.branch_b).await;
         let (code_d, token_d) = venue_of(&app, &w.admin, plan, branch_d).await;

@@ -91,3 +91,97 @@ pub async fn themed_venues(
     }
     Ok(mine)
 }
+
+/// A branch's venue QR of a themed activity, for the screen in its room.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct BranchVenueQr {
+    pub url: String,
+    pub token: String,
+    pub window_seconds: i32,
+    pub valid_until: Option<chrono::DateTime<chrono::FixedOffset>>,
+    pub png_base64: String,
+}
+
+/// The current QR of `branch_id`'s venue at a themed activity: that branch's organisers,
+/// or the organisers of the organisation holding it.
+pub async fn branch_venue_qr(
+    service: &CheckinService,
+    caller: crate::authz::Caller,
+    plan_id: i64,
+    branch_id: i64,
+) -> Result<BranchVenueQr, super::AttendanceError> {
+    use base64::Engine;
+    let venue = themed_venues(service, caller, plan_id)
+        .await?
+        .into_iter()
+        .find(|v| v.branch_id == branch_id)
+        .ok_or(super::AttendanceError::Forbidden)?;
+    let activity = super::facts::ensure_activity(
+        &service.db,
+        &super::facts::find_plan(&service.db, plan_id).await?,
+        &service.settings,
+    )
+    .await?;
+    let png = crate::qr::qr_png(&venue.url).map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(BranchVenueQr {
+        png_base64: base64::engine::general_purpose::STANDARD.encode(png),
+        window_seconds: activity.window_seconds,
+        url: venue.url,
+        token: venue.token,
+        valid_until: venue.valid_until,
+    })
+}
+
+/// A themed activity a branch joins, as its secretary finds it.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct JoinedActivity {
+    pub activity_id: i64,
+    pub theme: String,
+    pub activity_date: chrono::NaiveDate,
+    pub start_time: String,
+    pub end_time: String,
+    /// The organisation holding it (a city, district or committee).
+    pub host_org_name: String,
+}
+
+/// The filed themed activities `branch_id` joins, from 30 days ago on, by date (staff who
+/// read the branch).
+pub async fn joined_by(
+    db: &sea_orm::DatabaseConnection,
+    caller: crate::authz::Caller,
+    branch_id: i64,
+) -> Result<Vec<JoinedActivity>, super::AttendanceError> {
+    use anyhow::Context;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    crate::authz::require(db, caller, crate::authz::READ_DIRECTORY, branch_id).await?;
+    let plan_ids: Vec<i64> = crate::entities::themed_venue::Entity::find()
+        .filter(crate::entities::themed_venue::Column::BranchId.eq(branch_id))
+        .all(db)
+        .await
+        .context("cannot read venues")?
+        .into_iter()
+        .map(|v| v.plan_id)
+        .collect();
+    let since =
+        clock::now().with_timezone(&clock::shanghai()).date_naive() - chrono::Duration::days(30);
+    let plans = crate::entities::activity_plan::Entity::find()
+        .filter(crate::entities::activity_plan::Column::Id.is_in(plan_ids))
+        .filter(crate::entities::activity_plan::Column::Status.eq(crate::domain::PlanStatus::Filed))
+        .filter(crate::entities::activity_plan::Column::ActivityDate.gte(since))
+        .order_by_asc(crate::entities::activity_plan::Column::ActivityDate)
+        .all(db)
+        .await
+        .context("cannot read themed activities")?;
+    let hosts = crate::orgs::names(db, plans.iter().map(|p| p.org_id)).await?;
+    Ok(plans
+        .into_iter()
+        .map(|p| JoinedActivity {
+            host_org_name: hosts.get(&p.org_id).cloned().unwrap_or_default(),
+            activity_id: p.id,
+            theme: p.theme,
+            activity_date: p.activity_date,
+            start_time: p.start_time,
+            end_time: p.end_time,
+        })
+        .collect())
+}

@@ -701,3 +701,39 @@ pub async fn get_venues(
         crate::checkin::venue::themed_venues(&service, user.into(), path.into_inner()).await?,
     ))
 }
+
+/// One branch's venue QR of a themed activity, for the screen in its room (that branch's
+/// organisers, or the organisers of the organisation holding it).
+#[utoipa::path(get, path = "/api/v1/activities/{id}/venues/{branch_id}/qr", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path), ("branch_id" = i64, Path)), responses(
+    (status = 200, body = crate::checkin::venue::BranchVenueQr),
+    (status = 400, description = "checkin.invalid_input (not a themed activity)", body = ErrorBody),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "activity.not_found", body = ErrorBody),
+    (status = 409, description = "activity.not_filed", body = ErrorBody)))]
+pub async fn get_branch_venue_qr(
+    user: AuthUser,
+    path: web::Path<(i64, i64)>,
+    service: web::Data<CheckinService>,
+) -> Result<web::Json<crate::checkin::venue::BranchVenueQr>, AttendanceError> {
+    let (id, branch) = path.into_inner();
+    Ok(web::Json(
+        crate::checkin::venue::branch_venue_qr(&service, user.into(), id, branch).await?,
+    ))
+}
+
+/// The themed activities a branch joins (from 30 days ago on), for its secretary to open
+/// the branch's venue QR.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/themed-venues", tag = "checkin", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [crate::checkin::venue::JoinedActivity]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn joined_themed(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<crate::checkin::venue::JoinedActivity>>, AttendanceError> {
+    Ok(web::Json(
+        crate::checkin::venue::joined_by(db.get_ref(), user.into(), path.into_inner()).await?,
+    ))
+}

@@ -89,6 +89,8 @@ routes! {
     "/api/v1/plans/{id}/co-organiser" => { put: plans::set_co_organiser },
     "/api/v1/orgs/{id}/themed-activities" => { get: plans::themed_quota, post: plans::create_themed },
     "/api/v1/activities/{id}/venues" => { get: activities::get_venues },
+    "/api/v1/activities/{id}/venues/{branch_id}/qr" => { get: activities::get_branch_venue_qr },
+    "/api/v1/orgs/{id}/themed-venues" => { get: activities::joined_themed },
     "/api/v1/plans/{id}/deliveries" => { get: push::list_deliveries },
     "/api/v1/subscriptions" => { post: push::report_subscriptions },
     "/api/v1/notifications/templates" => { get: push::notification_templates },

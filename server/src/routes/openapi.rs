@@ -72,6 +72,7 @@ use crate::error::ErrorBody;
         org_life::notice_readers, org_life::community_notices, org_life::ask_about_notice,
         org_life::create_pair, org_life::org_pairs, org_life::log_pair_entry, org_life::pair_year,
         plans::set_co_organiser, plans::create_themed, plans::themed_quota, activities::get_venues,
+        activities::get_branch_venue_qr, activities::joined_themed,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
