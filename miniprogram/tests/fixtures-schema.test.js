@@ -202,6 +202,10 @@ const cases = [
   ['an organisation\'s pairs', 'GET /api/v1/orgs/{id}/pairs', 200, [fixtures.pair()]],
   ['a pair\'s year', 'GET /api/v1/org-pairs/{id}/year', 200, fixtures.pairYear()],
   ['a pair entry', 'POST /api/v1/org-pairs/{id}/entries', 201, fixtures.pairEntry({ kind: 'help' })],
+  // 集中主题活动: the themed activities a branch joins, and the branch's own venue code
+  ['themed activities my branch joins', 'GET /api/v1/orgs/{id}/themed-venues', 200, [fixtures.themedVenue()]],
+  ['a branch\'s venue code', 'GET /api/v1/activities/{id}/venues/{branch_id}/qr', 200, fixtures.branchVenueQr()],
+  ['a branch\'s venue code, static', 'GET /api/v1/activities/{id}/venues/{branch_id}/qr', 200, fixtures.branchVenueQr({ valid_until: null })],
 ]
 
 const ready = []

@@ -481,7 +481,23 @@ const pairYear = (overrides = {}) => ({
   ...overrides,
 })
 
+// 集中主题活动: a themed activity my branch joins (GET /orgs/{id}/themed-venues), and my branch's venue code at it.
+const themedVenue = (overrides = {}) => ({
+  activity_id: 15, theme: '学习贯彻全会精神集中宣讲', activity_date: '2026-11-25', start_time: '09:00', end_time: '11:00',
+  host_org_name: '区委', ...overrides,
+})
+
+const branchVenueQr = (overrides = {}) => ({
+  url: 'https://hdr.example.cn/c/K7P2QX9M?t=Br4nchT0kenAb3dE',
+  token: 'Br4nchT0kenAb3dE',
+  window_seconds: 30,
+  valid_until: '2026-11-25T09:00:30+08:00',
+  png_base64: 'PNGB',
+  ...overrides,
+})
+
 module.exports = {
+  themedVenue, branchVenueQr,
   notice, myNotices, readers, myFeedback, feedbackSummary, celebration, birthday, birthdayPlan, pair, pairEntry, pairYear,
   studio, studiosPage, swap, shift, rota, myRota, reception, timelineEntry, matter, mattersPage, constituency,
   contactPoint, dutyEntry, talk, dutyProgress, dutyRow, dutiesPage, attachment,

@@ -168,6 +168,27 @@ describe('venue QR screen', () => {
     expect(qrFetches()).toBe(1)
     screen.unload()
   })
+
+  test('with &branch (a themed activity), the branch\'s own venue code; the title left out when refused, the count as ever', async () => {
+    jest.useFakeTimers({ now: START })
+    shim.route('GET /api/v1/activities/12', { status: 403, body: { code: 'auth.forbidden', message: 'no' } })
+    shim.route('GET /api/v1/activities/12/venues/6/qr', { status: 200, body: fixtures.branchVenueQr() })
+    routeLive()
+    const screen = loadScreen('pages/venue-qr/index', 'components/rotating-qr/index', { src: 'qrPath' })
+    screen.load({ activity: '12', branch: '6' })
+    screen.show()
+    await jest.advanceTimersByTimeAsync(5)
+    expect(screen.page.data).toMatchObject({ qrPath: '/api/v1/activities/12/venues/6/qr', theme: '', orgName: '' })
+    expect(screen.part.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNGB', loading: false, loadError: null })
+    expect(shim.requestsTo('GET /api/v1/activities/12/venues/6/qr')).toHaveLength(1)
+    expect(qrFetches()).toBe(0)
+    expect(screen.page.data.live).toMatchObject({ present: 31, expected: 40 })
+
+    shim.route('GET /api/v1/activities/12/live', { status: 403, body: { code: 'auth.forbidden', message: 'no' } })
+    await jest.advanceTimersByTimeAsync(1000)
+    expect(screen.page.data).toMatchObject({ live: { present: 31 }, liveStale: true })
+    screen.unload()
+  })
 })
 
 describe('attendance roster', () => {

@@ -51,6 +51,9 @@ module.exports = {
   activity: (id) => `${V1}/activities/${id}`,
   activityQr: (id) => `${V1}/activities/${id}/qr`,
   activityLive: (id) => `${V1}/activities/${id}/live`,
+  // a themed activity (集中主题活动): the venue code of one joining branch, and the ones my branch joins
+  activityVenueQr: (id, branchId) => `${V1}/activities/${id}/venues/${branchId}/qr`,
+  orgThemedVenues: (orgId) => `${V1}/orgs/${orgId}/themed-venues`,
   activityAttendance: (id) => `${V1}/activities/${id}/attendance`,
   activityLeave: (id) => `${V1}/activities/${id}/leave`,
   activityCheckins: (id) => `${V1}/activities/${id}/checkins`,

@@ -119,7 +119,15 @@ function lifeEntries(me) {
   return entries
 }
 
+// 集中主题活动: a secretary shows the venue code of their own branch at the themed activities of a higher organisation
+// the branch joins (its members check in at their branch's venue).
+function themedEntries(me) {
+  if (secretaryBranches(me).length === 0) return []
+  return [{ key: 'themed-venues', title: '集中主题活动', hint: '本支部参加的集中主题活动，出示本支部签到码', url: '/pages/themed-venues/index' }]
+}
+
 module.exports = {
+  themedEntries,
   NOTICE_ROLES, noticeOrgs, lifeEntries,
   INBOX_ROLES, inboxOrgs, isDeputy, deputyEntries,
   REVIEW_ROLES, SUPERVISE_ROLES, COMMUNITY_ROLES, orgsWith, secretaryBranches, reviewOrgs, superviseOrgs, communityOrgs,

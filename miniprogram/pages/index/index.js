@@ -49,7 +49,7 @@ Page({
     dayError: '',
     entries: roles.entriesFor(null),
     deputyEntries: roles.deputyEntries(null), // 党代表工作室 and 我的反映 for everyone, members of the public too
-    lifeEntries: [], // 党务公开, 我的政治生日, and a secretary's 政治生日 and 结对共建, once /me is known
+    lifeEntries: [], // 党务公开, 我的政治生日, and a secretary's 政治生日, 结对共建 and 集中主题活动, once /me is known
     memberEntries: [], // 扫码签到, 我的活动, … once /me is known
     subscribing: false,
     subscribeNote: '',
@@ -100,7 +100,7 @@ Page({
         entries: roles.entriesFor(me),
         deputyEntries: roles.deputyEntries(me),
         memberEntries: roles.memberEntries(me),
-        lifeEntries: roles.lifeEntries(me),
+        lifeEntries: roles.lifeEntries(me).concat(roles.themedEntries(me)),
         day: mine.failed ? null : dayView(mine),
         dayError: mine.failed ? errors.messageFor(mine.failed) : '',
       })

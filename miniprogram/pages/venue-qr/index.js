@@ -1,4 +1,5 @@
-// 现场签到码 (secretary, ?activity=<id>): the venue QR full screen for members to scan (components/rotating-qr: fetched
+// 现场签到码 (secretary, ?activity=<id>, and &branch=<id> at a themed activity: that branch's own venue code, opened from
+// 集中主题活动, pages/themed-venues): the venue QR full screen for members to scan (components/rotating-qr: fetched
 // again once valid_until passes, the screen kept on), and the live count, polled every second. The count's timer
 // stops when the page is hidden or closed, and starts again on show; the code's does the same in the component.
 const api = require('../../utils/api')
@@ -24,7 +25,8 @@ Page({
     this.activityId = Number(query.activity)
     this.generation = 0
     this.liveTimer = null
-    this.setData({ qrPath: paths.activityQr(this.activityId) })
+    const qrPath = query.branch ? paths.activityVenueQr(this.activityId, Number(query.branch)) : paths.activityQr(this.activityId)
+    this.setData({ qrPath })
     this.loadActivity()
   },
 
