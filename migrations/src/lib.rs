@@ -21,6 +21,7 @@ mod m20261206_000003_create_political_birthdays;
 mod m20261206_000004_create_notices;
 mod m20261206_000005_create_org_pairs;
 mod m20261206_000006_create_themed_venues;
+mod m20261206_000007_create_evaluations;
 mod schema_parts;
 
 pub struct Migrator;
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000004_create_notices::Migration),
             Box::new(m20261206_000005_create_org_pairs::Migration),
             Box::new(m20261206_000006_create_themed_venues::Migration),
+            Box::new(m20261206_000007_create_evaluations::Migration),
         ]
     }
 }

@@ -99,6 +99,11 @@ const MESSAGES = {
   'life.invalid_input': '填写的内容有误，请检查后重试',
   'life.not_found': '没有找到相关记录（名册中可能没有您的入党日期），请联系支部书记',
   'life.conflict': '该同志今年的政治生日已经登记过了',
+  'evaluation.invalid_input': '填写的内容有误，请检查后重试',
+  'evaluation.not_found': '没有找到这次民主评议，请下拉刷新',
+  'evaluation.wrong_state': '现在不在民主评议的时间内，或结果尚未公布',
+  'evaluation.already_voted': '您已评价过这位同志，每人只能评价一次',
+  'evaluation.not_a_member': '只有本支部党员参加本支部的民主评议',
   // Photos and documents kept as evidence (issue 14): JPEG, PNG, WebP, PDF, Word, Excel; 10 MB; 20 a record.
   'attachment.invalid_input': '文件有误，请重新选择后上传',
   'attachment.unreadable_image': '这张照片无法打开，请换一张照片重新上传',

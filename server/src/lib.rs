@@ -17,6 +17,7 @@ pub mod domain;
 pub mod duties;
 pub mod entities;
 pub mod error;
+pub mod evaluation;
 pub mod feedback;
 pub mod org_life;
 pub mod pagination;

@@ -10,6 +10,7 @@ mod deputies;
 mod directory;
 mod duties;
 mod errors;
+mod evaluation;
 mod feedback;
 mod health;
 mod org_life;

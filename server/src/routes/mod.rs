@@ -10,6 +10,7 @@ mod deputies;
 mod display;
 mod download;
 mod duties;
+mod evaluation;
 mod feedback;
 mod health;
 mod landing;
@@ -205,6 +206,14 @@ routes! {
     "/api/v1/orgs/{id}/pairs" => { get: org_life::org_pairs },
     "/api/v1/org-pairs/{id}/entries" => { post: org_life::log_pair_entry },
     "/api/v1/org-pairs/{id}/year" => { get: org_life::pair_year },
+    "/api/v1/orgs/{id}/evaluations" => { post: evaluation::open },
+    "/api/v1/evaluations/{id}" => { get: evaluation::get },
+    "/api/v1/evaluations/{id}/self-assessment" => { put: evaluation::self_assess },
+    "/api/v1/evaluations/{id}/ballots" => { post: evaluation::vote },
+    "/api/v1/evaluations/{id}/members/{person_id}/comment" => { put: evaluation::comment },
+    "/api/v1/evaluations/{id}/members/{person_id}/grade" => { put: evaluation::decide },
+    "/api/v1/evaluations/{id}/members/{person_id}/evidence" => { get: evaluation::evidence },
+    "/api/v1/evaluations/{id}/results" => { get: evaluation::results },
     "/api/v1/inspections" => { post: deputies::record_inspection },
     "/api/v1/inspections/{id}" => { get: deputies::get_inspection },
     "/api/v1/me/inspections" => { get: deputies::my_inspections },

@@ -4,7 +4,8 @@ use utoipa::OpenApi;
 
 use super::{
     activities, attachments, auth, calendar, checkins, community, deputies, display, duties,
-    feedback, health, landing, org_attendance, org_life, orgs, people, plans, push, service,
+    evaluation, feedback, health, landing, org_attendance, org_life, orgs, people, plans, push,
+    service,
 };
 use crate::error::ErrorBody;
 
@@ -73,6 +74,8 @@ use crate::error::ErrorBody;
         org_life::create_pair, org_life::org_pairs, org_life::log_pair_entry, org_life::pair_year,
         plans::set_co_organiser, plans::create_themed, plans::themed_quota, activities::get_venues,
         activities::get_branch_venue_qr, activities::joined_themed,
+        evaluation::open, evaluation::get, evaluation::self_assess, evaluation::vote,
+        evaluation::comment, evaluation::decide, evaluation::results, evaluation::evidence,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)

@@ -1,0 +1,115 @@
+//! The democratic evaluation (民主评议党员): a branch's campaign, self-assessment, secret
+//! ballots once per member and never on oneself, results only after closing and only from
+//! five ballots, the secretary's comments and the meeting's final grades, the evidence sheet.
+use api_tests::{Someone, TestApp, error_code, on_both_stores};
+use chrono::Duration;
+use huodongri::{clock, entities::evaluation_campaign};
+use sea_orm::{ActiveModelTrait, EntityTrait, FromQueryResult, IntoActiveModel, Set, Statement};
+use serde_json::{Value, json};
+
+async fn vote(
+    app: &TestApp,
+    who: &Someone,
+    campaign: i64,
+    subject: i64,
+    grade: &str,
+) -> reqwest::Response {
+    app.post_as(
+        who,
+        &format!("/api/v1/evaluations/{campaign}/ballots"),
+        &json!({"subject_id": subject, "grade": grade, "comment": format!("{grade}的评语")}),
+    )
+    .await
+}
+
+on_both_stores! {
+    async fn members_rate_each_other_in_secret_and_results_wait_for_the_close(app) {
+        let w = app.world().await;
+        let mut voters = Vec::new();
+        for i in 0..5 {
+            voters.push(app.add_person(&format!("评议人{i}"), &format!("1370000060{i}"), w.branch_a).await);
+        }
+        let path = format!("/api/v1/orgs/{}/evaluations", w.branch_a);
+        let window = |from: i64, to: i64| json!({"year": clock::now().with_timezone(&clock::shanghai()).format("%Y").to_string().parse::<i32>().expect("year"),
+            "opens_at": (clock::now() + Duration::hours(from)).to_rfc3339(), "closes_at": (clock::now() + Duration::hours(to)).to_rfc3339()});
+        assert_eq!(error_code(app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/evaluations", w.branch_b), &window(-1, 1)).await).await, "auth.forbidden");
+        assert_eq!(error_code(app.post_as(&w.admin, &format!("/api/v1/orgs/{}/evaluations", w.committee), &window(-1, 1)).await).await, "evaluation.invalid_input");
+        assert_eq!(error_code(app.post_as(&w.secretary_a, &path, &window(1, -1)).await).await, "evaluation.invalid_input");
+        assert_eq!(error_code(app.post_as(&w.secretary_a, &path, &json!({"year": 2001, "opens_at": clock::now().to_rfc3339(), "closes_at": (clock::now() + Duration::hours(1)).to_rfc3339()})).await).await, "evaluation.invalid_input");
+        let opened = app.post_as(&w.secretary_a, &path, &window(-1, 1)).await;
+        assert_eq!(opened.status().as_u16(), 201);
+        let campaign: Value = opened.json().await.expect("json");
+        let id = campaign["id"].as_i64().expect("id");
+        assert_eq!(error_code(app.post_as(&w.secretary_a, &path, &window(-1, 1)).await).await, "evaluation.wrong_state");
+
+        // 自评, then 互评: once per member, never on oneself, only within the branch.
+        let own = app.put_as(&w.member_a, &format!("/api/v1/evaluations/{id}/self-assessment"), &json!({"text": "本年度按时参加组织生活……"})).await;
+        assert_eq!(own.status().as_u16(), 204);
+        assert_eq!(error_code(app.put_as(&w.member_b, &format!("/api/v1/evaluations/{id}/self-assessment"), &json!({"text": "x"})).await).await, "evaluation.not_a_member");
+        for (i, voter) in voters.iter().enumerate() {
+            let grade = if i < 3 { "excellent" } else { "qualified" };
+            assert_eq!(vote(&app, voter, id, w.member_a.id, grade).await.status().as_u16(), 204);
+        }
+        assert_eq!(error_code(vote(&app, &voters[0], id, w.member_a.id, "unqualified").await).await, "evaluation.already_voted");
+        assert_eq!(error_code(vote(&app, &w.member_a, id, w.member_a.id, "excellent").await).await, "evaluation.invalid_input");
+        assert_eq!(error_code(vote(&app, &w.member_a, id, w.member_b.id, "excellent").await).await, "evaluation.invalid_input");
+        assert_eq!(error_code(vote(&app, &w.member_b, id, w.member_a.id, "excellent").await).await, "evaluation.not_a_member");
+        assert_eq!(vote(&app, &w.member_a, id, voters[0].id, "qualified").await.status().as_u16(), 204);
+        let bad_grade = app.post_as(&voters[1], &format!("/api/v1/evaluations/{id}/ballots"), &json!({"subject_id": voters[0].id, "grade": "good"})).await;
+        assert_eq!(bad_grade.status().as_u16(), 400);
+        let seen: Value = app.get_as(&voters[0], &format!("/api/v1/evaluations/{id}")).await.json().await.expect("json");
+        assert!(seen["members"].as_array().expect("members").iter().any(|m| m["person_id"] == w.member_a.id && m["rated_by_me"] == true));
+
+        // The ballot table holds no voter and no time: nothing joins a grade to who gave it.
+        let rows = sea_orm::JsonValue::find_by_statement(Statement::from_string(
+            app.db.get_database_backend(),
+            "SELECT * FROM evaluation_ballot",
+        ))
+        .all(&app.db)
+        .await
+        .expect("ballots");
+        assert_eq!(rows.len(), 6);
+        for row in &rows {
+            let mut columns: Vec<&str> = row.as_object().expect("a row").keys().map(String::as_str).collect();
+            columns.sort_unstable();
+            assert_eq!(columns, ["campaign_id", "comment", "grade", "id", "subject_id"]);
+            assert_eq!(row["id"].as_str().expect("id").len(), 32, "a random id, not a sequence");
+        }
+
+        // Nothing is released while it is open; the secretary comments, grades wait for the close.
+        assert_eq!(error_code(app.get_as(&w.secretary_a, &format!("/api/v1/evaluations/{id}/results")).await).await, "evaluation.wrong_state");
+        let remark = format!("/api/v1/evaluations/{id}/members/{}/comment", w.member_a.id);
+        assert_eq!(error_code(app.put_as(&w.member_a, &remark, &json!({"text": "自己点评自己"})).await).await, "auth.forbidden");
+        assert_eq!(app.put_as(&w.secretary_a, &remark, &json!({"text": "积极参加活动，发挥先锋模范作用"})).await.status().as_u16(), 204);
+        let grade = format!("/api/v1/evaluations/{id}/members/{}/grade", w.member_a.id);
+        let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+        assert_eq!(error_code(app.put_as(&w.secretary_a, &grade, &json!({"grade": "excellent", "meeting_date": today.to_string()})).await).await, "evaluation.wrong_state");
+
+        let mut row = evaluation_campaign::Entity::find_by_id(id).one(&app.db).await.expect("read").expect("campaign").into_active_model();
+        row.opens_at = Set(clock::now() - Duration::days(3));
+        row.closes_at = Set(clock::now() - Duration::days(1));
+        row.update(&app.db).await.expect("closed");
+        assert_eq!(error_code(vote(&app, &voters[1], id, voters[2].id, "excellent").await).await, "evaluation.wrong_state");
+        assert_eq!(error_code(app.put_as(&w.secretary_a, &grade, &json!({"grade": "excellent", "meeting_date": (today + Duration::days(3)).to_string()})).await).await, "evaluation.invalid_input");
+        assert_eq!(app.put_as(&w.secretary_a, &grade, &json!({"grade": "excellent", "meeting_date": today.to_string()})).await.status().as_u16(), 204);
+
+        let results: Value = app.get_as(&w.secretary_a, &format!("/api/v1/evaluations/{id}/results")).await.json().await.expect("json");
+        let of = |person: i64| results.as_array().expect("rows").iter().find(|r| r["person_id"] == person).cloned().expect("a row");
+        let a = of(w.member_a.id);
+        assert_eq!(a["counts"], json!([3, 2, 0, 0]));
+        assert_eq!(a["final_grade"], "excellent");
+        assert_eq!(a["secretary_comment"], "积极参加活动，发挥先锋模范作用");
+        let one_ballot = of(voters[0].id);
+        assert_eq!((one_ballot["ballots"].as_u64(), one_ballot["counts"].is_null()), (Some(1), true), "below five: hidden");
+        assert!(one_ballot["comments"].as_array().expect("comments").is_empty());
+        let mine: Value = app.get_as(&w.member_a, &format!("/api/v1/evaluations/{id}/results")).await.json().await.expect("json");
+        assert_eq!(mine.as_array().expect("rows").len(), 1, "a member sees their own");
+        assert_eq!(error_code(app.get_as(&w.member_b, &format!("/api/v1/evaluations/{id}/results")).await).await, "evaluation.not_found");
+
+        // The evidence sheet comes from the records: the member's own, and staff's.
+        let sheet: Value = app.get_as(&w.member_a, &format!("/api/v1/evaluations/{id}/members/{}/evidence", w.member_a.id)).await.json().await.expect("json");
+        assert!(sheet["attendance"]["expected"].is_u64());
+        assert_eq!(error_code(app.get_as(&w.member_a, &format!("/api/v1/evaluations/{id}/members/{}/evidence", voters[0].id)).await).await, "evaluation.not_found");
+        assert_eq!(app.get_as(&w.reviewer, &format!("/api/v1/evaluations/{id}/members/{}/evidence", voters[0].id)).await.status().as_u16(), 200);
+    }
+}
