@@ -10,6 +10,11 @@ pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
+/// A time as responses show it: RFC 3339 in Asia/Shanghai.
+pub fn rfc3339(at: DateTime<FixedOffset>) -> String {
+    at.with_timezone(&shanghai()).to_rfc3339()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

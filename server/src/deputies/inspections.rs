@@ -10,10 +10,7 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{
-    error::{DeputyError, invalid},
-    shanghai,
-};
+use super::error::{DeputyError, invalid};
 use crate::{
     authz::{self, Caller, READ_DIRECTORY},
     clock,
@@ -87,7 +84,7 @@ async fn views(
                     name: names.get(&t.person_id).cloned().unwrap_or_default(),
                 })
                 .collect(),
-            created_at: shanghai(r.created_at),
+            created_at: crate::clock::rfc3339(r.created_at),
             id: r.id,
             topic: r.topic,
             starts_on: r.starts_on,

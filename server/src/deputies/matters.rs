@@ -27,7 +27,7 @@ use utoipa::ToSchema;
 use super::{
     Category, MatterAction, MatterKind, MatterStatus, OrgRef, Rating,
     error::{DeputyError, invalid, wrong_state},
-    shanghai, today,
+    today,
 };
 use crate::{
     audit::{self, Actor, AuditEntry},
@@ -248,11 +248,11 @@ async fn views(
                         actor_name: e.actor_id.and_then(|a| names.get(&a).cloned()),
                         org: org(e.org_id),
                         note: e.note.clone(),
-                        at: shanghai(e.at),
+                        at: crate::clock::rfc3339(e.at),
                     })
                     .collect(),
-                answered_at: m.answered_at.map(shanghai),
-                created_at: shanghai(m.created_at),
+                answered_at: m.answered_at.map(crate::clock::rfc3339),
+                created_at: crate::clock::rfc3339(m.created_at),
                 id: m.id,
                 kind: m.kind,
                 status: m.status,

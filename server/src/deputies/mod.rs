@@ -125,10 +125,6 @@ pub(crate) fn today() -> chrono::NaiveDate {
         .date_naive()
 }
 
-pub(crate) fn shanghai(at: chrono::DateTime<chrono::FixedOffset>) -> String {
-    at.with_timezone(&crate::clock::shanghai()).to_rfc3339()
-}
-
 /// An organisation as lists show it.
 #[derive(serde::Serialize, utoipa::ToSchema, Debug, Clone)]
 pub struct OrgRef {

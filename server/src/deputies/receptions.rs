@@ -23,7 +23,7 @@ use super::{
     ReceptionKind, ReceptionStatus,
     error::{DeputyError, invalid, wrong_state},
     matters::{self, NewCase},
-    rota, shanghai, studios,
+    rota, studios,
 };
 use crate::{
     authz::{Caller, Requester},
@@ -143,7 +143,7 @@ async fn views(
                 meets_at: r
                     .meets_at
                     .or_else(|| r.shift_id.and_then(|s| shifts.get(&s).copied()))
-                    .map(shanghai),
+                    .map(crate::clock::rfc3339),
                 studio_name: studio_names.get(&r.studio_id).cloned().unwrap_or_default(),
                 deputy_name: names.get(&r.deputy_id).cloned().unwrap_or_default(),
                 case_ids: cases.get(&r.id).cloned().unwrap_or_default(),

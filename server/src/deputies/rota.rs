@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use super::{
     SwapStatus,
     error::{DeputyError, invalid, wrong_state},
-    shanghai, studios, today,
+    studios, today,
 };
 use crate::{
     audit::{self, Actor, AuditEntry},
@@ -174,8 +174,8 @@ async fn views(
             id: s.id,
             studio_id: s.studio_id,
             day: s.day,
-            starts_at: shanghai(s.starts_at),
-            ends_at: shanghai(s.ends_at),
+            starts_at: crate::clock::rfc3339(s.starts_at),
+            ends_at: crate::clock::rfc3339(s.ends_at),
             deputy_id: s.deputy_id,
             capacity: s.capacity,
             booked: s.booked,
@@ -339,7 +339,7 @@ pub(crate) async fn generate_month(
                 created_at: Set(now),
                 ..Default::default()
             }),
-            None => uncovered.push(shanghai(starts)),
+            None => uncovered.push(crate::clock::rfc3339(starts)),
         }
     }
     let txn = crate::db::begin_write(db)

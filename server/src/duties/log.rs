@@ -243,7 +243,7 @@ async fn views(
     Ok(rows
         .into_iter()
         .map(|e| DutyEntry {
-            editable_until: super::shanghai_rfc3339(super::correction_deadline(
+            editable_until: crate::clock::rfc3339(super::correction_deadline(
                 e.created_at,
                 settings,
             )),

@@ -141,7 +141,3 @@ pub(crate) fn still_editable(
         Ok(())
     }
 }
-
-pub(crate) fn shanghai_rfc3339(at: chrono::DateTime<chrono::FixedOffset>) -> String {
-    at.with_timezone(&crate::clock::shanghai()).to_rfc3339()
-}

@@ -83,10 +83,7 @@ fn view(
 ) -> Talk {
     let party = reader == row.leader_id || Some(reader) == row.with_person_id;
     Talk {
-        editable_until: super::shanghai_rfc3339(super::correction_deadline(
-            row.created_at,
-            settings,
-        )),
+        editable_until: crate::clock::rfc3339(super::correction_deadline(row.created_at, settings)),
         corrects: row.corrects_id,
         superseded,
         id: row.id,

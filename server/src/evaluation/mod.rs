@@ -254,14 +254,8 @@ pub async fn one(
         id: campaign.id,
         org_id: campaign.org_id,
         year: campaign.year,
-        opens_at: campaign
-            .opens_at
-            .with_timezone(&clock::shanghai())
-            .to_rfc3339(),
-        closes_at: campaign
-            .closes_at
-            .with_timezone(&clock::shanghai())
-            .to_rfc3339(),
+        opens_at: clock::rfc3339(campaign.opens_at),
+        closes_at: clock::rfc3339(campaign.closes_at),
         open: now >= campaign.opens_at && now <= campaign.closes_at,
         closed: now > campaign.closes_at,
         members: people

@@ -227,8 +227,8 @@ pub async fn mine(
     Ok(MyFeedback {
         plan_id: plan.id,
         can_answer,
-        opens_at: opens.with_timezone(&clock::shanghai()).to_rfc3339(),
-        closes_at: closes.with_timezone(&clock::shanghai()).to_rfc3339(),
+        opens_at: clock::rfc3339(opens),
+        closes_at: clock::rfc3339(closes),
         mine,
     })
 }

@@ -102,10 +102,7 @@ async fn views(
         .map(|n| Notice {
             read: read.contains(&n.id),
             org_name: org_names.get(&n.org_id).cloned().unwrap_or_default(),
-            published_at: n
-                .published_at
-                .with_timezone(&clock::shanghai())
-                .to_rfc3339(),
+            published_at: clock::rfc3339(n.published_at),
             id: n.id,
             org_id: n.org_id,
             kind: n.kind,
