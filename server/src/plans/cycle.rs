@@ -144,6 +144,54 @@ pub async fn yearly_plan(
     })
 }
 
+/// The month a new plan is for (creation only).
+fn required_month(body: &PlanRequest) -> Result<String, PlanError> {
+    Ok(body
+        .month
+        .as_deref()
+        .ok_or_else(|| invalid("month (YYYY-MM) is required"))?
+        .trim()
+        .to_owned())
+}
+
+/// A new draft of `org_id`'s plan for `month` (one plan per organisation and month), in the
+/// caller's transaction.
+async fn insert_draft(
+    txn: &impl sea_orm::ConnectionTrait,
+    org_id: i64,
+    month: String,
+    user: Caller,
+    valid: &super::rules::ValidPlan,
+) -> Result<activity_plan::Model, PlanError> {
+    let taken = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.eq(org_id))
+        .filter(activity_plan::Column::Month.eq(&month))
+        .one(txn)
+        .await
+        .context("cannot check for an existing plan")?;
+    if taken.is_some() {
+        return Err(PlanError::Exists(month));
+    }
+    let now = clock::now();
+    let mut active = activity_plan::ActiveModel {
+        org_id: Set(org_id),
+        month: Set(month),
+        version: Set(1),
+        status: Set(PlanStatus::Draft),
+        review_comment: Set(None),
+        filed_to_org_id: Set(None),
+        filed_at: Set(None),
+        published_at: Set(None),
+        preview: Set(None),
+        created_by: Set(user.person_id),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    apply(&mut active, valid);
+    Ok(active.insert(txn).await.context("cannot store a plan")?)
+}
+
 pub async fn create(
     db: &DatabaseConnection,
     user: Caller,
@@ -151,12 +199,7 @@ pub async fn create(
     body: &PlanRequest,
     request_id: Option<String>,
 ) -> Result<PlanResponse, PlanError> {
-    let month = body
-        .month
-        .as_deref()
-        .ok_or_else(|| invalid("month (YYYY-MM) is required"))?
-        .trim()
-        .to_owned();
+    let month = required_month(body)?;
     let (year, m) = parse_month(&month)?;
     let org = existing_org(db, org_id).await?;
     if org.kind != OrgKind::Branch {
@@ -171,33 +214,7 @@ pub async fn create(
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
-    let taken = activity_plan::Entity::find()
-        .filter(activity_plan::Column::OrgId.eq(org.id))
-        .filter(activity_plan::Column::Month.eq(&month))
-        .one(&txn)
-        .await
-        .context("cannot check for an existing plan")?;
-    if taken.is_some() {
-        return Err(PlanError::Exists(month));
-    }
-    let now = clock::now();
-    let mut active = activity_plan::ActiveModel {
-        org_id: Set(org.id),
-        month: Set(month),
-        version: Set(1),
-        status: Set(PlanStatus::Draft),
-        review_comment: Set(None),
-        filed_to_org_id: Set(None),
-        filed_at: Set(None),
-        published_at: Set(None),
-        preview: Set(None),
-        created_by: Set(user.person_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    apply(&mut active, &valid);
-    let plan = active.insert(&txn).await.context("cannot store a plan")?;
+    let plan = insert_draft(&txn, org.id, month, user, &valid).await?;
     snapshot_participants(&txn, &plan, &body.invited_person_ids).await?;
     record_event(
         &txn,
@@ -231,13 +248,7 @@ pub async fn create_themed(
     body: &ThemedRequest,
     request_id: Option<String>,
 ) -> Result<PlanResponse, PlanError> {
-    let month = body
-        .plan
-        .month
-        .as_deref()
-        .ok_or_else(|| invalid("month (YYYY-MM) is required"))?
-        .trim()
-        .to_owned();
+    let month = required_month(&body.plan)?;
     let (year, m) = parse_month(&month)?;
     let org = existing_org(db, org_id).await?;
     if !matches!(
@@ -286,33 +297,7 @@ pub async fn create_themed(
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
-    let taken = activity_plan::Entity::find()
-        .filter(activity_plan::Column::OrgId.eq(org.id))
-        .filter(activity_plan::Column::Month.eq(&month))
-        .one(&txn)
-        .await
-        .context("cannot check for an existing plan")?;
-    if taken.is_some() {
-        return Err(PlanError::Exists(month));
-    }
-    let now = clock::now();
-    let mut active = activity_plan::ActiveModel {
-        org_id: Set(org.id),
-        month: Set(month),
-        version: Set(1),
-        status: Set(PlanStatus::Draft),
-        review_comment: Set(None),
-        filed_to_org_id: Set(None),
-        filed_at: Set(None),
-        published_at: Set(None),
-        preview: Set(None),
-        created_by: Set(user.person_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    };
-    apply(&mut active, &valid);
-    let plan = active.insert(&txn).await.context("cannot store a plan")?;
+    let plan = insert_draft(&txn, org.id, month, user, &valid).await?;
     for chunk in joining.chunks(500) {
         crate::entities::themed_venue::Entity::insert_many(chunk.iter().map(|branch| {
             crate::entities::themed_venue::ActiveModel {
