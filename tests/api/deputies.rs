@@ -162,6 +162,11 @@ on_both_stores! {
         let good = json!([{"weekday": 2, "starts_at": "09:00", "ends_at": "11:00", "capacity": 2}]);
         let refused = app.post_as(&w.member_a, "/api/v1/studios", &body(vec![deputy.id], good.clone())).await;
         assert_eq!(error_code(refused).await, "auth.forbidden");
+        // An admin of another committee cannot put this committee's deputy on a rota.
+        let other_admin = app.add_person("二委组织员", "13700000079", w.other_committee).await;
+        app.grant(&other_admin, huodongri::domain::Role::OrgAdmin, w.other_committee).await;
+        let elsewhere = json!({"name": "工作室", "address": "和平路1号", "org_id": w.other_committee, "deputy_ids": [deputy.id], "openings": good.clone()});
+        assert_eq!(error_code(app.post_as(&other_admin, "/api/v1/studios", &elsewhere).await).await, "auth.forbidden");
         let not_deputy = app.post_as(&w.admin, "/api/v1/studios", &body(vec![w.member_a.id], good.clone())).await;
         assert_eq!(error_code(not_deputy).await, "deputy.not_a_deputy");
         for openings in [

@@ -171,6 +171,14 @@ pub async fn create(
         .ok_or(DeputyError::NotFound("organisation"))?;
     authz::require(db, caller, RUN_STUDIO, body.org_id).await?;
     let people = deputies(db, &body.deputy_ids).await?;
+    // Attaching someone puts them on a rota: only people the caller may see on a roster.
+    let scope = authz::Scope::load(db, caller.person_id).await?;
+    if people
+        .iter()
+        .any(|p| !scope.allows(authz::READ_DIRECTORY, p.org_id))
+    {
+        return Err(DeputyError::Forbidden);
+    }
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;

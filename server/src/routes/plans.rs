@@ -133,7 +133,8 @@ pub struct QuotaQuery {
     params(("id" = i64, Path), QuotaQuery), responses(
     (status = 200, body = [plans::cycle::ThemedQuota]),
     (status = 400, description = "plan.invalid_input", body = ErrorBody),
-    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "org.not_found", body = ErrorBody)))]
 pub async fn themed_quota(
     user: AuthUser,
     path: web::Path<i64>,
@@ -311,7 +312,7 @@ pub async fn refresh_participants(
     (status = 200, body = PlanResponse),
     (status = 400, description = "plan.invalid_input (not paired on that day)", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
-    (status = 404, description = "plan.not_found", body = ErrorBody),
+    (status = 404, description = "plan.not_found, org.not_found", body = ErrorBody),
     (status = 409, description = "plan.wrong_state (submitted or filed)", body = ErrorBody)))]
 pub async fn set_co_organiser(
     user: AuthUser,
