@@ -48,6 +48,15 @@ pub async fn themed_venues(
     caller: crate::authz::Caller,
     plan_id: i64,
 ) -> Result<Vec<ThemedVenue>, super::AttendanceError> {
+    Ok(venues_with_activity(service, caller, plan_id).await?.1)
+}
+
+/// The venues the caller runs, with the activity they belong to.
+async fn venues_with_activity(
+    service: &CheckinService,
+    caller: crate::authz::Caller,
+    plan_id: i64,
+) -> Result<(activity::Model, Vec<ThemedVenue>), super::AttendanceError> {
     use anyhow::Context;
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
     let plan = super::facts::find_plan(&service.db, plan_id).await?;
@@ -89,7 +98,7 @@ pub async fn themed_venues(
     if mine.is_empty() {
         return Err(super::AttendanceError::Forbidden);
     }
-    Ok(mine)
+    Ok((activity, mine))
 }
 
 /// A branch's venue QR of a themed activity, for the screen in its room.
@@ -111,17 +120,11 @@ pub async fn branch_venue_qr(
     branch_id: i64,
 ) -> Result<BranchVenueQr, super::AttendanceError> {
     use base64::Engine;
-    let venue = themed_venues(service, caller, plan_id)
-        .await?
+    let (activity, venues) = venues_with_activity(service, caller, plan_id).await?;
+    let venue = venues
         .into_iter()
         .find(|v| v.branch_id == branch_id)
         .ok_or(super::AttendanceError::Forbidden)?;
-    let activity = super::facts::ensure_activity(
-        &service.db,
-        &super::facts::find_plan(&service.db, plan_id).await?,
-        &service.settings,
-    )
-    .await?;
     let png = crate::qr::qr_png(&venue.url).map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok(BranchVenueQr {
         png_base64: base64::engine::general_purpose::STANDARD.encode(png),

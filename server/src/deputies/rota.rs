@@ -833,15 +833,18 @@ pub async fn check_in(
         .exec(db)
         .await
         .context("cannot record presence on duty")?;
-    let outcome = if recorded.rows_affected == 1 {
-        Outcome::Ok
-    } else {
-        Outcome::AlreadyCheckedIn
-    };
+    if recorded.rows_affected == 1 {
+        let shift = rota_shift::Model {
+            checked_in_at: Some(now),
+            ..shift
+        };
+        return Ok(answer(Outcome::Ok, &studio, Some(&shift)));
+    }
+    // A scan on another phone got there first: answer with its time.
     let shift = find_shift(db, shift.id)
         .await
         .map_err(|e| AttendanceError::Unexpected(anyhow::anyhow!("{e}")))?;
-    Ok(answer(outcome, &studio, Some(&shift)))
+    Ok(answer(Outcome::AlreadyCheckedIn, &studio, Some(&shift)))
 }
 
 #[cfg(test)]
