@@ -10,6 +10,11 @@ pub fn shanghai() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).unwrap_or_else(|| Utc.fix())
 }
 
+/// Today's date in Asia/Shanghai.
+pub fn today() -> chrono::NaiveDate {
+    now().with_timezone(&shanghai()).date_naive()
+}
+
 /// A time as responses show it: RFC 3339 in Asia/Shanghai.
 pub fn rfc3339(at: DateTime<FixedOffset>) -> String {
     at.with_timezone(&shanghai()).to_rfc3339()

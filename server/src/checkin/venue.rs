@@ -165,8 +165,7 @@ pub async fn joined_by(
         .into_iter()
         .map(|v| v.plan_id)
         .collect();
-    let since =
-        clock::now().with_timezone(&clock::shanghai()).date_naive() - chrono::Duration::days(30);
+    let since = clock::today() - chrono::Duration::days(30);
     let plans = crate::entities::activity_plan::Entity::find()
         .filter(crate::entities::activity_plan::Column::Id.is_in(plan_ids))
         .filter(crate::entities::activity_plan::Column::Status.eq(crate::domain::PlanStatus::Filed))

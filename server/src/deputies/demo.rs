@@ -84,7 +84,7 @@ pub async fn seed(db: &DatabaseConnection) -> anyhow::Result<usize> {
     }))
     .exec(db)
     .await?;
-    let today = super::today();
+    let today = crate::clock::today();
     let this_month = today.with_day(1).context("a first day")?;
     for first in [this_month, this_month + chrono::Months::new(1)] {
         rota::generate_month(db, &row, first, Actor::CommandLine, None)

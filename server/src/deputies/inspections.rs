@@ -114,7 +114,7 @@ pub async fn record(
         .unwrap_or_default();
     let starts_on = day(&body.starts_on, "starts_on")?;
     let ends_on = day(&body.ends_on, "ends_on")?;
-    let today = super::today();
+    let today = crate::clock::today();
     if ends_on < starts_on || (ends_on - starts_on).num_days() > 60 {
         return Err(invalid(
             "an inspection ends on or after its start, within 60 days",

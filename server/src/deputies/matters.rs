@@ -27,7 +27,6 @@ use utoipa::ToSchema;
 use super::{
     Category, MatterAction, MatterKind, MatterStatus, OrgRef, Rating,
     error::{DeputyError, invalid, wrong_state},
-    today,
 };
 use crate::{
     audit::{self, Actor, AuditEntry},
@@ -214,7 +213,7 @@ async fn views(
             name: org_names.get(&id).cloned().unwrap_or_default(),
         })
     };
-    let today = today();
+    let today = crate::clock::today();
     Ok(rows
         .into_iter()
         .map(|m| {
@@ -612,7 +611,7 @@ pub async fn ask(
             ));
         }
     }
-    let due = today() + Duration::days(i64::from(settings.question_answer_days));
+    let due = crate::clock::today() + Duration::days(i64::from(settings.question_answer_days));
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
@@ -789,7 +788,7 @@ pub async fn act(
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
-    let today = today();
+    let today = crate::clock::today();
     let (updated, to, action, org, note) = match step_taken {
         Move::Forward { org_id } => {
             require_deputy_of(&m, caller)?;
@@ -1078,7 +1077,7 @@ pub async fn rate(
         MatterKind::Question => settings.question_answer_days,
         MatterKind::Proposal => settings.proposal_answer_days,
     };
-    let due = today() + Duration::days(i64::from(days));
+    let due = crate::clock::today() + Duration::days(i64::from(days));
     let txn = crate::db::begin_write(db)
         .await
         .context("cannot start a transaction")?;
@@ -1219,7 +1218,7 @@ pub async fn inbox(
     if filter.overdue {
         query = query
             .filter(matter::Column::Status.eq(MatterStatus::Forwarded))
-            .filter(matter::Column::DueOn.lt(today()));
+            .filter(matter::Column::DueOn.lt(crate::clock::today()));
     }
     let pages = query
         .order_by_asc(matter::Column::DueOn)
@@ -1346,7 +1345,7 @@ pub(crate) async fn seed_case(
     )
     .await?;
     for (action, rating) in path {
-        let due = today() + Duration::days(due_in_days);
+        let due = crate::clock::today() + Duration::days(due_in_days);
         let reopen = *action == MatterAction::Reopen;
         let (updated, to) = transition(&txn, &m, *action, |a| match action {
             MatterAction::Forward => {

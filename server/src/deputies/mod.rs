@@ -118,13 +118,6 @@ slug_enum!(
     }
 );
 
-/// Today in Asia/Shanghai.
-pub(crate) fn today() -> chrono::NaiveDate {
-    crate::clock::now()
-        .with_timezone(&crate::clock::shanghai())
-        .date_naive()
-}
-
 /// An organisation as lists show it.
 #[derive(serde::Serialize, utoipa::ToSchema, Debug, Clone)]
 pub struct OrgRef {

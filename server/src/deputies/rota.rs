@@ -19,7 +19,7 @@ use utoipa::ToSchema;
 use super::{
     SwapStatus,
     error::{DeputyError, invalid, wrong_state},
-    studios, today,
+    studios,
 };
 use crate::{
     audit::{self, Actor, AuditEntry},
@@ -223,7 +223,7 @@ pub async fn generate(
     request_id: Option<String>,
 ) -> Result<Rota, DeputyError> {
     let first = month_start(month)?;
-    let today = today();
+    let today = crate::clock::today();
     let this_month = today.with_day(1).unwrap_or(today);
     if first < this_month || first > this_month + chrono::Months::new(12) {
         return Err(invalid(
@@ -250,7 +250,7 @@ pub(crate) async fn generate_month(
     actor: Actor,
     request_id: Option<String>,
 ) -> Result<Rota, DeputyError> {
-    let today = today();
+    let today = crate::clock::today();
     let until = next_month(first);
     if !shifts_between(db, studio.id, first, until)
         .await?
@@ -409,7 +409,7 @@ pub async fn of_studio(
 
 /// My slots from the start of this month on, the swaps asked of me, my unavailable days.
 pub async fn mine(db: &DatabaseConnection, caller: Caller) -> Result<MyRota, DeputyError> {
-    let today = today();
+    let today = crate::clock::today();
     let first = today.with_day(1).unwrap_or(today);
     let rows = rota_shift::Entity::find()
         .filter(rota_shift::Column::DeputyId.eq(caller.person_id))
@@ -474,7 +474,7 @@ pub async fn set_unavailable(
             "at most {MAX_UNAVAILABLE} unavailable days"
         )));
     }
-    let today = today();
+    let today = crate::clock::today();
     let mut days = Vec::with_capacity(body.days.len());
     for raw in &body.days {
         let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")

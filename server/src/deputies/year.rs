@@ -16,7 +16,6 @@ use utoipa::ToSchema;
 use super::{
     MatterKind, MatterStatus, Rating, ReceptionStatus,
     error::{DeputyError, invalid},
-    today,
 };
 use crate::{
     authz::{self, Caller, READ_DIRECTORY},
@@ -65,7 +64,7 @@ fn year_bounds(year: i32) -> anyhow::Result<(DateTime<FixedOffset>, DateTime<Fix
 }
 
 fn check_year(year: Option<i32>) -> Result<i32, DeputyError> {
-    let this = chrono::Datelike::year(&today());
+    let this = chrono::Datelike::year(&crate::clock::today());
     let year = year.unwrap_or(this);
     if year < crate::duties::FIRST_YEAR || year > this {
         return Err(invalid(format!(
@@ -84,7 +83,7 @@ async fn tally(
 ) -> anyhow::Result<Vec<DeputyYear>> {
     let (from, until) = year_bounds(year)?;
     let now = clock::now();
-    let today = today();
+    let today = crate::clock::today();
     let mut out: HashMap<i64, DeputyYear> = HashMap::new();
     let org_names = crate::orgs::names(db, people.iter().map(|p| p.org_id)).await?;
     for p in people {

@@ -470,7 +470,7 @@ pub async fn decide(
     }
     let meeting =
         crate::domain::dates::parse_date(&body.meeting_date, "meeting_date").map_err(invalid)?;
-    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let today = clock::today();
     if meeting
         < campaign
             .closes_at

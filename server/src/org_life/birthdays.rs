@@ -347,9 +347,7 @@ pub async fn record_items(
         .context("cannot start a transaction")?;
     let talk = match (body.secretary_talk, row.talk_id) {
         (true, None) => {
-            let talked_on = plan
-                .activity_date
-                .min(clock::now().with_timezone(&clock::shanghai()).date_naive());
+            let talked_on = plan.activity_date.min(clock::today());
             Some(
                 crate::duties::talks::record_within(&txn, caller.person_id, &member, talked_on)
                     .await?

@@ -151,7 +151,7 @@ async fn themed_city_activity(
     else {
         return Ok(());
     };
-    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let today = clock::today();
     let day = chrono::Datelike::with_day(&today, 15).context("a day")? + chrono::Months::new(1);
     let now = clock::now();
     let plan = activity_plan::ActiveModel {

@@ -292,7 +292,7 @@ pub async fn log_entry(
     }
     authz::require(db, caller, ORGANISE, body.org_id).await?;
     let on = day(&body.on, "on")?;
-    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let today = clock::today();
     if on < pair.starts_on || on > pair.ends_on || on > today {
         return Err(invalid(
             "the day is within the pair's period and not in the future",

@@ -598,7 +598,7 @@ pub async fn refresh_participants(
     let plan = existing_plan(db, id).await?;
     let org = existing_org(db, plan.org_id).await?;
     let on_behalf = branch_actor(db, user, &org).await?;
-    let today = clock::now().with_timezone(&clock::shanghai()).date_naive();
+    let today = clock::today();
     if today > plan.activity_date {
         return Err(PlanError::WrongState(
             "the activity day has passed; participants are fixed".into(),
