@@ -22,6 +22,8 @@ mod m20261206_000004_create_notices;
 mod m20261206_000005_create_org_pairs;
 mod m20261206_000006_create_themed_venues;
 mod m20261206_000007_create_evaluations;
+mod m20261207_000001_secret_tallies;
+mod m20261207_000002_create_supervision;
 mod schema_parts;
 
 pub struct Migrator;
@@ -50,6 +52,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000005_create_org_pairs::Migration),
             Box::new(m20261206_000006_create_themed_venues::Migration),
             Box::new(m20261206_000007_create_evaluations::Migration),
+            Box::new(m20261207_000001_secret_tallies::Migration),
+            Box::new(m20261207_000002_create_supervision::Migration),
         ]
     }
 }

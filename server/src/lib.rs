@@ -1,3 +1,4 @@
+pub mod assessment;
 pub mod attachments;
 pub mod audit;
 pub mod auth;
@@ -30,6 +31,7 @@ pub mod scheduler;
 pub mod secrets;
 pub mod spreadsheet;
 pub mod startup;
+pub mod supervision;
 pub mod telemetry;
 pub mod text_guard;
 pub mod wechat;

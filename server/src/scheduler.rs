@@ -42,6 +42,8 @@ crate::domain::enums::slug_enum!(
         RemindRota = ("remind_rota", "提醒党代表明日值班"),
         EscalateMatters = ("escalate_matters", "逾期事项报上级组织"),
         GreetBirthdays = ("greet_birthdays", "政治生日祝福"),
+        EscalateRectifications = ("escalate_rectifications", "逾期整改报上级组织"),
+        AssessYear = ("assess_year", "重算年度考核得分"),
     }
 );
 
@@ -120,6 +122,17 @@ pub async fn run_due(
             today.to_string(),
             at(today.day(), &settings.reminders_at)?,
         ),
+        (
+            Job::EscalateRectifications,
+            today.to_string(),
+            at(today.day(), "00:05")?,
+        ),
+        // At night, when nobody checks in: this year's scores from yesterday's records.
+        (
+            Job::AssessYear,
+            today.to_string(),
+            at(today.day(), "02:00")?,
+        ),
     ];
     if crate::duties::reminders::is_reminder_day(&all.duties, today) {
         jobs.push((
@@ -144,6 +157,12 @@ pub async fn run_due(
                     .map(|queued| usize::try_from(queued).unwrap_or(usize::MAX))
             }
             Job::EscalateMatters => crate::deputies::matters::escalate_overdue(db, today).await,
+            Job::AssessYear => {
+                crate::assessment::compute::nightly(db, &all.duties, &all.feedback, today).await
+            }
+            Job::EscalateRectifications => {
+                crate::supervision::rectifications::escalate_overdue(db, today).await
+            }
             Job::GreetBirthdays => {
                 crate::org_life::birthdays::greet(db, wechat, &all.org_life.birthday_page, today)
                     .await

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 
 /// A real one-colour PNG, written by hand (the tests do not depend on an image crate):
 /// IHDR, one zlib-compressed IDAT, IEND.
-fn png(width: u32, height: u32) -> Vec<u8> {
+pub(crate) fn png(width: u32, height: u32) -> Vec<u8> {
     use flate2::{Compression, write::ZlibEncoder};
     use std::io::Write;
     let mut out = Vec::new();

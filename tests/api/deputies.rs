@@ -56,14 +56,6 @@ async fn deputy(app: &TestApp, name: &str, phone: &str, org: i64) -> Someone {
 }
 
 /// A member of the public: a WeChat user on no roster.
-fn visitor(app: &TestApp, openid: &str) -> Someone {
-    Someone {
-        id: 0,
-        phone: String::new(),
-        token: app.token_issuer().issue_visitor(openid).expect("token"),
-    }
-}
-
 struct Studio {
     id: i64,
     deputies: [Someone; 3],
@@ -186,7 +178,7 @@ on_both_stores! {
         assert_eq!(created["org_name"], "第一党委");
         assert_eq!(audited(&app, "deputy.create_studio").await, 1);
         // Studios are public: a member of the public sees them too.
-        let public = visitor(&app, "o-public-1");
+        let public = app.visitor("o-public-1");
         let listed = json_of(app.get_as(&public, "/api/v1/studios").await, 200).await;
         assert_eq!(listed["total"], 1);
 
@@ -238,7 +230,7 @@ on_both_stores! {
         assert!(rota["uncovered"].as_array().expect("uncovered").is_empty());
         let again = app.post_as(&w.admin, &format!("/api/v1/studios/{}/rota", s.id), &json!({"month": month})).await;
         assert_eq!(error_code(again).await, "deputy.wrong_state");
-        let public = json_of(app.get_as(&visitor(&app, "o-rota"), &format!("/api/v1/studios/{}/rota?month={month}", s.id)).await, 200).await;
+        let public = json_of(app.get_as(&app.visitor("o-rota"), &format!("/api/v1/studios/{}/rota?month={month}", s.id)).await, 200).await;
         assert_eq!(public["shifts"].as_array().expect("shifts").len(), shifts.len());
         let mine = json_of(app.get_as(&s.deputies[1], "/api/v1/me/rota").await, 200).await;
         assert_eq!(mine["shifts"].as_array().expect("mine").len() as u32, served[&s.deputies[1].id]);
@@ -362,7 +354,7 @@ on_both_stores! {
         for i in 0..6 {
             people.push(app.add_person(&format!("群众{i}"), &format!("1370000080{i}"), w.branch_a).await);
         }
-        let visitors: Vec<Someone> = (0..6).map(|i| visitor(&app, &format!("o-burst-{i}"))).collect();
+        let visitors: Vec<Someone> = (0..6).map(|i| app.visitor(&format!("o-burst-{i}"))).collect();
         let bodies: Vec<(&Someone, Value)> = people
             .iter()
             .map(|who| (who, json!({"topic": "停车难"})))
@@ -403,7 +395,7 @@ on_both_stores! {
         let s = studio(&app, &w).await;
         let rota = generate(&app, &w, &s).await;
         let shifts: Vec<i64> = rota["shifts"].as_array().expect("shifts").iter().map(|s| s["id"].as_i64().expect("id")).collect();
-        let public = visitor(&app, "o-limited");
+        let public = app.visitor("o-limited");
         let book = |shift: i64, phone: &str| {
             let body = json!({"topic": "小区路灯不亮", "name": "赵大爷", "phone": phone});
             let path = format!("/api/v1/rota-shifts/{shift}/bookings");
@@ -426,7 +418,7 @@ on_both_stores! {
         }
         assert_eq!(last, "deputy.too_many_requests");
         // And per phone number, whatever the WeChat account.
-        let other_account = visitor(&app, "o-limited-2");
+        let other_account = app.visitor("o-limited-2");
         let same_phone = app.post_as(&other_account, &format!("/api/v1/rota-shifts/{}/bookings", shifts[7]), &json!({"topic": "路灯", "name": "赵大爷", "phone": "13900000001"})).await;
         assert_eq!(error_code(same_phone).await, "deputy.too_many_requests");
 
@@ -448,7 +440,7 @@ on_both_stores! {
         let rota = generate(&app, &w, &s).await;
         let (shift, holder) = first_shift(&rota).await;
         let holder = deputy_named(&s, holder);
-        let public = visitor(&app, "o-case");
+        let public = app.visitor("o-case");
         let booked = json_of(app.post_as(&public, &format!("/api/v1/rota-shifts/{shift}/bookings"), &json!({"topic": "路灯", "name": "赵大爷", "phone": "13900000002"})).await, 201).await;
         let reception = booked["id"].as_i64().expect("id");
         let record = json!({"came": true, "raised": "小区路灯坏了三个月", "cases": [{"category": "livelihood", "title": "小区路灯不亮", "body": "幸福小区3栋前路灯坏了三个月"}]});
@@ -485,7 +477,7 @@ on_both_stores! {
         // Only the raiser rates; 不满意 sends it back once.
         let by_deputy = app.post_as(holder, &format!("/api/v1/matters/{case}/rating"), &json!({"rating": "satisfied"})).await;
         assert_eq!(error_code(by_deputy).await, "auth.forbidden");
-        let stranger = visitor(&app, "o-stranger");
+        let stranger = app.visitor("o-stranger");
         assert_eq!(error_code(app.get_as(&stranger, &format!("/api/v1/matters/{case}")).await).await, "deputy.not_found");
         let reopened = json_of(app.post_as(&public, &format!("/api/v1/matters/{case}/rating"), &json!({"rating": "unsatisfied", "comment": "还没修"})).await, 200).await;
         assert_eq!(reopened["status"], "forwarded");

@@ -60,21 +60,26 @@ on_both_stores! {
         let seen: Value = app.get_as(&voters[0], &format!("/api/v1/evaluations/{id}")).await.json().await.expect("json");
         assert!(seen["members"].as_array().expect("members").iter().any(|m| m["person_id"] == w.member_a.id && m["rated_by_me"] == true));
 
-        // The ballot table holds no voter and no time: nothing joins a grade to who gave it.
-        let rows = sea_orm::JsonValue::find_by_statement(Statement::from_string(
+        // What was voted is only a tally per member: no row per ballot, no voter, no time, so
+        // neither a column nor the store's row metadata ties a grade to the one who gave it.
+        let tables = sea_orm::JsonValue::find_by_statement(Statement::from_string(
             app.db.get_database_backend(),
-            "SELECT * FROM evaluation_ballot",
+            "SELECT * FROM evaluation_tally",
         ))
         .all(&app.db)
         .await
-        .expect("ballots");
-        assert_eq!(rows.len(), 6);
-        for row in &rows {
+        .expect("tallies");
+        assert_eq!(tables.len(), 2, "one row per member rated, not per ballot");
+        for row in &tables {
             let mut columns: Vec<&str> = row.as_object().expect("a row").keys().map(String::as_str).collect();
             columns.sort_unstable();
-            assert_eq!(columns, ["campaign_id", "comment", "grade", "id", "subject_id"]);
-            assert_eq!(row["id"].as_str().expect("id").len(), 32, "a random id, not a sequence");
+            assert_eq!(columns, ["basically_qualified", "campaign_id", "comments", "excellent", "id", "qualified", "subject_id", "unqualified"]);
         }
+        let a_tally = tables.iter().find(|r| r["subject_id"] == w.member_a.id).expect("member a's tally");
+        let comments: Vec<String> = serde_json::from_str(a_tally["comments"].as_str().expect("comments")).expect("a list");
+        let mut sorted = comments.clone();
+        sorted.sort();
+        assert_eq!((comments.len(), comments == sorted), (5, true), "comments kept sorted, not in the order given");
 
         // Nothing is released while it is open; the secretary comments, grades wait for the close.
         assert_eq!(error_code(app.get_as(&w.secretary_a, &format!("/api/v1/evaluations/{id}/results")).await).await, "evaluation.wrong_state");
@@ -109,7 +114,68 @@ on_both_stores! {
         // The evidence sheet comes from the records: the member's own, and staff's.
         let sheet: Value = app.get_as(&w.member_a, &format!("/api/v1/evaluations/{id}/members/{}/evidence", w.member_a.id)).await.json().await.expect("json");
         assert!(sheet["attendance"]["expected"].is_u64());
+        assert!(sheet["service"]["volunteer"]["required"].is_u64(), "service minimums: {sheet}");
+        assert_eq!((sheet["commitments"].as_u64(), sheet["exempt"].as_bool()), (Some(0), Some(false)));
+        assert!(sheet["duties"].is_null(), "a member without duties has none");
+        let secretary_sheet: Value = app.get_as(&w.secretary_a, &format!("/api/v1/evaluations/{id}/members/{}/evidence", w.secretary_a.id)).await.json().await.expect("json");
+        assert!(secretary_sheet["duties"]["behind"].is_array() || secretary_sheet["duties"].is_null(), "{secretary_sheet}");
         assert_eq!(error_code(app.get_as(&w.member_a, &format!("/api/v1/evaluations/{id}/members/{}/evidence", voters[0].id)).await).await, "evaluation.not_found");
         assert_eq!(app.get_as(&w.reviewer, &format!("/api/v1/evaluations/{id}/members/{}/evidence", voters[0].id)).await.status().as_u16(), 200);
+    }
+}
+
+on_both_stores! {
+    async fn members_and_the_public_evaluate_the_branch_once_each_and_counts_wait_for_five(app) {
+        let w = app.world().await;
+        let year: i32 = clock::now().with_timezone(&clock::shanghai()).format("%Y").to_string().parse().expect("year");
+        let opened: Value = app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/evaluations", w.branch_a), &json!({
+            "year": year, "opens_at": (clock::now() - Duration::hours(1)).to_rfc3339(),
+            "closes_at": (clock::now() + Duration::hours(1)).to_rfc3339()})).await.json().await.expect("json");
+        let id = opened["id"].as_i64().expect("id");
+        let listed: Value = app.get_as(&w.member_a, "/api/v1/me/evaluations").await.json().await.expect("json");
+        assert_eq!(listed[0]["id"], id, "a member finds the branch's campaign");
+        assert_eq!(listed[0]["open"], true);
+
+        let path = format!("/api/v1/evaluations/{id}/questionnaire");
+        let public = app.visitor("o-evaluator-1");
+        let form: Value = app.get_as(&public, &path).await.json().await.expect("json");
+        assert_eq!((form["questions"].as_array().map(Vec::len), form["answered"].as_bool()), (Some(5), Some(false)));
+        let all = |answer: &str| json!({"answers": [answer, answer, answer, answer, answer]});
+        assert_eq!(error_code(app.post_as(&public, &path, &json!({"answers": ["satisfied"]})).await).await, "evaluation.invalid_input");
+        assert_eq!(app.post_as(&public, &path, &all("satisfied")).await.status().as_u16(), 204);
+        assert_eq!(error_code(app.post_as(&public, &path, &all("dissatisfied")).await).await, "evaluation.already_voted");
+        let again: Value = app.get_as(&public, &path).await.json().await.expect("json");
+        assert_eq!(again["answered"], true);
+        assert_eq!(app.post_as(&w.member_a, &path, &all("basically_satisfied")).await.status().as_u16(), 204);
+        assert_eq!(app.post_as(&w.member_c, &path, &all("satisfied")).await.status().as_u16(), 204, "a member elsewhere answers as the public");
+        assert_eq!(error_code(app.get_as(&w.secretary_a, &format!("{path}/results")).await).await, "evaluation.wrong_state");
+        for i in 2..5 {
+            let visitor = app.visitor(&format!("o-evaluator-{i}"));
+            assert_eq!(app.post_as(&visitor, &path, &all(if i == 4 { "dissatisfied" } else { "satisfied" })).await.status().as_u16(), 204);
+        }
+        // The public flooding from one WeChat identity is refused, counted or not.
+        let flood = app.visitor("o-flood");
+        let mut refused = None;
+        for _ in 0..12 {
+            let r = app.post_as(&flood, &path, &json!({"answers": ["satisfied"]})).await;
+            if r.status().as_u16() == 429 {
+                refused = Some(error_code(r).await);
+                break;
+            }
+        }
+        assert_eq!(refused.as_deref(), Some("evaluation.too_many_requests"));
+
+        let mut row = evaluation_campaign::Entity::find_by_id(id).one(&app.db).await.expect("read").expect("campaign").into_active_model();
+        row.closes_at = Set(clock::now() - Duration::minutes(1));
+        row.update(&app.db).await.expect("closed");
+        assert_eq!(error_code(app.post_as(&app.visitor("o-late"), &path, &all("satisfied")).await).await, "evaluation.wrong_state");
+        let results: Value = app.get_as(&w.secretary_a, &format!("{path}/results")).await.json().await.expect("json");
+        let member = &results[0];
+        assert_eq!((member["audience"].as_str(), member["answers"].as_u64()), (Some("member"), Some(1)));
+        assert!(member["questions"].is_null(), "one member's answers stay hidden");
+        let public_counts = &results[1];
+        assert_eq!(public_counts["answers"], 5);
+        assert_eq!(public_counts["questions"][0]["counts"], json!([4, 0, 1]));
+        assert_eq!(error_code(app.get_as(&w.member_b, &format!("{path}/results")).await).await, "evaluation.not_found");
     }
 }

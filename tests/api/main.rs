@@ -1,4 +1,5 @@
 //! One test binary for every API area (faster to link than one per file).
+mod assessment;
 mod attachments;
 mod auth;
 mod cache;
@@ -20,4 +21,5 @@ mod queries;
 mod review;
 mod scheduler;
 mod security;
+mod supervision;
 mod themed;

@@ -129,6 +129,18 @@ impl TestApp {
         }
     }
 
+    /// A member of the public known only by a WeChat openid (a visitor token).
+    pub fn visitor(&self, openid: &str) -> Someone {
+        Someone {
+            id: 0,
+            phone: String::new(),
+            token: self
+                .token_issuer()
+                .issue_visitor(openid)
+                .expect("a visitor token"),
+        }
+    }
+
     pub async fn get_as(&self, who: &Someone, path: &str) -> reqwest::Response {
         self.client
             .get(self.url(path))

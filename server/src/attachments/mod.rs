@@ -64,5 +64,7 @@ crate::domain::enums::slug_enum!(
         Inspection = ("deputy_inspection", "调研视察"),
         PoliticalBirthday = ("political_birthday", "政治生日思想汇报"),
         Notice = ("notice", "党务公开"),
+        InspectionFinding = ("inspection_finding", "督查发现"),
+        Rectification = ("rectification", "整改材料"),
     }
 );

@@ -175,6 +175,32 @@ impl Attachments {
                     Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
                 }
             }
+            AttachmentOwner::InspectionFinding => {
+                let upload = matches!(access, Access::Upload);
+                match crate::supervision::inspections::may_access_finding(
+                    db, caller, owner_id, upload,
+                )
+                .await
+                {
+                    Ok(allowed) => allowed,
+                    Err(crate::supervision::SupervisionError::NotFound(_)) => {
+                        return Err(AttachmentError::NotFound("finding"));
+                    }
+                    Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
+                }
+            }
+            AttachmentOwner::Rectification => {
+                let upload = matches!(access, Access::Upload);
+                match crate::supervision::rectifications::may_access(db, caller, owner_id, upload)
+                    .await
+                {
+                    Ok(allowed) => allowed,
+                    Err(crate::supervision::SupervisionError::NotFound(_)) => {
+                        return Err(AttachmentError::NotFound("rectification"));
+                    }
+                    Err(e) => return Err(AttachmentError::Unexpected(anyhow::anyhow!("{e}"))),
+                }
+            }
         };
         if allowed {
             Ok(())
@@ -191,6 +217,12 @@ impl Attachments {
                     Err(AttachmentError::NotFound("political birthday"))
                 }
                 (AttachmentOwner::Notice, Access::Read) => Err(AttachmentError::NotFound("notice")),
+                (AttachmentOwner::InspectionFinding, Access::Read) => {
+                    Err(AttachmentError::NotFound("finding"))
+                }
+                (AttachmentOwner::Rectification, Access::Read) => {
+                    Err(AttachmentError::NotFound("rectification"))
+                }
                 _ => Err(AttachmentError::Forbidden),
             }
         }

@@ -41,6 +41,8 @@ pub struct RosterFile {
 }
 
 /// A person as staff see them. No openid, no password hash: only whether WeChat is bound.
+/// The phone is whole only for those who manage the person's organisation (and the person);
+/// reviewers and supervisors who only read see it masked (138****5678).
 #[derive(Serialize, ToSchema)]
 pub struct PersonResponse {
     pub id: i64,
@@ -58,6 +60,17 @@ pub struct PersonResponse {
     pub exempt_reason: Option<String>,
     pub active: bool,
     pub wechat_bound: bool,
+}
+
+impl PersonResponse {
+    /// The person as `viewer` may see them: the phone masked unless `manages`.
+    fn seen(p: person::Model, manages: bool) -> Self {
+        let mut out = Self::from(p);
+        if !manages {
+            out.phone = Phone::mask(&out.phone);
+        }
+        out
+    }
 }
 
 impl From<person::Model> for PersonResponse {
@@ -242,7 +255,8 @@ pub(crate) fn phone_taken(err: sea_orm::DbErr) -> DirectoryError {
 }
 
 pub(crate) fn summary(p: &person::Model) -> serde_json::Value {
-    json!({"name": p.name, "phone": p.phone, "org_id": p.org_id, "status": p.status,
+    // The audit log is read by everyone who reads the organisation: the phone only masked.
+    json!({"name": p.name, "phone": Phone::mask(&p.phone), "org_id": p.org_id, "status": p.status,
            "party_post": p.party_post, "exempt": p.exempt, "active": p.active})
 }
 
@@ -447,11 +461,13 @@ pub async fn list_people(
     let subtree = orgs::subtree_ids(db, org.id).await?;
     let mut query = person::Entity::find().filter(person::Column::OrgId.is_in(subtree));
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
-        query = query.filter(
-            sea_orm::Condition::any()
-                .add(person::Column::Name.contains(q))
-                .add(person::Column::Phone.contains(q)),
-        );
+        // Searching by digits would reveal masked phones: only those who manage may.
+        let by_phone = authz::has_role(db, user.person_id, MANAGE_PEOPLE, org.id).await?;
+        let mut any = sea_orm::Condition::any().add(person::Column::Name.contains(q));
+        if by_phone {
+            any = any.add(person::Column::Phone.contains(q));
+        }
+        query = query.filter(any);
     }
     let paginator = query
         .order_by_asc(person::Column::Name)
@@ -462,8 +478,15 @@ pub async fn list_people(
         .fetch_page(index)
         .await
         .context("cannot list people")?;
+    let scope = authz::Scope::load(db, user.person_id).await?;
     Ok(Page {
-        items: items.into_iter().map(Into::into).collect(),
+        items: items
+            .into_iter()
+            .map(|p| {
+                let manages = p.id == user.person_id || scope.allows(MANAGE_PEOPLE, p.org_id);
+                PersonResponse::seen(p, manages)
+            })
+            .collect(),
         page: index + 1,
         per_page,
         total,
@@ -528,10 +551,12 @@ pub async fn get_person(
     id: i64,
 ) -> Result<PersonResponse, DirectoryError> {
     let person = existing_person(db, id).await?;
-    if person.id != user.person_id {
-        authz::require(db, user, READ_DIRECTORY, person.org_id).await?;
+    if person.id == user.person_id {
+        return Ok(person.into());
     }
-    Ok(person.into())
+    authz::require(db, user, READ_DIRECTORY, person.org_id).await?;
+    let manages = authz::has_role(db, user.person_id, MANAGE_PEOPLE, person.org_id).await?;
+    Ok(PersonResponse::seen(person, manages))
 }
 
 pub async fn update_person(
@@ -872,6 +897,9 @@ pub async fn export_roster(
     {
         codes.insert(o.id, o.code);
     }
+    // Whole phones only for rows the exporter manages (a reviewer's or supervisor's copy is
+    // for reading, not for calling people).
+    let scope = authz::Scope::load(db, user.person_id).await?;
     let rows: Vec<ExportRow> = people
         .into_iter()
         .map(|p| ExportRow {
@@ -880,8 +908,12 @@ pub async fn export_roster(
                 .map(|ids| ids.iter().filter_map(|id| codes.get(id).cloned()).collect())
                 .unwrap_or_default(),
             org_code: codes.get(&p.org_id).cloned().unwrap_or_default(),
+            phone: if scope.allows(MANAGE_PEOPLE, p.org_id) {
+                p.phone
+            } else {
+                Phone::mask(&p.phone)
+            },
             name: p.name,
-            phone: p.phone,
             status: p.status,
             join_date: p.join_date,
             party_post: p.party_post,

@@ -132,7 +132,7 @@ async fn orgs_by_id(
 }
 
 /// Active people of `orgs` matching `filter`, as (org, id, name).
-async fn people_of(
+pub(crate) async fn people_of(
     db: &impl ConnectionTrait,
     orgs: &[i64],
     filter: Condition,

@@ -13,6 +13,10 @@ pub enum EvaluationError {
     AlreadyVoted,
     #[error("{0}")]
     NotAMember(String),
+    #[error("too many answers from this WeChat account; please try again later")]
+    TooManyRequests,
+    #[error("the service is busy; please try again shortly")]
+    TemporarilyUnavailable,
     #[error("you do not have a role that allows this for that organisation")]
     Forbidden,
     #[error(transparent)]
@@ -27,6 +31,14 @@ impl crate::error::ApiError for EvaluationError {
             Self::WrongState(_) => (StatusCode::CONFLICT, "evaluation.wrong_state"),
             Self::AlreadyVoted => (StatusCode::CONFLICT, "evaluation.already_voted"),
             Self::NotAMember(_) => (StatusCode::FORBIDDEN, "evaluation.not_a_member"),
+            Self::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "evaluation.too_many_requests",
+            ),
+            Self::TemporarilyUnavailable => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "evaluation.temporarily_unavailable",
+            ),
             Self::Forbidden => (StatusCode::FORBIDDEN, "auth.forbidden"),
             Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }

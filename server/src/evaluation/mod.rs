@@ -6,9 +6,12 @@
 //! meeting records each member's final grade.
 //!
 //! Ballots are secret by construction: `evaluation_voted` says only who has voted on whom (the
-//! one-ballot rule), `evaluation_ballot` holds the grades with a random id, no voter and no
-//! time, so no query can join a grade to its voter. Results are counts per grade, released
-//! only after the campaign closes and only for members with at least `MIN_BALLOTS` ballots.
+//! one-ballot rule); what was voted is only ever added to `evaluation_tally` (counts per grade
+//! and a sorted list of comments), never stored as a row of its own, so neither a column nor
+//! what the store keeps about rows (PostgreSQL's `xmin`, SQLite's rowid order) ties a grade to
+//! its voter. Results are counts per grade, released only after the campaign closes and only
+//! for members with at least `MIN_BALLOTS` ballots. The organisation is evaluated the same
+//! way by its members and by the public (`org_questionnaire`): who answered apart from counts.
 pub mod error;
 
 use std::collections::HashMap;
@@ -17,7 +20,7 @@ use anyhow::Context;
 use chrono::{DateTime, Datelike, FixedOffset, NaiveDate};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -31,9 +34,12 @@ use crate::{
     clock,
     domain::{Lines, MemberStatus, OrgKind, Role, Text},
     entities::{
-        evaluation_ballot, evaluation_campaign, evaluation_member, evaluation_voted, person,
+        evaluation_campaign, evaluation_member, evaluation_tally, evaluation_voted, person,
     },
 };
+
+pub mod org_questionnaire;
+pub use org_questionnaire::{Audience, Satisfaction};
 
 /// Below this many ballots a member's counts stay hidden, so no ballot can be singled out.
 pub const MIN_BALLOTS: u64 = 5;
@@ -88,7 +94,7 @@ pub struct MemberResult {
     pub ballots: u64,
     /// Counts per grade (优秀, 合格, 基本合格, 不合格), shown from `MIN_BALLOTS` ballots on.
     pub counts: Option<[u64; 4]>,
-    /// Comments without names, in a fixed order, with the counts.
+    /// Comments without names, sorted, with the counts.
     pub comments: Vec<String>,
     pub self_assessment: String,
     pub secretary_comment: String,
@@ -270,6 +276,70 @@ pub async fn one(
     })
 }
 
+#[derive(Serialize, ToSchema)]
+pub struct CampaignSummary {
+    pub id: i64,
+    pub org_id: i64,
+    pub year: i32,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub open: bool,
+    pub closed: bool,
+}
+
+fn summaries(rows: Vec<evaluation_campaign::Model>) -> Vec<CampaignSummary> {
+    let now = clock::now();
+    rows.into_iter()
+        .map(|c| CampaignSummary {
+            open: now >= c.opens_at && now <= c.closes_at,
+            closed: now > c.closes_at,
+            id: c.id,
+            org_id: c.org_id,
+            year: c.year,
+            opens_at: clock::rfc3339(c.opens_at),
+            closes_at: clock::rfc3339(c.closes_at),
+        })
+        .collect()
+}
+
+/// The campaigns of my branch, newest first.
+pub async fn mine(
+    db: &DatabaseConnection,
+    caller: Caller,
+) -> Result<Vec<CampaignSummary>, EvaluationError> {
+    let Some(me) = crate::people::find(db, caller.person_id)
+        .await?
+        .filter(|p| p.active)
+    else {
+        return Ok(Vec::new());
+    };
+    of_branch(db, me.org_id).await
+}
+
+/// The campaigns of a branch (staff who read it), newest first.
+pub async fn of_org(
+    db: &DatabaseConnection,
+    caller: Caller,
+    org_id: i64,
+) -> Result<Vec<CampaignSummary>, EvaluationError> {
+    authz::require(db, caller, READ_DIRECTORY, org_id).await?;
+    of_branch(db, org_id).await
+}
+
+async fn of_branch(
+    db: &DatabaseConnection,
+    org_id: i64,
+) -> Result<Vec<CampaignSummary>, EvaluationError> {
+    let rows = evaluation_campaign::Entity::find()
+        .filter(evaluation_campaign::Column::OrgId.eq(org_id))
+        .order_by_desc(evaluation_campaign::Column::Year)
+        .limit(20)
+        .all(db)
+        .await
+        .context("cannot read campaigns")?;
+    Ok(summaries(rows))
+}
+
 /// Writes one column of a member's row in the campaign (created on first write).
 async fn upsert_member(
     db: &impl ConnectionTrait,
@@ -375,19 +445,71 @@ pub async fn vote(
         Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => EvaluationError::AlreadyVoted,
         _ => EvaluationError::Unexpected(anyhow::Error::new(e).context("cannot record a vote")),
     })?;
-    let mut ballot_id = [0u8; 16];
-    rand::RngCore::fill_bytes(&mut rand::rng(), &mut ballot_id);
-    evaluation_ballot::ActiveModel {
-        id: Set(hex::encode(ballot_id)),
-        campaign_id: Set(campaign.id),
-        subject_id: Set(body.subject_id),
-        grade: Set(body.grade),
-        comment: Set(comment),
-    }
-    .insert(&txn)
-    .await
-    .context("cannot store a ballot")?;
+    add_to_tally(&txn, campaign.id, body.subject_id, body.grade, comment).await?;
     txn.commit().await.context("cannot commit a ballot")?;
+    Ok(())
+}
+
+/// Adds one grade (and its comment) to the member's tally. The first UPDATE holds the row's
+/// lock until commit, so the comments read after it are the latest and none is lost.
+async fn add_to_tally(
+    txn: &impl ConnectionTrait,
+    campaign_id: i64,
+    subject_id: i64,
+    grade: Grade,
+    comment: String,
+) -> Result<(), EvaluationError> {
+    use evaluation_tally::Column as T;
+    use sea_orm::sea_query::{Expr, ExprTrait, OnConflict};
+    evaluation_tally::Entity::insert(evaluation_tally::ActiveModel {
+        campaign_id: Set(campaign_id),
+        subject_id: Set(subject_id),
+        excellent: Set(0),
+        qualified: Set(0),
+        basically_qualified: Set(0),
+        unqualified: Set(0),
+        comments: Set("[]".into()),
+        ..Default::default()
+    })
+    .on_conflict(
+        OnConflict::columns([T::CampaignId, T::SubjectId])
+            .do_nothing()
+            .to_owned(),
+    )
+    .exec_without_returning(txn)
+    .await
+    .context("cannot start a tally")?;
+    let column = match grade {
+        Grade::Excellent => T::Excellent,
+        Grade::Qualified => T::Qualified,
+        Grade::BasicallyQualified => T::BasicallyQualified,
+        Grade::Unqualified => T::Unqualified,
+    };
+    evaluation_tally::Entity::update_many()
+        .col_expr(column, Expr::col(column).add(1))
+        .filter(T::CampaignId.eq(campaign_id))
+        .filter(T::SubjectId.eq(subject_id))
+        .exec(txn)
+        .await
+        .context("cannot count a ballot")?;
+    if comment.is_empty() {
+        return Ok(());
+    }
+    let tally = evaluation_tally::Entity::find()
+        .filter(T::CampaignId.eq(campaign_id))
+        .filter(T::SubjectId.eq(subject_id))
+        .one(txn)
+        .await
+        .context("cannot read a tally")?
+        .context("the tally is gone")?;
+    let mut comments: Vec<String> =
+        serde_json::from_str(&tally.comments).context("a tally's comments are not a list")?;
+    comments.push(comment);
+    // Sorted, so the list's order says nothing about who wrote what when.
+    comments.sort();
+    let mut active = tally.into_active_model();
+    active.comments = Set(serde_json::to_string(&comments).context("cannot write comments")?);
+    active.update(txn).await.context("cannot store comments")?;
     Ok(())
 }
 
@@ -531,11 +653,14 @@ pub async fn results(
         .into_iter()
         .filter(|p| staff || Some(p.id) == me.as_ref().map(|m| m.id))
         .collect();
-    let ballots = evaluation_ballot::Entity::find()
-        .filter(evaluation_ballot::Column::CampaignId.eq(campaign.id))
+    let tallies: HashMap<i64, evaluation_tally::Model> = evaluation_tally::Entity::find()
+        .filter(evaluation_tally::Column::CampaignId.eq(campaign.id))
         .all(db)
         .await
-        .context("cannot read ballots")?;
+        .context("cannot read tallies")?
+        .into_iter()
+        .map(|t| (t.subject_id, t))
+        .collect();
     let rows: HashMap<i64, evaluation_member::Model> = evaluation_member::Entity::find()
         .filter(evaluation_member::Column::CampaignId.eq(campaign.id))
         .all(db)
@@ -547,29 +672,22 @@ pub async fn results(
     Ok(people
         .into_iter()
         .map(|p| {
-            let mine: Vec<&evaluation_ballot::Model> =
-                ballots.iter().filter(|b| b.subject_id == p.id).collect();
-            let count = mine.len() as u64;
+            let tally = tallies.get(&p.id);
+            let counts = tally.map_or([0u64; 4], |t| {
+                [
+                    t.excellent,
+                    t.qualified,
+                    t.basically_qualified,
+                    t.unqualified,
+                ]
+                .map(|n| u64::try_from(n).unwrap_or(0))
+            });
+            let count: u64 = counts.iter().sum();
             let enough = count >= MIN_BALLOTS;
-            let mut counts = [0u64; 4];
-            for b in &mine {
-                let slot = match b.grade {
-                    Grade::Excellent => 0,
-                    Grade::Qualified => 1,
-                    Grade::BasicallyQualified => 2,
-                    Grade::Unqualified => 3,
-                };
-                counts[slot] += 1;
-            }
-            let mut comments: Vec<String> = if enough {
-                mine.iter()
-                    .map(|b| b.comment.clone())
-                    .filter(|c| !c.is_empty())
-                    .collect()
-            } else {
-                Vec::new()
+            let comments: Vec<String> = match tally {
+                Some(t) if enough => serde_json::from_str(&t.comments).unwrap_or_default(),
+                _ => Vec::new(),
             };
-            comments.sort();
             let row = rows.get(&p.id);
             MemberResult {
                 person_id: p.id,
@@ -593,6 +711,17 @@ pub struct EvidenceSheet {
     pub year: i32,
     /// The activity record of the year (§三.2): attendance with its rate.
     pub attendance: crate::checkin::attendance::PersonYear,
+    /// Exempt from organisational life (and why), as the roster holds it today.
+    pub exempt: bool,
+    pub exempt_reason: Option<String>,
+    /// The year against the service minimums (社区服务、志愿服务、建议、结对).
+    pub service: crate::community::progress::Progress,
+    /// Commitments (承诺) of the year and how many are completed.
+    pub commitments: u64,
+    pub commitments_completed: u64,
+    /// Leaders' and secretaries' duties (§二.3) against their quotas; `null` for members
+    /// without duties.
+    pub duties: Option<crate::duties::progress::DutyRow>,
     /// Talks held with the member (谈心谈话) in the year.
     pub talks_received: u64,
     /// Activities the member rated (their feedback), in the year.
@@ -603,6 +732,7 @@ pub struct EvidenceSheet {
 /// themself, and staff who read the branch.
 pub async fn evidence(
     db: &DatabaseConnection,
+    duty_settings: &crate::config::DutySettings,
     caller: Caller,
     id: i64,
     person_id: i64,
@@ -638,11 +768,36 @@ pub async fn evidence(
         .count(db)
         .await
         .context("cannot count feedback")?;
+    let service =
+        crate::community::progress::for_people(db, std::slice::from_ref(&person), campaign.year)
+            .await?
+            .pop()
+            .context("no service progress for the member")?;
+    let commitments = crate::entities::commitment::Entity::find()
+        .filter(crate::entities::commitment::Column::PersonId.eq(person.id))
+        .filter(crate::entities::commitment::Column::Year.eq(campaign.year))
+        .all(db)
+        .await
+        .context("cannot read commitments")?;
+    let commitments_completed = commitments
+        .iter()
+        .filter(|c| c.status == crate::domain::CommitmentStatus::Completed)
+        .count() as u64;
+    let duties =
+        crate::duties::progress::rows_for(db, duty_settings, vec![person.clone()], campaign.year)
+            .await?
+            .pop();
     Ok(EvidenceSheet {
         person_id: person.id,
         name: person.name,
         year: campaign.year,
         attendance,
+        exempt: person.exempt,
+        exempt_reason: person.exempt_reason,
+        service,
+        commitments: commitments.len() as u64,
+        commitments_completed,
+        duties,
         talks_received,
         feedback_given,
     })

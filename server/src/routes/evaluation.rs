@@ -5,11 +5,14 @@ use sea_orm::DatabaseConnection;
 use tracing_actix_web::RequestId;
 
 use crate::{
-    auth::AuthUser,
+    auth::{AnyRequester, AuthUser},
+    cache::Cache,
+    config::DutySettings,
     error::ErrorBody,
     evaluation::{
-        self, BallotRequest, Campaign, CampaignRequest, EvaluationError, EvidenceSheet,
-        GradeRequest, MemberResult, TextRequest,
+        self, BallotRequest, Campaign, CampaignRequest, CampaignSummary, EvaluationError,
+        EvidenceSheet, GradeRequest, MemberResult, TextRequest,
+        org_questionnaire::{self, Answers, AudienceResult, Questionnaire},
     },
 };
 
@@ -163,9 +166,90 @@ pub async fn evidence(
     user: AuthUser,
     path: web::Path<(i64, i64)>,
     db: web::Data<DatabaseConnection>,
+    settings: web::Data<DutySettings>,
 ) -> Result<web::Json<EvidenceSheet>, EvaluationError> {
     let (id, person) = path.into_inner();
     Ok(web::Json(
-        evaluation::evidence(db.get_ref(), user.into(), id, person).await?,
+        evaluation::evidence(db.get_ref(), &settings, user.into(), id, person).await?,
+    ))
+}
+
+/// The questionnaire on the branch (党员和群众评议党组织): anyone with the link, the public
+/// with a visitor token.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/questionnaire", tag = "evaluation", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = Questionnaire),
+    (status = 404, description = "evaluation.not_found", body = ErrorBody)))]
+pub async fn questionnaire(
+    who: AnyRequester,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Questionnaire>, EvaluationError> {
+    Ok(web::Json(
+        org_questionnaire::questionnaire(db.get_ref(), &who.0, path.into_inner()).await?,
+    ))
+}
+
+/// Answer the questionnaire once (a member of the branch counts as a member, anyone else as
+/// the public); a visitor's attempts are limited per hour.
+#[utoipa::path(post, path = "/api/v1/evaluations/{id}/questionnaire", tag = "evaluation", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = Answers, responses(
+    (status = 204, description = "Counted"),
+    (status = 400, description = "evaluation.invalid_input", body = ErrorBody),
+    (status = 404, description = "evaluation.not_found", body = ErrorBody),
+    (status = 409, description = "evaluation.wrong_state (not open) | evaluation.already_voted", body = ErrorBody),
+    (status = 429, description = "evaluation.too_many_requests", body = ErrorBody),
+    (status = 503, description = "evaluation.temporarily_unavailable", body = ErrorBody)))]
+pub async fn answer_questionnaire(
+    who: AnyRequester,
+    path: web::Path<i64>,
+    body: web::Json<Answers>,
+    db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
+) -> Result<HttpResponse, EvaluationError> {
+    org_questionnaire::answer(db.get_ref(), &cache, &who.0, path.into_inner(), &body).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// The questionnaire's counts per audience after the campaign closed (from five answers on).
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/questionnaire/results", tag = "evaluation", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [AudienceResult]),
+    (status = 404, description = "evaluation.not_found", body = ErrorBody),
+    (status = 409, description = "evaluation.wrong_state (not closed yet)", body = ErrorBody)))]
+pub async fn questionnaire_results(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<AudienceResult>>, EvaluationError> {
+    Ok(web::Json(
+        org_questionnaire::results(db.get_ref(), user.into(), path.into_inner()).await?,
+    ))
+}
+
+/// My branch's evaluations, newest first.
+#[utoipa::path(get, path = "/api/v1/me/evaluations", tag = "evaluation", security(("bearer" = [])),
+    responses((status = 200, body = [CampaignSummary])))]
+pub async fn mine(
+    user: AuthUser,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<CampaignSummary>>, EvaluationError> {
+    Ok(web::Json(
+        evaluation::mine(db.get_ref(), user.into()).await?,
+    ))
+}
+
+/// A branch's evaluations (staff who read it), newest first.
+#[utoipa::path(get, path = "/api/v1/orgs/{id}/evaluations", tag = "evaluation", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = [CampaignSummary]),
+    (status = 403, description = "auth.forbidden", body = ErrorBody)))]
+pub async fn of_org(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<web::Json<Vec<CampaignSummary>>, EvaluationError> {
+    Ok(web::Json(
+        evaluation::of_org(db.get_ref(), user.into(), path.into_inner()).await?,
     ))
 }

@@ -1,6 +1,7 @@
 //! Every path the server answers, in one screen. Routes are declared only through
 //! `routes!`, which also emits `ROUTES`, so the OpenAPI test can prove each is documented.
 mod activities;
+mod assessment;
 mod attachments;
 mod auth;
 mod calendar;
@@ -22,6 +23,7 @@ mod people;
 pub(crate) mod plans;
 mod push;
 mod service;
+mod supervision;
 
 use actix_web::{HttpResponse, http::header, web};
 
@@ -206,7 +208,8 @@ routes! {
     "/api/v1/orgs/{id}/pairs" => { get: org_life::org_pairs },
     "/api/v1/org-pairs/{id}/entries" => { post: org_life::log_pair_entry },
     "/api/v1/org-pairs/{id}/year" => { get: org_life::pair_year },
-    "/api/v1/orgs/{id}/evaluations" => { post: evaluation::open },
+    "/api/v1/orgs/{id}/evaluations" => { get: evaluation::of_org, post: evaluation::open },
+    "/api/v1/me/evaluations" => { get: evaluation::mine },
     "/api/v1/evaluations/{id}" => { get: evaluation::get },
     "/api/v1/evaluations/{id}/self-assessment" => { put: evaluation::self_assess },
     "/api/v1/evaluations/{id}/ballots" => { post: evaluation::vote },
@@ -214,6 +217,25 @@ routes! {
     "/api/v1/evaluations/{id}/members/{person_id}/grade" => { put: evaluation::decide },
     "/api/v1/evaluations/{id}/members/{person_id}/evidence" => { get: evaluation::evidence },
     "/api/v1/evaluations/{id}/results" => { get: evaluation::results },
+    "/api/v1/evaluations/{id}/questionnaire" => { get: evaluation::questionnaire, post: evaluation::answer_questionnaire },
+    "/api/v1/evaluations/{id}/questionnaire/results" => { get: evaluation::questionnaire_results },
+    "/api/v1/orgs/{id}/inspection-rounds" => { get: supervision::list, post: supervision::plan },
+    "/api/v1/inspection-rounds/{id}" => { get: supervision::one },
+    "/api/v1/inspection-rounds/{id}/draw" => { get: supervision::draw },
+    "/api/v1/inspection-rounds/{id}/findings" => { get: supervision::findings, post: supervision::record_finding },
+    "/api/v1/inspection-rounds/{id}/publications" => { get: supervision::versions, post: supervision::publish },
+    "/api/v1/orgs/{id}/inspection-results" => { get: supervision::org_results },
+    "/api/v1/me/inspection-results" => { get: supervision::my_results },
+    "/api/v1/orgs/{id}/rectifications" => { get: supervision::org_tasks },
+    "/api/v1/rectifications/{id}" => { get: supervision::task },
+    "/api/v1/rectifications/{id}/steps" => { post: supervision::task_step },
+    "/api/v1/assessment/rubric" => { get: assessment::get_rubric, post: assessment::set_rubric },
+    "/api/v1/orgs/{id}/assessment" => { get: assessment::score },
+    "/api/v1/orgs/{id}/assessment/compute" => { post: assessment::recompute },
+    "/api/v1/orgs/{id}/assessment/rankings" => { get: assessment::rankings },
+    "/api/v1/orgs/{id}/dashboard" => { get: assessment::org_dashboard },
+    "/api/v1/orgs/{id}/live-board" => { get: assessment::live_board },
+    "/api/v1/orgs/{id}/live-board/events" => { get: assessment::live_board_events },
     "/api/v1/inspections" => { post: deputies::record_inspection },
     "/api/v1/inspections/{id}" => { get: deputies::get_inspection },
     "/api/v1/me/inspections" => { get: deputies::my_inspections },
@@ -223,4 +245,28 @@ routes! {
     "/display/{code}" => { get: display::display_page },
     "/display/{code}/qr.svg" => { get: display::display_qr },
     "/display/{code}/events" => { get: display::display_events },
+}
+
+#[cfg(test)]
+mod tests {
+    /// A path listed twice would be served by whichever resource actix registered first: the
+    /// second area's handlers would silently never run.
+    #[test]
+    fn every_path_is_listed_once() {
+        let mut seen = std::collections::HashSet::new();
+        for (method, path) in super::ROUTES {
+            assert!(
+                seen.insert((*method, *path)),
+                "{method} {path} is routed twice"
+            );
+        }
+        let mut paths: Vec<&str> = super::ROUTES.iter().map(|(_, p)| *p).collect();
+        paths.dedup();
+        let unique: std::collections::HashSet<&str> = paths.iter().copied().collect();
+        assert_eq!(
+            paths.len(),
+            unique.len(),
+            "a path appears in two entries of routes!"
+        );
+    }
 }

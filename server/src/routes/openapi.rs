@@ -3,9 +3,9 @@ use actix_web::web;
 use utoipa::OpenApi;
 
 use super::{
-    activities, attachments, auth, calendar, checkins, community, deputies, display, duties,
-    evaluation, feedback, health, landing, org_attendance, org_life, orgs, people, plans, push,
-    service,
+    activities, assessment, attachments, auth, calendar, checkins, community, deputies, display,
+    duties, evaluation, feedback, health, landing, org_attendance, org_life, orgs, people, plans,
+    push, service, supervision,
 };
 use crate::error::ErrorBody;
 
@@ -76,6 +76,15 @@ use crate::error::ErrorBody;
         activities::get_branch_venue_qr, activities::joined_themed,
         evaluation::open, evaluation::get, evaluation::self_assess, evaluation::vote,
         evaluation::comment, evaluation::decide, evaluation::results, evaluation::evidence,
+        evaluation::questionnaire, evaluation::answer_questionnaire, evaluation::questionnaire_results,
+        evaluation::mine, evaluation::of_org,
+        supervision::plan, supervision::list, supervision::one, supervision::draw,
+        supervision::record_finding, supervision::findings, supervision::publish,
+        supervision::versions, supervision::org_results, supervision::my_results,
+        supervision::org_tasks, supervision::task, supervision::task_step,
+        assessment::get_rubric, assessment::set_rubric, assessment::score, assessment::recompute,
+        assessment::rankings, assessment::org_dashboard, assessment::live_board,
+        assessment::live_board_events,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth)
