@@ -107,6 +107,8 @@ on_both_stores! {
         let one_ballot = of(voters[0].id);
         assert_eq!((one_ballot["ballots"].as_u64(), one_ballot["counts"].is_null()), (Some(1), true), "below five: hidden");
         assert!(one_ballot["comments"].as_array().expect("comments").is_empty());
+        let record: Value = app.get_as(&w.member_a, "/api/v1/me/evaluations").await.json().await.expect("json");
+        assert_eq!((record[0]["my_final_grade"].as_str(), record[0]["my_meeting_date"].as_str()), (Some("excellent"), Some(today.to_string().as_str())), "the grade goes on the member's record");
         let mine: Value = app.get_as(&w.member_a, &format!("/api/v1/evaluations/{id}/results")).await.json().await.expect("json");
         assert_eq!(mine.as_array().expect("rows").len(), 1, "a member sees their own");
         assert_eq!(error_code(app.get_as(&w.member_b, &format!("/api/v1/evaluations/{id}/results")).await).await, "evaluation.not_found");

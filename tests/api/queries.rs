@@ -524,3 +524,51 @@ on_both_stores! {
         same_statements_for_52_rows_as_for_2(&app, &w.secretary_a, &path, forwarded_cases(&app, &deputy, w.branch_a, 2, 50)).await;
     }
 }
+
+/// `count` findings at branch A in one round, each with a rectification task.
+async fn rectification_tasks(app: &TestApp, round: i64, inspector: i64, branch: i64, count: usize) {
+    use huodongri::entities::{inspection_finding, rectification};
+    use huodongri::supervision::{FindingKind, RectificationStatus};
+    let now = huodongri::clock::now();
+    for n in 0..count {
+        let finding = inspection_finding::ActiveModel {
+            round_id: Set(round),
+            org_id: Set(branch),
+            inspector_id: Set(inspector),
+            kind: Set(FindingKind::Problem),
+            text: Set(format!("问题{n}")),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a finding");
+        rectification::ActiveModel {
+            finding_id: Set(finding.id),
+            round_id: Set(round),
+            org_id: Set(branch),
+            requirement: Set("整改".into()),
+            deadline: Set(huodongri::clock::today() + chrono::Duration::days(30)),
+            status: Set(RectificationStatus::Open),
+            created_by: Set(inspector),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .expect("a task");
+    }
+}
+
+on_both_stores! {
+    async fn a_subtrees_rectification_tasks_take_the_same_statements_for_2_rows_as_for_52(app) {
+        let w = app.world().await;
+        let round: serde_json::Value = app.post_as(&w.supervisor, &format!("/api/v1/orgs/{}/inspection-rounds", w.city), &serde_json::json!({
+            "title": "督查", "mode": "scheduled", "method": "site_visit",
+            "planned_on": huodongri::clock::today().to_string(), "org_ids": [w.branch_a]})).await.json().await.expect("json");
+        let round = round["id"].as_i64().expect("id");
+        rectification_tasks(&app, round, w.supervisor.id, w.branch_a, 2).await;
+        let path = format!("/api/v1/orgs/{}/rectifications?per_page=100", w.committee);
+        same_statements_for_52_rows_as_for_2(&app, &w.reviewer, &path, rectification_tasks(&app, round, w.supervisor.id, w.branch_a, 50)).await;
+    }
+}

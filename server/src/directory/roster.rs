@@ -515,6 +515,13 @@ impl Layout {
             };
             let column = Column::from_header(&header);
             match column {
+                // Identity-card numbers are never stored: say so rather than "unknown".
+                None if header.contains("身份证") => problems.push(RowProblem {
+                    row: header_row,
+                    column: header.clone(),
+                    reason: "identity-card numbers are not kept by this system; delete the column"
+                        .into(),
+                }),
                 None => problems.push(RowProblem {
                     row: header_row,
                     column: header.clone(),
@@ -1109,6 +1116,20 @@ mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert!(found[0].row == 1 && found[0].column == "工作单元");
         assert!(found[0].reason.contains("unknown column"));
+    }
+
+    #[test]
+    fn an_identity_card_column_is_refused_with_its_reason() {
+        let bytes = csv(&format!(
+            "{HEADER},身份证号\n张三,13812345678,正式党员,320000199001011234\n"
+        ));
+        let found = problems(RosterFormat::Csv, &bytes);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .reason
+                .contains("identity-card numbers are not kept")
+        );
     }
 
     #[test]

@@ -285,6 +285,9 @@ pub struct CampaignSummary {
     pub closes_at: String,
     pub open: bool,
     pub closed: bool,
+    /// In my own list: the grade the branch meeting gave me (my record), once decided.
+    pub my_final_grade: Option<Grade>,
+    pub my_meeting_date: Option<NaiveDate>,
 }
 
 fn summaries(rows: Vec<evaluation_campaign::Model>) -> Vec<CampaignSummary> {
@@ -298,6 +301,8 @@ fn summaries(rows: Vec<evaluation_campaign::Model>) -> Vec<CampaignSummary> {
             year: c.year,
             opens_at: clock::rfc3339(c.opens_at),
             closes_at: clock::rfc3339(c.closes_at),
+            my_final_grade: None,
+            my_meeting_date: None,
         })
         .collect()
 }
@@ -313,7 +318,23 @@ pub async fn mine(
     else {
         return Ok(Vec::new());
     };
-    of_branch(db, me.org_id).await
+    let mut list = of_branch(db, me.org_id).await?;
+    let mine: HashMap<i64, evaluation_member::Model> = evaluation_member::Entity::find()
+        .filter(evaluation_member::Column::PersonId.eq(me.id))
+        .filter(evaluation_member::Column::CampaignId.is_in(list.iter().map(|c| c.id)))
+        .all(db)
+        .await
+        .context("cannot read my grades")?
+        .into_iter()
+        .map(|m| (m.campaign_id, m))
+        .collect();
+    for c in &mut list {
+        if let Some(m) = mine.get(&c.id) {
+            c.my_final_grade = m.final_grade;
+            c.my_meeting_date = m.meeting_date;
+        }
+    }
+    Ok(list)
 }
 
 /// The campaigns of a branch (staff who read it), newest first.
