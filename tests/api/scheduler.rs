@@ -1,5 +1,5 @@
 use api_tests::{month_from_now, on_both_stores};
-use chrono::TimeZone;
+use chrono::{Datelike, TimeZone};
 use huodongri::scheduler::run_due;
 use serde_json::{Value, json};
 
@@ -146,5 +146,23 @@ on_both_stores! {
         assert_eq!(member.len(), 1);
         assert_eq!(member[0].data["thing1"], "主题党日");
         assert_eq!(reminders_to(&app, "o-sec-a", 3).await.len(), 3, "the secretary is also an expected participant");
+    }
+}
+
+on_both_stores! {
+    async fn the_years_scores_are_recomputed_every_night_once(app) {
+        use sea_orm::{EntityTrait, PaginatorTrait};
+        let _w = app.world().await;
+        let today = huodongri::clock::today();
+        let month = today.format("%Y-%m").to_string();
+        let settings = &app.settings;
+        let before = run_due(&app.db, at(&month, today.day(), 1, 59), settings).await.expect("runs");
+        assert!(before.iter().all(|j| !j.starts_with("assess_year")), "{before:?}");
+        let ran = run_due(&app.db, at(&month, today.day(), 2, 1), settings).await.expect("runs");
+        assert!(ran.contains(&format!("assess_year:{today}")), "{ran:?}");
+        let scores = huodongri::entities::assessment_score::Entity::find().count(&app.db).await.expect("count");
+        assert_eq!(scores, 6, "every organisation of the city, data or not");
+        let again = run_due(&app.db, at(&month, today.day(), 3, 0), settings).await.expect("runs");
+        assert!(again.iter().all(|j| !j.starts_with("assess_year")), "once a night: {again:?}");
     }
 }
