@@ -24,6 +24,7 @@ mod m20261206_000006_create_themed_venues;
 mod m20261206_000007_create_evaluations;
 mod m20261207_000001_secret_tallies;
 mod m20261207_000002_create_supervision;
+mod m20261207_000003_drop_feedback_given;
 mod schema_parts;
 
 pub struct Migrator;
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261206_000007_create_evaluations::Migration),
             Box::new(m20261207_000001_secret_tallies::Migration),
             Box::new(m20261207_000002_create_supervision::Migration),
+            Box::new(m20261207_000003_drop_feedback_given::Migration),
         ]
     }
 }

@@ -25,7 +25,6 @@ pub mod evaluation_org_tally;
 pub mod evaluation_tally;
 pub mod evaluation_voted;
 pub mod exemption;
-pub mod feedback_given;
 pub mod household;
 pub mod inspection_deputy;
 pub mod inspection_finding;

@@ -754,6 +754,7 @@ pub struct EvidenceSheet {
 pub async fn evidence(
     db: &DatabaseConnection,
     duty_settings: &crate::config::DutySettings,
+    receipts: &crate::feedback::ReceiptKey,
     caller: Caller,
     id: i64,
     person_id: i64,
@@ -783,12 +784,8 @@ pub async fn evidence(
         .iter()
         .map(|a| a.activity_id)
         .collect();
-    let feedback_given = crate::entities::feedback_given::Entity::find()
-        .filter(crate::entities::feedback_given::Column::PersonId.eq(person.id))
-        .filter(crate::entities::feedback_given::Column::PlanId.is_in(plans_of_year))
-        .count(db)
-        .await
-        .context("cannot count feedback")?;
+    let feedback_given =
+        crate::feedback::answered_by(db, receipts, person.id, &plans_of_year).await?;
     let service =
         crate::community::progress::for_people(db, std::slice::from_ref(&person), campaign.year)
             .await?

@@ -1,7 +1,9 @@
 //! Feedback on every activity (the "八有" of §一: 明显的活动成效, 较好的吸引力). After an
 //! activity, each member who attended may rate it once, 1–5 with an optional comment, for
 //! `feedback.window_days`. Answers are kept apart from who gave them (`activity_feedback`
-//! has no person and no time; `feedback_given` says only who answered), and the branch and
+//! has no person and no time; the once-only rule rests on its unique `receipt`, a keyed hash
+//! of (activity, person) that only the server can compute — no row names who answered, so
+//! nothing the store keeps about rows can join an answer to a member), and the branch and
 //! those above see them only as counts, an average and unattributed comments once at least
 //! `feedback.min_answers` members answered.
 pub mod error;
@@ -27,7 +29,7 @@ use crate::{
     clock,
     config::FeedbackSettings,
     domain::{Lines, Text},
-    entities::{activity_feedback, activity_plan, checkin, feedback_given},
+    entities::{activity_feedback, activity_plan, checkin},
 };
 
 /// The key of answer receipts, derived from a server secret with a label of its own.
@@ -41,7 +43,7 @@ impl ReceiptKey {
         Self(mac.finalize().into_bytes().to_vec())
     }
 
-    fn receipt(&self, plan_id: i64, person_id: i64) -> String {
+    pub(crate) fn receipt(&self, plan_id: i64, person_id: i64) -> String {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes keys of any size");
         mac.update(format!("{plan_id}:{person_id}").as_bytes());
         hex::encode(mac.finalize().into_bytes())
@@ -175,20 +177,6 @@ pub async fn give(
     if now < opens || now > closes {
         return Err(FeedbackError::Closed(settings.window_days));
     }
-    let txn = crate::db::begin_write(db)
-        .await
-        .context("cannot start a transaction")?;
-    feedback_given::ActiveModel {
-        plan_id: Set(plan.id),
-        person_id: Set(caller.person_id),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match e.sql_err() {
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => FeedbackError::AlreadyGiven,
-        _ => FeedbackError::Unexpected(anyhow::Error::new(e).context("cannot record an answer")),
-    })?;
     let mut id = [0u8; 16];
     rand::RngCore::fill_bytes(&mut rand::rng(), &mut id);
     activity_feedback::ActiveModel {
@@ -198,10 +186,12 @@ pub async fn give(
         rating: Set(body.rating),
         comment: Set(comment.clone()),
     }
-    .insert(&txn)
+    .insert(db)
     .await
-    .context("cannot store an answer")?;
-    txn.commit().await.context("cannot commit an answer")?;
+    .map_err(|e| match e.sql_err() {
+        Some(sea_orm::SqlErr::UniqueConstraintViolation(_)) => FeedbackError::AlreadyGiven,
+        _ => FeedbackError::Unexpected(anyhow::Error::new(e).context("cannot store an answer")),
+    })?;
     Ok(Answer {
         rating: body.rating,
         comment,
@@ -328,4 +318,26 @@ pub async fn totals(
 /// The average of `totals` when at least `min_answers` answered, else None.
 pub fn average((answers, total): (u64, u64), min_answers: u32) -> Option<f64> {
     (answers >= u64::from(min_answers) && answers > 0).then(|| total as f64 / answers as f64)
+}
+
+/// How many of `plan_ids` the person answered, found by their receipts (the evaluation's
+/// evidence sheet).
+pub async fn answered_by(
+    db: &impl ConnectionTrait,
+    key: &ReceiptKey,
+    person_id: i64,
+    plan_ids: &[i64],
+) -> anyhow::Result<u64> {
+    let mut count = 0;
+    for chunk in plan_ids.chunks(500) {
+        count += activity_feedback::Entity::find()
+            .filter(
+                activity_feedback::Column::Receipt
+                    .is_in(chunk.iter().map(|plan| key.receipt(*plan, person_id))),
+            )
+            .count(db)
+            .await
+            .context("cannot count a member's answers")?;
+    }
+    Ok(count)
 }

@@ -167,10 +167,11 @@ pub async fn evidence(
     path: web::Path<(i64, i64)>,
     db: web::Data<DatabaseConnection>,
     settings: web::Data<DutySettings>,
+    receipts: web::Data<crate::feedback::ReceiptKey>,
 ) -> Result<web::Json<EvidenceSheet>, EvaluationError> {
     let (id, person) = path.into_inner();
     Ok(web::Json(
-        evaluation::evidence(db.get_ref(), &settings, user.into(), id, person).await?,
+        evaluation::evidence(db.get_ref(), &settings, &receipts, user.into(), id, person).await?,
     ))
 }
 
