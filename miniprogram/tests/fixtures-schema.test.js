@@ -206,6 +206,36 @@ const cases = [
   ['themed activities my branch joins', 'GET /api/v1/orgs/{id}/themed-venues', 200, [fixtures.themedVenue()]],
   ['a branch\'s venue code', 'GET /api/v1/activities/{id}/venues/{branch_id}/qr', 200, fixtures.branchVenueQr()],
   ['a branch\'s venue code, static', 'GET /api/v1/activities/{id}/venues/{branch_id}/qr', 200, fixtures.branchVenueQr({ valid_until: null })],
+  // 民主评议 and the questionnaire on the branch
+  ['my branch\'s evaluations', 'GET /api/v1/me/evaluations', 200, [fixtures.campaignSummary(), fixtures.campaignSummary({ id: 50, year: 2025, open: false, closed: true })]],
+  ['a branch\'s evaluations', 'GET /api/v1/orgs/{id}/evaluations', 200, [fixtures.campaignSummary()]],
+  ['an evaluation opened', 'POST /api/v1/orgs/{id}/evaluations', 201, fixtures.campaign({ my_self_assessment: '认真学习' })],
+  ['an evaluation', 'GET /api/v1/evaluations/{id}', 200, fixtures.campaign()],
+  ['an evidence sheet', 'GET /api/v1/evaluations/{id}/members/{person_id}/evidence', 200, fixtures.evidenceSheet()],
+  ['an evidence sheet with duties', 'GET /api/v1/evaluations/{id}/members/{person_id}/evidence', 200, fixtures.evidenceSheet({
+    exempt: true, exempt_reason: '长期外出务工', duties: fixtures.dutyRow(), attendance: fixtures.personYear({ expected: 0, present: 0, on_leave: 0, absent: 0, rate: null, activities: [] }),
+  })],
+  ['evaluation results', 'GET /api/v1/evaluations/{id}/results', 200, [fixtures.memberResult(), fixtures.memberResult({
+    person_id: 3, name: '张三', ballots: 2, counts: null, comments: [], final_grade: 'qualified', meeting_date: '2026-12-05',
+  })]],
+  ['a ballot refused', 'POST /api/v1/evaluations/{id}/ballots', 409, { code: 'evaluation.already_voted', message: 'already voted' }],
+  ['the questionnaire', 'GET /api/v1/evaluations/{id}/questionnaire', 200, fixtures.questionnaire()],
+  ['the questionnaire refused', 'POST /api/v1/evaluations/{id}/questionnaire', 429, { code: 'evaluation.too_many_requests', message: 'too many' }],
+  ['the questionnaire\'s results', 'GET /api/v1/evaluations/{id}/questionnaire/results', 200, [
+    fixtures.audienceResult(), fixtures.audienceResult({ audience: 'public', answers: 3, questions: null }),
+  ]],
+  // 督查考评: rectification tasks and what was published
+  ['an organisation\'s rectification tasks', 'GET /api/v1/orgs/{id}/rectifications', 200, fixtures.tasksPage([
+    fixtures.task(), fixtures.task({ id: 62, status: 'returned', overdue: true, escalated_to_org_id: 5, decision_note: '请附上照片', decided_at: '2026-11-19T10:00:00+08:00' }),
+  ])],
+  ['a rectification task', 'GET /api/v1/rectifications/{id}', 200, fixtures.task({
+    status: 'answered', answer: '已补全', answered_at: '2026-11-19T10:00:00+08:00',
+  })],
+  ['a rectification task answered', 'POST /api/v1/rectifications/{id}/steps', 200, fixtures.task({ status: 'answered', answer: '已补全', answered_at: '2026-11-19T10:00:00+08:00' })],
+  ['a rectification refused', 'POST /api/v1/rectifications/{id}/steps', 409, { code: 'supervision.wrong_state', message: 'changed' }],
+  ['what was published to me', 'GET /api/v1/me/inspection-results', 200, [
+    fixtures.publishedRound(), fixtures.publishedRound({ round_id: 82, version: 2, correction_reason: '更正评定', result: null, method: 'interviews' }),
+  ]],
 ]
 
 const ready = []

@@ -496,7 +496,80 @@ const branchVenueQr = (overrides = {}) => ({
   ...overrides,
 })
 
+// 民主评议: a branch's campaign (GET /me/evaluations, /orgs/{id}/evaluations, /evaluations/{id}), a member's evidence
+// sheet, results, and the questionnaire on the branch with its results.
+const campaignSummary = (overrides = {}) => ({
+  id: 51, org_id: 6, year: 2026, opens_at: '2026-11-16T00:00:00+08:00', closes_at: '2026-11-30T23:59:59+08:00',
+  open: true, closed: false, ...overrides,
+})
+
+const campaign = (overrides = {}) => ({
+  ...campaignSummary(),
+  members: [
+    { person_id: 1, name: '李伟芳', rated_by_me: false },
+    { person_id: 3, name: '张三', rated_by_me: true },
+    { person_id: 4, name: '李四', rated_by_me: false },
+  ],
+  my_self_assessment: null,
+  ...overrides,
+})
+
+const personYear = (overrides = {}) => ({
+  person_id: 1, year: 2026, expected: 10, present: 8, on_leave: 1, absent: 1, rate: 0.8, below_threshold: false,
+  activities: [
+    { activity_id: 12, activity_date: '2026-10-20', theme: '学习贯彻全会精神', org_name: '第一党支部', status: 'present', checked_in_at: '2026-10-20T09:02:00+08:00' },
+    { activity_id: 13, activity_date: '2026-11-20', theme: '主题党日', org_name: '第一党支部', status: 'absent', checked_in_at: null },
+  ],
+  ...overrides,
+})
+
+const evidenceSheet = (overrides = {}) => ({
+  person_id: 1, name: '李伟芳', year: 2026, attendance: personYear(), exempt: false, exempt_reason: null,
+  service: progress({ person_id: 1, name: '李伟芳' }), commitments: 2, commitments_completed: 1, duties: null,
+  talks_received: 2, feedback_given: 5, ...overrides,
+})
+
+const memberResult = (overrides = {}) => ({
+  person_id: 1, name: '李伟芳', ballots: 7, counts: [3, 3, 1, 0], comments: ['学习认真', '带头作用明显'],
+  self_assessment: '一年来认真学习', secretary_comment: '工作踏实', final_grade: null, meeting_date: null, ...overrides,
+})
+
+const questionnaire = (overrides = {}) => ({
+  campaign_id: 51, org_name: '第一党支部', year: 2026, open: true, answered: false,
+  questions: [
+    '组织生活经常、规范，“统一活动日”按时开展',
+    '活动内容实在、形式多样，党员参与度高',
+    '党员发挥先锋模范作用，联系服务群众',
+    '为民办实事、解难题，群众反映的问题有回应',
+    '班子团结、作风民主，党务公开透明',
+  ],
+  ...overrides,
+})
+
+const audienceResult = (overrides = {}) => ({
+  audience: 'member', answers: 6,
+  questions: questionnaire().questions.map((question) => ({ question, counts: [4, 1, 1] })),
+  ...overrides,
+})
+
+// 督查考评: a rectification task (GET /rectifications/{id}, a page of GET /orgs/{id}/rectifications) and a round as
+// published to my organisation (GET /me/inspection-results).
+const task = (overrides = {}) => ({
+  id: 61, finding_id: 71, round_id: 81, org_id: 6, org_name: '第一党支部', finding: '会议记录不完整，缺少参会人员签名',
+  requirement: '补全会议记录，建立签名制度', deadline: '2026-12-20', status: 'open', overdue: false, answer: null,
+  answered_at: null, decision_note: null, decided_at: null, escalated_to_org_id: null, ...overrides,
+})
+
+const tasksPage = (items, overrides = {}) => ({ items, page: 1, per_page: 20, total: items.length, ...overrides })
+
+const publishedRound = (overrides = {}) => ({
+  round_id: 81, title: '第四季度组织生活督查', method: 'site_visit', planned_on: '2026-11-05', version: 1,
+  publish_on: '2026-11-18', summary: '督查了12个支部，总体较好。', correction_reason: null,
+  result: { org_id: 6, org_name: '第一党支部', verdict: 'fair', comment: '会议记录待完善' }, ...overrides,
+})
+
 module.exports = {
+  campaignSummary, campaign, personYear, evidenceSheet, memberResult, questionnaire, audienceResult, task, tasksPage, publishedRound,
   themedVenue, branchVenueQr,
   notice, myNotices, readers, myFeedback, feedbackSummary, celebration, birthday, birthdayPlan, pair, pairEntry, pairYear,
   studio, studiosPage, swap, shift, rota, myRota, reception, timelineEntry, matter, mattersPage, constituency,

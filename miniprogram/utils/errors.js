@@ -104,6 +104,17 @@ const MESSAGES = {
   'evaluation.wrong_state': '现在不在民主评议的时间内，或结果尚未公布',
   'evaluation.already_voted': '您已评价过这位同志，每人只能评价一次',
   'evaluation.not_a_member': '只有本支部党员参加本支部的民主评议',
+  'evaluation.too_many_requests': '提交次数过多，请过一小时再试',
+  'evaluation.temporarily_unavailable': '系统繁忙，暂时不能提交，请稍后再试',
+  // 督查考评 (§三.3): rectification tasks and published results.
+  'supervision.invalid_input': '填写的内容有误，请检查后重试',
+  'supervision.not_found': '没有找到这项整改任务或督查记录，请返回后下拉刷新',
+  'supervision.wrong_state': '整改任务的状态已变化，请下拉刷新后查看',
+  // Not answered to the mini-program: the audit's names for publishing and correcting a round's results, which the
+  // server's list of codes takes in (they look like codes); said as what happened should one ever be shown.
+  'assessment.invalid_input': '填写的内容有误，请检查后重试',
+  'assessment.not_found': '没有找到考评记录，请下拉刷新',
+  'assessment.no_data': '还没有足够的记录用于考评，请稍后再试',
   // Photos and documents kept as evidence (issue 14): JPEG, PNG, WebP, PDF, Word, Excel; 10 MB; 20 a record.
   'attachment.invalid_input': '文件有误，请重新选择后上传',
   'attachment.unreadable_image': '这张照片无法打开，请换一张照片重新上传',

@@ -125,6 +125,26 @@ module.exports = {
   pairYear: (id) => `${V1}/org-pairs/${id}/year`,
   pairEntries: (id) => `${V1}/org-pairs/${id}/entries`,
 
+  // 民主评议 (§二.1, §三.2): a branch's yearly campaign, a member's evidence sheet, self-assessment and secret ballots, the
+  // secretary's comment and final grade, the results after it closes, and the questionnaire on the branch (the public too)
+  meEvaluations: () => `${V1}/me/evaluations`,
+  orgEvaluations: (orgId) => `${V1}/orgs/${orgId}/evaluations`,
+  evaluation: (id) => `${V1}/evaluations/${id}`,
+  evaluationEvidence: (id, personId) => `${V1}/evaluations/${id}/members/${personId}/evidence`,
+  evaluationComment: (id, personId) => `${V1}/evaluations/${id}/members/${personId}/comment`,
+  evaluationGrade: (id, personId) => `${V1}/evaluations/${id}/members/${personId}/grade`,
+  evaluationSelfAssessment: (id) => `${V1}/evaluations/${id}/self-assessment`,
+  evaluationBallots: (id) => `${V1}/evaluations/${id}/ballots`,
+  evaluationResults: (id) => `${V1}/evaluations/${id}/results`,
+  evaluationQuestionnaire: (id) => `${V1}/evaluations/${id}/questionnaire`,
+  evaluationQuestionnaireResults: (id) => `${V1}/evaluations/${id}/questionnaire/results`,
+
+  // 督查考评 (§三.3): what was published to my organisation, and the rectification tasks (整改) it must answer
+  meInspectionResults: () => `${V1}/me/inspection-results`,
+  orgRectifications: (orgId) => `${V1}/orgs/${orgId}/rectifications`,
+  rectification: (id) => `${V1}/rectifications/${id}`,
+  rectificationSteps: (id) => `${V1}/rectifications/${id}/steps`,
+
   // attachments: photos and documents kept as evidence of a duty entry or an activity (?owner_type=&owner_id=)
   attachments: () => `${V1}/attachments`,
   attachmentContent: (id) => `${V1}/attachments/${id}/content`,

@@ -126,7 +126,31 @@ function themedEntries(me) {
   return [{ key: 'themed-venues', title: '集中主题活动', hint: '本支部参加的集中主题活动，出示本支部签到码', url: '/pages/themed-venues/index' }]
 }
 
+// 民主评议 and 督查考评: every member takes part in the branch's evaluation and reads what inspections published to their
+// organisation; a secretary runs the branch's evaluation; whoever organises an organisation (secretary, org_admin:
+// ORGANISE on the server) answers its rectification tasks.
+const RECTIFY_ROLES = ['secretary', 'org_admin']
+const rectifyOrgs = (me) => orgsWith(me, RECTIFY_ROLES)
+
+function evaluationEntries(me) {
+  if (!me) return []
+  const entries = [
+    { key: 'evaluation', title: '民主评议', hint: '年度民主评议党员：自评、互评，查看评议结果', url: '/pages/evaluation/index' },
+    { key: 'inspection-results', title: '督查通报', hint: '上级党组织督查考评的通报和本组织的结果', url: '/pages/inspection-results/index' },
+  ]
+  if (secretaryBranches(me).length > 0) {
+    entries.push({
+      key: 'evaluation-secretary', title: '组织民主评议', hint: '发起民主评议，逐一点评，记录评定等次', url: '/pages/evaluation-secretary/index',
+    })
+  }
+  if (rectifyOrgs(me).length > 0) {
+    entries.push({ key: 'rectifications', title: '整改任务', hint: '督查发现问题的整改，按期报送整改情况', url: '/pages/rectifications/index' })
+  }
+  return entries
+}
+
 module.exports = {
+  RECTIFY_ROLES, rectifyOrgs, evaluationEntries,
   themedEntries,
   NOTICE_ROLES, noticeOrgs, lifeEntries,
   INBOX_ROLES, inboxOrgs, isDeputy, deputyEntries,

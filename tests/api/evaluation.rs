@@ -139,6 +139,15 @@ on_both_stores! {
         assert_eq!(listed[0]["open"], true);
 
         let path = format!("/api/v1/evaluations/{id}/questionnaire");
+        // The branch prints a QR code for the public; other scanners get a page saying to use WeChat.
+        let qr: Value = app.get_as(&w.secretary_a, &format!("{path}/qr")).await.json().await.expect("json");
+        let url = qr["url"].as_str().expect("url");
+        assert_eq!(url, format!("https://hdr.test/e/{id}"));
+        assert!(!qr["png_base64"].as_str().expect("png").is_empty());
+        assert_eq!(error_code(app.get_as(&w.member_b, &format!("{path}/qr")).await).await, "auth.forbidden");
+        let landing = app.get(&format!("/e/{id}")).await;
+        assert_eq!(landing.status().as_u16(), 200);
+        assert!(landing.text().await.expect("html").contains("请用微信扫码参加评议"));
         let public = app.visitor("o-evaluator-1");
         let form: Value = app.get_as(&public, &path).await.json().await.expect("json");
         assert_eq!((form["questions"].as_array().map(Vec::len), form["answered"].as_bool()), (Some(5), Some(false)));

@@ -51,6 +51,7 @@ Page({
     deputyEntries: roles.deputyEntries(null), // 党代表工作室 and 我的反映 for everyone, members of the public too
     lifeEntries: [], // 党务公开, 我的政治生日, and a secretary's 政治生日, 结对共建 and 集中主题活动, once /me is known
     memberEntries: [], // 扫码签到, 我的活动, … once /me is known
+    evaluationEntries: [], // 民主评议, 督查通报, and a secretary's 组织民主评议, an organiser's 整改任务, once /me is known
     subscribing: false,
     subscribeNote: '',
     usedUpNotice: '', // 您的活动预告提醒次数已用完，点此重新订阅
@@ -101,6 +102,7 @@ Page({
         deputyEntries: roles.deputyEntries(me),
         memberEntries: roles.memberEntries(me),
         lifeEntries: roles.lifeEntries(me).concat(roles.themedEntries(me)),
+        evaluationEntries: roles.evaluationEntries(me),
         day: mine.failed ? null : dayView(mine),
         dayError: mine.failed ? errors.messageFor(mine.failed) : '',
       })
@@ -130,7 +132,11 @@ Page({
     } else if (err.status === 401) {
       auth.clear()
       this.setData({
-        loggedIn: false, error: errors.messageFor(err), deputyEntries: roles.deputyEntries(null), lifeEntries: [],
+        loggedIn: false,
+        error: errors.messageFor(err),
+        deputyEntries: roles.deputyEntries(null),
+        lifeEntries: [],
+        evaluationEntries: [],
       })
     }
     this.setData({ loadError: errors.loadError(err) })

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     pub campaign_id: i64,
-    pub audience: crate::evaluation::Audience,
+    pub audience: crate::evaluation::Respondent,
     pub question: i16,
     pub satisfied: i32,
     pub basically_satisfied: i32,

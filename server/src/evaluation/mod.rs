@@ -39,7 +39,7 @@ use crate::{
 };
 
 pub mod org_questionnaire;
-pub use org_questionnaire::{Audience, Satisfaction};
+pub use org_questionnaire::{Respondent, Satisfaction};
 
 /// Below this many ballots a member's counts stay hidden, so no ballot can be singled out.
 pub const MIN_BALLOTS: u64 = 5;

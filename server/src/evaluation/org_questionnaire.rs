@@ -34,7 +34,7 @@ const PUBLIC_ATTEMPTS_PER_HOUR: i64 = 10;
 
 crate::domain::enums::slug_enum!(
     /// Who answered: a member of the branch, or anyone else (the public, members elsewhere).
-    Audience {
+    Respondent {
         Member = ("member", "本支部党员"),
         Public = ("public", "群众"),
     }
@@ -74,11 +74,37 @@ pub struct QuestionCounts {
 }
 
 #[derive(Serialize, ToSchema)]
-pub struct AudienceResult {
-    pub audience: Audience,
+pub struct RespondentResult {
+    pub audience: Respondent,
     pub answers: u64,
     /// Shown from `MIN_BALLOTS` answers on.
     pub questions: Option<Vec<QuestionCounts>>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct QuestionnaireQr {
+    /// `{qr_base_url}/e/{campaign}`: WeChat opens the questionnaire page from it when that
+    /// prefix is registered (扫普通链接二维码打开小程序); other scanners get a page saying so.
+    pub url: String,
+    pub png_base64: String,
+}
+
+/// The QR code a branch shows or prints for the public (its staff).
+pub async fn qr(
+    db: &DatabaseConnection,
+    caller: Caller,
+    id: i64,
+    qr_base_url: &str,
+) -> Result<QuestionnaireQr, EvaluationError> {
+    use base64::Engine;
+    let campaign = find(db, id).await?;
+    authz::require(db, caller, READ_DIRECTORY, campaign.org_id).await?;
+    let url = format!("{}/e/{}", qr_base_url.trim_end_matches('/'), campaign.id);
+    let png = crate::qr::qr_png(&url)?;
+    Ok(QuestionnaireQr {
+        png_base64: base64::engine::general_purpose::STANDARD.encode(png),
+        url,
+    })
 }
 
 /// The questionnaire as anyone with the link sees it.
@@ -126,9 +152,9 @@ pub async fn answer(
                 person_id: *person_id,
             };
             if member_of(db, &campaign, caller).await.is_ok() {
-                Audience::Member
+                Respondent::Member
             } else {
-                Audience::Public
+                Respondent::Public
             }
         }
         Requester::Visitor(openid) => {
@@ -145,7 +171,7 @@ pub async fn answer(
             if attempts > PUBLIC_ATTEMPTS_PER_HOUR {
                 return Err(EvaluationError::TooManyRequests);
             }
-            Audience::Public
+            Respondent::Public
         }
     };
     if body.answers.len() != QUESTIONS.len() {
@@ -215,7 +241,7 @@ pub async fn results(
     db: &impl ConnectionTrait,
     caller: Caller,
     id: i64,
-) -> Result<Vec<AudienceResult>, EvaluationError> {
+) -> Result<Vec<RespondentResult>, EvaluationError> {
     let campaign = find(db, id).await?;
     if member_of(db, &campaign, caller).await.is_err()
         && !authz::has_role(db, caller.person_id, READ_DIRECTORY, campaign.org_id).await?
@@ -232,7 +258,7 @@ pub async fn results(
         .all(db)
         .await
         .context("cannot read the questionnaire's counts")?;
-    Ok([Audience::Member, Audience::Public]
+    Ok([Respondent::Member, Respondent::Public]
         .into_iter()
         .map(|audience| {
             let counts: Vec<[u64; 3]> = (0..QUESTIONS.len())
@@ -247,7 +273,7 @@ pub async fn results(
                 .collect();
             // Every answer answers every question: the first question's total is the count.
             let answers: u64 = counts.first().map_or(0, |c| c.iter().sum());
-            AudienceResult {
+            RespondentResult {
                 audience,
                 answers,
                 questions: (answers >= MIN_BALLOTS).then(|| {

@@ -12,7 +12,7 @@ use crate::{
     evaluation::{
         self, BallotRequest, Campaign, CampaignRequest, CampaignSummary, EvaluationError,
         EvidenceSheet, GradeRequest, MemberResult, TextRequest,
-        org_questionnaire::{self, Answers, AudienceResult, Questionnaire},
+        org_questionnaire::{self, Answers, Questionnaire, QuestionnaireQr, RespondentResult},
     },
 };
 
@@ -175,8 +175,9 @@ pub async fn evidence(
     ))
 }
 
-/// The questionnaire on the branch (党员和群众评议党组织): anyone with the link, the public
-/// with a visitor token.
+/// The questionnaire on the branch (党员和群众评议党组织): anyone with the link. The bearer is
+/// a person's access token or, for the public, the `visitor_token` that `POST /api/v1/auth/wechat`
+/// answers an unbound WeChat identity with.
 #[utoipa::path(get, path = "/api/v1/evaluations/{id}/questionnaire", tag = "evaluation", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
     (status = 200, body = Questionnaire),
@@ -192,7 +193,8 @@ pub async fn questionnaire(
 }
 
 /// Answer the questionnaire once (a member of the branch counts as a member, anyone else as
-/// the public); a visitor's attempts are limited per hour.
+/// the public); a person's access token or a visitor token, and a visitor's attempts are
+/// limited per hour.
 #[utoipa::path(post, path = "/api/v1/evaluations/{id}/questionnaire", tag = "evaluation", security(("bearer" = [])),
     params(("id" = i64, Path)), request_body = Answers, responses(
     (status = 204, description = "Counted"),
@@ -215,14 +217,14 @@ pub async fn answer_questionnaire(
 /// The questionnaire's counts per audience after the campaign closed (from five answers on).
 #[utoipa::path(get, path = "/api/v1/evaluations/{id}/questionnaire/results", tag = "evaluation", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
-    (status = 200, body = [AudienceResult]),
+    (status = 200, body = [RespondentResult]),
     (status = 404, description = "evaluation.not_found", body = ErrorBody),
     (status = 409, description = "evaluation.wrong_state (not closed yet)", body = ErrorBody)))]
 pub async fn questionnaire_results(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-) -> Result<web::Json<Vec<AudienceResult>>, EvaluationError> {
+) -> Result<web::Json<Vec<RespondentResult>>, EvaluationError> {
     Ok(web::Json(
         org_questionnaire::results(db.get_ref(), user.into(), path.into_inner()).await?,
     ))
@@ -252,5 +254,28 @@ pub async fn of_org(
 ) -> Result<web::Json<Vec<CampaignSummary>>, EvaluationError> {
     Ok(web::Json(
         evaluation::of_org(db.get_ref(), user.into(), path.into_inner()).await?,
+    ))
+}
+
+/// The questionnaire's QR code for the public (the branch's staff): its link and a PNG.
+#[utoipa::path(get, path = "/api/v1/evaluations/{id}/questionnaire/qr", tag = "evaluation", security(("bearer" = [])),
+    params(("id" = i64, Path)), responses(
+    (status = 200, body = QuestionnaireQr),
+    (status = 403, description = "auth.forbidden", body = ErrorBody),
+    (status = 404, description = "evaluation.not_found", body = ErrorBody)))]
+pub async fn questionnaire_qr(
+    user: AuthUser,
+    path: web::Path<i64>,
+    db: web::Data<DatabaseConnection>,
+    checkin: web::Data<crate::config::CheckinSettings>,
+) -> Result<web::Json<QuestionnaireQr>, EvaluationError> {
+    Ok(web::Json(
+        org_questionnaire::qr(
+            db.get_ref(),
+            user.into(),
+            path.into_inner(),
+            &checkin.qr_base_url,
+        )
+        .await?,
     ))
 }

@@ -31,7 +31,22 @@ pub async fn venue_landing(
             message: "no such page".into(),
         });
     }
-    let button = settings
+    page_response(page(CHECKIN, &open_button(&settings)))
+}
+
+/// What the questionnaire QR (`{qr_base_url}/e/{campaign}`) opens outside WeChat.
+#[utoipa::path(get, path = "/e/{id}", tag = "evaluation",
+    params(("id" = i64, Path, description = "The evaluation campaign")),
+    responses((status = 200, description = "A Chinese page telling the person to scan with WeChat (text/html)", content_type = "text/html", body = String)))]
+pub async fn questionnaire_landing(
+    _path: web::Path<i64>,
+    settings: web::Data<CheckinSettings>,
+) -> HttpResponse {
+    page_response(page(QUESTIONNAIRE, &open_button(&settings)))
+}
+
+fn open_button(settings: &CheckinSettings) -> String {
+    settings
         .url_link
         .as_deref()
         .filter(|link| link.starts_with("https://"))
@@ -41,7 +56,10 @@ pub async fn venue_landing(
                 link.replace('"', "%22")
             )
         })
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+fn page_response(body: String) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/html; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "no-store"))
@@ -49,7 +67,43 @@ pub async fn venue_landing(
             header::CONTENT_SECURITY_POLICY,
             "default-src 'none'; style-src 'unsafe-inline'",
         ))
-        .body(PAGE.replace("{{BUTTON}}", &button))
+        .body(body)
+}
+
+/// The words of one landing page: its title, heading and what to do.
+struct Words {
+    title: &'static str,
+    heading: &'static str,
+    body: &'static str,
+}
+
+const CHECKIN: Words = Words {
+    title: "活动日 · 扫码签到",
+    heading: "请用微信扫码签到",
+    body: r#"<p>您刚才扫描的是“活动日”的签到二维码。签到需要在微信里完成：</p>
+  <ol>
+    <li>打开微信，点右上角的“＋”，选“扫一扫”；</li>
+    <li>对准活动现场屏幕上的二维码；</li>
+    <li>在打开的“活动日”小程序里完成签到。</li>
+  </ol>"#,
+};
+
+const QUESTIONNAIRE: Words = Words {
+    title: "活动日 · 评议党组织",
+    heading: "请用微信扫码参加评议",
+    body: r#"<p>您刚才扫描的是党支部“民主评议”的问卷二维码。问卷需要在微信里填写：</p>
+  <ol>
+    <li>打开微信，点右上角的“＋”，选“扫一扫”；</li>
+    <li>对准这个二维码；</li>
+    <li>在打开的“活动日”小程序里回答五个问题，每人一次。</li>
+  </ol>"#,
+};
+
+fn page(words: Words, button: &str) -> String {
+    PAGE.replace("{{TITLE}}", words.title)
+        .replace("{{HEADING}}", words.heading)
+        .replace("{{BODY}}", words.body)
+        .replace("{{BUTTON}}", button)
 }
 
 const PAGE: &str = r#"<!doctype html>
@@ -57,7 +111,7 @@ const PAGE: &str = r#"<!doctype html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
-<title>活动日 · 扫码签到</title>
+<title>{{TITLE}}</title>
 <style>
   body { margin: 0; padding: 2em 1.2em; font-family: "PingFang SC", "Microsoft YaHei", sans-serif;
          font-size: 20px; line-height: 1.7; color: #1a1a1a; background: #fff; }
@@ -68,15 +122,10 @@ const PAGE: &str = r#"<!doctype html>
 </style>
 </head>
 <body>
-  <h1>请用微信扫码签到</h1>
-  <p>您刚才扫描的是“活动日”的签到二维码。签到需要在微信里完成：</p>
-  <ol>
-    <li>打开微信，点右上角的“＋”，选“扫一扫”；</li>
-    <li>对准活动现场屏幕上的二维码；</li>
-    <li>在打开的“活动日”小程序里完成签到。</li>
-  </ol>
+  <h1>{{HEADING}}</h1>
+  {{BODY}}
   {{BUTTON}}
-  <p>如有疑问，请询问活动组织人。</p>
+  <p>如有疑问，请询问活动组织人或党支部。</p>
 </body>
 </html>
 "#;

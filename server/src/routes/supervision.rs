@@ -195,7 +195,8 @@ pub async fn org_results(
 
 /// What has been published to my organisation.
 #[utoipa::path(get, path = "/api/v1/me/inspection-results", tag = "supervision", security(("bearer" = [])),
-    responses((status = 200, body = [PublishedRound])))]
+    responses((status = 200, body = [PublishedRound]),
+    (status = 403, description = "auth.forbidden (no longer an active member)", body = ErrorBody)))]
 pub async fn my_results(
     user: AuthUser,
     db: web::Data<DatabaseConnection>,

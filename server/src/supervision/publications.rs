@@ -25,6 +25,10 @@ use crate::{
     },
 };
 
+/// The audit action of a round's first publication, and of every correction after it.
+const PUBLISH_ACTION: &str = "inspection.publish";
+const CORRECT_ACTION: &str = "inspection.correct";
+
 #[derive(Deserialize, ToSchema)]
 pub struct ResultRequest {
     pub org_id: i64,
@@ -215,9 +219,9 @@ pub async fn publish(
         AuditEntry {
             actor: Actor::Person(caller.person_id),
             action: if version == 1 {
-                "inspection.publish"
+                PUBLISH_ACTION
             } else {
-                "inspection.correct"
+                CORRECT_ACTION
             },
             target_type: "inspection_publication",
             target_id: row.id.to_string(),
