@@ -236,6 +236,10 @@ const cases = [
   ['what was published to me', 'GET /api/v1/me/inspection-results', 200, [
     fixtures.publishedRound(), fixtures.publishedRound({ round_id: 82, version: 2, correction_reason: '更正评定', result: null, method: 'interviews' }),
   ]],
+  // 扫码登录电脑端: the confirmation's 204 has no body; its refusals do
+  ...Object.entries(fixtures.consoleRefusals).map(([name, { status, body }]) => [
+    `a console sign-in refused (${name})`, 'POST /api/v1/console-sign-ins/{code}/confirm', status, body,
+  ]),
 ]
 
 const ready = []

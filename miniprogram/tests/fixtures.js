@@ -568,7 +568,18 @@ const publishedRound = (overrides = {}) => ({
   result: { org_id: 6, org_name: '第一党支部', verdict: 'fair', comment: '会议记录待完善' }, ...overrides,
 })
 
+// 扫码登录电脑端: POST /console-sign-ins/{code}/confirm answers 204 without a body, or one of these refusals (the
+// server's English messages).
+const CONSOLE_URL = 'https://hd.example.cn/console/qr/ABCD2345'
+const consoleRefusals = {
+  expired: { status: 404, body: { code: 'console.sign_in_not_found', message: 'that sign-in code is unknown or expired' } },
+  used: { status: 409, body: { code: 'console.sign_in_used', message: 'that sign-in code was already confirmed' } },
+  forbidden: { status: 403, body: { code: 'auth.forbidden', message: 'only staff sign in to the console' } },
+  tooMany: { status: 429, body: { code: 'console.too_many_requests', message: 'too many sign-in codes asked for; wait a minute' } },
+}
+
 module.exports = {
+  CONSOLE_URL, consoleRefusals,
   campaignSummary, campaign, personYear, evidenceSheet, memberResult, questionnaire, audienceResult, task, tasksPage, publishedRound,
   themedVenue, branchVenueQr,
   notice, myNotices, readers, myFeedback, feedbackSummary, celebration, birthday, birthdayPlan, pair, pairEntry, pairYear,

@@ -123,6 +123,12 @@ const MESSAGES = {
   'attachment.too_large': '照片或文件不能超过10MB，请换一张小一些的',
   'attachment.unsupported_type': '只能上传照片（JPG、PNG、WebP）或 PDF、Word、Excel 文件',
   'attachment.type_mismatch': '文件内容与文件名不符，请重新选择后上传',
+  // 扫码登录电脑端 (the browser console): the phone confirming the code of the console's sign-in page; the console shows
+  // these sentences too (the server reads this table), csrf_refused only there.
+  'console.sign_in_not_found': '二维码已过期，请在电脑上刷新后重新扫码',
+  'console.sign_in_used': '这个二维码已经使用过了，请在电脑上刷新后重新扫码',
+  'console.too_many_requests': '操作太频繁，请过一分钟再试',
+  'console.csrf_refused': '这个页面打开太久或已在别处退出，为了安全没有执行刚才的操作。请刷新页面后重新操作。',
   'subscribe.switched_off': '您已关闭订阅消息，请在小程序右上角 … → 设置 中开启后重试',
   'subscribe.failed': '订阅失败，请稍后重试',
   'subscribe.unavailable': '暂时无法订阅提醒，请稍后重试',

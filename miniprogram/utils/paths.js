@@ -149,4 +149,7 @@ module.exports = {
   attachments: () => `${V1}/attachments`,
   attachmentContent: (id) => `${V1}/attachments/${id}/content`,
   attachmentThumbnail: (id) => `${V1}/attachments/${id}/thumbnail`,
+
+  // 扫码登录电脑端: a staff member confirms on the phone the code the console's sign-in page shows (POST, no body, 204)
+  consoleSignInConfirm: (code) => `${V1}/console-sign-ins/${code}/confirm`,
 }

@@ -149,7 +149,13 @@ function evaluationEntries(me) {
   return entries
 }
 
+// 扫码登录电脑端: staff of some organisation sign in to the browser console (电脑端管理后台) by scanning its QR code —
+// the roles the server lets in (its CONSOLE_ROLES; a volunteer lead or a plain member uses the mini-program only).
+const CONSOLE_ROLES = ['org_admin', 'secretary', 'reviewer', 'supervisor', 'community_admin']
+const canUseConsole = (me) => orgsWith(me, CONSOLE_ROLES).length > 0
+
 module.exports = {
+  CONSOLE_ROLES, canUseConsole,
   RECTIFY_ROLES, rectifyOrgs, evaluationEntries,
   themedEntries,
   NOTICE_ROLES, noticeOrgs, lifeEntries,

@@ -79,6 +79,16 @@ pub enum AccessError {
     Unexpected(#[from] anyhow::Error),
 }
 
+/// The person's id when they are active (a subquery: inactive people hold no role).
+fn active_person(person_id: i64) -> sea_orm::sea_query::SelectStatement {
+    Query::select()
+        .column(person::Column::Id)
+        .from(person::Entity)
+        .and_where(Expr::col(person::Column::Id).eq(person_id))
+        .and_where(Expr::col(person::Column::Active).eq(true))
+        .to_owned()
+}
+
 /// True when the (active) person holds one of `roles` on `org_id` or one of its ancestors.
 pub async fn has_role(
     db: &impl ConnectionTrait,
@@ -91,16 +101,27 @@ pub async fn has_role(
         .from(closure::Entity)
         .and_where(Expr::col(closure::Column::DescendantId).eq(org_id))
         .to_owned();
-    let active = Query::select()
-        .column(person::Column::Id)
-        .from(person::Entity)
-        .and_where(Expr::col(person::Column::Id).eq(person_id))
-        .and_where(Expr::col(person::Column::Active).eq(true))
-        .to_owned();
+    let active = active_person(person_id);
     let count = role_grant::Entity::find()
         .filter(role_grant::Column::PersonId.in_subquery(active))
         .filter(role_grant::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
         .filter(role_grant::Column::OrgId.in_subquery(ancestors))
+        .count(db)
+        .await
+        .context("cannot check the caller's roles")?;
+    Ok(count > 0)
+}
+
+/// True when the (active) person holds one of `roles` anywhere.
+pub async fn holds_any(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    roles: &[Role],
+) -> anyhow::Result<bool> {
+    let active = active_person(person_id);
+    let count = role_grant::Entity::find()
+        .filter(role_grant::Column::PersonId.in_subquery(active))
+        .filter(role_grant::Column::Role.is_in(roles.iter().map(|r| r.as_str())))
         .count(db)
         .await
         .context("cannot check the caller's roles")?;

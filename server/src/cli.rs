@@ -357,7 +357,10 @@ const GIVEN: &[&str] = &[
 /// One demo login: who, which role where, and their phone for `admin token`.
 pub struct DemoLogin {
     pub role: &'static str,
+    pub role_label: &'static str,
     pub org: &'static str,
+    pub org_id: i64,
+    pub org_code: &'static str,
     pub name: String,
     pub phone: String,
 }
@@ -444,8 +447,11 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>
             if i == 0 {
                 grant(&txn, person.id, Role::Secretary, ids[branch.code]).await?;
                 logins.push(DemoLogin {
-                    role: "secretary",
+                    role: Role::Secretary.as_str(),
+                    role_label: Role::Secretary.label(),
                     org: branch.name,
+                    org_id: ids[branch.code],
+                    org_code: branch.code,
                     name: person.name.clone(),
                     phone: person.phone.clone(),
                 });
@@ -502,7 +508,10 @@ pub async fn seed_demo(db: &DatabaseConnection) -> anyhow::Result<Vec<DemoLogin>
             .unwrap_or_default();
         logins.push(DemoLogin {
             role: role.as_str(),
+            role_label: role.label(),
             org: org_name,
+            org_id: ids[org_code],
+            org_code,
             name: person.name,
             phone: person.phone,
         });
@@ -540,11 +549,63 @@ mod tests {
     }
 }
 
+/// A demo person's sign-in to the browser console.
+#[derive(Debug, serde::Serialize)]
+pub struct ConsoleLogin {
+    pub role: &'static str,
+    pub role_label: &'static str,
+    pub org_code: &'static str,
+    pub org_id: i64,
+    pub org_name: &'static str,
+    pub name: String,
+    pub phone: String,
+    pub password: String,
+}
+
+/// A fresh random password for each demo login (there are no default passwords, not even in
+/// the demo): printed once and written to demo.json, stored only as an argon2 hash.
+pub async fn demo_console_passwords(
+    db: &DatabaseConnection,
+    logins: &[DemoLogin],
+) -> anyhow::Result<Vec<ConsoleLogin>> {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    let mut out = Vec::with_capacity(logins.len());
+    for login in logins {
+        let mut rng = rand::rng();
+        let random: String = (0..12)
+            .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+            .collect();
+        // The fixed head makes sure every kind of character a password needs is present.
+        let password = format!("Hd7{random}");
+        let parsed = Password::parse(&password).map_err(anyhow::Error::msg)?;
+        let person = people::find_by_phone(db, &login.phone)
+            .await?
+            .context("a demo login's person exists")?;
+        let mut active = person.into_active_model();
+        active.password_hash = Set(Some(passwords::hash(&parsed)?));
+        active.update(db).await?;
+        out.push(ConsoleLogin {
+            role: login.role,
+            role_label: login.role_label,
+            org_code: login.org_code,
+            org_id: login.org_id,
+            org_name: login.org,
+            name: login.name.clone(),
+            phone: login.phone.clone(),
+            password,
+        });
+    }
+    Ok(out)
+}
+
 /// What `huodongri demo` leaves in `<data dir>/demo.json` so a newcomer (or the check-in
 /// benchmark) can drive the whole flow from the command line.
 #[derive(Debug, serde::Serialize)]
 pub struct DemoActivity {
     pub organisations: Vec<DemoOrgRef>,
+    /// One browser-console sign-in per demo role (passwords made afresh on every run).
+    pub console_logins: Vec<ConsoleLogin>,
     pub activity_id: i64,
     pub activity_code: String,
     pub branch_code: String,
@@ -557,6 +618,7 @@ pub struct DemoActivity {
 
 #[derive(Debug, serde::Serialize)]
 pub struct DemoOrgRef {
+    pub id: i64,
     pub code: &'static str,
     pub name: &'static str,
     pub kind: &'static str,
@@ -667,15 +729,21 @@ pub async fn seed_demo_activity(
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let (opens, closes) = facts::check_in_period(&plan);
+    let mut organisations = Vec::with_capacity(DEMO_ORGS.len());
+    for o in DEMO_ORGS {
+        organisations.push(DemoOrgRef {
+            id: orgs::find_by_code(db, o.code)
+                .await?
+                .context("the demo organisations exist")?
+                .id,
+            code: o.code,
+            name: o.name,
+            kind: o.kind.as_str(),
+        });
+    }
     Ok(DemoActivity {
-        organisations: DEMO_ORGS
-            .iter()
-            .map(|o| DemoOrgRef {
-                code: o.code,
-                name: o.name,
-                kind: o.kind.as_str(),
-            })
-            .collect(),
+        organisations,
+        console_logins: Vec::new(),
         activity_id: plan.id,
         activity_code: activity.code,
         branch_code: branch.code.to_owned(),

@@ -242,7 +242,8 @@ pub fn normalise_error_response<B: MessageBody + 'static>(
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+        .is_some_and(|v| v.starts_with("application/json") || v.starts_with("text/html"));
+    // JSON bodies are already `{code, message}`; HTML is a console page written for people.
     if is_json {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
@@ -302,9 +303,11 @@ mod codes {
     const NOT_CODES: &[&str] = &[
         "area.reason",
         "cache.redis_url",
+        "console.css",
         "database.url",
         "demo.json",
         "huodongri.sqlite",
+        "live.js",
         "plan.participants_refresh",
     ];
 

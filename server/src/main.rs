@@ -159,7 +159,7 @@ fn main() -> anyhow::Result<()> {
                 let cases = huodongri::deputies::demo::seed(&connection).await?;
                 let notices = huodongri::org_life::demo::seed(&connection).await?;
                 println!("Demo city 扬州市 is ready. Sign in as any of these with an access token:");
-                for login in logins {
+                for login in &logins {
                     println!("  {:<16} {:<14} {:<22} huodongri admin token --phone {}", login.role, login.name, login.org, login.phone);
                 }
                 if leaders > 0 {
@@ -172,7 +172,13 @@ fn main() -> anyhow::Result<()> {
                     println!("{notices} Party-affairs notices are published (GET /api/v1/me/notices), two branches are paired for the year (GET /api/v1/orgs/{{id}}/pairs), the city holds a themed activity next month at three branches' venues (GET /api/v1/orgs/{{id}}/themed-activities); political birthdays of this month: GET /api/v1/orgs/{{id}}/political-birthdays?month=M.");
                 }
                 println!("Then call the API with: curl -H \"Authorization: Bearer <token>\" http://{}/api/v1/me", settings.application.bind);
-                let demo = cli::seed_demo_activity(&connection, &settings.checkin).await?;
+                let console_logins = cli::demo_console_passwords(&connection, &logins).await?;
+                println!("The browser console is at http://{}/console/ ; sign in as:", settings.application.bind);
+                for login in &console_logins {
+                    println!("  {:<14} {:<22} phone {}  password {}", login.role_label, login.org_name, login.phone, login.password);
+                }
+                let mut demo = cli::seed_demo_activity(&connection, &settings.checkin).await?;
+                demo.console_logins = console_logins;
                 let path = settings.application.data_dir.join("demo.json");
                 std::fs::write(&path, serde_json::to_vec_pretty(&demo)?)
                     .with_context(|| format!("cannot write {}", path.display()))?;

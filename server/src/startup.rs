@@ -178,6 +178,9 @@ fn run(
         settings.attachments.clone(),
     ));
     let checkin_settings = web::Data::new(settings.checkin.clone());
+    let console_sessions = web::Data::new(crate::console::ConsoleSessions::new(
+        cache.get_ref().clone(),
+    ));
     spawn_offer_sweeper(
         db.get_ref().clone(),
         cache.get_ref().clone(),
@@ -241,7 +244,9 @@ fn run(
             .app_data(receipt_key.clone())
             .app_data(attachments.clone())
             .app_data(checkin_settings.clone())
+            .app_data(console_sessions.clone())
             .configure(routes::configure)
+            .configure(routes::console::configure)
     })
     .shutdown_timeout(settings.application.shutdown_timeout_secs);
     let server = match settings.application.workers {

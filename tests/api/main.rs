@@ -7,6 +7,7 @@ mod calendar;
 mod checkin;
 mod cli;
 mod community;
+mod console;
 mod deputies;
 mod directory;
 mod duties;

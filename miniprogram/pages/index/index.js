@@ -8,6 +8,7 @@ const month = require('../../utils/month')
 const roles = require('../../utils/roles')
 const subscription = require('../../utils/subscribe')
 const account = require('../../utils/account')
+const consoleSignIn = require('../../utils/console-sign-in')
 const queue = require('../../utils/offline-queue')
 const session = require('../../utils/session')
 const ui = require('../../utils/ui')
@@ -52,6 +53,7 @@ Page({
     lifeEntries: [], // 党务公开, 我的政治生日, and a secretary's 政治生日, 结对共建 and 集中主题活动, once /me is known
     memberEntries: [], // 扫码签到, 我的活动, … once /me is known
     evaluationEntries: [], // 民主评议, 督查通报, and a secretary's 组织民主评议, an organiser's 整改任务, once /me is known
+    consoleEntry: false, // 扫码登录电脑端, for staff (roles.canUseConsole), once /me is known
     subscribing: false,
     subscribeNote: '',
     usedUpNotice: '', // 您的活动预告提醒次数已用完，点此重新订阅
@@ -103,6 +105,7 @@ Page({
         memberEntries: roles.memberEntries(me),
         lifeEntries: roles.lifeEntries(me).concat(roles.themedEntries(me)),
         evaluationEntries: roles.evaluationEntries(me),
+        consoleEntry: roles.canUseConsole(me),
         day: mine.failed ? null : dayView(mine),
         dayError: mine.failed ? errors.messageFor(mine.failed) : '',
       })
@@ -137,6 +140,7 @@ Page({
         deputyEntries: roles.deputyEntries(null),
         lifeEntries: [],
         evaluationEntries: [],
+        consoleEntry: false,
       })
     }
     this.setData({ loadError: errors.loadError(err) })
@@ -220,6 +224,13 @@ Page({
       this.setData({ signingOut: false })
     }
     wx.reLaunch({ url: session.SIGN_IN_PAGE })
+  },
+
+  // 扫码登录电脑端 (staff): the QR code of the console's sign-in page, then the page that asks before confirming; a QR code
+  // of anything else is said (这不是管理后台的登录二维码).
+  async onConsoleScan() {
+    const code = await consoleSignIn.scan()
+    if (code) nav.open(consoleSignIn.pageFor(code))
   },
 
   onOpen(e) {

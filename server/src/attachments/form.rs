@@ -45,13 +45,18 @@ fn parameter(disposition: &str, key: &str) -> Option<String> {
 
 /// The part named `file`.
 pub fn file_part<'a>(body: &'a [u8], boundary: &str) -> Result<Upload<'a>, String> {
+    part(body, boundary, "file")
+}
+
+/// The part named `name` (a file, or a plain field such as the console's CSRF token).
+pub fn part<'a>(body: &'a [u8], boundary: &str, name: &str) -> Result<Upload<'a>, String> {
     let delimiter = format!("--{boundary}");
     let closing = format!("\r\n--{boundary}");
     let mut at = find(body, delimiter.as_bytes(), 0).ok_or("the form has no parts")?;
     loop {
         at += delimiter.len();
         if body.get(at..at + 2) == Some(b"--") {
-            return Err("the form has no part named `file`".into());
+            return Err(format!("the form has no part named `{name}`"));
         }
         let headers_start = at + 2;
         let headers_end =
@@ -70,7 +75,7 @@ pub fn file_part<'a>(body: &'a [u8], boundary: &str) -> Result<Upload<'a>, Strin
                     .then(|| value.to_owned())
             })
             .unwrap_or_default();
-        if parameter(&disposition, "name").as_deref() == Some("file") {
+        if parameter(&disposition, "name").as_deref() == Some(name) {
             return Ok(Upload {
                 name: parameter(&disposition, "filename"),
                 bytes: body.get(content_start..content_end).unwrap_or_default(),

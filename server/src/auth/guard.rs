@@ -138,6 +138,47 @@ impl SignInGuard {
     }
 }
 
+impl SignInGuard {
+    /// Phone and password → the active person they belong to (the API's password login and
+    /// the console's share it). Counted per account *and* per address before the hash runs,
+    /// so someone guessing elsewhere cannot lock the owner out; unknown phones are hashed too,
+    /// so timing reveals nothing.
+    pub async fn sign_in_with_password(
+        &self,
+        db: &sea_orm::DatabaseConnection,
+        phone: &str,
+        password: &str,
+        address: &str,
+    ) -> Result<crate::entities::person::Model, AuthError> {
+        let phone = crate::domain::Phone::parse(phone).map_err(AuthError::InvalidInput)?;
+        if password.is_empty() || password.len() > 256 {
+            return Err(AuthError::BadCredentials);
+        }
+        let counted = self
+            .count(&[
+                (
+                    format!("password:{}:{address}", phone.as_str()),
+                    self.per_account(),
+                ),
+                (format!("signin-addr:{address}"), self.per_address()),
+            ])
+            .await?;
+        let person = crate::people::find_by_phone(db, phone.as_str()).await?;
+        let stored = person
+            .as_ref()
+            .and_then(|p| p.password_hash.as_deref())
+            .map(str::to_owned);
+        let ok = self.verify_password(password.to_owned(), stored).await?;
+        match person {
+            Some(p) if ok && p.active => {
+                self.refund(counted).await;
+                Ok(p)
+            }
+            _ => Err(AuthError::BadCredentials),
+        }
+    }
+}
+
 /// The network address an attempt came from: the TCP peer. Forwarded headers are not
 /// trusted, since any client can write them.
 pub fn address_of(req: &actix_web::HttpRequest) -> String {

@@ -13,6 +13,7 @@ pub mod facts;
 pub mod leave;
 pub mod live;
 pub mod mine;
+pub mod org_report;
 pub mod service;
 pub mod token;
 pub mod venue;

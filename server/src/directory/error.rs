@@ -20,8 +20,8 @@ pub enum DirectoryError {
     Conflict(String, &'static str),
     #[error("{0}")]
     WrongParentKind(String),
-    #[error("the roster has {} problem(s); nothing was imported", .0.len())]
-    RosterInvalid(Vec<RowProblem>),
+    #[error("the roster has {} problem(s); nothing was imported", .0.problems.len())]
+    RosterInvalid(crate::roster::Refusal),
     #[error("send the roster as text/csv or as an .xlsx spreadsheet")]
     UnsupportedFormat,
     #[error(transparent)]
@@ -31,10 +31,11 @@ pub enum DirectoryError {
 impl crate::error::ApiError for DirectoryError {
     fn body(&self, status: StatusCode, code: &'static str) -> HttpResponse {
         match self {
-            Self::RosterInvalid(problems) => HttpResponse::build(status).json(RosterErrorBody {
+            Self::RosterInvalid(refusal) => HttpResponse::build(status).json(RosterErrorBody {
                 code: code.to_owned(),
                 message: self.to_string(),
-                problems: problems.clone(),
+                problems: refusal.problems.clone(),
+                rows: refusal.rows,
             }),
             _ => json_error(status, code, self),
         }
@@ -81,4 +82,6 @@ pub struct RosterErrorBody {
     pub code: String,
     pub message: String,
     pub problems: Vec<RowProblem>,
+    /// Member rows in the file (0 when the file itself could not be read).
+    pub rows: usize,
 }

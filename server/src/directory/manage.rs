@@ -759,7 +759,10 @@ pub async fn import_roster(
     problems.extend(people_beyond_scope(db, user, &fields, &row_numbers).await?);
     if !problems.is_empty() {
         problems.sort_by_key(|p| p.row);
-        return Err(DirectoryError::RosterInvalid(problems));
+        return Err(DirectoryError::RosterInvalid(roster::Refusal {
+            problems,
+            rows: row_numbers.len(),
+        }));
     }
     let txn = crate::db::begin_write(db)
         .await

@@ -418,8 +418,19 @@ fn xlsx_cell(data: &calamine::DataRef<'_>) -> Cell {
 
 /// Reads a roster and checks every row. On failure, the problems found are returned (the
 /// first `MAX_PROBLEMS`, each echoing at most 100 characters of the file), and no row.
-pub fn parse(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowProblem>> {
-    check_all(format, bytes).map_err(bounded)
+pub fn parse(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Refusal> {
+    check_all(format, bytes).map_err(|(problems, rows)| Refusal {
+        problems: bounded(problems),
+        rows,
+    })
+}
+
+/// A roster refused: every problem found, and how many member rows the file held (0 when
+/// the file itself could not be read), so a report can say how many were fine.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    pub problems: Vec<RowProblem>,
+    pub rows: usize,
 }
 
 fn bounded(mut problems: Vec<RowProblem>) -> Vec<RowProblem> {
@@ -437,7 +448,17 @@ fn bounded(mut problems: Vec<RowProblem>) -> Vec<RowProblem> {
     problems
 }
 
-fn check_all(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<RowProblem>> {
+/// The rows, or the problems with the number of member rows read (0 before any could be).
+fn check_all(
+    format: RosterFormat,
+    bytes: &[u8],
+) -> Result<Vec<RosterRow>, (Vec<RowProblem>, usize)> {
+    let (layout, data, date_1904) = read_data(format, bytes).map_err(|problems| (problems, 0))?;
+    let rows = data.len();
+    check_rows(layout, data, date_1904).map_err(|problems| (problems, rows))
+}
+
+fn read_data(format: RosterFormat, bytes: &[u8]) -> Result<(Layout, Rows, bool), Vec<RowProblem>> {
     let sheet = match format {
         RosterFormat::Csv => read_csv(bytes),
         RosterFormat::Xlsx => read_xlsx(bytes),
@@ -459,7 +480,14 @@ fn check_all(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<R
             "the roster has a header but no member rows",
         )]);
     }
+    Ok((layout, data, sheet.date_1904))
+}
 
+fn check_rows(
+    layout: Layout,
+    data: Rows,
+    date_1904: bool,
+) -> Result<Vec<RosterRow>, Vec<RowProblem>> {
     let mut problems = Vec::new();
     let mut parsed = Vec::with_capacity(data.len());
     let mut first_row_of_phone = HashMap::new();
@@ -484,7 +512,7 @@ fn check_all(format: RosterFormat, bytes: &[u8]) -> Result<Vec<RosterRow>, Vec<R
             row: *row,
             cells,
             layout: &layout,
-            date_1904: sheet.date_1904,
+            date_1904,
             first_row_of_phone: &mut first_row_of_phone,
             problems: &mut problems,
         };
@@ -952,7 +980,9 @@ mod tests {
     }
 
     fn problems(format: RosterFormat, bytes: &[u8]) -> Vec<RowProblem> {
-        parse(format, bytes).expect_err("the roster should be refused")
+        parse(format, bytes)
+            .expect_err("the roster should be refused")
+            .problems
     }
 
     fn problem(row: usize, column: &str, reason_part: &str) -> impl Fn(&RowProblem) -> bool {

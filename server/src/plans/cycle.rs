@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 use serde_json::json;
 
@@ -767,6 +767,49 @@ pub async fn list(
         .await
         .context("cannot list plans")?;
     respond_many(db, plans).await
+}
+
+/// A plan waiting for review, with the name of the branch that sent it.
+pub struct QueuedPlan {
+    pub plan: PlanResponse,
+    pub org_name: String,
+}
+
+/// Every plan submitted for review under `org_id`, oldest month first (the console's review
+/// queue). Three queries whatever the number.
+pub async fn review_queue(
+    db: &DatabaseConnection,
+    user: Caller,
+    org_id: i64,
+) -> Result<Vec<QueuedPlan>, PlanError> {
+    let org = existing_org(db, org_id).await?;
+    authz::require(db, user, READ_DIRECTORY, org.id).await?;
+    let subtree = orgs::subtree_ids(db, org.id).await?;
+    let plans = activity_plan::Entity::find()
+        .filter(activity_plan::Column::OrgId.is_in(subtree))
+        .filter(activity_plan::Column::Status.eq(PlanStatus::Submitted))
+        .order_by_asc(activity_plan::Column::Month)
+        .order_by_asc(activity_plan::Column::OrgId)
+        .limit(500)
+        .all(db)
+        .await
+        .context("cannot list plans waiting for review")?;
+    let names: HashMap<i64, String> = organisation::Entity::find()
+        .filter(organisation::Column::Id.is_in(plans.iter().map(|p| p.org_id)))
+        .all(db)
+        .await
+        .context("cannot read the branches' names")?
+        .into_iter()
+        .map(|o| (o.id, o.name))
+        .collect();
+    Ok(respond_many(db, plans)
+        .await?
+        .into_iter()
+        .map(|plan| QueuedPlan {
+            org_name: names.get(&plan.org_id).cloned().unwrap_or_default(),
+            plan,
+        })
+        .collect())
 }
 
 pub async fn preview_status(

@@ -212,7 +212,7 @@ pub async fn live_board(
 /// The board as server-sent events: a snapshot at once, then every second.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/live-board/events", tag = "assessment", security(("bearer" = [])),
     params(("id" = i64, Path)), responses(
-    (status = 200, description = "text/event-stream of LiveBoard", content_type = "text/event-stream", body = String),
+    (status = 200, description = "text/event-stream of LiveBoard", content_type = "text/event-stream", body = super::openapi::ServerSentEvent),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "assessment.not_found", body = ErrorBody)))]
 pub async fn live_board_events(
@@ -222,6 +222,12 @@ pub async fn live_board_events(
 ) -> Result<HttpResponse, AssessmentError> {
     let org_id = path.into_inner();
     dashboard::may_watch(&service.db, user.into(), org_id).await?;
+    Ok(board_events(service, org_id))
+}
+
+/// The board of `org_id` as server-sent events (the API's and the console's): a snapshot at
+/// once, then every second. The caller checked `dashboard::may_watch`.
+pub(crate) fn board_events(service: web::Data<CheckinService>, org_id: i64) -> HttpResponse {
     let stream =
         futures_util::stream::unfold((service, true), move |(service, first)| async move {
             if !first {
@@ -245,9 +251,9 @@ pub async fn live_board_events(
                 (service, false),
             ))
         });
-    Ok(HttpResponse::Ok()
+    HttpResponse::Ok()
         .content_type("text/event-stream")
         .insert_header(("Cache-Control", "no-store"))
         .insert_header(("X-Accel-Buffering", "no"))
-        .streaming(stream))
+        .streaming(stream)
 }

@@ -15,7 +15,7 @@ use crate::{
         tokens::WechatIdentity,
     },
     config::AuthSettings,
-    domain::{InviteKey, LoginCode, Phone},
+    domain::{InviteKey, LoginCode},
     error::ErrorBody,
     people,
     wechat::{WechatClient, WechatError},
@@ -196,36 +196,10 @@ pub async fn password_login(
     guard: web::Data<SignInGuard>,
     tokens: web::Data<TokenIssuer>,
 ) -> Result<web::Json<TokenPair>, AuthError> {
-    let phone = Phone::parse(&body.phone).map_err(AuthError::InvalidInput)?;
-    if body.password.is_empty() || body.password.len() > 256 {
-        return Err(AuthError::BadCredentials);
-    }
-    let address = address_of(&req);
-    // Per account *and* address: someone guessing elsewhere cannot lock the owner out.
-    let counted = guard
-        .count(&[
-            (
-                format!("password:{}:{address}", phone.as_str()),
-                guard.per_account(),
-            ),
-            (format!("signin-addr:{address}"), guard.per_address()),
-        ])
+    let person = guard
+        .sign_in_with_password(&db, &body.phone, &body.password, &address_of(&req))
         .await?;
-    let person = people::find_by_phone(db.get_ref(), phone.as_str()).await?;
-    let stored = person
-        .as_ref()
-        .and_then(|p| p.password_hash.as_deref())
-        .map(str::to_owned);
-    // Hashing is CPU- and memory-bound: on the password threads, never more at once than
-    // they are (unknown phones too, so timing reveals nothing).
-    let ok = guard.verify_password(body.password.clone(), stored).await?;
-    match person {
-        Some(p) if ok && p.active => {
-            guard.refund(counted).await;
-            Ok(web::Json(tokens.issue_pair(db.get_ref(), p.id).await?))
-        }
-        _ => Err(AuthError::BadCredentials),
-    }
+    Ok(web::Json(tokens.issue_pair(db.get_ref(), person.id).await?))
 }
 
 /// Who I am and which roles I hold where.
@@ -238,4 +212,24 @@ pub async fn me(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<MeResponse>, AuthError> {
     Ok(web::Json(account::me(&db, user.into()).await?))
+}
+
+/// Confirm, from the mini-program, the one-time code the console's sign-in page shows: that
+/// browser is then signed in as the caller (staff only; the first confirmation wins; the
+/// code lives two minutes and only the browser that showed it can use it).
+#[utoipa::path(post, path = "/api/v1/console-sign-ins/{code}/confirm", tag = "auth", security(("bearer" = [])),
+    params(("code" = String, Path, description = "8 characters of A–Z (no I, O) and 2–9")), responses(
+    (status = 204, description = "Confirmed"),
+    (status = 403, description = "auth.forbidden (no staff role)", body = ErrorBody),
+    (status = 404, description = "console.sign_in_not_found (unknown or expired)", body = ErrorBody),
+    (status = 409, description = "console.sign_in_used", body = ErrorBody)))]
+#[tracing::instrument(name = "Confirm a console sign-in", skip_all, fields(person_id = user.person_id))]
+pub async fn confirm_console_sign_in(
+    user: AuthUser,
+    path: web::Path<String>,
+    db: web::Data<DatabaseConnection>,
+    cache: web::Data<crate::cache::Cache>,
+) -> Result<HttpResponse, crate::console::ConsoleError> {
+    crate::console::qr_sign_in::confirm(&db, &cache, user.into(), &path).await?;
+    Ok(HttpResponse::NoContent().finish())
 }

@@ -99,7 +99,7 @@ struct Feed {
 /// Live counts as server-sent events (`data: {LiveCounts + valid_until}`).
 #[utoipa::path(get, path = "/display/{code}/events", tag = "checkin",
     params(("code" = String, Path), DisplayQuery), responses(
-    (status = 200, description = "text/event-stream of LiveCounts", content_type = "text/event-stream", body = String),
+    (status = 200, description = "text/event-stream of LiveCounts", content_type = "text/event-stream", body = super::openapi::ServerSentEvent),
     (status = 403, description = "auth.forbidden", body = ErrorBody)))]
 pub async fn display_events(
     path: web::Path<String>,

@@ -1,12 +1,13 @@
 //! Every path the server answers, in one screen. Routes are declared only through
 //! `routes!`, which also emits `ROUTES`, so the OpenAPI test can prove each is documented.
 mod activities;
-mod assessment;
+pub(crate) mod assessment;
 mod attachments;
 mod auth;
 mod calendar;
 mod checkins;
 mod community;
+pub mod console;
 mod deputies;
 mod display;
 mod download;
@@ -64,6 +65,7 @@ routes! {
     "/api/v1/auth/refresh" => { post: auth::refresh },
     "/api/v1/auth/logout" => { post: auth::logout },
     "/api/v1/auth/password" => { post: auth::password_login },
+    "/api/v1/console-sign-ins/{code}/confirm" => { post: auth::confirm_console_sign_in },
     "/api/v1/me" => { get: auth::me },
     "/api/v1/me/preview" => { get: plans::my_preview },
     "/api/v1/calendar/{year}" => { get: calendar::get_calendar, put: calendar::load_year },

@@ -9,6 +9,16 @@ use super::{
 };
 use crate::error::ErrorBody;
 
+/// One event of a `text/event-stream` answer as clients parse it: `data` holds the JSON the
+/// endpoint describes.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ServerSentEvent {
+    pub data: String,
+    pub event: Option<String>,
+    pub id: Option<String>,
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(
@@ -21,7 +31,7 @@ use crate::error::ErrorBody;
     ),
     paths(
         health::healthz, health::readyz, openapi_json,
-        auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me,
+        auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me, auth::confirm_console_sign_in,
         calendar::get_calendar, calendar::load_year,
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
         orgs::revoke_role, orgs::list_audit, orgs::update_settings,

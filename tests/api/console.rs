@@ -1,0 +1,422 @@
+//! The browser console as a browser meets it: signing in by password (and being refused),
+//! by a QR code confirmed on a phone, pages limited to the person's subtree, every form
+//! refused without its CSRF token, the review queue, a roster upload's report, attendance
+//! with its ledger, the live board's stream, and signing out. The journeys in a real
+//! Chromium are in tests/console/.
+use std::collections::HashMap;
+
+use api_tests::{Someone, TestApp, error_code, month_from_now, on_both_stores};
+use huodongri::{auth::passwords, domain::Password, entities::person};
+use sea_orm::{ActiveModelTrait, EntityTrait, IntoActiveModel, Set};
+use serde_json::{Value, json};
+
+const PASSWORD: &str = "Console pass 7";
+
+async fn give_password(app: &TestApp, who: &Someone) {
+    let found = person::Entity::find_by_id(who.id)
+        .one(&app.db)
+        .await
+        .expect("read")
+        .expect("exists");
+    let mut active = found.into_active_model();
+    let password = Password::parse(PASSWORD).expect("a valid password");
+    active.password_hash = Set(Some(passwords::hash(&password).expect("hashed")));
+    active.update(&app.db).await.expect("saved");
+}
+
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A browser: keeps the cookies the console sets and sends them back.
+struct Browser<'a> {
+    app: &'a TestApp,
+    cookies: HashMap<String, String>,
+}
+
+struct Page {
+    status: u16,
+    location: String,
+    set_cookies: Vec<String>,
+    body: String,
+}
+
+impl Page {
+    /// The `value` of the first hidden `csrf` field.
+    fn csrf(&self) -> String {
+        let at = self
+            .body
+            .find("name=\"csrf\" value=\"")
+            .expect("the page has a form token");
+        let rest = &self.body[at + 19..];
+        rest[..rest.find('"').expect("closed")].to_owned()
+    }
+}
+
+impl<'a> Browser<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Self {
+            app,
+            cookies: HashMap::new(),
+        }
+    }
+
+    async fn read(&mut self, response: reqwest::Response) -> Page {
+        let status = response.status().as_u16();
+        let location = response
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .unwrap_or_default();
+        let set_cookies: Vec<String> = response
+            .headers()
+            .get_all("set-cookie")
+            .iter()
+            .map(|v| v.to_str().expect("ascii").to_owned())
+            .collect();
+        for cookie in &set_cookies {
+            let pair = cookie.split(';').next().expect("a pair");
+            let (name, value) = pair.split_once('=').expect("name=value");
+            if value.is_empty() || cookie.contains("Max-Age=0") {
+                self.cookies.remove(name);
+            } else {
+                self.cookies.insert(name.to_owned(), value.to_owned());
+            }
+        }
+        Page {
+            status,
+            location,
+            set_cookies,
+            body: response.text().await.expect("a body"),
+        }
+    }
+
+    fn cookie_header(&self) -> String {
+        self.cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        let response = self
+            .app
+            .client
+            .get(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .send()
+            .await
+            .expect("sent");
+        self.read(response).await
+    }
+
+    async fn post(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let body = fields
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode(v)))
+            .collect::<Vec<_>>()
+            .join("&");
+        let response = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        self.read(response).await
+    }
+
+    async fn post_multipart(
+        &mut self,
+        path: &str,
+        csrf: &str,
+        filename: &str,
+        file: &[u8],
+    ) -> Page {
+        let mut body = Vec::new();
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n")
+                .as_bytes(),
+        );
+        body.extend_from_slice(
+            format!("--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/vnd.ms-excel\r\n\r\n").as_bytes(),
+        );
+        body.extend_from_slice(file);
+        body.extend_from_slice(b"\r\n--XyZ--\r\n");
+        let response = self
+            .app
+            .client
+            .post(self.app.url(path))
+            .header("cookie", self.cookie_header())
+            .header("content-type", "multipart/form-data; boundary=XyZ")
+            .body(body)
+            .send()
+            .await
+            .expect("sent");
+        self.read(response).await
+    }
+
+    /// Signs in by password; the page after it.
+    async fn sign_in(&mut self, who: &Someone) -> Page {
+        let form = self.get("/console/login").await;
+        let csrf = form.csrf();
+        let done = self
+            .post(
+                "/console/login",
+                &[
+                    ("phone", &who.phone),
+                    ("password", PASSWORD),
+                    ("csrf", &csrf),
+                    ("next", "/console/"),
+                ],
+            )
+            .await;
+        assert_eq!(
+            (done.status, done.location.as_str()),
+            (303, "/console/"),
+            "{}",
+            done.body
+        );
+        self.get("/console/").await
+    }
+}
+
+on_both_stores! {
+    async fn staff_sign_in_by_password_see_only_their_subtree_and_sign_out(app) {
+        let w = app.world().await;
+        give_password(&app, &w.secretary_a).await;
+        let mut browser = Browser::new(&app);
+
+        let signed_out = browser.get("/console/orgs/1").await;
+        assert_eq!(signed_out.status, 303);
+        assert_eq!(signed_out.location, "/console/login?next=/console/orgs/1");
+
+        let form = browser.get("/console/login").await;
+        assert_eq!(form.status, 200);
+        assert!(form.body.contains("手机号和密码登录") && form.body.contains("id=\"qr-code\""));
+        let token_cookie = form.set_cookies.iter().find(|c| c.starts_with("hdr_console_sign_in=")).expect("a form token cookie");
+        assert!(token_cookie.contains("HttpOnly") && token_cookie.contains("SameSite=Strict"));
+        assert!(!token_cookie.contains("Secure"), "plain HTTP on loopback");
+
+        let wrong = browser
+            .post("/console/login", &[("phone", &w.secretary_a.phone), ("password", "Wrong pass 77"), ("csrf", &form.csrf())])
+            .await;
+        assert_eq!(wrong.status, 401);
+        assert!(wrong.body.contains("账号或密码不正确"), "the Chinese of auth.bad_credentials");
+        assert!(!browser.cookies.contains_key("hdr_console"), "no session");
+        let forged = browser
+            .post("/console/login", &[("phone", &w.secretary_a.phone), ("password", PASSWORD), ("csrf", "forged")])
+            .await;
+        assert_eq!(forged.status, 403);
+        assert!(forged.body.contains("页面已过期"));
+
+        let home = browser.sign_in(&w.secretary_a).await;
+        assert_eq!(home.status, 200);
+        assert!(home.body.contains(&format!("href=\"/console/orgs/{}\">甲支部", w.branch_a)), "{}", home.body);
+        let session = browser.cookies.get("hdr_console").expect("a session cookie").clone();
+        assert!(session.len() >= 40);
+
+        let mine = browser.get(&format!("/console/orgs/{}/people", w.branch_a)).await;
+        assert_eq!(mine.status, 200);
+        assert!(mine.body.contains("甲党员") && mine.body.contains("13700000005"), "a secretary sees the phones they manage");
+        let above = browser.get(&format!("/console/orgs/{}", w.city)).await;
+        assert_eq!(above.status, 403);
+        assert!(above.body.contains("无权访问"));
+        let beside = browser.get(&format!("/console/orgs/{}/audit", w.branch_c)).await;
+        assert_eq!(beside.status, 403);
+        let unknown = browser.get("/console/orgs/999999").await;
+        assert_eq!(unknown.status, 404);
+        assert!(unknown.body.contains("没有找到"));
+
+        let no_token = browser.post("/console/logout", &[]).await;
+        assert_eq!(no_token.status, 403, "a form without its token does nothing");
+        assert!(browser.get("/console/").await.status == 200, "still signed in");
+        let csrf = browser.get("/console/").await.csrf();
+        let out = browser.post("/console/logout", &[("csrf", &csrf)]).await;
+        assert_eq!((out.status, out.location.as_str()), (303, "/console/login"));
+        browser.cookies.insert("hdr_console".into(), session);
+        let after = browser.get("/console/").await;
+        assert_eq!(after.status, 303, "the old cookie no longer opens anything");
+    }
+
+    async fn a_phone_confirms_a_qr_code_and_only_the_browser_that_showed_it_is_signed_in(app) {
+        let w = app.world().await;
+        let mut browser = Browser::new(&app);
+        let form = browser.get("/console/login").await;
+        let needle = "id=\"qr-code\">";
+        let at = form.body.find(needle).expect("a code is shown") + needle.len();
+        let code = form.body[at..at + 8].to_owned();
+        assert!(form.body.contains("data:image/svg+xml;base64,"), "and its QR image");
+
+        let waiting = browser.get(&format!("/console/login/qr/{code}")).await;
+        assert_eq!(waiting.body, r#"{"state":"waiting"}"#);
+
+        let confirm = format!("/api/v1/console-sign-ins/{code}/confirm");
+        assert_eq!(error_code(app.post_as(&w.member_a, &confirm, &json!({})).await).await, "auth.forbidden", "members have no console");
+        assert_eq!(error_code(app.post_as(&w.secretary_a, "/api/v1/console-sign-ins/ABCDEFGH/confirm", &json!({})).await).await, "console.sign_in_not_found");
+        assert_eq!(error_code(app.post_as(&w.secretary_a, "/api/v1/console-sign-ins/not-a-code/confirm", &json!({})).await).await, "console.sign_in_not_found");
+        assert_eq!(app.post_as(&w.secretary_a, &confirm, &json!({})).await.status().as_u16(), 204);
+        assert_eq!(error_code(app.post_as(&w.reviewer, &confirm, &json!({})).await).await, "console.sign_in_used", "the first confirmation wins");
+
+        let mut onlooker = Browser::new(&app);
+        let stolen = onlooker.get(&format!("/console/login/qr/{code}")).await;
+        assert_eq!(stolen.body, r#"{"state":"expired"}"#, "the code alone signs nobody in");
+        assert!(!onlooker.cookies.contains_key("hdr_console"));
+
+        let done = browser.get(&format!("/console/login/qr/{code}")).await;
+        assert_eq!(done.body, r#"{"state":"done"}"#);
+        let home = browser.get("/console/").await;
+        assert_eq!(home.status, 200);
+        assert!(home.body.contains("甲书记"), "signed in as the person who confirmed");
+        let again = browser.get(&format!("/console/login/qr/{code}")).await;
+        assert_eq!(again.body, r#"{"state":"expired"}"#, "a code signs in once");
+    }
+
+    async fn a_reviewer_approves_and_returns_plans_from_the_queue(app) {
+        let w = app.world().await;
+        give_password(&app, &w.reviewer).await;
+        let mut ids = Vec::new();
+        // A branch has one plan a month: two months, two plans.
+        for (offset, theme) in [(2, "学习党章"), (3, "重温入党誓词")] {
+            let month = month_from_now(offset);
+            app.ensure_calendar_year(&w.admin, &month[..4]).await;
+            let body = json!({"month": month, "theme": theme, "category": "党课", "start_time": "09:00", "end_time": "11:00",
+                "place": "社区党群服务中心", "organiser": "甲书记", "requirements": "带笔记本"});
+            let created = app.post_as(&w.secretary_a, &format!("/api/v1/orgs/{}/plans", w.branch_a), &body).await;
+            assert_eq!(created.status().as_u16(), 201);
+            let id = created.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+            let submitted = app.post_as(&w.secretary_a, &format!("/api/v1/plans/{id}/submit"), &json!({})).await;
+            assert_eq!(submitted.status().as_u16(), 200);
+            ids.push(id);
+        }
+        let mut browser = Browser::new(&app);
+        browser.sign_in(&w.reviewer).await;
+        let queue_path = format!("/console/orgs/{}/reviews", w.committee);
+        let queue = browser.get(&queue_path).await;
+        assert_eq!(queue.status, 200);
+        for id in &ids {
+            assert!(queue.body.contains(&format!("data-plan-id=\"{id}\"")), "plan {id} waits");
+        }
+        assert!(queue.body.contains("学习党章") && queue.body.contains("甲支部"));
+        let csrf = queue.csrf();
+
+        let unsigned = browser.post(&format!("/console/plans/{}/approve", ids[0]), &[("org", &w.committee.to_string())]).await;
+        assert_eq!(unsigned.status, 403);
+        let approved = browser.post(&format!("/console/plans/{}/approve", ids[0]), &[("csrf", &csrf), ("org", &w.committee.to_string())]).await;
+        assert_eq!((approved.status, approved.location.clone()), (303, format!("{queue_path}?done=approved")));
+        let plan: Value = app.get_as(&w.secretary_a, &format!("/api/v1/plans/{}", ids[0])).await.json().await.expect("json");
+        assert_eq!(plan["status"], "filed");
+
+        let no_comment = browser.post(&format!("/console/plans/{}/return", ids[1]), &[("csrf", &csrf), ("org", &w.committee.to_string()), ("comment", "")]).await;
+        assert_eq!(no_comment.status, 400);
+        assert!(no_comment.body.contains("plan.invalid_input"));
+        let returned = browser.post(&format!("/console/plans/{}/return", ids[1]), &[("csrf", &csrf), ("org", &w.committee.to_string()), ("comment", "请补充活动地点的具体门牌号")]).await;
+        assert_eq!(returned.status, 303);
+        let plan: Value = app.get_as(&w.secretary_a, &format!("/api/v1/plans/{}", ids[1])).await.json().await.expect("json");
+        assert_eq!(plan["status"], "returned");
+        assert_eq!(plan["review_comment"], "请补充活动地点的具体门牌号");
+        let after = browser.get(&format!("{queue_path}?done=returned")).await;
+        assert!(after.body.contains("没有待审核的预告") && after.body.contains("已退回支部修改"));
+
+        // The secretary of another branch's committee cannot act on these plans.
+        let other = app.add_person("丙书记", "13700000099", w.branch_c).await;
+        app.grant(&other, huodongri::domain::Role::Secretary, w.branch_c).await;
+        give_password(&app, &other).await;
+        let mut stranger = Browser::new(&app);
+        stranger.sign_in(&other).await;
+        let csrf = stranger.get("/console/").await.csrf();
+        let refused = stranger.post(&format!("/console/plans/{}/approve", ids[1]), &[("csrf", &csrf), ("org", &w.branch_c.to_string())]).await;
+        assert_eq!(refused.status, 403);
+    }
+
+    async fn a_roster_upload_reports_each_bad_row_and_imports_nothing(app) {
+        let w = app.world().await;
+        give_password(&app, &w.secretary_a).await;
+        let mut browser = Browser::new(&app);
+        browser.sign_in(&w.secretary_a).await;
+        let path = format!("/console/orgs/{}/roster", w.branch_a);
+        let form = browser.get(&path).await;
+        assert!(form.body.contains("id=\"roster-form\""));
+        let csrf = form.csrf();
+        let header = "姓名,手机号,党员状态,支部编码\n";
+        let bad = format!("{header}王明,13800001001,正式党员,TS-C1-A\n李华,138000,正式党员,TS-C1-A\n");
+        let report = browser.post_multipart(&path, &csrf, "名册.csv", bad.as_bytes()).await;
+        assert_eq!(report.status, 422, "{}", report.body);
+        assert!(report.body.contains("id=\"roster-report\"") && report.body.contains("class=\"row-error\""));
+        assert!(report.body.contains("第3行"), "the bad row is named by its line in the file: {}", report.body);
+        assert!(report.body.contains("名册共2行，其中1行无误"), "the fine rows are counted");
+        let people = browser.get(&format!("/console/orgs/{}/people?q=王明", w.branch_a)).await;
+        assert!(people.body.contains("没有找到人员"), "nothing half-imported");
+
+        let good = format!("{header}王明,13800001001,正式党员,TS-C1-A\n");
+        let done = browser.post_multipart(&path, &csrf, "名册.csv", good.as_bytes()).await;
+        assert_eq!(done.status, 200, "{}", done.body);
+        assert!(done.body.contains("新增1人"));
+        let forged = browser.post_multipart(&path, "forged", "名册.csv", good.as_bytes()).await;
+        assert_eq!(forged.status, 403);
+        let export = browser.get(&format!("/console/orgs/{}/roster.xlsx", w.branch_a)).await;
+        assert_eq!(export.status, 200);
+    }
+
+    async fn attendance_flags_low_participation_the_ledger_downloads_and_the_board_streams(app) {
+        let w = app.world().await;
+        give_password(&app, &w.reviewer).await;
+        app.open_activity(&w).await;
+        let mut browser = Browser::new(&app);
+        let home = browser.sign_in(&w.reviewer).await;
+        assert!(home.body.contains("第一党委"));
+        let month = huodongri::clock::today().format("%Y-%m").to_string();
+        let page = browser.get(&format!("/console/orgs/{}/attendance?month={month}", w.committee)).await;
+        assert_eq!(page.status, 200);
+        assert!(page.body.contains("扫码签到测试") && page.body.contains("class=\"below\"") && page.body.contains("不足80%"), "nobody has checked in yet");
+        assert!(page.body.contains("<svg class=\"chart\""));
+        let bad_month = browser.get(&format!("/console/orgs/{}/attendance?month=2026-13", w.committee)).await;
+        assert_eq!(bad_month.status, 400);
+
+        let ledger = app.client.get(app.url(&format!("/console/orgs/{}/ledger.xlsx?month={month}", w.committee)))
+            .header("cookie", browser.cookie_header()).send().await.expect("sent");
+        assert_eq!(ledger.status().as_u16(), 200);
+        let bytes = ledger.bytes().await.expect("bytes");
+        assert!(bytes.starts_with(b"PK"), "an XLSX workbook");
+
+        let overview = browser.get(&format!("/console/orgs/{}", w.committee)).await;
+        assert_eq!(overview.status, 200);
+        assert!(overview.body.contains("次活动已开展") && overview.body.contains("<svg class=\"chart\""));
+
+        let live = browser.get(&format!("/console/orgs/{}/live", w.committee)).await;
+        assert_eq!(live.status, 200);
+        assert!(live.body.contains("id=\"board-total\"") && live.body.contains(&format!("data-org-id=\"{}\"", w.branch_a)));
+        let mut events = app.client.get(app.url(&format!("/console/orgs/{}/live/events", w.committee)))
+            .header("cookie", browser.cookie_header()).send().await.expect("sent");
+        assert_eq!(events.headers()["content-type"], "text/event-stream");
+        let first = events.chunk().await.expect("a chunk").expect("an event");
+        let text = String::from_utf8_lossy(&first);
+        assert!(text.starts_with("data: ") && text.contains("\"total\""), "{text}");
+    }
+
+    async fn pages_carry_a_strict_policy_and_the_static_files_are_built_in(app) {
+        let login = app.get("/console/login").await;
+        let csp = login.headers()["content-security-policy"].to_str().expect("ascii").to_owned();
+        assert!(csp.contains("script-src 'self'") && csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"));
+        for file in ["console.css", "sign-in.js", "live.js"] {
+            assert_eq!(app.get(&format!("/console/static/{file}")).await.status().as_u16(), 200, "{file}");
+        }
+        assert_eq!(app.get("/console/static/../Cargo.toml").await.status().as_u16(), 404);
+        assert_eq!(app.get("/console").await.status().as_u16(), 303);
+        let sneaky = app.get("/console/login?next=https://evil.example/").await;
+        let body = sneaky.text().await.expect("text");
+        assert!(body.contains("name=\"next\" value=\"/console/\""), "a sign-in never sends anyone off-site");
+    }
+}
