@@ -419,4 +419,41 @@ on_both_stores! {
         let body = sneaky.text().await.expect("text");
         assert!(body.contains("name=\"next\" value=\"/console/\""), "a sign-in never sends anyone off-site");
     }
+
+    async fn oversight_pages_show_previews_tasks_and_the_assessment_within_reach(app) {
+        let w = app.world().await;
+        give_password(&app, &w.reviewer).await;
+        give_password(&app, &w.secretary_a).await;
+        let mut reviewer = Browser::new(&app);
+        reviewer.sign_in(&w.reviewer).await;
+        let month = month_from_now(-1);
+        let previews = reviewer.get(&format!("/console/orgs/{}/previews?month={month}", w.committee)).await;
+        assert_eq!(previews.status, 200, "{}", previews.body);
+        assert!(previews.body.contains("甲支部") && previews.body.contains("乙支部"));
+        assert!(previews.body.contains("未报2个"), "last month nobody published: {}", previews.body);
+        let bad = reviewer.get(&format!("/console/orgs/{}/previews?month=2026-1", w.committee)).await;
+        assert_eq!(bad.status, 400);
+
+        let tasks = reviewer.get(&format!("/console/orgs/{}/rectifications?overdue=true", w.committee)).await;
+        assert_eq!(tasks.status, 200);
+        assert!(tasks.body.contains("没有整改任务"));
+
+        let year = huodongri::clock::today().format("%Y").to_string();
+        let assessment = reviewer.get(&format!("/console/orgs/{}/assessment?year={year}", w.committee)).await;
+        assert_eq!(assessment.status, 200, "{}", assessment.body);
+        assert!(assessment.body.contains("年度基层党建工作考核"));
+        let future = reviewer.get(&format!("/console/orgs/{}/assessment?year=2999", w.committee)).await;
+        assert_eq!(future.status, 400);
+
+        let duties = reviewer.get(&format!("/console/orgs/{}/duties?behind_only=true", w.committee)).await;
+        assert_eq!(duties.status, 200, "{}", duties.body);
+        assert!(duties.body.contains("领导干部履职") && duties.body.contains("id=\"duties-xlsx\""));
+        let mut secretary = Browser::new(&app);
+        secretary.sign_in(&w.secretary_a).await;
+        for page in ["previews", "rectifications", "assessment", "duties"] {
+            let above = secretary.get(&format!("/console/orgs/{}/{page}", w.city)).await;
+            assert_eq!(above.status, 403, "{page}");
+            assert!(above.body.contains("无权访问"));
+        }
+    }
 }

@@ -11,7 +11,9 @@
 //
 // Binaries: HUODONGRI_BIN / WECHAT_FAKE_BIN, else ${CARGO_TARGET_DIR:-<repo>/target}/debug/{huodongri,wechat-fake}.
 // Screenshots: tests/console/artifacts/<store>/<name>.png (a journey that fails leaves FAILED-<journey>.png too).
-const { spawn, execFile } = require('child_process')
+// The fake and the server are started and stopped by tests/support/processes.js (shared with the mini-program's
+// end-to-end tests).
+const { execFile } = require('child_process')
 const crypto = require('crypto')
 const fs = require('fs')
 const net = require('net')
@@ -19,6 +21,7 @@ const os = require('os')
 const path = require('path')
 const { promisify } = require('util')
 const { test, before, after } = require('node:test')
+const { sleep, startFake, startServer, stopChild } = require('../support/processes')
 
 const execFileAsync = promisify(execFile)
 
@@ -32,11 +35,9 @@ const CHROMIUM_FLAGS = [
   '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync',
 ]
-const READY_TIMEOUT_MS = 30000
-const FAKE_START_TIMEOUT_MS = 10000
 const COMMAND_TIMEOUT_MS = 60000
-const STOP_TIMEOUT_MS = 5000
-const OUTPUT_KEPT = 16384
+// For ../support/processes.js: how long huodongri serve may take to be ready, how much of a child's output is kept.
+const PROCESS_OPTIONS = { readyTimeoutMs: 30000, outputKept: 16384 }
 const ARTIFACTS = path.join(__dirname, 'artifacts')
 
 const STORES = ['embedded', 'production']
@@ -130,114 +131,6 @@ async function storeEnv(store, tag) {
   return { env, settings }
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-// Keeps the last few KiB a child printed, for failure messages.
-function captureOutput(child) {
-  const output = { text: '' }
-  const keep = (chunk) => { output.text = (output.text + chunk.toString()).slice(-OUTPUT_KEPT) }
-  child.stdout.on('data', keep)
-  child.stderr.on('data', keep)
-  return output
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function exited(child) {
-  return child.exitCode !== null || child.signalCode !== null
-}
-
-async function stopChild(child) {
-  if (!child || exited(child)) return
-  const gone = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => { if (!exited(child)) child.kill('SIGKILL') }, STOP_TIMEOUT_MS)
-  await gone
-  clearTimeout(timer)
-}
-
-// `wechat-fake --bind 127.0.0.1:0`: the OS picks the port and the fake prints the address it got, with the appid and
-// secret it accepts. The server needs it: its push worker sends the demo's previews to "WeChat", which must be the
-// fake on loopback and never the real service.
-function startFake(bin) {
-  const child = spawn(bin, ['--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = captureOutput(child)
-  return new Promise((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => {
-      stopChild(child)
-      reject(new Error(`wechat-fake did not print its address within ${FAKE_START_TIMEOUT_MS} ms:\n${output.text}`))
-    }, FAKE_START_TIMEOUT_MS)
-    const onExit = (code, signal) => {
-      clearTimeout(timer)
-      reject(new Error(`wechat-fake exited early (${signal || code}):\n${output.text}`))
-    }
-    child.once('exit', onExit)
-    child.once('error', (err) => { clearTimeout(timer); reject(err) })
-    child.stdout.on('data', function onData(chunk) {
-      stdout += chunk.toString()
-      const uri = /listening on (http:\/\/\S+)/.exec(stdout)
-      const appid = /^\s*appid\s+(\S+)/m.exec(stdout)
-      const secret = /^\s*secret\s+(\S+)/m.exec(stdout)
-      if (!uri || !appid || !secret) return
-      clearTimeout(timer)
-      child.off('exit', onExit)
-      child.stdout.off('data', onData)
-      resolve({ child, output, baseUrl: uri[1], appid: appid[1], secret: secret[1] })
-    })
-  })
-}
-
-// GET /readyz until it answers 200. Resolves false when the process exits first (e.g. the port was taken).
-async function waitReady(child, baseUrl, output) {
-  const deadline = Date.now() + READY_TIMEOUT_MS
-  let last = 'no answer yet'
-  while (Date.now() < deadline) {
-    if (exited(child)) return false
-    try {
-      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) })
-      if (res.status === 200) return true
-      last = `${res.status} ${await res.text()}`
-    } catch (err) {
-      last = `request failed: ${(err.cause && err.cause.code) || err.message}`
-    }
-    await sleep(50)
-  }
-  throw new Error(
-    `huodongri did not answer GET ${baseUrl}/readyz with 200 within ${READY_TIMEOUT_MS / 1000} s ` +
-    `(last: ${last}). Its output:\n${output.text}`,
-  )
-}
-
-// huodongri is told a port, so a port picked as free can be taken before it binds: then it exits and we try another.
-async function startServer(bin, dataDir, env) {
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort()
-    const baseUrl = `http://127.0.0.1:${port}`
-    const child = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir], {
-      env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const output = captureOutput(child)
-    try {
-      if (await waitReady(child, baseUrl, output)) return { child, output, baseUrl }
-    } catch (err) {
-      await stopChild(child)
-      throw err
-    }
-    if (attempt >= 3) throw new Error(`huodongri serve exited before it was ready (${attempt} attempts):\n${output.text}`)
-  }
-}
-
 // The demo.json fields the journeys rely on (the console's contract with `huodongri demo`).
 function checkDemo(demo, file) {
   const problems = []
@@ -314,7 +207,9 @@ async function startStack() {
     stack.bins = bins
     const { env: base, settings } = await storeEnv(store, tag)
     stack.settings = settings
-    const fake = await startFake(bins.wechatFake)
+    // The server needs the fake: its push worker sends the demo's previews to "WeChat", which must be the fake on
+    // loopback and never the real service.
+    const fake = await startFake(bins.wechatFake, PROCESS_OPTIONS)
     stack.processes.push(fake.child)
     stack.fake = fake
     stack.env = {
@@ -340,7 +235,7 @@ async function startStack() {
     checkDemo(demo, demoFile)
     stack.demo = demo
 
-    const server = await startServer(bins.huodongri, stack.dataDir, stack.env)
+    const server = await startServer(bins.huodongri, stack.dataDir, stack.env, PROCESS_OPTIONS)
     stack.processes.push(server.child)
     stack.server = server
     stack.baseUrl = server.baseUrl

@@ -5,19 +5,19 @@
 //   administrator 管理员 (13900001111) at the city with an access token.
 //
 // Binaries: ../target/debug/{huodongri,wechat-fake} from miniprogram/, or HUODONGRI_BIN / WECHAT_FAKE_BIN.
-const { spawn, execFile } = require('child_process')
+// The processes are started and stopped by tests/support/processes.js (shared with tests/console/stack.js).
+const { execFile } = require('child_process')
 const crypto = require('crypto')
 const fs = require('fs')
-const net = require('net')
 const os = require('os')
 const path = require('path')
 const { promisify } = require('util')
+const { startFake, startServer, stopChild } = require('../../../tests/support/processes')
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..')
 const BUILD_COMMAND = 'cargo build -p huodongri -p wechat-fake'
-const READY_TIMEOUT_MS = 20000
-const FAKE_START_TIMEOUT_MS = 10000
-const STOP_TIMEOUT_MS = 5000
+// For tests/support/processes.js: how long huodongri serve may take to be ready, how much of a child's output is kept.
+const PROCESS_OPTIONS = { readyTimeoutMs: 20000, outputKept: 8192 }
 
 const ADMIN_PHONE = '13900001111'
 const MEMBER = { name: '张三', phone: '13900002222', status: '正式党员' }
@@ -53,113 +53,6 @@ function childEnv(extra) {
     .filter(([key]) => !/^(APP_|DATABASE_URL$|REDIS_URL$|HUODONGRI_CONFIG$)/.test(key))
     .forEach(([key, value]) => { env[key] = value })
   return { ...env, ...extra }
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer()
-    server.unref()
-    server.on('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
-      server.close(() => resolve(port))
-    })
-  })
-}
-
-// Keeps the last few KiB a child printed, for failure messages.
-function captureOutput(child) {
-  const output = { text: '' }
-  const keep = (chunk) => { output.text = (output.text + chunk.toString()).slice(-8192) }
-  child.stdout.on('data', keep)
-  child.stderr.on('data', keep)
-  return output
-}
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-function exited(child) {
-  return child.exitCode !== null || child.signalCode !== null
-}
-
-async function stopChild(child) {
-  if (!child || exited(child)) return
-  const gone = new Promise((resolve) => child.once('exit', resolve))
-  child.kill('SIGTERM')
-  const timer = setTimeout(() => { if (!exited(child)) child.kill('SIGKILL') }, STOP_TIMEOUT_MS)
-  await gone
-  clearTimeout(timer)
-}
-
-// `wechat-fake --bind 127.0.0.1:0`: the OS picks a free port and the fake prints the address it got, with the appid
-// and secret it accepts, so there is no window in which another process can take the port.
-function startFake(bin) {
-  const child = spawn(bin, ['--bind', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-  const output = captureOutput(child)
-  return new Promise((resolve, reject) => {
-    let stdout = ''
-    const timer = setTimeout(() => {
-      stopChild(child)
-      reject(new Error(`wechat-fake did not print its address within ${FAKE_START_TIMEOUT_MS} ms:\n${output.text}`))
-    }, FAKE_START_TIMEOUT_MS)
-    const onExit = (code, signal) => {
-      clearTimeout(timer)
-      reject(new Error(`wechat-fake exited early (${signal || code}):\n${output.text}`))
-    }
-    child.once('exit', onExit)
-    child.once('error', (err) => { clearTimeout(timer); reject(err) })
-    child.stdout.on('data', function onData(chunk) {
-      stdout += chunk.toString()
-      const uri = /listening on (http:\/\/\S+)/.exec(stdout)
-      const appid = /^\s*appid\s+(\S+)/m.exec(stdout)
-      const secret = /^\s*secret\s+(\S+)/m.exec(stdout)
-      if (!uri || !appid || !secret) return
-      clearTimeout(timer)
-      child.off('exit', onExit)
-      child.stdout.off('data', onData)
-      resolve({ child, output, baseUrl: uri[1], appid: appid[1], secret: secret[1] })
-    })
-  })
-}
-
-// GET /readyz until it answers 200. Resolves false when the process exits first (e.g. the port was taken).
-async function waitReady(child, baseUrl, output) {
-  const deadline = Date.now() + READY_TIMEOUT_MS
-  let last = 'no answer yet'
-  while (Date.now() < deadline) {
-    if (exited(child)) return false
-    try {
-      const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(1000) })
-      if (res.status === 200) return true
-      last = `${res.status} ${await res.text()}`
-    } catch (err) {
-      last = `request failed: ${(err.cause && err.cause.code) || err.message}`
-    }
-    await sleep(50)
-  }
-  throw new Error(
-    `huodongri did not answer GET ${baseUrl}/readyz with 200 within ${READY_TIMEOUT_MS / 1000} s ` +
-    `(last: ${last}). Its output:\n${output.text}`,
-  )
-}
-
-// huodongri is told a port, so a port picked as free can be taken before it binds: then it exits and we try another.
-async function startServer(bin, dataDir, env) {
-  for (let attempt = 1; ; attempt += 1) {
-    const port = await freePort()
-    const baseUrl = `http://127.0.0.1:${port}`
-    const child = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`, '--data-dir', dataDir], {
-      env, cwd: dataDir, stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    const output = captureOutput(child)
-    try {
-      if (await waitReady(child, baseUrl, output)) return { child, output, baseUrl }
-    } catch (err) {
-      await stopChild(child)
-      throw err
-    }
-    if (attempt >= 3) throw new Error(`huodongri serve exited before it was ready (${attempt} attempts):\n${output.text}`)
-  }
 }
 
 async function http(baseUrl, method, urlPath, { token, body } = {}) {
@@ -199,7 +92,7 @@ async function startStack() {
     processes: [],
   }
   try {
-    const fake = await startFake(bins.wechatFake)
+    const fake = await startFake(bins.wechatFake, PROCESS_OPTIONS)
     stack.processes.push(fake.child)
     stack.fake = fake
     const env = childEnv({
@@ -232,7 +125,7 @@ async function startStack() {
     await admin('create', '--phone', ADMIN_PHONE, '--name', '管理员', '--org-code', 'E2E')
     stack.adminToken = await admin('token', '--phone', ADMIN_PHONE, '--ttl', '10m')
 
-    const server = await startServer(bins.huodongri, stack.dataDir, env)
+    const server = await startServer(bins.huodongri, stack.dataDir, env, PROCESS_OPTIONS)
     stack.processes.push(server.child)
     stack.server = server
     stack.baseUrl = server.baseUrl

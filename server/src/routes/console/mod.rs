@@ -4,6 +4,7 @@
 //! `crate::console`'s.
 mod orgs;
 mod sign_in;
+mod supervision;
 
 use actix_web::{HttpResponse, http::header, web};
 
@@ -46,6 +47,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/console/orgs/{id}/live/events").route(web::get().to(orgs::live_events)),
         )
         .service(web::resource("/console/orgs/{id}/audit").route(web::get().to(orgs::audit)))
+        .service(
+            web::resource("/console/orgs/{id}/previews")
+                .route(web::get().to(supervision::previews)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/rectifications")
+                .route(web::get().to(supervision::rectifications)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/assessment")
+                .route(web::get().to(supervision::assessment)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/duties").route(web::get().to(supervision::duties)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/duties.xlsx")
+                .route(web::get().to(supervision::duties_file)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/rankings.xlsx")
+                .route(web::get().to(supervision::rankings_file)),
+        )
         .service(web::resource("/console/static/{file}").route(web::get().to(static_file)));
 }
 

@@ -9,6 +9,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 
+pub(super) use crate::console::page::Chrome;
 use crate::directory::roster::Refusal;
 use crate::{
     assessment::dashboard::{self, Dashboard, LiveBoard, PeriodQuery},
@@ -19,7 +20,7 @@ use crate::{
     console::{
         ConsoleUser, PageError,
         chart::{self, Bar},
-        page::{Chrome, html, see_other},
+        page::{html, see_other},
     },
     directory::{
         DirectoryError,
@@ -33,9 +34,9 @@ use crate::{
 };
 
 /// What a page's heading and tabs need of its organisation.
-struct OrgHead {
-    id: i64,
-    name: String,
+pub(super) struct OrgHead {
+    pub(super) id: i64,
+    pub(super) name: String,
 }
 
 impl From<&OrgResponse> for OrgHead {
@@ -47,7 +48,10 @@ impl From<&OrgResponse> for OrgHead {
     }
 }
 
-async fn chrome(db: &DatabaseConnection, user: &ConsoleUser) -> Result<Chrome, PageError> {
+pub(super) async fn chrome(
+    db: &DatabaseConnection,
+    user: &ConsoleUser,
+) -> Result<Chrome, PageError> {
     let me = account::me(db, user.into()).await?;
     Ok(Chrome {
         name: me.name,
@@ -56,17 +60,29 @@ async fn chrome(db: &DatabaseConnection, user: &ConsoleUser) -> Result<Chrome, P
 }
 
 /// The organisation as the signed-in person may read it (403 otherwise), for the heading.
-async fn head(db: &DatabaseConnection, user: &ConsoleUser, id: i64) -> Result<OrgHead, PageError> {
+pub(super) async fn head(
+    db: &DatabaseConnection,
+    user: &ConsoleUser,
+    id: i64,
+) -> Result<OrgHead, PageError> {
     Ok(OrgHead::from(&manage::get_org(db, user.into(), id).await?))
 }
 
 /// A rate as the pages write it: 83%, or a dash when nobody was expected.
-fn percent<R: std::borrow::Borrow<Option<f64>>>(rate: R) -> String {
+pub(super) fn percent<R: std::borrow::Borrow<Option<f64>>>(rate: R) -> String {
     rate.borrow()
         .map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
 }
 
-fn this_month() -> String {
+/// What a workbook download is.
+pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// An RFC 3339 time in Asia/Shanghai as the pages write it: 2026-12-06 10:31.
+pub(super) fn minutes(at: &str) -> String {
+    at.get(..16).unwrap_or(at).replacen('T', " ", 1)
+}
+
+pub(super) fn this_month() -> String {
     crate::clock::today().format("%Y-%m").to_string()
 }
 
@@ -118,7 +134,7 @@ pub async fn home(
 
 #[derive(Deserialize)]
 pub struct MonthQuery {
-    month: Option<String>,
+    pub(super) month: Option<String>,
 }
 
 #[derive(Template)]
@@ -220,14 +236,14 @@ pub async fn overview(
 // ---- people ----
 
 /// Previous / next links of a list, keeping its filters.
-struct Pager {
-    page: u64,
-    pages: u64,
-    base: String,
+pub(super) struct Pager {
+    pub(super) page: u64,
+    pub(super) pages: u64,
+    pub(super) base: String,
 }
 
 impl Pager {
-    fn new<T: utoipa::ToSchema>(page: &Page<T>, base: String) -> Self {
+    pub(super) fn new<T: utoipa::ToSchema>(page: &Page<T>, base: String) -> Self {
         Self {
             page: page.page,
             pages: page.total.div_ceil(page.per_page.max(1)).max(1),
@@ -235,7 +251,7 @@ impl Pager {
         }
     }
 
-    fn link<P: std::borrow::Borrow<u64>>(&self, page: P) -> String {
+    pub(super) fn link<P: std::borrow::Borrow<u64>>(&self, page: P) -> String {
         let joiner = if self.base.contains('?') { '&' } else { '?' };
         format!("{}{joiner}page={}", self.base, page.borrow())
     }
@@ -303,7 +319,7 @@ pub async fn roster_file(
     ))
 }
 
-fn attachment(bytes: Vec<u8>, content_type: &str, filename: &str) -> HttpResponse {
+pub(super) fn attachment(bytes: Vec<u8>, content_type: &str, filename: &str) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type.to_owned())
         .insert_header((
@@ -366,7 +382,7 @@ fn roster_type(filename: Option<&str>) -> Option<&'static str> {
     if name.ends_with(".csv") {
         Some("text/csv")
     } else if name.ends_with(".xlsx") {
-        Some("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        Some(XLSX)
     } else {
         None
     }
@@ -632,11 +648,7 @@ pub async fn ledger_file(
         },
     )
     .await?;
-    Ok(attachment(
-        file.bytes,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        &format!("{}.xlsx", file.name),
-    ))
+    Ok(attachment(file.bytes, XLSX, &format!("{}.xlsx", file.name)))
 }
 
 // ---- the live board ----

@@ -1,0 +1,37 @@
+// The oversight pages, as the city's inspector reads them: previews on time / late / missing per branch, the leaders
+// behind on their quotas (with the Excel download), the rectification tasks, and the yearly assessment with each
+// score's lines and the rankings of the districts. Each page is kept as a screenshot.
+const assert = require('node:assert/strict')
+const fs = require('fs')
+const { useStack } = require('../stack')
+
+const c = useStack()
+
+c.journey('the city\'s inspector reads previews, duties, rectifications and the assessment', async ({ page }) => {
+  const inspector = await c.signIn(page, 'supervisor', { orgCode: 'YZ' })
+  await page.goto(`${c.baseUrl}/console/orgs/${inspector.org_id}`)
+
+  await page.locator('nav#org-nav a', { hasText: '预告情况' }).click()
+  await page.locator('table#previews').waitFor()
+  await c.screenshot(page, 'previews')
+  assert.match(await page.locator('#previews-summary').innerText(), /共\d+个支部：按时\d+个，迟报\d+个，未报\d+个/)
+  assert.ok(await page.locator('table#previews tbody tr').count() >= 5, 'every branch of the city has a row')
+
+  await page.locator('nav#org-nav a', { hasText: '领导干部履职' }).click()
+  await page.locator('table#duties').waitFor()
+  await c.screenshot(page, 'duties')
+  assert.match(await page.locator('h1').innerText(), /领导干部履职/)
+  const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a#duties-xlsx').click()])
+  assert.equal(fs.readFileSync(await download.path()).subarray(0, 2).toString('latin1'), 'PK', 'an XLSX workbook')
+
+  await page.locator('nav#org-nav a', { hasText: '整改' }).click()
+  await page.locator('table#rectifications').waitFor()
+  await c.screenshot(page, 'rectifications')
+
+  await page.locator('nav#org-nav a', { hasText: '年度考核' }).click()
+  await page.waitForLoadState()
+  await c.screenshot(page, 'assessment')
+  assert.match(await page.locator('h1').innerText(), /年度基层党建工作考核/)
+  const rankings = page.locator('table#rankings tbody tr')
+  assert.ok(await rankings.count() >= 1, 'the districts under the city are ranked')
+})
