@@ -319,6 +319,20 @@ on_both_stores! {
         let plan: Value = app.get_as(&w.secretary_a, &format!("/api/v1/plans/{}", ids[0])).await.json().await.expect("json");
         assert_eq!(plan["status"], "filed");
 
+        // The approval is in the audit log, found by its action and by today's date.
+        let today = huodongri::clock::today().to_string();
+        let audit = browser.get(&format!("/console/orgs/{}/audit?action=plan.&from={today}&to={today}", w.committee)).await;
+        assert_eq!(audit.status, 200, "{}", audit.body);
+        assert!(audit.body.contains("plan.approve"), "{}", audit.body);
+        let none = browser.get(&format!("/console/orgs/{}/audit?action=calendar.&from=&to=", w.committee)).await;
+        assert!(none.body.contains("没有操作记录"), "empty dates are no filter, another area finds nothing");
+        let api: Value = app.get_as(&w.reviewer, &format!("/api/v1/orgs/{}/audit?action=plan.approve", w.committee)).await.json().await.expect("json");
+        assert!(api["items"].as_array().expect("items").iter().all(|e| e["action"] == "plan.approve") && api["total"].as_u64() >= Some(1));
+        for bad in ["action=DROP%20TABLE", "from=2026-13-01", "from=2026-12-02&to=2026-12-01"] {
+            let refused = app.get_as(&w.reviewer, &format!("/api/v1/orgs/{}/audit?{bad}", w.committee)).await;
+            assert_eq!(refused.status().as_u16(), 400, "{bad}");
+        }
+
         let no_comment = browser.post(&format!("/console/plans/{}/return", ids[1]), &[("csrf", &csrf), ("org", &w.committee.to_string()), ("comment", "")]).await;
         assert_eq!(no_comment.status, 400);
         assert!(no_comment.body.contains("plan.invalid_input"));
@@ -455,5 +469,40 @@ on_both_stores! {
             assert_eq!(above.status, 403, "{page}");
             assert!(above.body.contains("无权访问"));
         }
+    }
+
+    async fn the_committee_revokes_an_exemption_with_a_reason_and_a_secretary_cannot(app) {
+        let w = app.world().await;
+        give_password(&app, &w.reviewer).await;
+        give_password(&app, &w.secretary_a).await;
+        let today = huodongri::clock::today().to_string();
+        let made = app.post_as(&w.reviewer, &format!("/api/v1/people/{}/exemptions", w.member_a.id),
+            &json!({"reason": "长期病休", "valid_from": today})).await;
+        assert_eq!(made.status().as_u16(), 200, "{}", made.text().await.unwrap_or_default());
+        let id = app.get_as(&w.reviewer, &format!("/api/v1/orgs/{}/exemptions", w.committee)).await.json::<Value>().await.expect("json")[0]["id"].as_i64().expect("id");
+
+        let mut secretary = Browser::new(&app);
+        secretary.sign_in(&w.secretary_a).await;
+        let seen = secretary.get(&format!("/console/orgs/{}/exemptions", w.branch_a)).await;
+        assert_eq!(seen.status, 200);
+        assert!(seen.body.contains("甲党员") && seen.body.contains("长期病休"));
+        let csrf = seen.csrf();
+        let refused = secretary.post(&format!("/console/exemptions/{id}/revoke"), &[("csrf", &csrf), ("org", &w.branch_a.to_string()), ("reason", "已康复")]).await;
+        assert_eq!(refused.status, 403, "the committee decides, not the branch");
+
+        let mut reviewer = Browser::new(&app);
+        reviewer.sign_in(&w.reviewer).await;
+        let page = reviewer.get(&format!("/console/orgs/{}/exemptions", w.committee)).await;
+        let csrf = page.csrf();
+        let no_reason = reviewer.post(&format!("/console/exemptions/{id}/revoke"), &[("csrf", &csrf), ("org", &w.committee.to_string()), ("reason", "")]).await;
+        assert_eq!(no_reason.status, 400);
+        let forged = reviewer.post(&format!("/console/exemptions/{id}/revoke"), &[("csrf", "x"), ("org", &w.committee.to_string()), ("reason", "已康复")]).await;
+        assert_eq!(forged.status, 403);
+        let done = reviewer.post(&format!("/console/exemptions/{id}/revoke"), &[("csrf", &csrf), ("org", &w.committee.to_string()), ("reason", "已康复，恢复参加组织生活")]).await;
+        assert_eq!((done.status, done.location.clone()), (303, format!("/console/orgs/{}/exemptions?revoked=true", w.committee)));
+        let after = reviewer.get(&done.location).await;
+        assert!(after.body.contains("已康复，恢复参加组织生活") && after.body.contains("已撤销"));
+        let audit = reviewer.get(&format!("/console/orgs/{}/audit?action=exemption.", w.committee)).await;
+        assert!(audit.body.contains("exemption.revoke"), "audited: {}", audit.body);
     }
 }

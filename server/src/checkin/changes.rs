@@ -135,6 +135,25 @@ impl CheckinService {
         Ok(row)
     }
 
+    /// Revokes exemption `id` as `caller` (the committee over the person's branch). Audited.
+    pub async fn revoke_exemption_as(
+        &self,
+        caller: crate::authz::Caller,
+        id: i64,
+        reason: &str,
+        request_id: Option<String>,
+    ) -> Result<leave::Exemption, AttendanceError> {
+        let row = leave::find_exemption(&self.db, id).await?;
+        let person = crate::people::find(&self.db, row.person_id)
+            .await?
+            .ok_or(AttendanceError::PersonNotFound)?;
+        leave::require_committee(&self.db, caller, person.org_id).await?;
+        let updated = self
+            .revoke_exemption(caller.person_id, person.org_id, row, reason, request_id)
+            .await?;
+        Ok(leave::exemption_view(&self.db, updated).await?)
+    }
+
     pub async fn revoke_exemption(
         &self,
         actor_id: i64,

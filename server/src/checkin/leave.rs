@@ -211,6 +211,36 @@ pub struct Exemption {
     pub revoke_reason: Option<String>,
 }
 
+/// Who decides exemptions for `org_id`'s people (the committee above the branch, or higher).
+pub(crate) async fn require_committee(
+    db: &impl ConnectionTrait,
+    caller: crate::authz::Caller,
+    org_id: i64,
+) -> Result<(), AttendanceError> {
+    crate::orgs::find(db, org_id)
+        .await?
+        .ok_or(AttendanceError::OrgNotFound)?;
+    if crate::authz::approves_exemptions_for(db, caller.person_id, org_id).await? {
+        Ok(())
+    } else {
+        Err(AttendanceError::Forbidden)
+    }
+}
+
+/// The exemptions of a subtree's people (staff who read it), newest first.
+pub async fn exemptions_in(
+    db: &impl ConnectionTrait,
+    caller: crate::authz::Caller,
+    org_id: i64,
+) -> Result<Vec<Exemption>, AttendanceError> {
+    crate::orgs::find(db, org_id)
+        .await?
+        .ok_or(AttendanceError::OrgNotFound)?;
+    crate::authz::require(db, caller, crate::authz::READ_DIRECTORY, org_id).await?;
+    let orgs = crate::orgs::subtree_ids(db, org_id).await?;
+    exemptions_of(db, &orgs).await
+}
+
 pub async fn exemption_view(
     db: &impl ConnectionTrait,
     row: exemption::Model,

@@ -173,6 +173,33 @@ impl PersonRequest {
     }
 }
 
+/// Which audit entries to list.
+#[derive(Deserialize, IntoParams, Default)]
+pub struct AuditQuery {
+    /// An action (`plan.approve`) or its area with a dot (`plan.`): up to 64 of a–z, `_`, `.`.
+    #[param(max_length = 64, pattern = "^[a-z_.]+$")]
+    pub action: Option<String>,
+    /// First day, YYYY-MM-DD (Asia/Shanghai).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>, format = Date)]
+    pub from: Option<NaiveDate>,
+    /// Last day, YYYY-MM-DD (Asia/Shanghai).
+    #[serde(default, deserialize_with = "empty_as_none")]
+    #[param(value_type = Option<String>, format = Date)]
+    pub to: Option<NaiveDate>,
+}
+
+/// A date field a form left empty (`from=`) is no date, not a malformed one.
+fn empty_as_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<NaiveDate>, D::Error> {
+    let raw: Option<String> = Option::deserialize(d)?;
+    match raw.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("a date is YYYY-MM-DD")),
+    }
+}
+
 #[derive(Deserialize, IntoParams)]
 pub struct PeopleQuery {
     /// Part of a name or phone number.
@@ -1209,6 +1236,7 @@ pub async fn list_audit(
     user: Caller,
     id: i64,
     query: &PageQuery,
+    filter: &AuditQuery,
 ) -> Result<Page<AuditEntryResponse>, DirectoryError> {
     let org = existing_org(db, id).await?;
     authz::require(db, user, READ_DIRECTORY, org.id).await?;
@@ -1221,8 +1249,40 @@ pub async fn list_audit(
             org.id,
         ))
         .to_owned();
-    let paginator = audit_log::Entity::find()
-        .filter(audit_log::Column::OrgId.in_subquery(subtree))
+    let mut find = audit_log::Entity::find().filter(audit_log::Column::OrgId.in_subquery(subtree));
+    if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+        if action.len() > 64
+            || !action
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_' || c == '.')
+        {
+            return Err(DirectoryError::InvalidInput(
+                "action is up to 64 of a–z, `_` and `.` (e.g. plan.approve or plan.)".into(),
+            ));
+        }
+        find = if action.ends_with('.') {
+            find.filter(audit_log::Column::Action.starts_with(action))
+        } else {
+            find.filter(audit_log::Column::Action.eq(action))
+        };
+    }
+    let day_start = |day: NaiveDate| {
+        day.and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(clock::shanghai()).single())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && from > to
+    {
+        return Err(DirectoryError::InvalidInput("from is after to".into()));
+    }
+    if let Some(start) = filter.from.and_then(day_start) {
+        find = find.filter(audit_log::Column::OccurredAt.gte(start));
+    }
+    if let Some(end) = filter.to.and_then(|d| d.succ_opt()).and_then(day_start) {
+        find = find.filter(audit_log::Column::OccurredAt.lt(end));
+    }
+    let paginator = find
         .order_by_desc(audit_log::Column::Id)
         .paginate(db, per_page);
     let total = paginator

@@ -266,20 +266,6 @@ pub async fn withdraw_leave(
 }
 
 /// Committees above a branch approve its members' exemptions.
-async fn require_committee(
-    db: &DatabaseConnection,
-    user: AuthUser,
-    org_id: i64,
-) -> Result<(), AttendanceError> {
-    crate::orgs::find(db, org_id)
-        .await?
-        .ok_or(AttendanceError::OrgNotFound)?;
-    if authz::approves_exemptions_for(db, user.person_id, org_id).await? {
-        Ok(())
-    } else {
-        Err(AttendanceError::Forbidden)
-    }
-}
 
 #[derive(Deserialize, ToSchema)]
 pub struct ExemptionRequest {
@@ -305,7 +291,7 @@ pub async fn create_exemption(
     request_id: RequestId,
 ) -> Result<web::Json<Exemption>, AttendanceError> {
     let person = existing_person(&service.db, path.into_inner()).await?;
-    require_committee(&service.db, user, person.org_id).await?;
+    leave::require_committee(&service.db, user.into(), person.org_id).await?;
     let from = leave::parse_date(&body.valid_from, "valid_from")?;
     let until = body
         .valid_until
@@ -338,20 +324,15 @@ pub async fn revoke_exemption(
     service: web::Data<CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<Exemption>, AttendanceError> {
-    let row = leave::find_exemption(&service.db, path.into_inner()).await?;
-    let person = existing_person(&service.db, row.person_id).await?;
-    require_committee(&service.db, user, person.org_id).await?;
-    let updated = service
-        .revoke_exemption(
-            user.person_id,
-            person.org_id,
-            row,
-            &body.reason,
-            Some(request_id.to_string()),
-        )
-        .await?;
     Ok(web::Json(
-        leave::exemption_view(&service.db, updated).await?,
+        service
+            .revoke_exemption_as(
+                user.into(),
+                path.into_inner(),
+                &body.reason,
+                Some(request_id.to_string()),
+            )
+            .await?,
     ))
 }
 
@@ -366,11 +347,7 @@ pub async fn list_exemptions(
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Exemption>>, AttendanceError> {
-    let org_id = path.into_inner();
-    crate::orgs::find(db.get_ref(), org_id)
-        .await?
-        .ok_or(AttendanceError::OrgNotFound)?;
-    authz::require(db.get_ref(), user, READ_DIRECTORY, org_id).await?;
-    let orgs = crate::orgs::subtree_ids(db.get_ref(), org_id).await?;
-    Ok(web::Json(leave::exemptions_of(db.get_ref(), &orgs).await?))
+    Ok(web::Json(
+        leave::exemptions_in(db.get_ref(), user.into(), path.into_inner()).await?,
+    ))
 }

@@ -9,7 +9,7 @@ use crate::{
     directory::{
         DirectoryError,
         manage::{
-            self, AuditEntryResponse, CreateOrgRequest, GrantRoleRequest, OrgResponse,
+            self, AuditEntryResponse, AuditQuery, CreateOrgRequest, GrantRoleRequest, OrgResponse,
             OrgSettingsRequest, RoleGrantResponse,
         },
     },
@@ -131,18 +131,20 @@ pub async fn revoke_role(
 
 /// Audit entries about this organisation and everything under it, newest first.
 #[utoipa::path(get, path = "/api/v1/orgs/{id}/audit", tag = "directory", security(("bearer" = [])),
-    params(("id" = i64, Path), PageQuery), responses(
+    params(("id" = i64, Path), PageQuery, AuditQuery), responses(
     (status = 200, description = "A page of entries", body = Page<AuditEntryResponse>),
+    (status = 400, description = "directory.invalid_input (a bad filter)", body = ErrorBody),
     (status = 403, description = "auth.forbidden", body = ErrorBody),
     (status = 404, description = "org.not_found", body = ErrorBody)))]
 pub async fn list_audit(
     user: AuthUser,
     path: web::Path<i64>,
     query: web::Query<PageQuery>,
+    filter: web::Query<AuditQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Page<AuditEntryResponse>>, DirectoryError> {
     Ok(web::Json(
-        manage::list_audit(&db, user.into(), *path, &query).await?,
+        manage::list_audit(&db, user.into(), *path, &query, &filter).await?,
     ))
 }
 

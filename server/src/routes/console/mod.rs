@@ -48,6 +48,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource("/console/orgs/{id}/audit").route(web::get().to(orgs::audit)))
         .service(
+            web::resource("/console/orgs/{id}/exemptions").route(web::get().to(orgs::exemptions)),
+        )
+        .service(
+            web::resource("/console/exemptions/{id}/revoke")
+                .route(web::post().to(orgs::revoke_exemption)),
+        )
+        .service(
             web::resource("/console/orgs/{id}/previews")
                 .route(web::get().to(supervision::previews)),
         )

@@ -25,8 +25,8 @@ use crate::{
     directory::{
         DirectoryError,
         manage::{
-            self, AuditEntryResponse, ExportQuery, ImportReport, OrgResponse, PeopleQuery,
-            PersonResponse,
+            self, AuditEntryResponse, AuditQuery, ExportQuery, ImportReport, OrgResponse,
+            PeopleQuery, PersonResponse,
         },
     },
     pagination::{Page, PageQuery},
@@ -702,27 +702,129 @@ struct AuditPage {
     chrome: Chrome,
     org: OrgHead,
     tab: &'static str,
+    action: String,
+    from: String,
+    to: String,
     page: Page<AuditEntryResponse>,
     pager: Pager,
+}
+
+impl AuditPage {
+    fn when(&self, at: &str) -> String {
+        at.get(..19).unwrap_or(at).replacen('T', " ", 1)
+    }
 }
 
 pub async fn audit(
     user: ConsoleUser,
     path: web::Path<i64>,
     paging: web::Query<PageQuery>,
+    filter: web::Query<AuditQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let page = manage::list_audit(&db, (&user).into(), id, &paging).await?;
-    let pager = Pager::new(&page, format!("/console/orgs/{id}/audit"));
+    let page = manage::list_audit(&db, (&user).into(), id, &paging, &filter).await?;
+    let action = filter.action.clone().unwrap_or_default();
+    let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    let (from, to) = (day(filter.from), day(filter.to));
+    let pager = Pager::new(
+        &page,
+        format!(
+            "/console/orgs/{id}/audit?action={}&from={from}&to={to}",
+            crate::console::page::encode(&action)
+        ),
+    );
     Ok(html(
         StatusCode::OK,
         &AuditPage {
             chrome: chrome(&db, &user).await?,
             org: head(&db, &user, id).await?,
             tab: "audit",
+            action,
+            from,
+            to,
             page,
             pager,
         },
     ))
+}
+
+// ---- exemptions (暂不参加组织生活) ----
+
+#[derive(Template)]
+#[template(path = "console/exemptions.html")]
+struct ExemptionsPage {
+    chrome: Chrome,
+    org: OrgHead,
+    tab: &'static str,
+    exemptions: Vec<crate::checkin::leave::Exemption>,
+    done: bool,
+}
+
+impl ExemptionsPage {
+    /// The day of a moment, in Asia/Shanghai.
+    fn day(&self, at: &chrono::DateTime<chrono::FixedOffset>) -> String {
+        at.with_timezone(&crate::clock::shanghai())
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokedQuery {
+    #[serde(default)]
+    revoked: bool,
+}
+
+pub async fn exemptions(
+    user: ConsoleUser,
+    path: web::Path<i64>,
+    query: web::Query<RevokedQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let exemptions = crate::checkin::leave::exemptions_in(db.get_ref(), (&user).into(), id).await?;
+    Ok(html(
+        StatusCode::OK,
+        &ExemptionsPage {
+            chrome: chrome(&db, &user).await?,
+            org: head(&db, &user, id).await?,
+            tab: "exemptions",
+            exemptions,
+            done: query.revoked,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    /// Missing is the same as wrong: refused with the "page expired" page, not a 400.
+    #[serde(default)]
+    csrf: String,
+    /// The list to go back to.
+    org: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn revoke_exemption(
+    user: ConsoleUser,
+    path: web::Path<i64>,
+    form: web::Form<RevokeForm>,
+    service: web::Data<CheckinService>,
+    request_id: RequestId,
+) -> Result<HttpResponse, PageError> {
+    user.check_csrf(&form.csrf)?;
+    service
+        .revoke_exemption_as(
+            (&user).into(),
+            path.into_inner(),
+            &form.reason,
+            Some(request_id.to_string()),
+        )
+        .await?;
+    Ok(see_other(&format!(
+        "/console/orgs/{}/exemptions?revoked=true",
+        form.org
+    )))
 }
