@@ -459,12 +459,17 @@ on_both_stores! {
         let future = reviewer.get(&format!("/console/orgs/{}/assessment?year=2999", w.committee)).await;
         assert_eq!(future.status, 400);
 
+        let commitments = reviewer.get(&format!("/console/orgs/{}/commitments", w.committee)).await;
+        assert_eq!(commitments.status, 200, "{}", commitments.body);
+        assert!(commitments.body.contains("尚未作出承诺") && commitments.body.contains("甲党员"), "nobody has committed yet");
+        assert!(commitments.body.contains("<svg class=\"chart\""));
+        assert_eq!(reviewer.get(&format!("/console/orgs/{}/commitments?year=1999", w.committee)).await.status, 400);
         let duties = reviewer.get(&format!("/console/orgs/{}/duties?behind_only=true", w.committee)).await;
         assert_eq!(duties.status, 200, "{}", duties.body);
         assert!(duties.body.contains("领导干部履职") && duties.body.contains("id=\"duties-xlsx\""));
         let mut secretary = Browser::new(&app);
         secretary.sign_in(&w.secretary_a).await;
-        for page in ["previews", "rectifications", "assessment", "duties"] {
+        for page in ["previews", "rectifications", "assessment", "duties", "commitments"] {
             let above = secretary.get(&format!("/console/orgs/{}/{page}", w.city)).await;
             assert_eq!(above.status, 403, "{page}");
             assert!(above.body.contains("无权访问"));

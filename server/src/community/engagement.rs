@@ -645,6 +645,32 @@ pub async fn commitment_views(
         .collect())
 }
 
+/// A subtree's commitments of a year and the people who have made none (承诺事项 at the branch
+/// meeting), as the viewer may see them.
+pub struct OrgCommitments {
+    pub year: i32,
+    pub commitments: Vec<Commitment>,
+    pub missing: Vec<person::Model>,
+}
+
+pub async fn of_org(
+    db: &impl ConnectionTrait,
+    viewer: i64,
+    org_id: i64,
+    year: i32,
+) -> Result<OrgCommitments, CommunityError> {
+    let year = valid_year(year)?;
+    let people = people_in_scope(db, viewer, org_id).await?;
+    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
+    let commitments = commitments_for(db, &ids, year).await?;
+    let missing = without_commitment(db, people, year).await?;
+    Ok(OrgCommitments {
+        year,
+        commitments,
+        missing,
+    })
+}
+
 pub fn valid_year(year: i32) -> Result<i32, CommunityError> {
     if (2000..=2100).contains(&year) {
         Ok(year)

@@ -481,12 +481,10 @@ pub async fn missing_commitments(
     query: web::Query<YearFormatQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<MissingCommitment>>, CommunityError> {
-    let year = valid_year(query.year.unwrap_or_else(this_year))?;
-    let people =
-        engagement::people_in_scope(db.get_ref(), user.person_id, path.into_inner()).await?;
-    let missing = engagement::without_commitment(db.get_ref(), people, year).await?;
+    let year = query.year.unwrap_or_else(this_year);
+    let list = engagement::of_org(db.get_ref(), user.person_id, path.into_inner(), year).await?;
     Ok(web::Json(
-        missing
+        list.missing
             .into_iter()
             .map(|p| MissingCommitment {
                 person_id: p.id,
@@ -509,11 +507,10 @@ pub async fn org_commitments(
     query: web::Query<YearFormatQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, CommunityError> {
-    let year = valid_year(query.year.unwrap_or_else(this_year))?;
-    let people =
-        engagement::people_in_scope(db.get_ref(), user.person_id, path.into_inner()).await?;
-    let ids: Vec<i64> = people.iter().map(|p| p.id).collect();
-    let out = engagement::commitments_for(db.get_ref(), &ids, year).await?;
+    let year = query.year.unwrap_or_else(this_year);
+    let out = engagement::of_org(db.get_ref(), user.person_id, path.into_inner(), year)
+        .await?
+        .commitments;
     match query.format.as_deref().unwrap_or("json") {
         "json" => Ok(HttpResponse::Ok().json(out)),
         "csv" => {

@@ -1,4 +1,5 @@
-// The oversight pages, as the city's inspector reads them: previews on time / late / missing per branch, the leaders
+// The oversight pages, as the city's inspector reads them: previews on time / late / missing per branch, commitments
+// made and kept, the leaders
 // behind on their quotas (with the Excel download), the rectification tasks, and the yearly assessment with each
 // score's lines and the rankings of the districts. Each page is kept as a screenshot.
 const assert = require('node:assert/strict')
@@ -23,6 +24,11 @@ c.journey('the city\'s inspector reads previews, duties, rectifications and the 
   assert.match(await page.locator('h1').innerText(), /领导干部履职/)
   const [download] = await Promise.all([page.waitForEvent('download'), page.locator('a#duties-xlsx').click()])
   assert.equal(fs.readFileSync(await download.path()).subarray(0, 2).toString('latin1'), 'PK', 'an XLSX workbook')
+
+  await page.locator('nav#org-nav a', { hasText: '承诺践诺' }).click()
+  await page.locator('table#commitments').waitFor()
+  await c.screenshot(page, 'commitments')
+  assert.match(await page.locator('#commitments-summary').innerText(), /共\d+人作出承诺，其中\d+人已完成；\d+人尚未作出承诺/)
 
   await page.locator('nav#org-nav a', { hasText: '整改' }).click()
   await page.locator('table#rectifications').waitFor()

@@ -2,6 +2,7 @@
 //! JSON API (each handler parses, calls one service function and renders the answer), its
 //! static script and style, and nothing else. Sessions, CSRF and sign-in codes are
 //! `crate::console`'s.
+mod community;
 mod orgs;
 mod sign_in;
 mod supervision;
@@ -47,6 +48,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/console/orgs/{id}/live/events").route(web::get().to(orgs::live_events)),
         )
         .service(web::resource("/console/orgs/{id}/audit").route(web::get().to(orgs::audit)))
+        .service(
+            web::resource("/console/orgs/{id}/commitments")
+                .route(web::get().to(community::commitments)),
+        )
         .service(
             web::resource("/console/orgs/{id}/exemptions").route(web::get().to(orgs::exemptions)),
         )
