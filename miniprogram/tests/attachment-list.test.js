@@ -46,6 +46,12 @@ function routeFiles(rows) {
     .forEach((row) => shim.route(`GET ${row.thumbnail_url}`, { status: 200, body: `THUMB${row.id}`, delay: 5 }))
 }
 
+// Waits (up to ~2 s) until `ready()` holds: the component's downloads settle on timers, which a busy machine (CI
+// running other suites) can take longer than any fixed sleep to run.
+async function until(ready) {
+  for (let i = 0; i < 400 && !ready(); i += 1) await simulate.sleep(5)
+}
+
 test('the record\'s photos as thumbnails, grey until each is down, documents by name and size, 添加照片 when allowed', async () => {
   routeFiles([
     fixtures.attachment(),
@@ -57,7 +63,7 @@ test('the record\'s photos as thumbnails, grey until each is down, documents by 
   await simulate.sleep(2)
   expect(shim.requestsTo(LIST)[0].data).toEqual({ owner_type: 'duty_entry', owner_id: 31 })
   expect(text(comp)).toBe('加载中加载中Word文档：调研报告.docx51KB添加照片')
-  await simulate.sleep(20)
+  await until(() => thumbs(comp).length === 2)
 
   expect(thumbs(comp)).toEqual(['THUMB91', 'THUMB93'])
   expect(shim.requestsTo('GET /api/v1/attachments/91/thumbnail')[0].header).toEqual({ Authorization: 'Bearer t-access' })
@@ -69,7 +75,7 @@ test('a thumbnail that could not be had says 点击查看; the rest show', async
   routeFiles([fixtures.attachment(), fixtures.attachment({ id: 93 })])
   shim.route('GET /api/v1/attachments/91/thumbnail', { fail: 'request:fail' })
   const comp = render({})
-  await simulate.sleep(20)
+  await until(() => thumbs(comp).length > 0 && text(comp) === '点击查看')
   expect(thumbs(comp)).toEqual(['THUMB93'])
   expect(text(comp)).toBe('点击查看')
 })

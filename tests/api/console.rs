@@ -282,6 +282,15 @@ on_both_stores! {
         assert!(home.body.contains("甲书记"), "signed in as the person who confirmed");
         let again = browser.get(&format!("/console/login/qr/{code}")).await;
         assert_eq!(again.body, r#"{"state":"expired"}"#, "a code signs in once");
+
+        // A phone trying codes at random is stopped after ten a minute.
+        let mut answers = Vec::new();
+        for n in 0..12 {
+            let response = app.post_as(&w.supervisor, &format!("/api/v1/console-sign-ins/ABCDEF{}{}/confirm", 2 + n / 8, 2 + n % 8), &json!({})).await;
+            answers.push(error_code(response).await);
+        }
+        assert_eq!(answers.iter().filter(|c| *c == "console.sign_in_not_found").count(), 10, "{answers:?}");
+        assert_eq!(answers.last().map(String::as_str), Some("console.too_many_requests"));
     }
 
     async fn a_reviewer_approves_and_returns_plans_from_the_queue(app) {
@@ -459,6 +468,10 @@ on_both_stores! {
         let future = reviewer.get(&format!("/console/orgs/{}/assessment?year=2999", w.committee)).await;
         assert_eq!(future.status, 400);
 
+        let matters = reviewer.get(&format!("/console/orgs/{}/matters?kind=question&overdue=true", w.committee)).await;
+        assert_eq!(matters.status, 200, "{}", matters.body);
+        assert!(matters.body.contains("没有需要办理的事项"));
+        assert_eq!(reviewer.get(&format!("/console/orgs/{}/matters?kind=petition", w.committee)).await.status, 400);
         let commitments = reviewer.get(&format!("/console/orgs/{}/commitments", w.committee)).await;
         assert_eq!(commitments.status, 200, "{}", commitments.body);
         assert!(commitments.body.contains("尚未作出承诺") && commitments.body.contains("甲党员"), "nobody has committed yet");
@@ -469,7 +482,7 @@ on_both_stores! {
         assert!(duties.body.contains("领导干部履职") && duties.body.contains("id=\"duties-xlsx\""));
         let mut secretary = Browser::new(&app);
         secretary.sign_in(&w.secretary_a).await;
-        for page in ["previews", "rectifications", "assessment", "duties", "commitments"] {
+        for page in ["previews", "rectifications", "assessment", "duties", "commitments", "matters"] {
             let above = secretary.get(&format!("/console/orgs/{}/{page}", w.city)).await;
             assert_eq!(above.status, 403, "{page}");
             assert!(above.body.contains("无权访问"));

@@ -20,6 +20,9 @@ const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 pub const VALID: Duration = Duration::from_secs(120);
 /// Codes one address may ask for in a minute (each sign-in page view asks for one).
 const CODES_PER_MINUTE: i64 = 30;
+/// Codes one person may confirm in a minute: nobody scans more than a few screens, and a
+/// phone trying codes at random (to sign someone else's browser in as itself) is stopped.
+const CONFIRMS_PER_MINUTE: i64 = 10;
 
 #[derive(Serialize, Deserialize)]
 struct Pending {
@@ -93,6 +96,16 @@ pub async fn confirm(
     caller: Caller,
     code: &str,
 ) -> Result<(), ConsoleError> {
+    let tried = cache
+        .count_in_window(
+            &format!("console:qr-confirms:{}", caller.person_id),
+            Duration::from_secs(60),
+        )
+        .await
+        .context("cannot count confirmations")?;
+    if tried > CONFIRMS_PER_MINUTE {
+        return Err(ConsoleError::TooManyRequests);
+    }
     let code = parse_code(code).ok_or(ConsoleError::SignInNotFound)?;
     if !crate::authz::holds_any(db, caller.person_id, CONSOLE_ROLES).await? {
         return Err(ConsoleError::Forbidden);

@@ -222,7 +222,8 @@ pub async fn me(
     (status = 204, description = "Confirmed"),
     (status = 403, description = "auth.forbidden (no staff role)", body = ErrorBody),
     (status = 404, description = "console.sign_in_not_found (unknown or expired)", body = ErrorBody),
-    (status = 409, description = "console.sign_in_used", body = ErrorBody)))]
+    (status = 409, description = "console.sign_in_used", body = ErrorBody),
+    (status = 429, description = "console.too_many_requests (more than 10 confirmations a minute; Retry-After)", body = ErrorBody)))]
 #[tracing::instrument(name = "Confirm a console sign-in", skip_all, fields(person_id = user.person_id))]
 pub async fn confirm_console_sign_in(
     user: AuthUser,

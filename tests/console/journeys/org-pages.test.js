@@ -7,7 +7,7 @@ const { useStack } = require('../stack')
 
 const c = useStack()
 
-const NAV = ['概况', '人员', '暂不参加组织生活', '导入名册', '审核预告', '预告情况', '考勤与台账', '承诺践诺', '领导干部履职', '整改', '年度考核', '活动日实况', '操作记录']
+const NAV = ['概况', '人员', '暂不参加组织生活', '导入名册', '审核预告', '预告情况', '考勤与台账', '承诺践诺', '领导干部履职', '代表来件', '整改', '年度考核', '活动日实况', '操作记录']
 
 c.journey('the administrator of 广陵区 goes from the home page through the district\'s pages', async ({ page }) => {
   const admin = await c.signIn(page, 'org_admin', { orgCode: 'YZ-GL' })

@@ -1,5 +1,5 @@
 // The oversight pages, as the city's inspector reads them: previews on time / late / missing per branch, commitments
-// made and kept, the leaders
+// made and kept, deputies' cases with their deadlines, the leaders
 // behind on their quotas (with the Excel download), the rectification tasks, and the yearly assessment with each
 // score's lines and the rankings of the districts. Each page is kept as a screenshot.
 const assert = require('node:assert/strict')
@@ -29,6 +29,12 @@ c.journey('the city\'s inspector reads previews, duties, rectifications and the 
   await page.locator('table#commitments').waitFor()
   await c.screenshot(page, 'commitments')
   assert.match(await page.locator('#commitments-summary').innerText(), /共\d+人作出承诺，其中\d+人已完成；\d+人尚未作出承诺/)
+
+  await page.locator('nav#org-nav a', { hasText: '代表来件' }).click()
+  await page.locator('table#matters').waitFor()
+  await c.screenshot(page, 'matters')
+  assert.match(await page.locator('h1').innerText(), /党代表反映问题、质询和提案/)
+  assert.ok(await page.locator('table#matters tbody tr').count() >= 1, 'the demo\'s cases are listed (or the page says there are none)')
 
   await page.locator('nav#org-nav a', { hasText: '整改' }).click()
   await page.locator('table#rectifications').waitFor()

@@ -3,6 +3,7 @@
 //! static script and style, and nothing else. Sessions, CSRF and sign-in codes are
 //! `crate::console`'s.
 mod community;
+mod deputies;
 mod orgs;
 mod sign_in;
 mod supervision;
@@ -48,6 +49,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::resource("/console/orgs/{id}/live/events").route(web::get().to(orgs::live_events)),
         )
         .service(web::resource("/console/orgs/{id}/audit").route(web::get().to(orgs::audit)))
+        .service(
+            web::resource("/console/orgs/{id}/matters").route(web::get().to(deputies::matters)),
+        )
         .service(
             web::resource("/console/orgs/{id}/commitments")
                 .route(web::get().to(community::commitments)),
