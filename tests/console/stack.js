@@ -153,6 +153,19 @@ function checkDemo(demo, file) {
   }
 }
 
+// Node's fetch keeps connections alive; when the server closes an idle one just as fetch reuses it, the request fails
+// with "other side closed" before any byte of it was sent. That case (and only that one) is tried again once.
+const CLOSED_BEFORE_SENT = ['UND_ERR_SOCKET', 'ECONNRESET']
+
+async function fetchOnFreshSocket(url, options) {
+  try {
+    return await fetch(url, options)
+  } catch (err) {
+    if (!CLOSED_BEFORE_SENT.includes(err.cause && err.cause.code)) throw err
+    return fetch(url, options)
+  }
+}
+
 async function http(baseUrl, method, urlPath, { token, body, headers: extra } = {}) {
   const headers = { ...extra }
   if (token) headers.Authorization = `Bearer ${token}`
@@ -161,7 +174,7 @@ async function http(baseUrl, method, urlPath, { token, body, headers: extra } = 
     headers['content-type'] = 'application/json'
     payload = JSON.stringify(body)
   }
-  const res = await fetch(baseUrl + urlPath, {
+  const res = await fetchOnFreshSocket(baseUrl + urlPath, {
     method, headers, body: payload, redirect: 'manual', signal: AbortSignal.timeout(15000),
   })
   const text = await res.text()
