@@ -5,7 +5,7 @@
 // through the Page harness: what the member and the secretary actually read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, settle, text } = require('./page-render')
+const { render, settleUntil, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
 let shim
@@ -83,7 +83,7 @@ test('考勤名单\'s 会议照片: the activity\'s photos as thumbnails and 上
   })
   shim.route('GET /api/v1/attachments/93/thumbnail', { status: 200, body: 'THUMB93' })
   const comp = render('pages/attendance/index', page.data, { real: ['attachment-list'] })
-  await settle()
+  await settleUntil(() => comp.dom.querySelectorAll('wx-image').length === 1 && text(comp).includes('上传照片'))
 
   expect(shim.requestsTo('GET /api/v1/attachments')[0].data).toEqual({ owner_type: 'activity', owner_id: 12 })
   expect(shim.requestsTo('GET /api/v1/attachments/93/thumbnail')).toHaveLength(1)
@@ -97,7 +97,7 @@ test('会议照片 with none yet says what they are for', async () => {
   page.onTab({ currentTarget: { dataset: { tab: 'photos' } } })
   shim.route('GET /api/v1/attachments', { status: 200, body: [] })
   const comp = render('pages/attendance/index', page.data, { real: ['attachment-list'] })
-  await settle()
+  await settleUntil(() => text(comp).includes('还没有会议照片'))
   expect(text(comp)).toContain('会议照片还没有会议照片。您可以上传活动现场的照片，作为会议记录的一部分。上传照片')
 })
 
