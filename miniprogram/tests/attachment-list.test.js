@@ -8,6 +8,7 @@
 const path = require('path')
 const { installWx, tokenPair } = require('./wx-shim')
 const fixtures = require('./fixtures')
+const { settleUntil } = require('./settle')
 
 let shim = installWx()
 const simulate = require('miniprogram-simulate')
@@ -46,12 +47,6 @@ function routeFiles(rows) {
     .forEach((row) => shim.route(`GET ${row.thumbnail_url}`, { status: 200, body: `THUMB${row.id}`, delay: 5 }))
 }
 
-// Waits (up to ~2 s) until `ready()` holds: the component's downloads settle on timers, which a busy machine (CI
-// running other suites) can take longer than any fixed sleep to run.
-async function until(ready) {
-  for (let i = 0; i < 400 && !ready(); i += 1) await simulate.sleep(5)
-}
-
 test('the record\'s photos as thumbnails, grey until each is down, documents by name and size, 添加照片 when allowed', async () => {
   routeFiles([
     fixtures.attachment(),
@@ -60,11 +55,11 @@ test('the record\'s photos as thumbnails, grey until each is down, documents by 
   ])
   const comp = render({ canAdd: true })
   expect(text(comp)).toBe('') // nothing until the list is there
-  await until(() => text(comp).includes('Word文档'))
+  await settleUntil(() => text(comp).includes('Word文档'))
   expect(shim.requestsTo(LIST)[0].data).toEqual({ owner_type: 'duty_entry', owner_id: 31 })
   // The photos say 加载中 until their thumbnails arrive (a loaded machine may already have them).
   expect(text(comp)).toMatch(/^(加载中加载中)?Word文档：调研报告\.docx51KB添加照片$/)
-  await until(() => thumbs(comp).length === 2)
+  await settleUntil(() => thumbs(comp).length === 2)
 
   expect(thumbs(comp)).toEqual(['THUMB91', 'THUMB93'])
   expect(shim.requestsTo('GET /api/v1/attachments/91/thumbnail')[0].header).toEqual({ Authorization: 'Bearer t-access' })
@@ -76,7 +71,7 @@ test('a thumbnail that could not be had says 点击查看; the rest show', async
   routeFiles([fixtures.attachment(), fixtures.attachment({ id: 93 })])
   shim.route('GET /api/v1/attachments/91/thumbnail', { fail: 'request:fail' })
   const comp = render({})
-  await until(() => thumbs(comp).length > 0 && text(comp) === '点击查看')
+  await settleUntil(() => thumbs(comp).length > 0 && text(comp) === '点击查看')
   expect(thumbs(comp)).toEqual(['THUMB93'])
   expect(text(comp)).toBe('点击查看')
 })
@@ -86,31 +81,31 @@ test('a tap on a photo shows it full size; on a document opens it', async () => 
   shim.route('GET /api/v1/attachments/91/content', { status: 200, body: 'FULL91' })
   shim.route('GET /api/v1/attachments/92/content', { status: 200, body: '%PDF' })
   const comp = render({})
-  await until(() => comp.querySelector('.photo') && comp.querySelector('.doc'))
+  await settleUntil(() => comp.querySelector('.photo') && comp.querySelector('.doc'))
 
   comp.querySelector('.photo').dispatchEvent('tap')
-  await until(() => shim.previews.length > 0)
+  await settleUntil(() => shim.previews.length > 0)
   expect(shim.previews).toHaveLength(1)
   expect(shim.files.get(shim.previews[0].current)).toBe('FULL91')
 
   comp.querySelector('.doc').dispatchEvent('tap')
-  await until(() => shim.documents.length > 0)
+  await settleUntil(() => shim.documents.length > 0)
   expect(shim.documents).toEqual([expect.objectContaining({ fileType: 'pdf', showMenu: true })])
 })
 
 test('添加照片: the photos picked are uploaded, the button busy meanwhile, and their thumbnails added', async () => {
   routeFiles([fixtures.attachment()])
   const comp = render({ canAdd: true, addText: '添加照片' })
-  await until(() => thumbs(comp).length === 1)
+  await settleUntil(() => thumbs(comp).length === 1)
   shim.mediaAnswers.push({ tempFiles: [{ tempFilePath: 'wxfile://tmp_new.jpg', size: 4096 }] })
   shim.route(UPLOAD, { status: 201, delay: 300, body: fixtures.attachment({ id: 95 }) })
   shim.route('GET /api/v1/attachments/95/thumbnail', { status: 200, body: 'THUMB95' })
 
   comp.querySelector('.add').dispatchEvent('tap')
-  await until(() => comp.instance.data.progress === '正在上传')
+  await settleUntil(() => comp.instance.data.progress === '正在上传')
   expect(comp.instance.data).toMatchObject({ busy: true, progress: '正在上传' })
   expect(text(comp)).toBe('正在上传添加照片')
-  await until(() => !comp.instance.data.busy && thumbs(comp).length === 2)
+  await settleUntil(() => !comp.instance.data.busy && thumbs(comp).length === 2)
 
   expect(shim.mediaCalls[0].count).toBe(9)
   expect(shim.requestsTo(UPLOAD)[0]).toMatchObject({ query: { owner_type: 'duty_entry', owner_id: '31' }, filePath: 'wxfile://tmp_new.jpg' })
@@ -123,7 +118,7 @@ test('添加照片: the photos picked are uploaded, the button busy meanwhile, a
 test('an upload refused is said in Chinese, and nothing is added', async () => {
   routeFiles([])
   const comp = render({ canAdd: true })
-  await until(() => text(comp) === '添加照片')
+  await settleUntil(() => text(comp) === '添加照片')
   shim.mediaAnswers.push({ tempFiles: [{ tempFilePath: 'wxfile://tmp_note.jpg', size: 20 }] })
   shim.route(UPLOAD, { status: 415, body: { code: 'attachment.unsupported_type', message: 'only JPEG…' } })
   await comp.instance.onAdd()
@@ -136,7 +131,7 @@ test('an upload refused is said in Chinese, and nothing is added', async () => {
 test('read-only (no can-add): no button; a title and what to say when there is nothing', async () => {
   routeFiles([])
   const comp = render({ ownerType: 'activity', ownerId: 12, title: '会议照片', emptyText: '还没有会议照片' })
-  await until(() => text(comp) === '会议照片还没有会议照片')
+  await settleUntil(() => text(comp) === '会议照片还没有会议照片')
   expect(shim.requestsTo(LIST)[0].data).toEqual({ owner_type: 'activity', owner_id: 12 })
   expect(text(comp)).toBe('会议照片还没有会议照片')
 })
@@ -144,11 +139,11 @@ test('read-only (no can-add): no button; a title and what to say when there is n
 test('a failed load says why with 重试, which loads again; no 添加照片 until the list is known', async () => {
   shim.route(LIST, { fail: 'request:fail' })
   const comp = render({ canAdd: true })
-  await until(() => text(comp).startsWith('照片未能加载'))
+  await settleUntil(() => text(comp).startsWith('照片未能加载'))
   expect(text(comp)).toBe('照片未能加载：网络连接失败，请检查网络后重试重试')
   routeFiles([fixtures.attachment()])
   comp.querySelector('.retry').dispatchEvent('tap')
-  await until(() => thumbs(comp).length === 1)
+  await settleUntil(() => thumbs(comp).length === 1)
   expect(text(comp)).toBe('添加照片')
   expect(thumbs(comp)).toEqual(['THUMB91'])
 })
@@ -162,7 +157,7 @@ test('another record: its files replace the first\'s, and a late answer for the 
   shim.route('GET /api/v1/attachments/96/thumbnail', { status: 200, body: 'THUMB96' })
   const comp = render({})
   comp.setData({ ownerId: 32 })
-  await until(() => thumbs(comp).length === 1)
+  await settleUntil(() => thumbs(comp).length === 1)
   await simulate.sleep(50) // past the first record's late answer
   expect(shim.requestsTo(LIST).map((r) => r.data.owner_id)).toEqual([31, 32])
   expect(comp.instance.data.photos.map((p) => p.id)).toEqual([96])

@@ -2,6 +2,7 @@
 // paginated), the item page (every claim result, the waitlist, cancelling, an offer's countdown with confirm and
 // decline, on the fake clock) and 我的服务 (claims, pairings with visits, suggestions, the commitment, progress).
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
@@ -516,7 +517,7 @@ describe('我的服务', () => {
     expect(page.data.loadError).toMatchObject({ code: 'network', retryable: true, signIn: false })
     shim.route('GET /api/v1/me/progress', { status: 200, body: fixtures.progress({ behind: false }) })
     await page.onRetry()
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settleUntil(() => page.data.loadError === null && page.data.progress)
     expect(page.data.loadError).toBeNull()
     expect(page.data.progress.summary).toBe('已达到年度最低要求')
   })

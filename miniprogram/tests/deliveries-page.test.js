@@ -4,6 +4,7 @@
 // 送达情况 (pages/deliveries) through the Page harness — counts and groups per status, the people WeChat did not reach
 // first, the kind filter, pull-down and the error state — and its template rendered with miniprogram-simulate.
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
@@ -129,7 +130,7 @@ describe('deliveries page', () => {
 
     shim.route('GET /api/v1/plans/11/deliveries', { status: 200, body: preview })
     page.onRetry()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await settleUntil(() => page.data.groups && page.data.groups.length === 6)
     expect(page.data.loadError).toBeNull()
     expect(page.data.groups).toHaveLength(6)
 

@@ -3,6 +3,7 @@
 // a visitor's booking, a full slot, a meeting request, 接收提醒, cancelling, months and studios), 我的反映, 事项详情 (the
 // timeline, rating, each step by who may take it), 提出质询, 提出提案 and 待办事项 (filters, paging).
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
@@ -134,7 +135,7 @@ describe('我的值班', () => {
     expect(page.data.loadError).toMatchObject({ message: '网络连接失败，请检查网络后重试', retryable: true })
     shim.route(ROTA, { status: 200, body: fixtures.myRota() })
     await page.onRetry()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await settleUntil(() => page.data.shifts && page.data.shifts.length === 2)
     expect(page.data).toMatchObject({ loadError: null })
     expect(page.data.shifts).toHaveLength(2)
   })
@@ -468,7 +469,7 @@ describe('我的反映', () => {
     await page.onPullDownRefresh()
     expect(page.data).toMatchObject({ loadError: null, items: [] })
     page.onShow()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await settleUntil(() => shim.requestsTo('GET /api/v1/me/matters').length === 3)
     expect(shim.requestsTo('GET /api/v1/me/matters')).toHaveLength(3)
   })
 })

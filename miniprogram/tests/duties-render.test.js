@@ -5,7 +5,7 @@
 // through the Page harness: what a leading cadre and the organisation department read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, settle, text } = require('./page-render')
+const { render, settleUntil, text } = require('./page-render')
 const duties = require('../utils/duties')
 const fixtures = require('./fixtures')
 
@@ -78,7 +78,7 @@ test('我的履职: under each of my entries its photos as thumbnails, its docum
   }))
   ;[91, 92].forEach((id) => shim.route(`GET /api/v1/attachments/${id}/thumbnail`, { status: 200, body: `THUMB${id}` }))
   const comp = render('pages/my-duties/index', page.data, { real: ['attachment-list'] })
-  await settle()
+  await settleUntil(() => comp.dom.querySelectorAll('wx-image').length === 2 && text(comp).includes('调研报告.pdf'))
 
   expect(shim.requestsTo('GET /api/v1/attachments').map((r) => r.data)).toEqual([
     { owner_type: 'duty_entry', owner_id: 31 }, { owner_type: 'duty_entry', owner_id: 30 },

@@ -6,7 +6,7 @@
 // themselves): what a member, a member of the public and a secretary read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, text, settle } = require('./page-render')
+const { render, text, settleUntil } = require('./page-render')
 const fixtures = require('./fixtures')
 
 let shim
@@ -171,7 +171,7 @@ test('一项整改任务: the finding, the requirement, the evidence files with 
   const page = loadPage('pages/rectification/index')
   await page.onLoad({ id: '61' })
   const comp = render('pages/rectification/index', page.data, { real: ['attachment-list'] })
-  await settle()
+  await settleUntil(() => text(comp).includes('签名册.pdf'))
   expect(shim.requestsTo('GET /api/v1/attachments').map((r) => r.data)).toEqual([{ owner_type: 'rectification', owner_id: 61 }])
   let shown = text(comp)
   expect(shown).toContain('第一党支部待整改督查发现的问题会议记录不完整，缺少参会人员签名整改要求补全会议记录，建立签名制度整改期限：2026年12月20日')

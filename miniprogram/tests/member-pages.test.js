@@ -1,5 +1,6 @@
 // The member's home page once logged in, the subscription button, and the calendar page.
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
@@ -189,7 +190,7 @@ describe('订阅活动提醒', () => {
   test('the templates are loaded on show', async () => {
     shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates() })
     const page = await openHome({ mine: december() })
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settleUntil(() => page.templates)
     expect(shim.requestsTo('GET /api/v1/notifications/templates')).toHaveLength(1)
     expect(page.templates).toHaveLength(3)
   })
@@ -290,7 +291,7 @@ describe('calendar page', () => {
 
     shim.route('GET /api/v1/calendar/2025', { status: 200, body: fixtures.calendar(2025) })
     page.onYear({ currentTarget: { dataset: { step: '-1' } } })
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settleUntil(() => page.data.year === 2025 && page.data.loadError === null && page.data.rows.length === 12)
     expect(page.data).toMatchObject({ year: 2025, loadError: null })
     expect(page.data.rows).toHaveLength(12)
   })

@@ -5,7 +5,7 @@
 // produced through the Page harness: what a member and a secretary read.
 const { installWx, tokenPair } = require('./wx-shim')
 const { loadPage } = require('./page-harness')
-const { render, text, settle } = require('./page-render')
+const { render, text, settleUntil } = require('./page-render')
 const fixtures = require('./fixtures')
 
 let shim
@@ -149,7 +149,7 @@ test('记录 of a celebrated member: the 思想汇报 files of the celebration, 
     status: 200, body: [fixtures.attachment({ id: 95, owner_type: 'political_birthday', owner_id: 121, file_type: 'pdf', name: '思想汇报.pdf' })],
   })
   const comp = render('pages/birthdays/index', page.data, { real: ['attachment-list'] })
-  await settle()
+  await settleUntil(() => text(comp).includes('思想汇报.pdf'))
   expect(shim.requestsTo('GET /api/v1/attachments')[0].data).toEqual({ owner_type: 'political_birthday', owner_id: 121 })
   expect(text(comp)).toContain('思想汇报PDF文档：思想汇报.pdf240KB上传思想汇报照片○已重温入党誓词')
 })
@@ -160,7 +160,7 @@ test('我的政治生日: once held, the member uploads their own 思想汇报',
   const mine = loadPage('pages/my-birthday/index')
   await mine.onLoad()
   const comp = render('pages/my-birthday/index', mine.data, { real: ['attachment-list'] })
-  await settle()
+  await settleUntil(() => shim.requestsTo('GET /api/v1/attachments').length > 0 && text(comp).includes('上传思想汇报照片'))
   expect(shim.requestsTo('GET /api/v1/attachments')[0].data).toEqual({ owner_type: 'political_birthday', owner_id: 121 })
   expect(text(comp)).toContain('参观学习未完成我的思想汇报可以把写好的思想汇报拍照上传上传思想汇报照片')
 

@@ -6,6 +6,7 @@
 const fs = require('fs')
 const path = require('path')
 const { installWx } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 
 // miniprogram-simulate merges its own wx API into global.wx when it loads; with the shim there first, the shim's
 // functions win.
@@ -38,11 +39,5 @@ const text = (comp) => comp.dom.textContent.replace(/\s+/g, '')
 
 // Lets the shim's answers (delivered on timers) arrive at the components rendered for real.
 const settle = (ms = 20) => simulate.sleep(ms)
-
-// Waits (up to ~2 s) until `ready()` holds: a loaded machine (CI running other suites) can take longer than a
-// fixed settle() for a component's requests to come back and render.
-async function settleUntil(ready) {
-  for (let i = 0; i < 400 && !ready(); i += 1) await simulate.sleep(5)
-}
 
 module.exports = { render, text, settle, settleUntil }

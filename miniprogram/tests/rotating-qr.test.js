@@ -7,6 +7,7 @@
 // and community-admin-pages.test.js (volunteer activity).
 const path = require('path')
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 
 let shim = installWx()
 const simulate = require('miniprogram-simulate')
@@ -44,7 +45,7 @@ const text = (comp) => comp.dom.textContent.replace(/\s+/g, '')
 test('fetched when attached: the code and how often it changes; the screen kept on', async () => {
   shim.route(QR, answer('PNG1'))
   const comp = render()
-  await simulate.sleep(10)
+  await settleUntil(() => comp.instance.data.qrSrc !== '')
   expect(shim.requestsTo(QR)).toHaveLength(1)
   expect(comp.instance.data.qrSrc).toBe('data:image/png;base64,PNG1')
   expect(text(comp)).toBe('请用微信扫一扫签到，二维码每30秒更新')
@@ -56,7 +57,7 @@ test('fetched when attached: the code and how often it changes; the screen kept 
 test('a static code says only how to scan', async () => {
   shim.route(QR, answer('PNG1', 0))
   const comp = render()
-  await simulate.sleep(10)
+  await settleUntil(() => comp.instance.data.qrSrc !== '')
   expect(text(comp)).toBe('请用微信扫一扫签到')
   comp.detach()
 })
@@ -64,11 +65,11 @@ test('a static code says only how to scan', async () => {
 test('a failed first fetch is the error state with 重试, which fetches again', async () => {
   shim.route(QR, { fail: 'request:fail' })
   const comp = render()
-  await simulate.sleep(10)
+  await settleUntil(() => text(comp) === '网络连接失败，请检查网络后重试重试')
   expect(text(comp)).toBe('网络连接失败，请检查网络后重试重试')
   shim.route(QR, answer('PNG2'))
   comp.querySelector('#state').querySelector('.state-retry').dispatchEvent('tap')
-  await simulate.sleep(10)
+  await settleUntil(() => comp.instance.data.qrSrc === 'data:image/png;base64,PNG2')
   expect(shim.requestsTo(QR)).toHaveLength(2)
   expect(comp.instance.data).toMatchObject({ qrSrc: 'data:image/png;base64,PNG2', loadError: null })
   expect(text(comp)).toBe('请用微信扫一扫签到，二维码每30秒更新')
@@ -78,7 +79,7 @@ test('a failed first fetch is the error state with 重试, which fetches again',
 test('a code that could not be refreshed stays, dimmed, with a note', async () => {
   shim.route(QR, answer('PNG1'))
   const comp = render()
-  await simulate.sleep(10)
+  await settleUntil(() => comp.instance.data.qrSrc !== '')
   comp.instance.setData({ qrStale: true })
   expect(comp.querySelector('.qr').dom.className).toContain('stale')
   expect(text(comp)).toContain('网络不畅，二维码可能已过期，正在重新获取…')
@@ -88,15 +89,15 @@ test('a code that could not be refreshed stays, dimmed, with a note', async () =
 test('its page hidden: stopped, the screen may sleep; shown again: fetched at once', async () => {
   shim.route(QR, answer('PNG1'))
   const comp = render()
-  await simulate.sleep(10)
+  await settleUntil(() => comp.instance.data.qrSrc !== '')
   comp.triggerPageLifeTime('hide')
   expect(shim.keepScreenOn).toBe(false)
   comp.triggerPageLifeTime('show')
-  await simulate.sleep(10)
+  await settleUntil(() => shim.requestsTo(QR).length === 2 && shim.keepScreenOn)
   expect(shim.requestsTo(QR)).toHaveLength(2)
   expect(shim.keepScreenOn).toBe(true)
   comp.triggerPageLifeTime('show') // shown already: nothing more
-  await simulate.sleep(10)
+  await simulate.sleep(10) // nothing is expected to happen: a short wait is enough to see it did not
   expect(shim.requestsTo(QR)).toHaveLength(2)
   comp.detach()
 })
