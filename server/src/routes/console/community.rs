@@ -6,7 +6,7 @@ use chrono::Datelike;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
-use super::orgs::{Chrome, OrgHead, chrome, head};
+use super::frame::{Frame, frame};
 use crate::{
     community::engagement::{self, OrgCommitments},
     console::{
@@ -25,9 +25,7 @@ pub struct YearQuery {
 #[derive(Template)]
 #[template(path = "console/commitments.html")]
 struct CommitmentsPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     list: OrgCommitments,
     completed: usize,
     chart: String,
@@ -65,9 +63,7 @@ pub async fn commitments(
     Ok(html(
         StatusCode::OK,
         &CommitmentsPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "commitments",
+            frame: frame(&db, &user, id, "commitments").await?,
             list,
             completed,
             chart,

@@ -5,7 +5,7 @@ use askama::Template;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
-use super::orgs::{Chrome, OrgHead, Pager, chrome, head};
+use super::frame::{Frame, Pager, frame};
 use crate::{
     console::{ConsoleUser, PageError, page::html},
     deputies::{
@@ -28,9 +28,7 @@ pub struct MattersQuery {
 #[derive(Template)]
 #[template(path = "console/matters.html")]
 struct MattersPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     kind: String,
     overdue_only: bool,
     page: Page<Matter>,
@@ -72,9 +70,7 @@ pub async fn matters(
     Ok(html(
         StatusCode::OK,
         &MattersPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "matters",
+            frame: frame(&db, &user, id, "matters").await?,
             kind: query.kind.clone(),
             overdue_only: query.overdue,
             page,

@@ -4,6 +4,7 @@
 //! `crate::console`'s.
 mod community;
 mod deputies;
+mod frame;
 mod orgs;
 mod sign_in;
 mod supervision;

@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 use tracing_actix_web::RequestId;
 
-pub(super) use crate::console::page::Chrome;
+use super::frame::{Chrome, Frame, Pager, TopBar, XLSX, attachment, frame, percent, this_month};
 use crate::directory::roster::Refusal;
 use crate::{
     assessment::dashboard::{self, Dashboard, LiveBoard, PeriodQuery},
@@ -33,59 +33,6 @@ use crate::{
     plans::{self, view::ReviewRequest},
 };
 
-/// What a page's heading and tabs need of its organisation.
-pub(super) struct OrgHead {
-    pub(super) id: i64,
-    pub(super) name: String,
-}
-
-impl From<&OrgResponse> for OrgHead {
-    fn from(org: &OrgResponse) -> Self {
-        Self {
-            id: org.id,
-            name: org.name.clone(),
-        }
-    }
-}
-
-pub(super) async fn chrome(
-    db: &DatabaseConnection,
-    user: &ConsoleUser,
-) -> Result<Chrome, PageError> {
-    let me = account::me(db, user.into()).await?;
-    Ok(Chrome {
-        name: me.name,
-        csrf: user.csrf.clone(),
-    })
-}
-
-/// The organisation as the signed-in person may read it (403 otherwise), for the heading.
-pub(super) async fn head(
-    db: &DatabaseConnection,
-    user: &ConsoleUser,
-    id: i64,
-) -> Result<OrgHead, PageError> {
-    Ok(OrgHead::from(&manage::get_org(db, user.into(), id).await?))
-}
-
-/// A rate as the pages write it: 83%, or a dash when nobody was expected.
-pub(super) fn percent<R: std::borrow::Borrow<Option<f64>>>(rate: R) -> String {
-    rate.borrow()
-        .map_or_else(|| "—".to_owned(), |r| format!("{:.0}%", r * 100.0))
-}
-
-/// What a workbook download is.
-pub(super) const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-
-/// An RFC 3339 time in Asia/Shanghai as the pages write it: 2026-12-06 10:31.
-pub(super) fn minutes(at: &str) -> String {
-    at.get(..16).unwrap_or(at).replacen('T', " ", 1)
-}
-
-pub(super) fn this_month() -> String {
-    crate::clock::today().format("%Y-%m").to_string()
-}
-
 // ---- home ----
 
 struct GrantRow {
@@ -97,7 +44,7 @@ struct GrantRow {
 #[derive(Template)]
 #[template(path = "console/home.html")]
 struct HomePage {
-    chrome: Chrome,
+    frame: TopBar,
     grants: Vec<GrantRow>,
 }
 
@@ -121,9 +68,11 @@ pub async fn home(
     Ok(html(
         StatusCode::OK,
         &HomePage {
-            chrome: Chrome {
-                name: me.name,
-                csrf: user.csrf.clone(),
+            frame: TopBar {
+                chrome: Chrome {
+                    name: me.name,
+                    csrf: user.csrf.clone(),
+                },
             },
             grants: by_org.into_values().collect(),
         },
@@ -140,9 +89,7 @@ pub struct MonthQuery {
 #[derive(Template)]
 #[template(path = "console/org.html")]
 struct OverviewPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     month: String,
     period_label: String,
     dashboard: Dashboard,
@@ -176,7 +123,6 @@ pub async fn overview(
         },
     )
     .await?;
-    let org = head(&db, &user, id).await?;
     let children = manage::list_children(&db, (&user).into(), id).await?;
     let previews = &dashboard.previews;
     let previews_chart = chart::columns(
@@ -219,10 +165,8 @@ pub async fn overview(
     Ok(html(
         StatusCode::OK,
         &OverviewPage {
-            chrome: chrome(&db, &user).await?,
+            frame: frame(&db, &user, id, "overview").await?,
             period_label: dashboard.period.clone(),
-            org,
-            tab: "overview",
             month,
             dashboard,
             children,
@@ -235,34 +179,10 @@ pub async fn overview(
 
 // ---- people ----
 
-/// Previous / next links of a list, keeping its filters.
-pub(super) struct Pager {
-    pub(super) page: u64,
-    pub(super) pages: u64,
-    pub(super) base: String,
-}
-
-impl Pager {
-    pub(super) fn new<T: utoipa::ToSchema>(page: &Page<T>, base: String) -> Self {
-        Self {
-            page: page.page,
-            pages: page.total.div_ceil(page.per_page.max(1)).max(1),
-            base,
-        }
-    }
-
-    pub(super) fn link<P: std::borrow::Borrow<u64>>(&self, page: P) -> String {
-        let joiner = if self.base.contains('?') { '&' } else { '?' };
-        format!("{}{joiner}page={}", self.base, page.borrow())
-    }
-}
-
 #[derive(Template)]
 #[template(path = "console/people.html")]
 struct PeoplePage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     q: String,
     page: Page<PersonResponse>,
     pager: Pager,
@@ -288,9 +208,7 @@ pub async fn people(
     Ok(html(
         StatusCode::OK,
         &PeoplePage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "people",
+            frame: frame(&db, &user, id, "people").await?,
             q,
             page,
             pager,
@@ -319,25 +237,12 @@ pub async fn roster_file(
     ))
 }
 
-pub(super) fn attachment(bytes: Vec<u8>, content_type: &str, filename: &str) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(content_type.to_owned())
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .body(bytes)
-}
-
 // ---- roster import ----
 
 #[derive(Template)]
 #[template(path = "console/roster.html")]
 struct RosterPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     imported: Option<ImportReport>,
     refused: Option<Refusal>,
 }
@@ -363,13 +268,10 @@ pub async fn roster_form(
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
-    let org = head(&db, &user, id).await?;
     Ok(html(
         StatusCode::OK,
         &RosterPage {
-            chrome: chrome(&db, &user).await?,
-            org,
-            tab: "roster",
+            frame: frame(&db, &user, id, "roster").await?,
             imported: None,
             refused: None,
         },
@@ -427,9 +329,7 @@ pub async fn import_roster(
     Ok(html(
         status,
         &RosterPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "roster",
+            frame: frame(&db, &user, id, "roster").await?,
             imported,
             refused,
         },
@@ -457,9 +357,7 @@ struct ReviewRow {
 #[derive(Template)]
 #[template(path = "console/reviews.html")]
 struct ReviewsPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     plans: Vec<ReviewRow>,
     done: Option<&'static str>,
 }
@@ -503,9 +401,7 @@ pub async fn reviews(
     Ok(html(
         StatusCode::OK,
         &ReviewsPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "reviews",
+            frame: frame(&db, &user, id, "reviews").await?,
             plans,
             done,
         },
@@ -575,9 +471,7 @@ pub async fn return_plan(
 #[derive(Template)]
 #[template(path = "console/attendance.html")]
 struct AttendancePage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     month: String,
     report: org_report::OrgAttendanceResponse,
     chart: String,
@@ -621,9 +515,7 @@ pub async fn attendance(
     Ok(html(
         StatusCode::OK,
         &AttendancePage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "attendance",
+            frame: frame(&db, &user, id, "attendance").await?,
             month,
             report,
             chart,
@@ -671,7 +563,7 @@ pub async fn live(
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
     dashboard::may_watch(db.get_ref(), (&user).into(), id).await?;
-    let org = head(&db, &user, id).await?;
+    let org = super::frame::head(&db, &user, id).await?;
     let board = dashboard::live_board(&service.db, &service.facts, &service.live, id).await?;
     Ok(html(
         StatusCode::OK,
@@ -699,9 +591,7 @@ pub async fn live_events(
 #[derive(Template)]
 #[template(path = "console/audit.html")]
 struct AuditPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     action: String,
     from: String,
     to: String,
@@ -737,9 +627,7 @@ pub async fn audit(
     Ok(html(
         StatusCode::OK,
         &AuditPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "audit",
+            frame: frame(&db, &user, id, "audit").await?,
             action,
             from,
             to,
@@ -754,9 +642,7 @@ pub async fn audit(
 #[derive(Template)]
 #[template(path = "console/exemptions.html")]
 struct ExemptionsPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     exemptions: Vec<crate::checkin::leave::Exemption>,
     done: bool,
 }
@@ -787,9 +673,7 @@ pub async fn exemptions(
     Ok(html(
         StatusCode::OK,
         &ExemptionsPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "exemptions",
+            frame: frame(&db, &user, id, "exemptions").await?,
             exemptions,
             done: query.revoked,
         },

@@ -7,8 +7,9 @@ use chrono::Datelike;
 use sea_orm::DatabaseConnection;
 use serde::Deserialize;
 
-use super::orgs::{
-    Chrome, MonthQuery, OrgHead, Pager, XLSX, attachment, chrome, head, minutes, this_month,
+use super::{
+    frame::{Frame, Pager, XLSX, attachment, frame, minutes, this_month},
+    orgs::MonthQuery,
 };
 use crate::{
     assessment::compute::{self, Rankings, Score},
@@ -30,9 +31,7 @@ use crate::{
 #[derive(Template)]
 #[template(path = "console/previews.html")]
 struct PreviewsPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     month: String,
     rows: Vec<PreviewStatus>,
     on_time: usize,
@@ -58,9 +57,7 @@ pub async fn previews(
     Ok(html(
         StatusCode::OK,
         &PreviewsPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "previews",
+            frame: frame(&db, &user, id, "previews").await?,
             month,
             on_time: rows.len() - late - missing,
             late,
@@ -75,9 +72,7 @@ pub async fn previews(
 #[derive(Template)]
 #[template(path = "console/rectifications.html")]
 struct RectificationsPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     overdue_only: bool,
     page: Page<Task>,
     pager: Pager,
@@ -118,9 +113,7 @@ pub async fn rectifications(
     Ok(html(
         StatusCode::OK,
         &RectificationsPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "rectifications",
+            frame: frame(&db, &user, id, "rectifications").await?,
             overdue_only: filter.overdue,
             page,
             pager,
@@ -138,9 +131,7 @@ pub struct YearQuery {
 #[derive(Template)]
 #[template(path = "console/assessment.html")]
 struct AssessmentPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     year: i32,
     /// None when the year holds no data for the organisation.
     score: Option<Score>,
@@ -213,9 +204,7 @@ pub async fn assessment(
     Ok(html(
         StatusCode::OK,
         &AssessmentPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "assessment",
+            frame: frame(&db, &user, id, "assessment").await?,
             year,
             score,
             rankings,
@@ -261,9 +250,7 @@ pub struct DutiesQuery {
 #[derive(Template)]
 #[template(path = "console/duties.html")]
 struct DutiesPage {
-    chrome: Chrome,
-    org: OrgHead,
-    tab: &'static str,
+    frame: Frame,
     behind_only: bool,
     duties: OrgDuties,
     pager: Pager,
@@ -299,9 +286,7 @@ pub async fn duties(
     Ok(html(
         StatusCode::OK,
         &DutiesPage {
-            chrome: chrome(&db, &user).await?,
-            org: head(&db, &user, id).await?,
-            tab: "duties",
+            frame: frame(&db, &user, id, "duties").await?,
             behind_only: query.behind_only,
             duties,
             pager,
