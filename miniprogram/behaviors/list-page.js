@@ -13,6 +13,7 @@
 // bumped by every first-page load so that an older next page is dropped):
 //   pageRequest(pageNo) { path, query } of that page, or null when nothing is shown
 //   pageItem(row)       what the template shows of one row (with its `id`)
+// and calls fetchFirstPage() from its fetch(); loadMore() (onReachBottom) appends the pages after it.
 const api = require('../utils/api')
 const errors = require('../utils/errors')
 
@@ -56,6 +57,17 @@ module.exports = Behavior({
 
     onRetry() {
       this.load()
+    },
+
+    // The first page of a paged list in place of what was listed, unless another first page was asked for meanwhile
+    // (the later answer is the one shown). Nothing is asked when pageRequest(1) is null.
+    async fetchFirstPage() {
+      this.seq += 1
+      const { seq } = this
+      const request = this.pageRequest(1)
+      if (!request) return
+      const body = await api.get(request.path, request.query)
+      if (seq === this.seq) this.setData(this.firstPage(body))
     },
 
     // The first page of a paged list, as setData takes it.

@@ -1,4 +1,5 @@
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 
 let shim
 let api
@@ -121,7 +122,7 @@ describe('an expired access token', () => {
       shim.modalAnswers.push(true)
 
       await Promise.allSettled([api.get('/api/v1/a'), api.get('/api/v1/b')])
-      await new Promise((resolve) => setTimeout(resolve, 5))
+      await settleUntil(() => shim.navigations.length > 0)
 
       expect(shim.modals).toEqual([expect.objectContaining({ title: '需要重新登录', confirmText: '重新登录', showCancel: false })])
       expect(shim.navigations).toEqual([{ kind: 'reLaunch', url: '/pages/index/index' }])

@@ -6,22 +6,21 @@
 // 添加照片 uploading and showing the new thumbnail, a failed load with 重试, and an answer for a record no longer shown.
 // The pages that use it: duties-render.test.js (我的履职) and checkin-render.test.js (考勤名单's 会议照片).
 const path = require('path')
-const { installWx, tokenPair } = require('./wx-shim')
+const { installWx } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const fixtures = require('./fixtures')
 const { settleUntil } = require('./settle')
 
-let shim = installWx()
+installWx() // before miniprogram-simulate, whose wx API merges under the shim's
 const simulate = require('miniprogram-simulate')
 
 const ROOT = path.join(__dirname, '..')
 const LIST = 'GET /api/v1/attachments'
 const UPLOAD = 'POST /api/v1/attachments'
 
+const shim = signedIn()
 let listId
 beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   // Loaded afresh for each test, so its modules (and the thumbnails they keep) are the test's own.
   listId = simulate.load(path.join(ROOT, 'components/attachment-list/index'), { rootPath: ROOT })
 })

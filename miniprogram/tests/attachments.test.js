@@ -1,14 +1,12 @@
 // utils/attachments.js: a record's photos and documents, photos picked and uploaded one by one (what is said after,
 // in Chinese, and 重试), thumbnails downloaded a few at a time and kept, a file opened full size.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
+const { settleUntil } = require('./settle')
 const fixtures = require('./fixtures')
 
-let shim
+const shim = signedIn()
 let attachments
 beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   attachments = require('../utils/attachments')
 })
 
@@ -16,7 +14,6 @@ const LIST = 'GET /api/v1/attachments'
 const UPLOAD = 'POST /api/v1/attachments'
 const owner = { ownerType: 'duty_entry', ownerId: 31 }
 const picked = (...sizes) => ({ tempFiles: sizes.map((size, i) => ({ tempFilePath: `wxfile://tmp_${i + 1}.jpg`, size, fileType: 'image' })) })
-const tick = () => new Promise((resolve) => setTimeout(resolve, 5))
 
 test('a record\'s files: photos and documents apart, each with what the list shows', async () => {
   shim.route(LIST, {
@@ -112,7 +109,7 @@ describe('添加照片', () => {
     shim.mediaAnswers.push({ fail: 'chooseMedia:fail auth deny' })
     shim.modalAnswers.push(true)
     await add()
-    await tick()
+    await settleUntil(() => shim.openSettingCalls > 0)
     expect(shim.modals).toEqual([expect.objectContaining({ title: '无法选择照片', confirmText: '去设置', cancelText: '以后再说' })])
     expect(shim.modals[0].content).toContain('请在设置中允许本小程序使用相册和摄像头')
     expect(shim.openSettingCalls).toBe(1)

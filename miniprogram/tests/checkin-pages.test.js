@@ -1,17 +1,12 @@
 // The member's check-in pages through the Page harness: scanning (camera or WeChat's scanner), the result page, my
 // activities with leave, my attendance, my card, and the home page's entries to them.
-const { installWx, tokenPair } = require('./wx-shim')
+const { tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T06:01:30Z')) // 20 November 14:01:30 in Beijing
-})
-afterEach(() => jest.restoreAllMocks())
+const shim = signedIn({ now: '2026-11-20T06:01:30Z' }) // 20 November 14:01:30 in Beijing
 
 const lastRedirect = () => shim.navigations.filter((n) => n.kind === 'redirectTo').pop()
 const nonceOf = (url) => /nonce=([A-Za-z0-9_-]+)/.exec(url)[1]
@@ -81,7 +76,7 @@ describe('scan page', () => {
     shim.scanAnswers.push({ fail: 'scanCode:fail auth deny' })
     shim.modalAnswers.push(true)
     await scan.onScan()
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settleUntil(() => shim.openSettingCalls > 0)
     expect(shim.modals).toEqual([expect.objectContaining({
       title: '无法使用相机', content: expect.stringContaining('设置中允许本小程序使用摄像头'), confirmText: '去设置',
     })])

@@ -3,17 +3,12 @@
  */
 // Renders the real templates of the new pages with miniprogram-simulate, fed with the data their js produced
 // through the Page harness: what the member and the secretary actually read.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const { render, settleUntil, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-})
+const shim = signedIn()
 
 function resultPage(outcome) {
   wx.setStorageSync('hdr.lastCheckin', { nonce: 'n1', scannedAt: '2026-11-20T14:01:30+08:00', ...outcome })

@@ -1,18 +1,11 @@
 // utils/checkin.js: what a venue QR holds, the nonce, the request, the result texts and the cheap location.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const fixtures = require('./fixtures')
 
-let shim
+const shim = signedIn()
 let checkin
 beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   checkin = require('../utils/checkin')
-})
-afterEach(() => {
-  jest.useRealTimers()
-  jest.restoreAllMocks()
 })
 
 describe('parsing a scan', () => {

@@ -1,20 +1,11 @@
 // The community admins' pages through the Page harness: 社区管理 (publishing with the form's checks, reports,
 // suggestions, the progress table), the claim roster with attendance confirmation (hours a number ≥ 0), and the
 // volunteer activity's rotating QR on the fake clock, whose timers stop on hide and unload.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage, loadScreen } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-})
-afterEach(() => {
-  jest.useRealTimers()
-  jest.restoreAllMocks()
-})
+const shim = signedIn()
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const NOW = Date.parse('2026-11-20T06:07:00Z') // 14:07 in Beijing

@@ -1,21 +1,12 @@
 // The members' community service pages through the Page harness: 社区服务 (communities, reporting, items by kind,
 // paginated), the item page (every claim result, the waitlist, cancelling, an offer's countdown with confirm and
 // decline, on the fake clock) and 我的服务 (claims, pairings with visits, suggestions, the commitment, progress).
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-})
-afterEach(() => {
-  jest.useRealTimers()
-  jest.restoreAllMocks()
-})
+const shim = signedIn()
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const ITEMS = 'GET /api/v1/communities/30/service-items'

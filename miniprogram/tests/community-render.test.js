@@ -3,21 +3,12 @@
  */
 // Renders the real templates of the community pages with miniprogram-simulate, fed with the data their js produced
 // through the Page harness: what members and community admins actually read.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-})
-afterEach(() => {
-  jest.useRealTimers()
-  jest.restoreAllMocks()
-})
+const shim = signedIn()
 
 async function itemPage(item) {
   shim.route('GET /api/v1/service-items/21', { status: 200, body: item })

@@ -3,18 +3,15 @@
  */
 // 扫码登录电脑端 rendered: what the person reads before confirming (the question, their name, the warning, the two
 // buttons), after it and after each refusal; the home page's entry for staff.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
 const CONFIRM = 'POST /api/v1/console-sign-ins/ABCD2345/confirm'
 
-let shim
+const shim = signedIn()
 beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   shim.route('GET /api/v1/me', { status: 200, body: fixtures.me(['secretary', 6, '第一党支部']) })
 })
 

@@ -1,18 +1,16 @@
 // 扫码登录电脑端: what the console's sign-in QR code holds (utils/console-sign-in.js), the page that asks before
 // confirming (pages/console-sign-in) with every answer of POST /console-sign-ins/{code}/confirm, and the home page's
 // entry, shown to staff only.
-const { installWx, tokenPair } = require('./wx-shim')
+const { tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
 const CONFIRM = 'POST /api/v1/console-sign-ins/ABCD2345/confirm'
 
-let shim
+const shim = signedIn()
 let consoleSignIn
 beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   consoleSignIn = require('../utils/console-sign-in')
 })
 

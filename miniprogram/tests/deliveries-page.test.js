@@ -3,18 +3,13 @@
  */
 // 送达情况 (pages/deliveries) through the Page harness — counts and groups per status, the people WeChat did not reach
 // first, the kind filter, pull-down and the error state — and its template rendered with miniprogram-simulate.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-})
+const shim = signedIn()
 
 // A DeliveryResponse row.
 const row = (personId, name, status, extra = {}) => ({
@@ -160,8 +155,6 @@ describe('plan page link', () => {
     await page.onShow()
     return page
   }
-  afterEach(() => jest.restoreAllMocks())
-
   test('送达情况 appears once the preview is published, and opens with the plan', async () => {
     const filed = fixtures.plan({ status: 'filed', history: [fixtures.event('filed')] })
     const page = await openPlan(filed)

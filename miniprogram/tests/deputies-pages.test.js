@@ -2,21 +2,12 @@
 // 接待记录 (answering a request with a time or 婉拒, recording a reception with its cases), 党代表工作室 (a member's and
 // a visitor's booking, a full slot, a meeting request, 接收提醒, cancelling, months and studios), 我的反映, 事项详情 (the
 // timeline, rating, each step by who may take it), 提出质询, 提出提案 and 待办事项 (filters, paging).
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z')) // 10:00 in Shanghai
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' }) // 10:00 in Shanghai
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const input = (field, value, extra = {}) => ({ currentTarget: { dataset: { field, ...extra } }, detail: { value } })
@@ -311,7 +302,7 @@ describe('党代表工作室', () => {
     shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates({ reminder: 1 }) })
     const page = loadPage('pages/studio/index')
     await page.onLoad({})
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await settleUntil(() => page.templates) // read before any tap
     await page.onSubscribe()
     expect(shim.subscribeCalls).toEqual([])
     expect(page.data.consentNote).toBe('您已开启提醒，接待前一天会通过微信通知您')
@@ -527,7 +518,7 @@ describe('事项详情', () => {
 
   test('a member sending it back is asked, inside the tap, for consent to hear of the second answer', async () => {
     const page = await open(answered(), { ...fixtures.me(), name: '张三', id: 3 })
-    await new Promise((resolve) => setTimeout(resolve, 10)) // the templates
+    await settleUntil(() => page.templates)
     expect(page.data.canRate).toBe(true)
     page.onRatingPick(tap({ rating: 'unsatisfied' }))
     shim.subscribeAnswer = { success: { TPL_ACTIVITY_REMINDER: 'accept' } }
@@ -662,7 +653,7 @@ describe('提出质询', () => {
     shim.route('GET /api/v1/notifications/templates', { status: 200, body: fixtures.templates({ reminder: 0 }) })
     const page = loadPage('pages/question-form/index')
     await page.onLoad()
-    await new Promise((resolve) => setTimeout(resolve, 10))
+    await settleUntil(() => page.templates)
     return page
   }
 

@@ -3,21 +3,13 @@
  */
 // Renders the real templates of the deputies' pages with miniprogram-simulate, fed with the data their js produced
 // through the Page harness: what a deputy, a member, a member of the public and a handling organisation read.
-const { installWx, tokenPair } = require('./wx-shim')
+const { installWx } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z'))
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' })
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const input = (field, value, extra = {}) => ({ currentTarget: { dataset: { field, ...extra } }, detail: { value } })
@@ -117,7 +109,7 @@ test('党代表工作室 after a member\'s booking offers 接收提醒; a visito
   expect(text(render('pages/studio/index', page.data))).toContain('预约成功，请按时到工作室。接收提醒')
 
   jest.resetModules()
-  shim = installWx()
+  installWx() // someone else on a fresh phone: `shim` is now that one
   asVisitor()
   routeStudio([])
   page = loadPage('pages/studio/index')

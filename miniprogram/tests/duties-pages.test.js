@@ -1,21 +1,12 @@
 // The leaders' duties pages through the Page harness (issue 14): 我的履职 (the year's quotas, what is missing, the
 // sources, logging, 修改 and 更正, another year, someone else's progress read-only), 谈心谈话 (whom, the date, the
 // notes, my talks) and 履职情况 (who is behind, pages, the filter, a tap opening a person's progress).
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const duties = require('../utils/duties')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z'))
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' })
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const pick = (field, value) => ({ currentTarget: { dataset: { field } }, detail: { value } })

@@ -3,22 +3,13 @@
  */
 // Renders the real templates of the duties pages with miniprogram-simulate, fed with the data their js produced
 // through the Page harness: what a leading cadre and the organisation department read.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const { render, settleUntil, text } = require('./page-render')
 const duties = require('../utils/duties')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z'))
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' })
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 

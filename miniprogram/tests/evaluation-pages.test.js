@@ -3,20 +3,11 @@
 // visitor's answer, once, refusals said plainly, shared by link), 组织民主评议 (opening a campaign, a member's evidence
 // sheet, comment and grade, the results), 整改任务 and its page (paging, 已逾期, the answer), 督查通报, and their entries
 // on the home page.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z')) // 10:00 in Shanghai
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' }) // 10:00 in Shanghai
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const input = (value) => ({ detail: { value } })

@@ -1,14 +1,12 @@
 // behaviors/list-page.js on pages of its own (the page harness mixes behaviours in as WeChat does): the loading
 // state until a load succeeded, the error state with 重试, pull-down, tabs whose late answers set nothing, paging.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
+const { settleUntil } = require('./settle')
 const { instantiate } = require('./page-harness')
 
-let shim
+const shim = signedIn()
 let listPage
 beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   global.Behavior = (def) => def
   listPage = require('../behaviors/list-page')
   delete global.Behavior
@@ -56,7 +54,7 @@ describe('load', () => {
     page.onRetry()
     expect(page.data.loadError).toBeNull()
     expect(page.data.loading).toBe(true) // never loaded yet
-    await new Promise((resolve) => { setTimeout(resolve, 5) })
+    await settleUntil(() => !page.data.loading)
     expect(page.data).toMatchObject({ loading: false, loadError: null, items: [{ id: 2 }] })
   })
 
@@ -229,5 +227,42 @@ describe('paging', () => {
     page.setData({ hasMore: true })
     await page.onReachBottom()
     expect(shim.requests).toHaveLength(0)
+  })
+
+  describe('fetchFirstPage (what a paged page\'s fetch calls)', () => {
+    const firstPaged = (extra = {}) => pagedPage({ fetch() { return this.fetchFirstPage() }, ...extra })
+
+    test('asks pageRequest(1) and shows that page in place of what was listed; the next pages follow it', async () => {
+      shim.route('GET /api/v1/rows', pageOf([1, 2], 3))
+      const page = firstPaged()
+      page.setData({ items: [{ id: 7, label: 'N7' }], total: 1 })
+      expect(await page.load()).toBe(true)
+      expect(shim.requests.map((r) => r.data)).toEqual([{ page: 1 }])
+      expect(page.data).toMatchObject({ items: [{ id: 1, label: 'N1' }, { id: 2, label: 'N2' }], total: 3, hasMore: true })
+
+      shim.route('GET /api/v1/rows', pageOf([3], 3))
+      await page.onReachBottom()
+      expect(page.data.items.map((i) => i.id)).toEqual([1, 2, 3])
+      expect(page.data.hasMore).toBe(false)
+    })
+
+    test('of two first pages asked, the later is shown, even when the earlier answers last', async () => {
+      let asked = 0
+      shim.route('GET /api/v1/rows', () => {
+        asked += 1
+        return asked === 1 ? { ...pageOf([1], 1), delay: 30 } : pageOf([2], 1)
+      })
+      const page = firstPaged()
+      await Promise.all([page.fetchFirstPage(), page.fetchFirstPage()])
+      expect(shim.requests).toHaveLength(2)
+      expect(page.data.items.map((i) => i.id)).toEqual([2])
+    })
+
+    test('nothing is asked and nothing changes when there is no first page to ask for', async () => {
+      const page = firstPaged({ pageRequest() { return null } })
+      expect(await page.load()).toBe(true)
+      expect(shim.requests).toHaveLength(0)
+      expect(page.data).toMatchObject({ items: [], total: 0, hasMore: false })
+    })
   })
 })

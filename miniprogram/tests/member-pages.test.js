@@ -1,17 +1,10 @@
 // The member's home page once logged in, the subscription button, and the calendar page.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-30T17:00:00Z')) // 1 December 01:00 in Beijing
-})
-afterEach(() => jest.restoreAllMocks())
+const shim = signedIn({ now: '2026-11-30T17:00:00Z' }) // 1 December 01:00 in Beijing
 
 const preview = {
   org_name: '第一党支部', month: '2026-12', version: 1, theme: '学习贯彻全会精神', category: '党课', date: '2026-12-21',
@@ -251,7 +244,7 @@ describe('signing out and the person', () => {
     const page = loadPage('pages/index/index')
     page.onShow()
     await page.load()
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settleUntil(() => shim.navigations.some((n) => n.kind === 'reLaunch'))
 
     expect(shim.modals).toEqual([expect.objectContaining({ title: '需要重新登录', confirmText: '重新登录', showCancel: false })])
     expect(shim.navigations).toContainEqual({ kind: 'reLaunch', url: '/pages/index/index' })

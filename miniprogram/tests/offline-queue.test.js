@@ -1,7 +1,8 @@
 // utils/offline-queue.js and its hooks in app.js: scans without an answer wait in storage and are resent with the
 // same nonce and scan time; any final answer removes them; a network failure or a 5xx keeps them; one flush at a time.
 const path = require('path')
-const { installWx, tokenPair } = require('./wx-shim')
+const { tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const fixtures = require('./fixtures')
 
 const SCAN_TIME = '2026-11-20T14:01:00+08:00'
@@ -11,16 +12,12 @@ const scan = (nonce, extra = {}) => ({
 const NONCE_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa'
 const NONCE_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
 
-let shim
+beforeEach(() => jest.useFakeTimers()) // the shim answers through timers: every wait below is on the fake clock
+const shim = signedIn()
 let queue
 beforeEach(() => {
-  jest.useFakeTimers() // the shim answers through timers: every wait below is on the fake clock
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
   queue = require('../utils/offline-queue')
 })
-afterEach(() => jest.useRealTimers())
 
 // Moves the fake clock until `promise` settles, then returns it.
 async function run(promise) {

@@ -2,20 +2,11 @@
 // 我要提问, the publisher's 发布公开 and who has not read), 活动评价 (the stars, the refusals, the member's own answer,
 // the branch's summary only from enough answers), 我的政治生日, a secretary's 政治生日 (month, 只看未完成, 记录 of the four
 // items) and 结对共建 (the pairs, a pair's year, 登记 an exchange), and their entries on the home page.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z')) // 10:00 in Shanghai
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' }) // 10:00 in Shanghai
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const input = (field, value) => ({ currentTarget: { dataset: { field } }, detail: { value } })

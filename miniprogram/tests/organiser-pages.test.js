@@ -1,20 +1,11 @@
 // The organisers' check-in pages through the Page harness: the venue QR screen with its components/rotating-qr (on
 // the fake clock), the attendance roster with organiser check-in, undo and leave decisions, exemptions, and the plan
 // page's links to them.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage, loadScreen } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-})
-afterEach(() => {
-  jest.useRealTimers()
-  jest.restoreAllMocks()
-})
+const shim = signedIn()
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 

@@ -20,7 +20,7 @@ const ROOT = path.join(__dirname, '..')
 // A page's wxml rendered as a component's template with `data`; handlers are stubs, and each entry of the page's
 // usingComponents renders as components/state-view (what wraps these pages' content), except those named in `real`:
 // they render as themselves, their js loaded afresh (with the modules of the test that renders them) and run through
-// the shim — components/attachment-list loads its files when attached; settle() lets its answers arrive.
+// the shim — components/attachment-list loads its files when attached; settleUntil() waits until its answers arrived.
 function render(page, data, { real = [] } = {}) {
   const dir = path.join(ROOT, page)
   const { usingComponents = {} } = JSON.parse(fs.readFileSync(`${dir}.json`, 'utf8'))
@@ -37,7 +37,4 @@ function render(page, data, { real = [] } = {}) {
 // What the rendered page says, without the whitespace of the template.
 const text = (comp) => comp.dom.textContent.replace(/\s+/g, '')
 
-// Lets the shim's answers (delivered on timers) arrive at the components rendered for real.
-const settle = (ms = 20) => simulate.sleep(ms)
-
-module.exports = { render, text, settle, settleUntil }
+module.exports = { render, text, settleUntil }

@@ -1,16 +1,9 @@
 // The reviewer / supervisor page through the Page harness.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-12-12T02:00:00Z'))
-})
-afterEach(() => jest.restoreAllMocks())
+const shim = signedIn({ now: '2026-12-12T02:00:00Z' })
 
 // GET /orgs/5/previews: on time; submitted but unpublished after the 10th; no plan at all; published late.
 const row = (orgId, orgName, planId, planStatus, publishedAt, late) => ({

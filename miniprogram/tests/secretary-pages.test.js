@@ -1,16 +1,11 @@
 // The secretary's pages through the Page harness: the plan form, the plan page and the participants list.
-const { installWx, tokenPair } = require('./wx-shim')
+const { installWx } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-12-05T02:00:00Z')) // 5 December, Beijing
-})
-afterEach(() => jest.restoreAllMocks())
+const shim = signedIn({ now: '2026-12-05T02:00:00Z' }) // 5 December, Beijing
 
 const input = (field, value) => ({ currentTarget: { dataset: { field } }, detail: { value } })
 const DECEMBER = { '2026-12': { day: '2026-12-21', reason: '12月20日为星期日，顺延至下一工作日' } }
@@ -312,7 +307,7 @@ describe('plan page', () => {
     expect(page.data.branches).toHaveLength(1)
 
     jest.resetModules()
-    shim = installWx()
+    installWx() // someone else on a fresh phone: `shim` is now that one
     shim.route('GET /api/v1/me', { status: 200, body: fixtures.me(['reviewer', 5, '党委']) })
     const other = loadPage('pages/plan/index')
     other.onLoad({})
@@ -339,7 +334,7 @@ describe('plan page', () => {
   test('another month is chosen with the month picker', async () => {
     const page = await openWith([])
     page.onMonth({ detail: { value: '2027-01' } })
-    await new Promise((resolve) => setTimeout(resolve, 5))
+    await settleUntil(() => shim.requestsTo('GET /api/v1/orgs/6/plans').length === 2)
     expect(page.data.monthText).toBe('2027年1月')
     expect(shim.requestsTo('GET /api/v1/orgs/6/plans').map((r) => r.data.month)).toEqual(['2026-12', '2027-01'])
   })

@@ -3,21 +3,12 @@
  */
 // 集中主题活动 (pages/themed-venues) through the Page harness: the themed activities my branch joins, 本支部签到码
 // opening the venue screen with my branch's own code, the empty state, and the home page's entry for secretaries.
-const { installWx, tokenPair } = require('./wx-shim')
+const { signedIn } = require('./signed-in')
 const { loadPage } = require('./page-harness')
 const { render, text } = require('./page-render')
 const fixtures = require('./fixtures')
 
-let shim
-beforeEach(() => {
-  jest.resetModules()
-  shim = installWx()
-  wx.setStorageSync('hdr.accessToken', tokenPair('t').access_token)
-  jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z'))
-})
-afterEach(() => {
-  jest.restoreAllMocks()
-})
+const shim = signedIn({ now: '2026-11-20T02:00:00Z' })
 
 const tap = (dataset) => ({ currentTarget: { dataset } })
 const secretary = () => fixtures.me(['secretary', 6, '第一党支部'])

@@ -3,6 +3,7 @@
 // one is replaced by a silent login; a door closed to visitors says 请先绑定, never 重新登录. Binding still works and
 // replaces it.
 const { installWx, tokenPair } = require('./wx-shim')
+const { settleUntil } = require('./settle')
 const { loadPage } = require('./page-harness')
 
 const UNBOUND = (token) => ({
@@ -126,7 +127,7 @@ test('the home page of a deputy lists the rota, receptions and proposals', async
   shim.route('GET /api/v1/notifications/templates', { status: 200, body: require('./fixtures').templates() })
   const page = loadPage('pages/index/index')
   page.onShow()
-  await new Promise((resolve) => setTimeout(resolve, 20))
+  await settleUntil(() => page.data.deputyEntries.length > 2) // more than everyone's two, once /me is known
   expect(page.data.deputyEntries.map((e) => e.title)).toEqual([
     '党代表工作室', '我的反映', '提出质询', '我的值班', '接待记录', '提出提案', '待办事项',
   ])

@@ -24,6 +24,8 @@
 // as GET <path> with { kind: 'download' }, its body written to a temporary file (shim.files: path → content, read by
 // wx.getFileSystemManager().readFileSync) whose path is the answer's tempFilePath, whatever the status.
 
+let installed = null
+
 function installWx({ envVersion = 'develop' } = {}) {
   const storage = new Map()
   const routes = new Map()
@@ -234,7 +236,14 @@ function installWx({ envVersion = 'develop' } = {}) {
 
   global.wx = shim.wx
   global.getCurrentPages = () => (shim.pages || []).map((p) => (typeof p === 'string' ? { route: p } : p))
+  installed = shim
   return shim
+}
+
+// The shim installed last: the one behind `wx` (tests/signed-in.js hands it to the tests).
+function installedShim() {
+  if (!installed) throw new Error('no wx shim is installed yet: installWx() first')
+  return installed
 }
 
 // A TokenPair as the server answers it (tests/fixtures-schema.test.js checks it against the OpenAPI document).
@@ -247,4 +256,4 @@ const tokenPair = (name) => ({
   refresh_expires_in: 2592000,
 })
 
-module.exports = { installWx, tokenPair }
+module.exports = { installWx, installedShim, tokenPair }

@@ -29,12 +29,8 @@ const UNANSWERED_FIRST = (a, b) => {
 }
 
 const LOADERS = {
-  async items(page, org) {
-    page.seq += 1
-    const { seq } = page
-    const body = await api.get(paths.communityServiceItems(org.id), { kind: page.data.kind, page: 1 })
-    if (seq !== page.seq) return
-    page.setData(page.firstPage(body))
+  items(page) {
+    return page.fetchFirstPage()
   },
 
   async reports(page, org) {

@@ -43,12 +43,7 @@ Page({
       this.setData({ orgs: roles.rectifyOrgs(await api.get(paths.me())) })
       this.orgsLoaded = true
     }
-    this.seq += 1
-    const { seq } = this
-    const request = this.pageRequest(1)
-    if (!request) return
-    const body = await api.get(request.path, request.query)
-    if (seq === this.seq) this.setData(this.firstPage(body))
+    await this.fetchFirstPage()
   },
 
   pageRequest(pageNo) {
