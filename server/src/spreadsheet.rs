@@ -21,6 +21,40 @@ pub fn defused(text: &str) -> Cow<'_, str> {
     }
 }
 
+/// A one-sheet workbook of a list: a bold, frozen header row with each column's width, then
+/// one row per item, every cell text through `defused`.
+pub fn list_workbook(
+    sheet_name: &str,
+    columns: &[(&str, f64)],
+    rows: impl IntoIterator<Item = Vec<String>>,
+) -> anyhow::Result<Vec<u8>> {
+    use anyhow::Context;
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet
+        .set_name(sheet_name)
+        .context("cannot name the sheet")?;
+    let bold = Format::new().set_bold();
+    for (col, (title, width)) in (0u16..).zip(columns) {
+        sheet
+            .write_string_with_format(0, col, *title, &bold)
+            .and_then(|s| s.set_column_width(col, *width))
+            .context("cannot write the header")?;
+    }
+    sheet
+        .set_freeze_panes(1, 0)
+        .context("cannot freeze the header")?;
+    for (row, cells) in (1u32..).zip(rows) {
+        for (col, text) in (0u16..).zip(&cells) {
+            sheet
+                .write_string(row, col, defused(text))
+                .context("cannot write a cell")?;
+        }
+    }
+    book.save_to_buffer().context("cannot write the workbook")
+}
+
 /// The inverse of `defused` for files we wrote and users send back: an exported roster
 /// imports unchanged.
 pub fn undefused(text: &str) -> &str {

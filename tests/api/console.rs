@@ -524,3 +524,112 @@ on_both_stores! {
         assert!(audit.body.contains("exemption.revoke"), "audited: {}", audit.body);
     }
 }
+
+fn day(offset: i64) -> String {
+    (huodongri::clock::today() + chrono::Duration::days(offset)).to_string()
+}
+
+fn at(offset: chrono::Duration) -> String {
+    (huodongri::clock::now() + offset)
+        .with_timezone(&huodongri::clock::shanghai())
+        .to_rfc3339()
+}
+
+on_both_stores! {
+    async fn inspectors_browse_rounds_with_their_draw_findings_and_every_published_version(app) {
+        let w = app.world().await;
+        give_password(&app, &w.supervisor).await;
+        give_password(&app, &w.secretary_a).await;
+        let round: Value = app.post_as(&w.supervisor, &format!("/api/v1/orgs/{}/inspection-rounds", w.city), &json!({
+            "title": "第四季度不定期抽查", "mode": "unannounced", "method": "records_review",
+            "planned_on": day(0), "draw_from_org_id": w.city, "draw_size": 2})).await.json().await.expect("json");
+        let id = round["id"].as_i64().expect("id");
+        let seed = round["draw_seed"].as_str().expect("seed").to_owned();
+        let target = round["targets"][0]["org_id"].as_i64().expect("a target");
+        let finding = app.post_as(&w.supervisor, &format!("/api/v1/inspection-rounds/{id}/findings"), &json!({
+            "org_id": target, "kind": "problem", "text": "三会一课记录缺少照片",
+            "rectification": {"requirement": "补齐照片", "deadline": day(10)}})).await;
+        assert_eq!(finding.status().as_u16(), 201);
+        let published = app.post_as(&w.supervisor, &format!("/api/v1/inspection-rounds/{id}/publications"), &json!({
+            "publish_on": day(1), "summary": "全市督查通报（第一期）", "results": [{"org_id": target, "verdict": "poor", "comment": "记录不全"}]})).await;
+        assert_eq!(published.status().as_u16(), 201);
+
+        let mut inspector = Browser::new(&app);
+        inspector.sign_in(&w.supervisor).await;
+        let list = inspector.get(&format!("/console/orgs/{}/inspections", w.city)).await;
+        assert_eq!(list.status, 200, "{}", list.body);
+        assert!(list.body.contains(&format!("href=\"/console/inspection-rounds/{id}\">第四季度不定期抽查")) && list.body.contains("不定期抽查") && list.body.contains("1条"));
+        let page = inspector.get(&format!("/console/inspection-rounds/{id}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains(&format!("<code id=\"draw-seed\">{seed}</code>")), "the seed anyone can redo the draw from");
+        assert!(page.body.contains("三会一课记录缺少照片") && page.body.contains("已下达整改"));
+        assert!(page.body.contains("第1版") && page.body.contains("全市督查通报（第一期）") && page.body.contains("class=\"below\""), "a 差 is highlighted");
+        assert_eq!(inspector.get("/console/inspection-rounds/999999").await.status, 404);
+
+        let mut secretary = Browser::new(&app);
+        secretary.sign_in(&w.secretary_a).await;
+        let refused = secretary.get(&format!("/console/orgs/{}/inspections", w.branch_a)).await;
+        assert_eq!(refused.status, 403, "inspections are the offices' own");
+        assert_eq!(secretary.get(&format!("/console/inspection-rounds/{id}")).await.status, 404, "not even that it exists");
+    }
+
+    async fn community_admins_see_claims_and_the_waitlist_in_order_and_everyone_s_year_of_service(app) {
+        let w = app.world().await;
+        let community = huodongri::cli::create_org(&app.db, "TS-SQ", "文昌社区", "community", Some("TS")).await.expect("community");
+        let admin = app.add_person("社区主任", "13700000051", community).await;
+        app.grant(&admin, huodongri::domain::Role::CommunityAdmin, community).await;
+        give_password(&app, &admin).await;
+        give_password(&app, &w.member_a).await;
+        give_password(&app, &w.reviewer).await;
+        let created = app.post_as(&admin, &format!("/api/v1/communities/{community}/service-items"), &json!({
+            "kind": "item", "title": "陪伴空巢老人", "description": "陪老人聊天", "capacity": 1,
+            "starts_at": at(chrono::Duration::days(2)), "ends_at": at(chrono::Duration::days(2) + chrono::Duration::hours(2)),
+            "place": "社区活动室", "skills": "", "signup_opens_at": at(-chrono::Duration::hours(1)), "signup_closes_at": at(chrono::Duration::days(1))})).await;
+        assert_eq!(created.status().as_u16(), 201);
+        let item = created.json::<Value>().await.expect("json")["id"].as_i64().expect("id");
+        for who in [&w.member_a, &w.member_b, &w.member_c] {
+            // Members claim in the community they report to (报到), once its admin accepts them.
+            let report: Value = app.post_as(who, &format!("/api/v1/communities/{community}/reports"), &json!({})).await.json().await.expect("json");
+            let decided = app.post_as(&admin, &format!("/api/v1/community-reports/{}/decision", report["id"]), &json!({"accept": true})).await;
+            assert_eq!(decided.status().as_u16(), 200);
+            let claimed: Value = app.post_as(who, &format!("/api/v1/service-items/{item}/claims"), &json!({})).await.json().await.expect("json");
+            assert!(claimed["result"] == "ok" || claimed["result"] == "full", "{claimed}");
+        }
+
+        let mut runner = Browser::new(&app);
+        runner.sign_in(&admin).await;
+        let items = runner.get(&format!("/console/orgs/{community}/service-items")).await;
+        assert_eq!(items.status, 200, "{}", items.body);
+        assert!(items.body.contains("陪伴空巢老人") && items.body.contains("1/1") && items.body.contains("2人"), "one place taken, two waiting: {}", items.body);
+        assert!(items.body.contains(">服务项目</a>"), "a community has the tab");
+        assert_eq!(runner.get(&format!("/console/orgs/{community}/service-items?kind=party")).await.status, 400);
+        assert_eq!(runner.get(&format!("/console/orgs/{}/service-items", w.committee)).await.status, 404, "a committee is not a community");
+        let page = runner.get(&format!("/console/service-items/{item}")).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        let first = page.body.find("甲党员").expect("the first claim holds the place");
+        let second = page.body.find("乙党员").expect("waiting");
+        let third = page.body.find("丙党员").expect("waiting");
+        assert!(first < second && second < third, "the waitlist in the order people came");
+        assert!(page.body.contains("候补名单（2人"));
+
+        let mut member = Browser::new(&app);
+        member.sign_in(&w.member_a).await;
+        assert_eq!(member.get(&format!("/console/service-items/{item}")).await.status, 403, "a member does not read others' claims");
+
+        let mut reviewer = Browser::new(&app);
+        reviewer.sign_in(&w.reviewer).await;
+        let year = huodongri::clock::today().format("%Y").to_string();
+        let minimums = reviewer.get(&format!("/console/orgs/{}/service?year={year}", w.committee)).await;
+        assert_eq!(minimums.status, 200, "{}", minimums.body);
+        assert!(minimums.body.contains("甲党员") && minimums.body.contains("未达标") && minimums.body.contains("<svg class=\"chart\""));
+        let behind = reviewer.get(&format!("/console/orgs/{}/service?year={year}&behind=true", w.committee)).await;
+        assert_eq!(behind.status, 200);
+        assert!(!behind.body.contains(">已达标<"), "only those behind");
+        assert_eq!(reviewer.get(&format!("/console/orgs/{}/service?year=1999", w.committee)).await.status, 400);
+        let file = app.client.get(app.url(&format!("/console/orgs/{}/service.xlsx?year={year}", w.committee)))
+            .header("cookie", reviewer.cookie_header()).send().await.expect("sent");
+        assert_eq!(file.status().as_u16(), 200);
+        assert!(file.bytes().await.expect("bytes").starts_with(b"PK"));
+        assert_eq!(reviewer.get(&format!("/console/orgs/{}/service", w.city)).await.status, 403);
+    }
+}

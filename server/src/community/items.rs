@@ -4,8 +4,8 @@ use chrono::{DateTime, FixedOffset};
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -15,9 +15,11 @@ use super::{
     error::{CommunityError, invalid},
 };
 use crate::{
+    authz::{self, Caller},
     clock,
     domain::ClaimStatus,
     entities::{organisation, person, service_claim, service_item},
+    pagination::Page,
 };
 
 /// What a community publishes.
@@ -256,6 +258,40 @@ pub async fn page(
         .await
         .context("cannot read items")?;
     Ok((item_views(db, rows, viewer).await?, total))
+}
+
+/// One page of community `community_id`'s items, of one kind when given (`item`, `post`,
+/// `volunteer`), soonest first, as `viewer` sees them. Anyone signed in may browse them.
+pub async fn of_community(
+    db: &impl ConnectionTrait,
+    viewer: i64,
+    community_id: i64,
+    kind: Option<&str>,
+    (index, per_page): (u64, u64),
+) -> Result<Page<ItemView>, CommunityError> {
+    let community = super::find_community(db, community_id).await?;
+    if !(1..=100).contains(&per_page) {
+        return Err(invalid("per_page is 1–100"));
+    }
+    let (items, total) = page(db, community.id, kind, index, per_page, viewer).await?;
+    Ok(Page {
+        items,
+        page: index + 1,
+        per_page,
+        total,
+    })
+}
+
+/// An item and every claim on it, waitlist in order, for the people who run its community.
+pub async fn with_claims(
+    db: &DatabaseConnection,
+    caller: Caller,
+    item_id: i64,
+) -> Result<(ItemView, Vec<ClaimView>), CommunityError> {
+    let item = claims::find_item(db, item_id).await?;
+    authz::require(db, caller, super::RUN_COMMUNITY, item.community_id).await?;
+    let claims = claims_on(db, &item).await?;
+    Ok((item_view(db, item, caller.person_id).await?, claims))
 }
 
 pub async fn item_view(

@@ -17,3 +17,14 @@ pub const RUN_COMMUNITY: &[crate::domain::Role] = &[
     crate::domain::Role::VolunteerLead,
     crate::domain::Role::OrgAdmin,
 ];
+
+/// The community `id` (404 when it is missing or not a community).
+pub async fn find_community(
+    db: &impl sea_orm::ConnectionTrait,
+    id: i64,
+) -> Result<crate::entities::organisation::Model, CommunityError> {
+    crate::orgs::find(db, id)
+        .await?
+        .filter(|o| o.kind == crate::domain::OrgKind::Community)
+        .ok_or(CommunityError::CommunityNotFound)
+}

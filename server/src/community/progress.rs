@@ -44,7 +44,32 @@ pub struct Progress {
     pub pairings: Tally,
     /// Volunteer activities of any kind attended (走访慰问、义务劳动、为民办实事…).
     pub volunteer: Tally,
+    /// Hours of service confirmed by the organisers this year (志愿服务时长).
+    pub hours: f64,
     pub behind: bool,
+}
+
+/// The minimums' Chinese names, in the order the document lists them and `Progress::minimums`
+/// gives them.
+pub const MINIMUMS: [&str; 5] = [
+    "认领项目或岗位",
+    "社区志愿服务",
+    "可行性建议",
+    "结对帮扶",
+    "志愿服务活动",
+];
+
+impl Progress {
+    /// Each minimum's tally, in the order of `MINIMUMS`.
+    pub fn minimums(&self) -> [Tally; 5] {
+        [
+            self.items,
+            self.community_services,
+            self.suggestions,
+            self.pairings,
+            self.volunteer,
+        ]
+    }
 }
 
 fn year_bounds(
@@ -107,7 +132,11 @@ pub async fn for_people(
                 .filter(|c| c.person_id == p.id)
                 .filter_map(|c| items.get(&c.item_id).map(|i| (c, i)));
             let (mut claimed, mut community, mut volunteer) = (0, 0, 0);
+            let mut minutes = 0;
             for (claim, item) in mine {
+                if claim.status == crate::domain::ClaimStatus::Attended {
+                    minutes += i64::from(claim.minutes.unwrap_or(0));
+                }
                 match item.kind.as_str() {
                     "item" | "post" => claimed += 1,
                     "volunteer" if claim.status == crate::domain::ClaimStatus::Attended => {
@@ -161,9 +190,61 @@ pub async fn for_people(
                 suggestions,
                 pairings,
                 volunteer,
+                hours: minutes as f64 / 60.0,
                 behind,
             });
         }
     }
     Ok(out)
+}
+
+/// The year of everyone in `org_id`'s scope (a branch's members; a community's members and the
+/// people reported to it) against the minimums, for staff who read the organisation; only those
+/// behind when `behind_only`.
+pub async fn of_org(
+    db: &impl ConnectionTrait,
+    caller: i64,
+    org_id: i64,
+    year: i32,
+    behind_only: bool,
+) -> Result<Vec<Progress>, super::CommunityError> {
+    let year = super::engagement::valid_year(year)?;
+    let people = super::engagement::people_in_scope(db, caller, org_id).await?;
+    let mut all = for_people(db, &people, year).await?;
+    if behind_only {
+        all.retain(|p| p.behind);
+    }
+    Ok(all)
+}
+
+/// The year's list as a workbook, one row per person (cells guarded against formulas).
+pub fn workbook(year: i32, list: &[Progress]) -> anyhow::Result<Vec<u8>> {
+    let tally = |t: Tally| format!("{}/{}", t.done, t.required);
+    crate::spreadsheet::list_workbook(
+        &format!("{year}年服务"),
+        &[
+            ("姓名", 12.0),
+            ("在职党员", 10.0),
+            ("认领项目或岗位", 16.0),
+            ("社区志愿服务", 14.0),
+            ("可行性建议", 12.0),
+            ("结对帮扶", 10.0),
+            ("志愿服务活动", 14.0),
+            ("服务时长（小时）", 16.0),
+            ("是否达到最低要求", 16.0),
+        ],
+        list.iter().map(|p| {
+            vec![
+                p.name.clone(),
+                if p.in_service_organ { "是" } else { "否" }.to_owned(),
+                tally(p.items),
+                tally(p.community_services),
+                tally(p.suggestions),
+                tally(p.pairings),
+                tally(p.volunteer),
+                format!("{:.1}", p.hours),
+                if p.behind { "未达到" } else { "已达到" }.to_owned(),
+            ]
+        }),
+    )
 }

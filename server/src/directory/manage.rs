@@ -1090,8 +1090,19 @@ pub async fn get_org(
     user: Caller,
     id: i64,
 ) -> Result<OrgResponse, DirectoryError> {
+    get_org_as(db, user, id, READ_DIRECTORY).await
+}
+
+/// The organisation, for someone holding one of `roles` at it or above (403 otherwise): the
+/// console shows a community's heading to its admins, who do not read the directory.
+pub async fn get_org_as(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+    roles: &[crate::domain::Role],
+) -> Result<OrgResponse, DirectoryError> {
     let org = existing_org(db, id).await?;
-    authz::require(db, user, READ_DIRECTORY, org.id).await?;
+    authz::require(db, user, roles, org.id).await?;
     Ok(org.into())
 }
 

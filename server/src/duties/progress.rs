@@ -709,57 +709,37 @@ pub async fn of_org(
 
 /// The list as a workbook (cells guarded against formulas).
 pub fn workbook(list: &OrgDuties) -> anyhow::Result<Vec<u8>> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet();
-    sheet
-        .set_name(format!("{}年履职", list.year))
-        .context("cannot name the duties sheet")?;
-    let bold = Format::new().set_bold();
-    let headers = [
-        ("姓名", 12.0),
-        ("组织", 24.0),
-        ("领导干部级别", 14.0),
-        ("党内职务", 10.0),
-        ("是否全部完成", 12.0),
-        ("未完成事项", 80.0),
-    ];
-    for (col, (title, width)) in (0u16..).zip(headers) {
-        sheet
-            .write_string_with_format(0, col, title, &bold)
-            .and_then(|s| s.set_column_width(col, width))
-            .context("cannot write the duties header")?;
-    }
-    sheet
-        .set_freeze_panes(1, 0)
-        .context("cannot freeze the duties header")?;
-    for (row, item) in (1u32..).zip(&list.items) {
-        let behind = item
-            .behind
-            .iter()
-            .map(|b| format!("{} {}/{}", b.label, b.done, b.required))
-            .collect::<Vec<_>>()
-            .join("；");
-        let cells = [
-            item.name.clone(),
-            item.org_name.clone(),
-            item.leader_level
-                .map(|l| l.label().to_owned())
-                .unwrap_or_default(),
-            item.party_post
-                .map(|p| p.label().to_owned())
-                .unwrap_or_default(),
-            if item.met_all { "是" } else { "否" }.to_owned(),
-            behind,
-        ];
-        for (col, text) in (0u16..).zip(&cells) {
-            sheet
-                .write_string(row, col, crate::spreadsheet::defused(text))
-                .context("cannot write a duties cell")?;
-        }
-    }
-    book.save_to_buffer()
-        .context("cannot assemble the duties workbook")
+    crate::spreadsheet::list_workbook(
+        &format!("{}年履职", list.year),
+        &[
+            ("姓名", 12.0),
+            ("组织", 24.0),
+            ("领导干部级别", 14.0),
+            ("党内职务", 10.0),
+            ("是否全部完成", 12.0),
+            ("未完成事项", 80.0),
+        ],
+        list.items.iter().map(|item| {
+            let behind = item
+                .behind
+                .iter()
+                .map(|b| format!("{} {}/{}", b.label, b.done, b.required))
+                .collect::<Vec<_>>()
+                .join("；");
+            vec![
+                item.name.clone(),
+                item.org_name.clone(),
+                item.leader_level
+                    .map(|l| l.label().to_owned())
+                    .unwrap_or_default(),
+                item.party_post
+                    .map(|p| p.label().to_owned())
+                    .unwrap_or_default(),
+                if item.met_all { "是" } else { "否" }.to_owned(),
+                behind,
+            ]
+        }),
+    )
 }
 
 /// Everyone, city-wide, who is behind this year (the reminders).

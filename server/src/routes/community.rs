@@ -576,11 +576,14 @@ pub async fn org_progress(
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<Progress>>, CommunityError> {
     let year = valid_year(query.year.unwrap_or_else(this_year))?;
-    let people =
-        engagement::people_in_scope(db.get_ref(), user.person_id, path.into_inner()).await?;
-    let mut all = progress::for_people(db.get_ref(), &people, year).await?;
-    if query.behind.unwrap_or(false) {
-        all.retain(|p| p.behind);
-    }
-    Ok(web::Json(all))
+    Ok(web::Json(
+        progress::of_org(
+            db.get_ref(),
+            user.person_id,
+            path.into_inner(),
+            year,
+            query.behind.unwrap_or(false),
+        )
+        .await?,
+    ))
 }

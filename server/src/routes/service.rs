@@ -14,12 +14,10 @@ use crate::{
     community::{
         CommunityError,
         claims::{self, ClaimOutcome},
-        error::invalid,
         items::{self, ClaimView, ItemView, NewItem},
         volunteer,
     },
     config::CommunitySettings,
-    domain::OrgKind,
     entities::{organisation, person, service_claim},
     error::ErrorBody,
 };
@@ -31,10 +29,7 @@ pub async fn community(
     db: &DatabaseConnection,
     id: i64,
 ) -> Result<organisation::Model, CommunityError> {
-    crate::orgs::find(db, id)
-        .await?
-        .filter(|o| o.kind == OrgKind::Community)
-        .ok_or(CommunityError::CommunityNotFound)
+    crate::community::find_community(db, id).await
 }
 
 pub async fn require_runner(
@@ -101,26 +96,22 @@ pub async fn list_items(
     query: web::Query<ItemQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<ItemPage>, CommunityError> {
-    let community = community(&db, path.into_inner()).await?;
-    let index = query.page.map_or(0, crate::pagination::PageNumber::index);
-    let per_page = query.per_page.unwrap_or(20);
-    if !(1..=100).contains(&per_page) {
-        return Err(invalid("per_page is 1–100"));
-    }
-    let (items, total) = items::page(
+    let page = items::of_community(
         db.get_ref(),
-        community.id,
-        query.kind.as_deref(),
-        index,
-        per_page,
         user.person_id,
+        path.into_inner(),
+        query.kind.as_deref(),
+        (
+            query.page.map_or(0, crate::pagination::PageNumber::index),
+            query.per_page.unwrap_or(20),
+        ),
     )
     .await?;
     Ok(web::Json(ItemPage {
-        items,
-        page: index + 1,
-        per_page,
-        total,
+        items: page.items,
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
     }))
 }
 
@@ -286,9 +277,8 @@ pub async fn list_claims(
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<Vec<ClaimView>>, CommunityError> {
-    let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
-    require_runner(&db, user, item.community_id).await?;
-    Ok(web::Json(items::claims_on(db.get_ref(), &item).await?))
+    let (_, claims) = items::with_claims(&db, user.into(), path.into_inner()).await?;
+    Ok(web::Json(claims))
 }
 
 #[derive(Deserialize, ToSchema)]

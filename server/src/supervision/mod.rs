@@ -62,3 +62,10 @@ crate::domain::enums::slug_enum!(
         Poor = ("poor", "差"),
     }
 );
+
+impl Verdict {
+    /// A result the organisation must act on (一般 or 差): highlighted wherever results are listed.
+    pub fn falls_short(self) -> bool {
+        matches!(self, Self::NeedsImprovement | Self::Poor)
+    }
+}

@@ -44,6 +44,8 @@ pub(super) async fn frame(
 pub(super) struct OrgHead {
     pub(super) id: i64,
     pub(super) name: String,
+    /// Communities have their own tab of service items.
+    pub(super) is_community: bool,
 }
 
 impl From<&OrgResponse> for OrgHead {
@@ -51,6 +53,7 @@ impl From<&OrgResponse> for OrgHead {
         Self {
             id: org.id,
             name: org.name.clone(),
+            is_community: org.kind == crate::domain::OrgKind::Community,
         }
     }
 }
@@ -66,13 +69,22 @@ pub(super) async fn chrome(
     })
 }
 
-/// The organisation as the signed-in person may read it (403 otherwise), for the heading.
+/// The organisation for the heading, for anyone with a console role at it or above (403
+/// otherwise); what a page shows under it is checked by the page's own service call.
 pub(super) async fn head(
     db: &DatabaseConnection,
     user: &ConsoleUser,
     id: i64,
 ) -> Result<OrgHead, PageError> {
-    Ok(OrgHead::from(&manage::get_org(db, user.into(), id).await?))
+    Ok(OrgHead::from(
+        &manage::get_org_as(
+            db,
+            user.into(),
+            id,
+            crate::console::qr_sign_in::CONSOLE_ROLES,
+        )
+        .await?,
+    ))
 }
 
 /// A rate as the pages write it: 83%, or a dash when nobody was expected.

@@ -5,6 +5,7 @@
 mod community;
 mod deputies;
 mod frame;
+mod inspections;
 mod orgs;
 mod sign_in;
 mod supervision;
@@ -58,6 +59,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .route(web::get().to(community::commitments)),
         )
         .service(
+            web::resource("/console/orgs/{id}/service").route(web::get().to(community::minimums)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/service.xlsx")
+                .route(web::get().to(community::minimums_file)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/service-items")
+                .route(web::get().to(community::service_items)),
+        )
+        .service(
+            web::resource("/console/service-items/{id}")
+                .route(web::get().to(community::service_item)),
+        )
+        .service(
             web::resource("/console/orgs/{id}/exemptions").route(web::get().to(orgs::exemptions)),
         )
         .service(
@@ -67,6 +83,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/console/orgs/{id}/previews")
                 .route(web::get().to(supervision::previews)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/inspections")
+                .route(web::get().to(inspections::rounds)),
+        )
+        .service(
+            web::resource("/console/inspection-rounds/{id}")
+                .route(web::get().to(inspections::round)),
         )
         .service(
             web::resource("/console/orgs/{id}/rectifications")
