@@ -232,13 +232,7 @@ pub async fn require_covers_person(
     person: &person::Model,
 ) -> Result<(), AccessError> {
     let user = user.into();
-    let scope = Scope::load(db, user.person_id).await?;
-    let grants = grants_of(db, &[person.id]).await?;
-    let covered = scope.allows(MANAGE_PEOPLE, person.org_id)
-        && grants
-            .get(&person.id)
-            .is_none_or(|held| held.iter().all(|g| scope.covers_grant(g)));
-    if covered {
+    if covers_person(db, user, person).await? {
         Ok(())
     } else {
         tracing::info!(
@@ -248,6 +242,21 @@ pub async fn require_covers_person(
         );
         Err(Forbidden.into())
     }
+}
+
+/// Whether `user` may change `person`: they manage people at the person's organisation and
+/// their scope covers every role the person holds (see `require_covers_person`).
+pub async fn covers_person(
+    db: &impl ConnectionTrait,
+    user: Caller,
+    person: &person::Model,
+) -> Result<bool, AccessError> {
+    let scope = Scope::load(db, user.person_id).await?;
+    let grants = grants_of(db, &[person.id]).await?;
+    Ok(scope.allows(MANAGE_PEOPLE, person.org_id)
+        && grants
+            .get(&person.id)
+            .is_none_or(|held| held.iter().all(|g| scope.covers_grant(g))))
 }
 
 /// Who approves exemptions from organisational life: the committee above the branch

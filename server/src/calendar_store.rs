@@ -3,12 +3,16 @@
 //! next year), so every server instance sees a newly loaded year at once.
 use std::collections::BTreeMap;
 
+use actix_web::http::StatusCode;
 use anyhow::Context;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
 use serde_json::{Value, json};
 
+use serde::Serialize;
+use utoipa::ToSchema;
+
 use crate::{
-    calendar::{Calendar, YearCalendar},
+    calendar::{ActivityDay, Calendar, CalendarError, Policy, YearCalendar},
     domain::DayKind,
     entities::calendar_day,
 };
@@ -120,4 +124,75 @@ pub async fn replace_year(
     }
     txn.commit().await.context("cannot commit the year")?;
     Ok(())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarResponse {
+    pub year: i32,
+    pub policy: Policy,
+    pub months: Vec<ActivityDay>,
+}
+
+#[derive(thiserror::Error)]
+pub enum CalendarRouteError {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("no such organisation")]
+    OrgNotFound,
+    #[error(transparent)]
+    YearMissing(CalendarError),
+    #[error("only an org-department admin of a top-level organisation may load holiday data")]
+    Forbidden,
+    #[error(transparent)]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl crate::error::ApiError for CalendarRouteError {
+    fn parts(&self) -> (StatusCode, &'static str) {
+        match self {
+            Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "calendar.invalid_input"),
+            Self::OrgNotFound => (StatusCode::NOT_FOUND, "org.not_found"),
+            Self::YearMissing(_) => (StatusCode::NOT_FOUND, "calendar.year_missing"),
+            Self::Forbidden => (StatusCode::FORBIDDEN, "auth.forbidden"),
+            Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+crate::api_error!(CalendarRouteError);
+
+/// Every month's activity day and preview deadline of `year` under a policy: the one given,
+/// else organisation `org`'s, else the default (`next_working_day`).
+pub async fn activity_year(
+    db: &impl ConnectionTrait,
+    year: i32,
+    policy: Option<&str>,
+    org: Option<i64>,
+) -> Result<CalendarResponse, CalendarRouteError> {
+    let year = crate::domain::dates::check_year(year).map_err(CalendarRouteError::InvalidInput)?;
+    let policy = match (policy, org) {
+        (Some(_), Some(_)) => {
+            return Err(CalendarRouteError::InvalidInput(
+                "give either policy or org, not both".into(),
+            ));
+        }
+        (Some(raw), None) => Policy::parse(raw).map_err(CalendarRouteError::InvalidInput)?,
+        (None, Some(org_id)) => {
+            let org = crate::orgs::find(db, org_id)
+                .await?
+                .ok_or(CalendarRouteError::OrgNotFound)?;
+            org.activity_day_policy
+        }
+        (None, None) => Policy::NextWorkingDay,
+    };
+    let calendar = load_years(db, &[year, year + 1]).await?;
+    let months = calendar.year_plan(year, policy).map_err(|e| match e {
+        CalendarError::YearMissing(_) => CalendarRouteError::YearMissing(e),
+        other => CalendarRouteError::InvalidInput(other.to_string()),
+    })?;
+    Ok(CalendarResponse {
+        year,
+        policy,
+        months,
+    })
 }

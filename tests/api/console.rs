@@ -633,3 +633,89 @@ on_both_stores! {
         assert_eq!(reviewer.get(&format!("/console/orgs/{}/service", w.city)).await.status, 403);
     }
 }
+
+on_both_stores! {
+    async fn a_secretary_edits_a_member_issues_an_invite_and_the_committee_registers_an_exemption(app) {
+        let w = app.world().await;
+        give_password(&app, &w.secretary_a).await;
+        give_password(&app, &w.reviewer).await;
+        let newcomer = app.add_person("新党员", "13700000077", w.branch_a).await;
+        let mut secretary = Browser::new(&app);
+        secretary.sign_in(&w.secretary_a).await;
+        let people = secretary.get(&format!("/console/orgs/{}/people", w.branch_a)).await;
+        assert!(people.body.contains(&format!("href=\"/console/people/{}\">新党员", newcomer.id)));
+        let page = secretary.get(&format!("/console/people/{}", newcomer.id)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("id=\"person-form\"") && page.body.contains("value=\"13700000077\""));
+        let csrf = page.csrf();
+        let path = format!("/console/people/{}", newcomer.id);
+        let fields = |phone: &'static str| vec![("name", "新党员"), ("phone", phone), ("status", "probationary"), ("join_date", "2026-07-01"),
+            ("party_post", ""), ("leader_level", ""), ("deputy_level", ""), ("work_unit", "市财政局"), ("in_service_organ", "true")];
+        let mut bad = fields("12345");
+        bad.push(("csrf", &csrf));
+        assert_eq!(secretary.post(&path, &bad).await.status, 400, "a phone that is not one");
+        let unsigned = secretary.post(&path, &fields("13700000078")).await;
+        assert_eq!(unsigned.status, 403, "no token, no change");
+        let mut good = fields("13700000078");
+        good.push(("csrf", &csrf));
+        let saved = secretary.post(&path, &good).await;
+        assert_eq!((saved.status, saved.location.clone()), (303, format!("{path}?done=saved")));
+        let person: Value = app.get_as(&w.secretary_a, &format!("/api/v1/people/{}", newcomer.id)).await.json().await.expect("json");
+        assert_eq!((person["phone"].as_str(), person["status"].as_str(), person["work_unit"].as_str(), person["in_service_organ"].as_bool()),
+            (Some("13700000078"), Some("probationary"), Some("市财政局"), Some(true)));
+
+        let invited = secretary.post(&format!("/console/people/{}/invite", newcomer.id), &[("csrf", &csrf)]).await;
+        assert_eq!(invited.status, 200, "{}", invited.body);
+        assert!(invited.body.contains("id=\"invite-code\"") && invited.body.contains("data:image/svg+xml;base64,"), "the code, shown once");
+        let elsewhere = app.add_person("丙党员二", "13700000079", w.branch_c).await;
+        assert_eq!(secretary.get(&format!("/console/people/{}", elsewhere.id)).await.status, 403, "another committee's member");
+        assert_eq!(secretary.post(&format!("/console/people/{}/invite", elsewhere.id), &[("csrf", &csrf)]).await.status, 403);
+
+        // The committee reads the branch (phones masked, no edit form) and registers the exemption; the branch cannot.
+        let refused = secretary.post(&format!("/console/people/{}/exemptions", newcomer.id), &[("csrf", &csrf), ("reason", "长期病休"), ("valid_from", &huodongri::clock::today().to_string())]).await;
+        assert_eq!(refused.status, 403, "the committee decides, not the branch");
+        let mut reviewer = Browser::new(&app);
+        reviewer.sign_in(&w.reviewer).await;
+        let seen = reviewer.get(&format!("/console/people/{}", newcomer.id)).await;
+        assert_eq!(seen.status, 200);
+        assert!(!seen.body.contains("id=\"person-form\"") && seen.body.contains("137****0078"), "{}", seen.body);
+        let csrf = seen.csrf();
+        let no_reason = reviewer.post(&format!("/console/people/{}/exemptions", newcomer.id), &[("csrf", &csrf), ("reason", ""), ("valid_from", "2026-12-01")]).await;
+        assert_eq!(no_reason.status, 400);
+        let bad_date = reviewer.post(&format!("/console/people/{}/exemptions", newcomer.id), &[("csrf", &csrf), ("reason", "长期病休"), ("valid_from", "2026-13-01")]).await;
+        assert_eq!(bad_date.status, 400);
+        let done = reviewer.post(&format!("/console/people/{}/exemptions", newcomer.id), &[("csrf", &csrf), ("reason", "长期病休"), ("valid_from", &huodongri::clock::today().to_string()), ("valid_until", "")]).await;
+        assert_eq!((done.status, done.location.clone()), (303, format!("/console/people/{}?done=exempted", newcomer.id)));
+        let list = reviewer.get(&format!("/console/orgs/{}/exemptions", w.committee)).await;
+        assert!(list.body.contains("新党员") && list.body.contains("长期病休"));
+    }
+
+    async fn the_calendar_shows_the_year_under_the_organisation_s_policy_which_only_the_department_changes(app) {
+        let w = app.world().await;
+        give_password(&app, &w.admin).await;
+        give_password(&app, &w.secretary_a).await;
+        let year = huodongri::clock::today().format("%Y").to_string();
+        app.ensure_calendar_year(&w.admin, &year).await;
+        let mut secretary = Browser::new(&app);
+        secretary.sign_in(&w.secretary_a).await;
+        let page = secretary.get(&format!("/console/orgs/{}/calendar?year={year}", w.branch_a)).await;
+        assert_eq!(page.status, 200, "{}", page.body);
+        assert!(page.body.contains("遇休息日顺延") && page.body.contains(&format!("{year}-12")) && !page.body.contains("id=\"policy-form\""));
+        let csrf = page.csrf();
+        assert_eq!(secretary.post(&format!("/console/orgs/{}/calendar", w.branch_a), &[("csrf", &csrf), ("activity_day_policy", "statutory_only")]).await.status, 403);
+        assert_eq!(secretary.get(&format!("/console/orgs/{}/calendar?year=1800", w.branch_a)).await.status, 400);
+
+        let mut admin = Browser::new(&app);
+        admin.sign_in(&w.admin).await;
+        let page = admin.get(&format!("/console/orgs/{}/calendar", w.branch_a)).await;
+        assert!(page.body.contains("id=\"policy-form\""));
+        let csrf = page.csrf();
+        assert_eq!(admin.post(&format!("/console/orgs/{}/calendar", w.branch_a), &[("csrf", &csrf), ("activity_day_policy", "whenever")]).await.status, 400);
+        let saved = admin.post(&format!("/console/orgs/{}/calendar", w.branch_a), &[("csrf", &csrf), ("activity_day_policy", "statutory_only")]).await;
+        assert_eq!(saved.status, 303);
+        let after = admin.get(&saved.location).await;
+        assert!(after.body.contains("<strong>仅法定节假日顺延</strong>") && after.body.contains("已保存"));
+        let audit = admin.get(&format!("/console/orgs/{}/audit", w.city)).await;
+        assert!(audit.body.contains("org.settings"), "the change is audited: {}", audit.body);
+    }
+}

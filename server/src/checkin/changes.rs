@@ -135,6 +135,33 @@ impl CheckinService {
         Ok(row)
     }
 
+    /// Exempts person `person_id` (暂不参加组织生活) as `caller`, the committee over the person's
+    /// branch, from `valid_from` (YYYY-MM-DD) until `valid_until` or further notice. Audited.
+    pub async fn create_exemption_as(
+        &self,
+        caller: crate::authz::Caller,
+        person_id: i64,
+        reason: &str,
+        valid_from: &str,
+        valid_until: Option<&str>,
+        request_id: Option<String>,
+    ) -> Result<leave::Exemption, AttendanceError> {
+        let person = crate::people::find(&self.db, person_id)
+            .await?
+            .ok_or(AttendanceError::PersonNotFound)?;
+        leave::require_committee(&self.db, caller, person.org_id).await?;
+        let from = leave::parse_date(valid_from, "valid_from")?;
+        let until = valid_until
+            .map(str::trim)
+            .filter(|raw| !raw.is_empty())
+            .map(|raw| leave::parse_date(raw, "valid_until"))
+            .transpose()?;
+        let row = self
+            .create_exemption(caller.person_id, &person, reason, from, until, request_id)
+            .await?;
+        Ok(leave::exemption_view(&self.db, row).await?)
+    }
+
     /// Revokes exemption `id` as `caller` (the committee over the person's branch). Audited.
     pub async fn revoke_exemption_as(
         &self,

@@ -586,6 +586,35 @@ pub async fn get_person(
     Ok(PersonResponse::seen(person, manages))
 }
 
+/// A person as staff in scope see them, and whether the caller may change them (edit their
+/// details, issue an invite code): the console shows its forms only then.
+pub async fn person_for_staff(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+) -> Result<(PersonResponse, bool), DirectoryError> {
+    let person = existing_person(db, id).await?;
+    authz::require(db, user, READ_DIRECTORY, person.org_id).await?;
+    let manages = authz::has_role(db, user.person_id, MANAGE_PEOPLE, person.org_id).await?;
+    let may_change = authz::covers_person(db, user, &person).await?;
+    Ok((PersonResponse::seen(person, manages), may_change))
+}
+
+/// A person's details as `body` gives them, their exemption left as it is (that is the
+/// committee's, on its own form): the console's edit form.
+pub async fn update_details(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+    mut body: PersonRequest,
+    request_id: Option<String>,
+) -> Result<PersonResponse, DirectoryError> {
+    let existing = existing_person(db, id).await?;
+    body.exempt = existing.exempt;
+    body.exempt_reason = existing.exempt_reason;
+    update_person(db, user, id, &body, request_id).await
+}
+
 pub async fn update_person(
     db: &DatabaseConnection,
     user: Caller,
@@ -1323,6 +1352,16 @@ pub async fn list_audit(
         per_page,
         total,
     })
+}
+
+/// Whether `user` may change organisation `id`'s settings (org-department admins at it or
+/// above), for showing the form.
+pub async fn may_change_settings(
+    db: &DatabaseConnection,
+    user: Caller,
+    id: i64,
+) -> Result<bool, DirectoryError> {
+    Ok(authz::has_role(db, user.person_id, MANAGE_ORGS, id).await?)
 }
 
 pub async fn update_settings(

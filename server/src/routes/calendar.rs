@@ -1,16 +1,11 @@
 //! The activity-day calendar: each month's 20th, moved by the official holiday calendar.
-use actix_web::{http::StatusCode, web};
+use actix_web::web;
 use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use crate::{
-    auth::AuthUser,
-    calendar::{ActivityDay, CalendarError, Policy, YearCalendar},
-    calendar_store,
-    error::ErrorBody,
-    orgs,
-};
+pub use crate::calendar_store::{CalendarResponse, CalendarRouteError};
+use crate::{auth::AuthUser, calendar::YearCalendar, calendar_store, error::ErrorBody};
 
 #[derive(Deserialize, IntoParams)]
 pub struct CalendarQuery {
@@ -19,41 +14,6 @@ pub struct CalendarQuery {
     /// Use this organisation's policy instead.
     pub org: Option<i64>,
 }
-
-#[derive(Serialize, ToSchema)]
-pub struct CalendarResponse {
-    pub year: i32,
-    pub policy: Policy,
-    pub months: Vec<ActivityDay>,
-}
-
-#[derive(thiserror::Error)]
-pub enum CalendarRouteError {
-    #[error("{0}")]
-    InvalidInput(String),
-    #[error("no such organisation")]
-    OrgNotFound,
-    #[error(transparent)]
-    YearMissing(CalendarError),
-    #[error("only an org-department admin of a top-level organisation may load holiday data")]
-    Forbidden,
-    #[error(transparent)]
-    Unexpected(#[from] anyhow::Error),
-}
-
-impl crate::error::ApiError for CalendarRouteError {
-    fn parts(&self) -> (StatusCode, &'static str) {
-        match self {
-            Self::InvalidInput(_) => (StatusCode::BAD_REQUEST, "calendar.invalid_input"),
-            Self::OrgNotFound => (StatusCode::NOT_FOUND, "org.not_found"),
-            Self::YearMissing(_) => (StatusCode::NOT_FOUND, "calendar.year_missing"),
-            Self::Forbidden => (StatusCode::FORBIDDEN, "auth.forbidden"),
-            Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-        }
-    }
-}
-
-crate::api_error!(CalendarRouteError);
 
 /// Every month's activity day and preview deadline (the 10th) for a year. Public.
 #[utoipa::path(get, path = "/api/v1/calendar/{year}", tag = "calendar",
@@ -66,32 +26,10 @@ pub async fn get_calendar(
     query: web::Query<CalendarQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<web::Json<CalendarResponse>, CalendarRouteError> {
-    let year = crate::domain::dates::check_year(*path).map_err(CalendarRouteError::InvalidInput)?;
-    let policy = match (&query.policy, query.org) {
-        (Some(_), Some(_)) => {
-            return Err(CalendarRouteError::InvalidInput(
-                "give either policy or org, not both".into(),
-            ));
-        }
-        (Some(raw), None) => Policy::parse(raw).map_err(CalendarRouteError::InvalidInput)?,
-        (None, Some(org_id)) => {
-            let org = orgs::find(db.get_ref(), org_id)
-                .await?
-                .ok_or(CalendarRouteError::OrgNotFound)?;
-            org.activity_day_policy
-        }
-        (None, None) => Policy::NextWorkingDay,
-    };
-    let calendar = calendar_store::load_years(db.get_ref(), &[year, year + 1]).await?;
-    let months = calendar.year_plan(year, policy).map_err(|e| match e {
-        CalendarError::YearMissing(_) => CalendarRouteError::YearMissing(e),
-        other => CalendarRouteError::InvalidInput(other.to_string()),
-    })?;
-    Ok(web::Json(CalendarResponse {
-        year,
-        policy,
-        months,
-    }))
+    Ok(web::Json(
+        calendar_store::activity_year(db.get_ref(), *path, query.policy.as_deref(), query.org)
+            .await?,
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

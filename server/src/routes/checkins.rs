@@ -290,25 +290,18 @@ pub async fn create_exemption(
     service: web::Data<CheckinService>,
     request_id: RequestId,
 ) -> Result<web::Json<Exemption>, AttendanceError> {
-    let person = existing_person(&service.db, path.into_inner()).await?;
-    leave::require_committee(&service.db, user.into(), person.org_id).await?;
-    let from = leave::parse_date(&body.valid_from, "valid_from")?;
-    let until = body
-        .valid_until
-        .as_deref()
-        .map(|raw| leave::parse_date(raw, "valid_until"))
-        .transpose()?;
-    let row = service
-        .create_exemption(
-            user.person_id,
-            &person,
-            &body.reason,
-            from,
-            until,
-            Some(request_id.to_string()),
-        )
-        .await?;
-    Ok(web::Json(leave::exemption_view(&service.db, row).await?))
+    Ok(web::Json(
+        service
+            .create_exemption_as(
+                user.into(),
+                path.into_inner(),
+                &body.reason,
+                &body.valid_from,
+                body.valid_until.as_deref(),
+                Some(request_id.to_string()),
+            )
+            .await?,
+    ))
 }
 
 /// Revoke an exemption (the committee above the branch).

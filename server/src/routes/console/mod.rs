@@ -7,6 +7,7 @@ mod deputies;
 mod frame;
 mod inspections;
 mod orgs;
+mod people;
 mod sign_in;
 mod supervision;
 
@@ -72,6 +73,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .service(
             web::resource("/console/service-items/{id}")
                 .route(web::get().to(community::service_item)),
+        )
+        .service(
+            web::resource("/console/people/{id}")
+                .route(web::get().to(people::person))
+                .route(web::post().to(people::update)),
+        )
+        .service(web::resource("/console/people/{id}/invite").route(web::post().to(people::invite)))
+        .service(
+            web::resource("/console/people/{id}/exemptions").route(web::post().to(people::exempt)),
+        )
+        .service(
+            web::resource("/console/orgs/{id}/calendar")
+                .route(web::get().to(orgs::calendar))
+                .route(web::post().to(orgs::change_policy)),
         )
         .service(
             web::resource("/console/orgs/{id}/exemptions").route(web::get().to(orgs::exemptions)),

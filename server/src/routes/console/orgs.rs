@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tracing_actix_web::RequestId;
 
 use super::frame::{Chrome, Frame, Pager, TopBar, XLSX, attachment, frame, percent, this_month};
+use crate::calendar::Policy;
 use crate::directory::roster::Refusal;
 use crate::{
     assessment::dashboard::{self, Dashboard, LiveBoard, PeriodQuery},
@@ -635,6 +636,87 @@ pub async fn audit(
             pager,
         },
     ))
+}
+
+// ---- the holiday calendar and the organisation's policy ----
+
+#[derive(Template)]
+#[template(path = "console/calendar.html")]
+struct CalendarPage {
+    frame: Frame,
+    year: crate::calendar_store::CalendarResponse,
+    /// Whether the reader may change the policy (org-department admins at it or above).
+    may_change: bool,
+    saved: bool,
+}
+
+impl CalendarPage {
+    fn policies(&self) -> &'static [Policy] {
+        Policy::ALL
+    }
+}
+
+#[derive(Deserialize)]
+pub struct CalendarQuery {
+    year: Option<i32>,
+    #[serde(default)]
+    saved: bool,
+}
+
+pub async fn calendar(
+    user: ConsoleUser,
+    path: web::Path<i64>,
+    query: web::Query<CalendarQuery>,
+    db: web::Data<DatabaseConnection>,
+) -> Result<HttpResponse, PageError> {
+    let id = path.into_inner();
+    let frame = frame(&db, &user, id, "calendar").await?;
+    let year = query
+        .year
+        .unwrap_or_else(|| chrono::Datelike::year(&crate::clock::today()));
+    let may_change = manage::may_change_settings(&db, (&user).into(), id).await?;
+    let year = crate::calendar_store::activity_year(db.get_ref(), year, None, Some(id)).await?;
+    Ok(html(
+        StatusCode::OK,
+        &CalendarPage {
+            frame,
+            year,
+            may_change,
+            saved: query.saved,
+        },
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct PolicyForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    activity_day_policy: String,
+}
+
+pub async fn change_policy(
+    user: ConsoleUser,
+    path: web::Path<i64>,
+    form: web::Form<PolicyForm>,
+    db: web::Data<DatabaseConnection>,
+    request_id: RequestId,
+) -> Result<HttpResponse, PageError> {
+    user.check_csrf(&form.csrf)?;
+    let id = path.into_inner();
+    manage::update_settings(
+        &db,
+        (&user).into(),
+        id,
+        &manage::OrgSettingsRequest {
+            activity_day_policy: form.into_inner().activity_day_policy,
+        },
+        Some(request_id.to_string()),
+    )
+    .await?;
+    Ok(see_other(&format!(
+        "/console/orgs/{id}/calendar?saved=true"
+    )))
 }
 
 // ---- exemptions (暂不参加组织生活) ----
