@@ -333,6 +333,20 @@ pub struct AuthSettings {
     pub hash_queue: usize,
     /// Longest lifetime `huodongri admin token --ttl` accepts.
     pub admin_token_max_ttl_secs: u64,
+    /// A console session ends after this long without a page (sliding).
+    #[serde(default = "default_console_idle_secs")]
+    pub console_idle_secs: u64,
+    /// A console session ends this long after signing in, however busy.
+    #[serde(default = "default_console_lifetime_secs")]
+    pub console_lifetime_secs: u64,
+}
+
+fn default_console_idle_secs() -> u64 {
+    30 * 60
+}
+
+fn default_console_lifetime_secs() -> u64 {
+    12 * 60 * 60
 }
 
 impl AuthSettings {

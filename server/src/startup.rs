@@ -180,6 +180,7 @@ fn run(
     let checkin_settings = web::Data::new(settings.checkin.clone());
     let console_sessions = web::Data::new(crate::console::ConsoleSessions::new(
         cache.get_ref().clone(),
+        &settings.auth,
     ));
     spawn_offer_sweeper(
         db.get_ref().clone(),

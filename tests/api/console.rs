@@ -719,3 +719,109 @@ on_both_stores! {
         assert!(audit.body.contains("org.settings"), "the change is audited: {}", audit.body);
     }
 }
+
+/// On the production stores the live counters are in Redis, so a board served by one instance
+/// counts the check-ins every other instance takes (the embedded cache is one process's own).
+#[tokio::test]
+async fn the_live_board_on_one_instance_counts_check_ins_made_through_another() {
+    let Some(app) = api_tests::spawn_app(api_tests::Stores::Production).await else {
+        return;
+    };
+    let w = app.world().await;
+    give_password(&app, &w.reviewer).await;
+    let plan = app.open_activity(&w).await;
+    let (code, token) = crate::checkin::venue(&app, &w.secretary_a, plan).await;
+    let mut browser = Browser::new(&app);
+    browser.sign_in(&w.reviewer).await;
+    let mut events = app
+        .client
+        .get(app.url(&format!("/console/orgs/{}/live/events", w.committee)))
+        .header("cookie", browser.cookie_header())
+        .send()
+        .await
+        .expect("sent");
+    let present = |chunk: &[u8]| -> Option<u64> {
+        let text = String::from_utf8_lossy(chunk);
+        let json: Value = serde_json::from_str(text.strip_prefix("data: ")?.trim()).ok()?;
+        json["total"]["present"].as_u64()
+    };
+    let first = events.chunk().await.expect("a chunk").expect("an event");
+    assert_eq!(present(&first), Some(0));
+
+    let other = app.another_instance().await;
+    let scanned = app
+        .client
+        .post(format!("{other}/api/v1/checkins"))
+        .bearer_auth(&w.member_a.token)
+        .json(&json!({"activity_code": code, "token": token, "nonce": uuid::Uuid::new_v4().simple().to_string()}))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(scanned.status().as_u16(), 200);
+    let started = std::time::Instant::now();
+    loop {
+        let chunk = tokio::time::timeout(std::time::Duration::from_secs(5), events.chunk())
+            .await
+            .expect("an update within 5 s")
+            .expect("a chunk")
+            .expect("an event");
+        if present(&chunk) == Some(1) {
+            break;
+        }
+    }
+    // The board pushes every second; allow the first tick's own time on a loaded machine.
+    assert!(
+        started.elapsed() < std::time::Duration::from_millis(2500),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+/// Idle timeout and lifetime, shortened by configuration so the test waits seconds, not
+/// half an hour: each page slides the idle timeout, the lifetime never moves.
+async fn sessions_end_when_idle_and_at_their_lifetime(stores: api_tests::Stores) {
+    let wechat = wechat_fake::spawn().await;
+    let Some(mut settings) = api_tests::test_settings(stores, &wechat) else {
+        return;
+    };
+    settings.auth.console_idle_secs = 3;
+    settings.auth.console_lifetime_secs = 7;
+    let app = api_tests::spawn_with(stores, settings, wechat).await;
+    let w = app.world().await;
+    give_password(&app, &w.secretary_a).await;
+    let pause = |ms| tokio::time::sleep(std::time::Duration::from_millis(ms));
+    let page = format!("/console/orgs/{}/people", w.branch_a);
+
+    let mut busy = Browser::new(&app);
+    busy.sign_in(&w.secretary_a).await;
+    for _ in 0..3 {
+        pause(2000).await;
+        assert_eq!(
+            busy.get(&page).await.status,
+            200,
+            "a page within the idle timeout keeps the session"
+        );
+    }
+    pause(1500).await;
+    let ended = busy.get(&page).await;
+    assert_eq!(
+        (ended.status, ended.location.as_str()),
+        (303, format!("/console/login?next={page}").as_str()),
+        "7 s after signing in, however busy"
+    );
+
+    let mut idle = Browser::new(&app);
+    idle.sign_in(&w.secretary_a).await;
+    pause(3500).await;
+    assert_eq!(idle.get(&page).await.status, 303, "3 s without a page");
+}
+
+#[tokio::test]
+async fn console_sessions_end_when_idle_and_at_their_lifetime_embedded() {
+    sessions_end_when_idle_and_at_their_lifetime(api_tests::Stores::Embedded).await;
+}
+
+#[tokio::test]
+async fn console_sessions_end_when_idle_and_at_their_lifetime_production() {
+    sessions_end_when_idle_and_at_their_lifetime(api_tests::Stores::Production).await;
+}

@@ -144,6 +144,20 @@ pub async fn spawn_with(stores: Stores, settings: Settings, wechat: FakeWechat) 
 }
 
 impl TestApp {
+    /// Another instance of the same deployment — the same database, cache and secrets on its
+    /// own port, as a load balancer spreads requests over them — running until the test ends.
+    /// Its base URL.
+    pub async fn another_instance(&self) -> String {
+        let mut settings = self.settings.clone();
+        settings.application.bind = "127.0.0.1:0".into();
+        let app = Application::build(settings)
+            .await
+            .expect("the second instance builds");
+        let port = app.port();
+        tokio::spawn(app.run_until_stopped());
+        format!("http://127.0.0.1:{port}")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

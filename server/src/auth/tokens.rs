@@ -360,6 +360,8 @@ mod tests {
             hash_wait_ms: 2000,
             hash_queue: 64,
             admin_token_max_ttl_secs: 86_400,
+            console_idle_secs: 1800,
+            console_lifetime_secs: 43_200,
         };
         TokenIssuer::new(&SecretString::from(secret.to_owned()), &settings)
     }

@@ -23,10 +23,6 @@ use crate::{authz::Caller, cache::Cache, clock};
 pub const SESSION_COOKIE: &str = "hdr_console";
 /// The CSRF token of the sign-in form, before there is a session to hold one.
 pub const SIGN_IN_COOKIE: &str = "hdr_console_sign_in";
-/// Signed out after this long without a page.
-pub const IDLE: Duration = Duration::from_secs(30 * 60);
-/// Signed out this long after signing in, however busy.
-pub const LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -91,11 +87,19 @@ fn key_of(token: &str) -> String {
 #[derive(Clone)]
 pub struct ConsoleSessions {
     cache: Cache,
+    /// Signed out after this long without a page.
+    idle: Duration,
+    /// Signed out this long after signing in, however busy.
+    lifetime: Duration,
 }
 
 impl ConsoleSessions {
-    pub fn new(cache: Cache) -> Self {
-        Self { cache }
+    pub fn new(cache: Cache, settings: &crate::config::AuthSettings) -> Self {
+        Self {
+            cache,
+            idle: Duration::from_secs(settings.console_idle_secs.max(1)),
+            lifetime: Duration::from_secs(settings.console_lifetime_secs.max(1)),
+        }
     }
 
     /// A new session for `person_id`: the cookie's value.
@@ -108,7 +112,7 @@ impl ConsoleSessions {
         };
         let value = serde_json::to_string(&stored).context("a session serialises")?;
         self.cache
-            .set(&key_of(&token), &value, Some(IDLE))
+            .set(&key_of(&token), &value, Some(self.idle))
             .await
             .context("cannot store a console session")?;
         tracing::info!(person_id, "console session started");
@@ -133,13 +137,13 @@ impl ConsoleSessions {
             return Ok(None);
         };
         let age = clock::now().timestamp() - stored.started;
-        if age < 0 || age as u64 >= LIFETIME.as_secs() {
+        if age < 0 || age as u64 >= self.lifetime.as_secs() {
             self.cache.delete(&key).await.ok();
             return Ok(None);
         }
-        let left = Duration::from_secs(LIFETIME.as_secs() - age as u64);
+        let left = Duration::from_secs(self.lifetime.as_secs() - age as u64);
         self.cache
-            .expire(&key, IDLE.min(left))
+            .expire(&key, self.idle.min(left))
             .await
             .context("cannot extend a console session")?;
         Ok(Some(ConsoleUser {
