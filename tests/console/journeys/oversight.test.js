@@ -1,5 +1,6 @@
 // The oversight pages, as the city's inspector reads them: previews on time / late / missing per branch, commitments
-// made and kept, deputies' cases with their deadlines, the leaders
+// made and kept, each member's year of service against the minimums (with its Excel), the inspection rounds, the
+// activity calendar, deputies' cases with their deadlines, the leaders
 // behind on their quotas (with the Excel download), the rectification tasks, and the yearly assessment with each
 // score's lines and the rankings of the districts. Each page is kept as a screenshot.
 const assert = require('node:assert/strict')
@@ -29,6 +30,22 @@ c.journey('the city\'s inspector reads previews, duties, rectifications and the 
   await page.locator('table#commitments').waitFor()
   await c.screenshot(page, 'commitments')
   assert.match(await page.locator('#commitments-summary').innerText(), /共\d+人作出承诺，其中\d+人已完成；\d+人尚未作出承诺/)
+
+  await page.locator('nav#org-nav a', { hasText: '服务与时长' }).click()
+  await page.locator('table#minimums').waitFor()
+  await c.screenshot(page, 'service')
+  assert.match(await page.locator('#service-summary').innerText(), /共\d+人，\d+人未达到年度最低要求/)
+  const [sheet] = await Promise.all([page.waitForEvent('download'), page.locator('a#service-xlsx').click()])
+  assert.equal(fs.readFileSync(await sheet.path()).subarray(0, 2).toString('latin1'), 'PK', 'an XLSX workbook')
+
+  await page.locator('nav#org-nav a', { hasText: '督查' }).click()
+  await page.locator('table#rounds').waitFor()
+  await c.screenshot(page, 'inspections')
+
+  await page.locator('nav#org-nav a', { hasText: '活动日历' }).click()
+  await page.locator('table#calendar').waitFor()
+  await c.screenshot(page, 'calendar')
+  assert.equal(await page.locator('table#calendar tbody tr').count(), 12, 'a row for each month')
 
   await page.locator('nav#org-nav a', { hasText: '代表来件' }).click()
   await page.locator('table#matters').waitFor()

@@ -93,7 +93,10 @@ struct ServicePage {
     frame: Frame,
     year: i32,
     behind_only: bool,
+    /// This page of the list (the charts and totals are of everyone).
     people: Vec<Progress>,
+    listed: usize,
+    pager: Pager,
     behind: usize,
     hours: f64,
     chart: String,
@@ -110,6 +113,7 @@ pub async fn minimums(
     user: ConsoleUser,
     path: web::Path<i64>,
     query: web::Query<MinimumsQuery>,
+    paging: web::Query<PageQuery>,
     db: web::Data<DatabaseConnection>,
 ) -> Result<HttpResponse, PageError> {
     let id = path.into_inner();
@@ -158,9 +162,24 @@ pub async fn minimums(
     );
     let behind = everyone.iter().filter(|p| p.behind).count();
     let hours = everyone.iter().map(|p| p.hours).sum();
-    let people = everyone
+    let listed: Vec<Progress> = everyone
         .into_iter()
         .filter(|p| !query.behind || p.behind)
+        .collect();
+    let (index, per_page) = paging.resolve();
+    let pager = Pager {
+        page: index + 1,
+        pages: (listed.len() as u64).div_ceil(per_page.max(1)).max(1),
+        base: format!(
+            "/console/orgs/{id}/service?year={year}&behind={}",
+            query.behind
+        ),
+    };
+    let count = listed.len();
+    let people = listed
+        .into_iter()
+        .skip(usize::try_from(index.saturating_mul(per_page)).unwrap_or(usize::MAX))
+        .take(usize::try_from(per_page).unwrap_or(usize::MAX))
         .collect();
     Ok(html(
         StatusCode::OK,
@@ -169,6 +188,8 @@ pub async fn minimums(
             year,
             behind_only: query.behind,
             people,
+            listed: count,
+            pager,
             behind,
             hours,
             chart,
