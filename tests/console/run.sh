@@ -31,6 +31,7 @@ echo "== npm ci (playwright-core; it never downloads a browser of its own)"
 
 stores="embedded production"
 failed=()
+ran=()
 for store in $stores; do
   echo
   echo "== console journeys on the $store stores"
@@ -52,6 +53,7 @@ for store in $stores; do
   started=$(date +%s)
   if (cd "$here" && CONSOLE_STORE="$store" npm test --silent); then
     echo "== $store: passed in $(( $(date +%s) - started )) s; screenshots in $here/artifacts/$store"
+    ran+=("$store")
   else
     echo "!! $store: FAILED after $(( $(date +%s) - started )) s; screenshots in $here/artifacts/$store" >&2
     failed+=("$store")
@@ -62,4 +64,4 @@ if [ ${#failed[@]} -gt 0 ]; then
   echo "!! console journeys failed on: ${failed[*]}" >&2
   exit 1
 fi
-echo "== console journeys passed on: $stores"
+echo "== console journeys passed on: ${ran[*]}"

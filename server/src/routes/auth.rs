@@ -220,6 +220,7 @@ pub async fn me(
 #[utoipa::path(post, path = "/api/v1/console-sign-ins/{code}/confirm", tag = "auth", security(("bearer" = [])),
     params(("code" = String, Path, description = "8 characters of A–Z (no I, O) and 2–9")), responses(
     (status = 204, description = "Confirmed"),
+    (status = 401, description = "auth.token_missing | auth.token_invalid (sign in on the phone first)", body = ErrorBody),
     (status = 403, description = "auth.forbidden (no staff role)", body = ErrorBody),
     (status = 404, description = "console.sign_in_not_found (unknown or expired)", body = ErrorBody),
     (status = 409, description = "console.sign_in_used", body = ErrorBody),

@@ -5,7 +5,7 @@
 //! WeChat fetches when the prefix is registered.
 use actix_web::{HttpResponse, http::header, web};
 
-use crate::{checkin::facts, config::CheckinSettings};
+use crate::{checkin::facts, config::CheckinSettings, error::ErrorBody};
 
 /// The page for a scanned venue code (or WeChat's verification file).
 #[utoipa::path(get, path = "/c/{code}", tag = "checkin",
@@ -37,7 +37,9 @@ pub async fn venue_landing(
 /// What the questionnaire QR (`{qr_base_url}/e/{campaign}`) opens outside WeChat.
 #[utoipa::path(get, path = "/e/{id}", tag = "evaluation",
     params(("id" = i64, Path, description = "The evaluation campaign")),
-    responses((status = 200, description = "A Chinese page telling the person to scan with WeChat (text/html)", content_type = "text/html", body = String)))]
+    responses(
+    (status = 200, description = "A Chinese page telling the person to scan with WeChat (text/html)", content_type = "text/html", body = String),
+    (status = 400, description = "request.invalid_path (the id is not a number)", body = ErrorBody)))]
 pub async fn questionnaire_landing(
     _path: web::Path<i64>,
     settings: web::Data<CheckinSettings>,
