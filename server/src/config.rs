@@ -85,6 +85,11 @@ pub struct ApplicationSettings {
     pub log_format: LogFormat,
     pub shutdown_timeout_secs: u64,
     pub workers: usize,
+    /// A second listener for operators (e.g. `127.0.0.1:9090`, where Prometheus scrapes):
+    /// `/metrics` answers there without a token. Unset: no second listener, and `/metrics`
+    /// needs an operator token.
+    #[serde(default)]
+    pub admin_bind: Option<String>,
 }
 
 impl ApplicationSettings {

@@ -70,7 +70,26 @@ impl Application {
             cache = cache.kind(),
             "huodongri is listening"
         );
-        let (server, facts) = run(listener, &settings, secrets, db.clone(), cache.clone())?;
+        let admin_listener = match &settings.application.admin_bind {
+            Some(raw) => {
+                let addr: std::net::SocketAddr = raw.parse().map_err(|_| {
+                    anyhow::anyhow!("application.admin_bind `{raw}` is not an IP:port address")
+                })?;
+                let admin = TcpListener::bind(addr)
+                    .with_context(|| format!("cannot listen on {addr} (admin_bind)"))?;
+                tracing::info!(address = %admin.local_addr()?, "operators' listener (/metrics)");
+                Some(admin)
+            }
+            None => None,
+        };
+        let (server, facts) = run(
+            listener,
+            admin_listener,
+            &settings,
+            secrets,
+            db.clone(),
+            cache.clone(),
+        )?;
         Ok(Self {
             port,
             server,
@@ -125,6 +144,7 @@ fn build_cache(settings: &Settings) -> anyhow::Result<Cache> {
 
 fn run(
     listener: TcpListener,
+    admin_listener: Option<TcpListener>,
     settings: &Settings,
     secrets: Secrets,
     db: DatabaseConnection,
@@ -188,6 +208,12 @@ fn run(
         settings.community.clone(),
     );
 
+    let admin_address = web::Data::new(crate::routes::health::AdminListener(
+        admin_listener
+            .as_ref()
+            .map(TcpListener::local_addr)
+            .transpose()?,
+    ));
     let json_limit = settings.application.json_limit_bytes;
     let server = HttpServer::new(move || {
         App::new()
@@ -213,7 +239,15 @@ fn run(
                         res.headers_mut()
                             .insert(HeaderName::from_static("x-request-id"), value);
                     }
-                    log_request(&method, &path, res.status(), started.elapsed());
+                    let elapsed = started.elapsed();
+                    log_request(&method, &path, res.status(), elapsed);
+                    let route = res.request().match_pattern();
+                    crate::metrics::observe_request(
+                        method.as_str(),
+                        route.as_deref().unwrap_or("unmatched"),
+                        res.status().as_u16(),
+                        elapsed.as_secs_f64(),
+                    );
                     Ok(res)
                 }
             })
@@ -246,6 +280,7 @@ fn run(
             .app_data(attachments.clone())
             .app_data(checkin_settings.clone())
             .app_data(console_sessions.clone())
+            .app_data(admin_address.clone())
             .configure(routes::configure)
             .configure(routes::console::configure)
     })
@@ -254,7 +289,12 @@ fn run(
         0 => server,
         n => server.workers(n),
     };
-    let server = server.listen(listener)?.run();
+    let server = server.listen(listener)?;
+    let server = match admin_listener {
+        Some(admin) => server.listen(admin)?,
+        None => server,
+    };
+    let server = server.run();
     Ok((server, facts))
 }
 

@@ -33,16 +33,7 @@ impl FromRequest for AuthUser {
             }) => {
                 let db = req.app_data::<web::Data<DatabaseConnection>>().cloned();
                 async move {
-                    let db = db.ok_or_else(|| anyhow::anyhow!("the database is not registered"))?;
-                    let live = admin_token::Entity::find()
-                        .filter(admin_token::Column::Jti.eq(jti))
-                        .filter(admin_token::Column::PersonId.eq(person_id))
-                        .filter(admin_token::Column::RevokedAt.is_null())
-                        .filter(admin_token::Column::ExpiresAt.gt(clock::now()))
-                        .count(db.get_ref())
-                        .await
-                        .context("cannot check an operator token")?;
-                    if live == 1 {
+                    if operator_token_live(db, &jti, person_id).await? {
                         Ok(AuthUser { person_id })
                     } else {
                         Err(AuthError::TokenInvalid)
@@ -51,6 +42,41 @@ impl FromRequest for AuthUser {
                 .boxed_local()
             }
         }
+    }
+}
+
+/// Whether operator token `jti` of `person_id` is still live. Operator tokens may live for
+/// hours, so each use checks that it was not revoked.
+async fn operator_token_live(
+    db: Option<web::Data<DatabaseConnection>>,
+    jti: &str,
+    person_id: i64,
+) -> Result<bool, AuthError> {
+    let db = db.ok_or_else(|| anyhow::anyhow!("the database is not registered"))?;
+    let live = admin_token::Entity::find()
+        .filter(admin_token::Column::Jti.eq(jti))
+        .filter(admin_token::Column::PersonId.eq(person_id))
+        .filter(admin_token::Column::RevokedAt.is_null())
+        .filter(admin_token::Column::ExpiresAt.gt(clock::now()))
+        .count(db.get_ref())
+        .await
+        .context("cannot check an operator token")?;
+    Ok(live == 1)
+}
+
+/// The operator (`huodongri admin token`) making this request: a person's ordinary access
+/// token is refused with 403, a missing or revoked one with 401.
+pub async fn require_operator(req: &HttpRequest) -> Result<i64, AuthError> {
+    let Verified {
+        person_id,
+        admin_jti,
+    } = authenticate(req)?;
+    let jti = admin_jti.ok_or(AuthError::OperatorOnly)?;
+    let db = req.app_data::<web::Data<DatabaseConnection>>().cloned();
+    if operator_token_live(db, &jti, person_id).await? {
+        Ok(person_id)
+    } else {
+        Err(AuthError::TokenInvalid)
     }
 }
 

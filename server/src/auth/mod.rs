@@ -7,7 +7,7 @@ pub mod guard;
 pub mod passwords;
 pub mod tokens;
 
-pub use extractor::{AnyRequester, AuthUser};
+pub use extractor::{AnyRequester, AuthUser, require_operator};
 pub use guard::SignInGuard;
 pub use tokens::{TokenIssuer, TokenPair};
 
@@ -53,6 +53,8 @@ pub enum AuthError {
     BadCredentials,
     #[error("this feature is temporarily unavailable; try again shortly")]
     TemporarilyUnavailable,
+    #[error("only an operator token (huodongri admin token) may read this")]
+    OperatorOnly,
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }
@@ -89,6 +91,7 @@ impl crate::error::ApiError for AuthError {
                 StatusCode::SERVICE_UNAVAILABLE,
                 "auth.temporarily_unavailable",
             ),
+            Self::OperatorOnly => (StatusCode::FORBIDDEN, "auth.forbidden"),
             Self::Unexpected(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

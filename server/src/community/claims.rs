@@ -38,6 +38,19 @@ pub enum ClaimOutcome {
 }
 
 impl ClaimOutcome {
+    /// The API's `result` slug.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClaimOutcome::Ok => "ok",
+            ClaimOutcome::Full => "full",
+            ClaimOutcome::AlreadyClaimed => "already_claimed",
+            ClaimOutcome::NotOpenYet => "not_open_yet",
+            ClaimOutcome::Closed => "closed",
+            ClaimOutcome::NotReported => "not_reported",
+            ClaimOutcome::TimeClash => "time_clash",
+        }
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             ClaimOutcome::Ok => "认领成功",

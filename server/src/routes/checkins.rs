@@ -116,6 +116,7 @@ pub async fn check_in(
     )?
     .with_scancode_time(body.scancode_time)?;
     let answer = crate::scan::check_in(&service, user.person_id, scan).await?;
+    crate::metrics::count_checkin(answer.outcome.as_str());
     Ok(web::Json(answer_response(answer)))
 }
 

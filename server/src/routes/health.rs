@@ -1,12 +1,38 @@
 //! Liveness and readiness, for load balancers and operators.
 use std::time::{Duration, Instant};
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use sea_orm::DatabaseConnection;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::{cache::Cache, calendar_store, clock};
+use crate::{auth::AuthError, cache::Cache, calendar_store, clock, error::ErrorBody};
+
+/// The address of the operators' listener (`application.admin_bind`), when there is one.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminListener(pub Option<std::net::SocketAddr>);
+
+/// Prometheus metrics (text exposition format). Open on the operators' listener
+/// (`application.admin_bind`, where Prometheus scrapes); anywhere else only with an operator
+/// token (`huodongri admin token`), never with a person's ordinary token.
+#[utoipa::path(get, path = "/metrics", tag = "operations", security(("bearer" = [])), responses(
+    (status = 200, description = "Prometheus / OpenMetrics text format", content_type = "application/openmetrics-text", body = String),
+    (status = 401, description = "auth.token_missing | auth.token_invalid", body = ErrorBody),
+    (status = 403, description = "auth.forbidden (not an operator token)", body = ErrorBody)))]
+pub async fn metrics(
+    req: HttpRequest,
+    db: web::Data<DatabaseConnection>,
+    admin: web::Data<AdminListener>,
+) -> Result<HttpResponse, AuthError> {
+    if admin.0 != Some(req.app_config().local_addr()) {
+        crate::auth::require_operator(&req).await?;
+    }
+    let text = crate::metrics::render(&db).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/openmetrics-text; version=1.0.0; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(text))
+}
 
 /// A readiness probe that hangs is worse than one that fails.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(2);

@@ -14,7 +14,7 @@ mod download;
 mod duties;
 mod evaluation;
 mod feedback;
-mod health;
+pub(crate) mod health;
 mod landing;
 pub mod openapi;
 mod org_attendance;
@@ -59,6 +59,7 @@ macro_rules! routes {
 routes! {
     "/healthz" => { get: health::healthz },
     "/readyz" => { get: health::readyz },
+    "/metrics" => { get: health::metrics },
     "/openapi.json" => { get: openapi::openapi_json },
     "/api/v1/auth/wechat" => { post: auth::wechat_login },
     "/api/v1/auth/bind" => { post: auth::bind },

@@ -30,7 +30,7 @@ pub struct ServerSentEvent {
             request.body_too_large (413), request.unsupported_media_type (415), internal (500)."
     ),
     paths(
-        health::healthz, health::readyz, openapi_json,
+        health::healthz, health::readyz, health::metrics, openapi_json,
         auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me, auth::confirm_console_sign_in,
         calendar::get_calendar, calendar::load_year,
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,

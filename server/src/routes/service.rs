@@ -158,6 +158,7 @@ pub async fn claim_item(
     let me = me(&db, user).await?;
     let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
     let (result, claim) = claims::claim(&db, &cache, &item, &me).await?;
+    crate::metrics::count_claim(result.as_str());
     let claim = match claim {
         Some(c) => {
             Some(items::claim_view_of(db.get_ref(), c, Some(item.title.clone()), &me.name).await?)
