@@ -5,8 +5,9 @@
 //! and its oldest waiting message's age, the database pool's connections in use and idle.
 //! One set per process: instances behind a balancer are scraped one by one.
 //!
-//! Not yet measured (issue 19 names them): the check-in writer's batch size and queue depth,
-//! waits for a pool connection, and cache errors.
+//! Counted where they happen, too: the check-in writer's batch sizes and the queue left behind
+//! each batch, and cache (Redis) errors by kind. Not measured: waits for a pool connection
+//! (the pool does not report them).
 use std::sync::{LazyLock, Mutex};
 
 use anyhow::Context;
@@ -42,6 +43,11 @@ pub struct OutcomeLabels {
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct KindLabels {
+    pub kind: String,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 pub struct PoolLabels {
     pub state: String,
 }
@@ -56,6 +62,9 @@ pub struct Metrics {
     outbox_depth: Gauge,
     outbox_oldest_age: Gauge,
     pool: Family<PoolLabels, Gauge>,
+    writer_batch: Histogram,
+    writer_queue: Gauge,
+    cache_errors: Family<KindLabels, Counter>,
 }
 
 /// 0.25 ms to ~8 s in doublings: a check-in's p99 target (10 ms) and a slow export both
@@ -72,6 +81,25 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     let outbox_depth = Gauge::default();
     let outbox_oldest_age = Gauge::default();
     let pool = Family::<PoolLabels, Gauge>::default();
+    // 1 to 2048 rows in doublings (a batch is at most `checkin.max_batch`).
+    let writer_batch = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+    let writer_queue = Gauge::default();
+    let cache_errors = Family::<KindLabels, Counter>::default();
+    registry.register(
+        "checkin_writer_batch_rows",
+        "Rows per group-committed check-in INSERT",
+        writer_batch.clone(),
+    );
+    registry.register(
+        "checkin_writer_queue_depth",
+        "Check-ins left waiting when the writer took its last batch",
+        writer_queue.clone(),
+    );
+    registry.register(
+        "cache_errors",
+        "Cache (Redis) errors by kind (unavailable, wrong_type)",
+        cache_errors.clone(),
+    );
     registry.register(
         "http_request_duration_seconds",
         "Time to answer a request, by route pattern, method and status",
@@ -110,6 +138,9 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         outbox_depth,
         outbox_oldest_age,
         pool,
+        writer_batch,
+        writer_queue,
+        cache_errors,
     }
 });
 
@@ -141,6 +172,24 @@ pub fn count_claim(outcome: &str) {
         .claims
         .get_or_create(&OutcomeLabels {
             outcome: outcome.to_owned(),
+        })
+        .inc();
+}
+
+/// One group-committed batch of `rows` check-ins, with `waiting` left in the queue.
+pub fn observe_writer_batch(rows: usize, waiting: usize) {
+    METRICS.writer_batch.observe(rows as f64);
+    METRICS
+        .writer_queue
+        .set(i64::try_from(waiting).unwrap_or(i64::MAX));
+}
+
+/// One cache error (`unavailable`, `wrong_type`).
+pub fn count_cache_error(kind: &str) {
+    METRICS
+        .cache_errors
+        .get_or_create(&KindLabels {
+            kind: kind.to_owned(),
         })
         .inc();
 }
@@ -189,6 +238,10 @@ pub async fn render(db: &DatabaseConnection) -> anyhow::Result<String> {
             state: "idle".into(),
         })
         .set(idle);
+    encode_all()
+}
+
+fn encode_all() -> anyhow::Result<String> {
     let mut text = String::new();
     let registry = METRICS
         .registry
@@ -196,4 +249,30 @@ pub async fn render(db: &DatabaseConnection) -> anyhow::Result<String> {
         .map_err(|_| anyhow::anyhow!("the metrics registry lock is poisoned"))?;
     encode(&mut text, &registry).context("cannot encode the metrics")?;
     Ok(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_appear_under_their_labels_and_latency_in_its_buckets() {
+        count_cache_error("wrong_type");
+        count_claim("full");
+        observe_request("GET", "/api/v1/plans/{id}", 200, 0.003);
+        observe_writer_batch(40, 7);
+        let text = encode_all().expect("encoded");
+        assert!(
+            text.contains("cache_errors_total{kind=\"wrong_type\"}"),
+            "{text}"
+        );
+        assert!(text.contains("claim_outcomes_total{outcome=\"full\"}"));
+        // 3 ms falls in the 4 ms bucket (0.25 ms doubled four times), not the 2 ms one.
+        assert!(text.contains("http_request_duration_seconds_bucket{le=\"0.004\",method=\"GET\",route=\"/api/v1/plans/{id}\",status=\"200\"} 1"), "{text}");
+        assert!(
+            text.contains("# TYPE checkin_writer_queue_depth gauge")
+                && text.contains("checkin_writer_batch_rows_bucket{le=\"64.0\"}"),
+            "{text}"
+        );
+    }
 }

@@ -55,10 +55,13 @@ on_both_stores! {
 
         // A check-in refused for its token, so there is an outcome to count.
         let plan = app.open_activity(&w).await;
-        let (code, _) = crate::checkin::venue(&app, &w.secretary_a, plan).await;
+        let (code, token) = crate::checkin::venue(&app, &w.secretary_a, plan).await;
         let scanned: serde_json::Value = app.post_as(&w.member_a, "/api/v1/checkins", &serde_json::json!({
             "activity_code": code, "token": "forged-token-0000", "nonce": uuid::Uuid::new_v4().simple().to_string()})).await.json().await.expect("json");
         assert_eq!(scanned["result"], "invalid_token");
+        let present: serde_json::Value = app.post_as(&w.member_a, "/api/v1/checkins", &serde_json::json!({
+            "activity_code": code, "token": token, "nonce": uuid::Uuid::new_v4().simple().to_string()})).await.json().await.expect("json");
+        assert_eq!(present["result"], "ok", "through the group-commit writer");
 
         let operator = huodongri::cli::issue_token(&app.db, &app.settings, &w.admin.phone, std::time::Duration::from_secs(600)).await.expect("a token");
         let metrics = app.client.get(app.url("/metrics")).bearer_auth(&operator).send().await.expect("sent");
@@ -69,6 +72,7 @@ on_both_stores! {
         assert!(text.contains("checkin_outcomes_total{outcome=\"invalid_token\"}"), "check-ins by outcome: {text}");
         assert!(!text.contains(&format!("/api/v1/plans/{plan}")), "never a raw path with an id");
         assert!(text.contains("push_outbox_depth") && text.contains("push_outbox_oldest_age_seconds"));
+        assert!(text.contains("checkin_writer_batch_rows_count") && text.contains("checkin_writer_queue_depth"), "{text}");
         assert!(text.contains("db_pool_connections{state=\"in_use\"}"));
         assert!(text.ends_with("# EOF\n"));
         huodongri::cli::revoke_tokens(&app.db, &w.admin.phone).await.expect("revoked");

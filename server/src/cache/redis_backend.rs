@@ -20,6 +20,7 @@ pub struct RedisCache {
 
 impl From<redis::RedisError> for CacheError {
     fn from(err: redis::RedisError) -> Self {
+        crate::metrics::count_cache_error("unavailable");
         CacheError::Unavailable(err.to_string())
     }
 }
@@ -285,7 +286,10 @@ impl RedisCache {
         };
         let pubsub = tokio::time::timeout(self.timeout, connect)
             .await
-            .map_err(|_| CacheError::Unavailable("timed out subscribing".into()))??;
+            .map_err(|_| {
+                crate::metrics::count_cache_error("unavailable");
+                CacheError::Unavailable("timed out subscribing".into())
+            })??;
         Ok(MessageStream(Box::pin(pubsub.into_on_message())))
     }
 }
@@ -294,8 +298,10 @@ fn wrong_type_or_unavailable(err: redis::RedisError, key: String) -> CacheError 
     if err.code() == Some("WRONGTYPE")
         || matches!(err.kind(), redis::ErrorKind::UnexpectedReturnType)
     {
+        crate::metrics::count_cache_error("wrong_type");
         CacheError::WrongType(key)
     } else {
+        crate::metrics::count_cache_error("unavailable");
         CacheError::Unavailable(err.to_string())
     }
 }

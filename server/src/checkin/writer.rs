@@ -139,6 +139,7 @@ impl CheckinWriter {
                                 Err(_) => break,
                             }
                         }
+                        crate::metrics::observe_writer_batch(jobs.len(), rx.len());
                     }
                     flush(&db, &live, jobs).await;
                 }
