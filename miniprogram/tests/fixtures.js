@@ -139,7 +139,7 @@ const suggestion = (overrides = {}) => ({
 const progress = (overrides = {}) => ({
   person_id: 3, name: '张三', year: 2026, in_service_organ: true,
   items: { done: 1, required: 1 }, community_services: { done: 1, required: 2 }, suggestions: { done: 0, required: 1 },
-  pairings: { done: 1, required: 1 }, volunteer: { done: 2, required: 2 }, behind: true, ...overrides,
+  pairings: { done: 1, required: 1 }, volunteer: { done: 2, required: 2 }, hours: 6.5, behind: true, ...overrides,
 })
 
 const commitment = (overrides = {}) => ({
