@@ -69,13 +69,13 @@ test('the community page: my report, the kinds, each item\'s places and my claim
   expect(shown).toContain('没有更多了')
 })
 
-test('我的服务 progress: 已完成 / 未完成 per line', async () => {
+test('我的服务 progress: 已完成 / 未完成 per line, and the year\'s hours', async () => {
   jest.spyOn(Date, 'now').mockReturnValue(Date.parse('2026-11-20T02:00:00Z'))
   shim.route('GET /api/v1/me/progress', { status: 200, body: fixtures.progress() })
   const page = loadPage('pages/my-service/index')
   await page.onLoad({ tab: 'progress' })
   const shown = text(render('pages/my-service/index', page.data))
-  expect(shown).toContain('2026年度进度尚未达到年度最低要求')
+  expect(shown).toContain('2026年度进度尚未达到年度最低要求全年志愿服务6.5小时')
   expect(shown).toContain('认领服务项目1/1项已完成参加社区服务1/2次未完成提出可行性建议0/1条未完成结对帮扶1/1户已完成参加志愿服务2/2次已完成')
 })
 

@@ -113,7 +113,9 @@ test('progress: each line done against required, 已完成 / 未完成, and a re
     ['结对帮扶', '1/1户', '已完成'],
     ['参加志愿服务', '2/2次', '已完成'],
   ])
-  expect(view).toMatchObject({ behind: true, summary: '尚未达到年度最低要求', todo: '社区服务、建议', organ: true })
+  expect(view).toMatchObject({ behind: true, summary: '尚未达到年度最低要求', todo: '社区服务、建议', organ: true, hoursText: '全年志愿服务6.5小时' })
+  expect(community.progressView(fixtures.progress({ hours: 2.25 })).hoursText).toBe('全年志愿服务2.3小时')
+  expect(community.progressView(fixtures.progress({ hours: 0 })).hoursText).toBe('') // no hours yet: nothing said
 
   const retired = community.progressView(fixtures.progress({
     in_service_organ: false,

@@ -316,6 +316,11 @@ function progressLine(line, counts) {
   }
 }
 
+// 6.5 → '6.5', 6 → '6', 2.25 → '2.3': hours as people say them.
+function formatHours(hours) {
+  return String(Math.round(hours * 10) / 10)
+}
+
 function progressView(p) {
   const lines = PROGRESS_LINES.map((line) => progressLine(line, p[line.key]))
   const behind = typeof p.behind === 'boolean' ? p.behind : lines.some((l) => l.state === 'todo')
@@ -328,6 +333,8 @@ function progressView(p) {
     behind,
     summary: behind ? '尚未达到年度最低要求' : '已达到年度最低要求',
     todo: lines.filter((l) => l.state === 'todo').map((l) => l.short).join('、'),
+    // Confirmed by the organisers; older servers do not send it.
+    hoursText: typeof p.hours === 'number' && p.hours > 0 ? `全年志愿服务${formatHours(p.hours)}小时` : '',
   }
 }
 
