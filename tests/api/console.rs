@@ -602,6 +602,7 @@ on_both_stores! {
         assert_eq!(items.status, 200, "{}", items.body);
         assert!(items.body.contains("陪伴空巢老人") && items.body.contains("1/1") && items.body.contains("2人"), "one place taken, two waiting: {}", items.body);
         assert!(items.body.contains(">服务项目</a>"), "a community has the tab");
+        assert!(items.body.contains("名额认领情况") && items.body.contains("<svg class=\"chart\""), "the places taken, drawn");
         assert_eq!(runner.get(&format!("/console/orgs/{community}/service-items?kind=party")).await.status, 400);
         assert_eq!(runner.get(&format!("/console/orgs/{}/service-items", w.committee)).await.status, 404, "a committee is not a community");
         let page = runner.get(&format!("/console/service-items/{item}")).await;

@@ -234,6 +234,8 @@ struct ItemsPage {
     kind: String,
     page: Page<ItemView>,
     pager: Pager,
+    /// Places taken of each item on the page, those with people waiting flagged.
+    chart: String,
 }
 
 impl ItemsPage {
@@ -265,6 +267,16 @@ pub async fn service_items(
         &page,
         format!("/console/orgs/{id}/service-items?kind={kind}"),
     );
+    let fill: Vec<Bar> = page
+        .items
+        .iter()
+        .map(|item| Bar {
+            label: item.title.clone(),
+            value: f64::from(item.taken) / f64::from(item.capacity.max(1)),
+            flagged: item.waitlist > 0,
+        })
+        .collect();
+    let chart = chart::bars("名额认领情况（标红的有人候补）", &fill, true, None);
     Ok(html(
         StatusCode::OK,
         &ItemsPage {
@@ -272,6 +284,7 @@ pub async fn service_items(
             kind,
             page,
             pager,
+            chart,
         },
     ))
 }
