@@ -98,6 +98,18 @@ impl ApplicationSettings {
             .parse()
             .map_err(|_| format!("application.bind `{}` is not an IP:port address", self.bind))
     }
+
+    /// The operators' listener's address, when one is configured.
+    pub fn admin_bind_addr(&self) -> Result<Option<SocketAddr>, String> {
+        self.admin_bind
+            .as_deref()
+            .map(|raw| {
+                raw.parse().map_err(|_| {
+                    format!("application.admin_bind `{raw}` is not an IP:port address")
+                })
+            })
+            .transpose()
+    }
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]

@@ -70,11 +70,12 @@ impl Application {
             cache = cache.kind(),
             "huodongri is listening"
         );
-        let admin_listener = match &settings.application.admin_bind {
-            Some(raw) => {
-                let addr: std::net::SocketAddr = raw.parse().map_err(|_| {
-                    anyhow::anyhow!("application.admin_bind `{raw}` is not an IP:port address")
-                })?;
+        let admin_bind = settings
+            .application
+            .admin_bind_addr()
+            .map_err(anyhow::Error::msg)?;
+        let admin_listener = match admin_bind {
+            Some(addr) => {
                 let admin = TcpListener::bind(addr)
                     .with_context(|| format!("cannot listen on {addr} (admin_bind)"))?;
                 tracing::info!(address = %admin.local_addr()?, "operators' listener (/metrics)");

@@ -152,16 +152,10 @@ pub async fn update(
     Ok(see_other(&format!("/console/people/{id}?done=saved")))
 }
 
-#[derive(Deserialize)]
-pub struct TokenForm {
-    #[serde(default)]
-    csrf: String,
-}
-
 pub async fn invite(
     user: ConsoleUser,
     path: web::Path<i64>,
-    form: web::Form<TokenForm>,
+    form: web::Form<super::sign_in::CsrfForm>,
     db: web::Data<DatabaseConnection>,
     settings: web::Data<AuthSettings>,
     invite_key: web::Data<InviteKey>,

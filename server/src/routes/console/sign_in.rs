@@ -196,7 +196,7 @@ pub async fn poll(
 pub struct CsrfForm {
     /// Missing is the same as wrong: refused with the "page expired" page, not a 400.
     #[serde(default)]
-    csrf: String,
+    pub(super) csrf: String,
 }
 
 pub async fn logout(
