@@ -25,6 +25,7 @@ mod m20261206_000007_create_evaluations;
 mod m20261207_000001_secret_tallies;
 mod m20261207_000002_create_supervision;
 mod m20261207_000003_drop_feedback_given;
+mod m20261208_000001_create_attachment_blob;
 mod schema_parts;
 
 pub struct Migrator;
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000001_secret_tallies::Migration),
             Box::new(m20261207_000002_create_supervision::Migration),
             Box::new(m20261207_000003_drop_feedback_given::Migration),
+            Box::new(m20261208_000001_create_attachment_blob::Migration),
         ]
     }
 }

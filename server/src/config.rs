@@ -84,6 +84,9 @@ pub struct ApplicationSettings {
     pub json_limit_bytes: usize,
     pub log_format: LogFormat,
     pub shutdown_timeout_secs: u64,
+    /// After SIGTERM, how long `/readyz` answers 503 while the instance still serves, so a
+    /// load balancer's health check takes it out before the listener closes.
+    pub drain_secs: u64,
     pub workers: usize,
     /// A second listener for operators (e.g. `127.0.0.1:9090`, where Prometheus scrapes):
     /// `/metrics` answers there without a token. Unset: no second listener, and `/metrics`
@@ -168,9 +171,22 @@ pub struct SchedulerSettings {
     pub remind_approve_day: u32,
     pub reminders_at: String,
     pub remind_members_at: String,
+    /// Seconds added to the clock the scheduler decides by (never to anything else): 0 in
+    /// service; a rehearsal or the cluster suite moves it to a due time so every instance
+    /// races for the same job at once.
+    #[serde(default)]
+    pub clock_offset_secs: i64,
 }
 
+/// A year: a rehearsal moves the scheduler's clock to a coming 10th, not to another era.
+const MAX_CLOCK_OFFSET_SECS: i64 = 366 * 24 * 3600;
+
 impl SchedulerSettings {
+    /// The time the scheduler decides by.
+    pub fn now(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        crate::clock::now() + chrono::Duration::seconds(self.clock_offset_secs)
+    }
+
     /// Every month has these days and times, so no job can be silently skipped in February.
     pub fn validate(&self) -> Result<(), String> {
         for (name, day) in [
@@ -190,6 +206,12 @@ impl SchedulerSettings {
                 return Err(format!("{name} is `{time}`; use HH:MM"));
             }
         }
+        if self.clock_offset_secs.abs() > MAX_CLOCK_OFFSET_SECS {
+            return Err(format!(
+                "scheduler.clock_offset_secs is {}; use at most a year either way",
+                self.clock_offset_secs
+            ));
+        }
         Ok(())
     }
 }
@@ -204,9 +226,20 @@ pub struct CommunitySettings {
     pub offer_page: String,
 }
 
-/// Evidence files (photos, reports). Stored under `<data_dir>/attachments`.
+/// Where attachments' bytes are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentStorage {
+    /// In the database: every instance serves what any instance took.
+    Database,
+    /// Under `<data_dir>/attachments`: one instance, or a directory all instances mount.
+    Files,
+}
+
+/// Evidence files (photos, reports).
 #[derive(Debug, Clone, Deserialize)]
 pub struct AttachmentSettings {
+    pub storage: AttachmentStorage,
     /// The largest file accepted, in bytes.
     pub max_bytes: u64,
     /// How many files one record may keep.

@@ -143,7 +143,7 @@ fn main() -> anyhow::Result<()> {
         match command {
             Command::Serve(_) => {
                 let app = Application::build(settings).await?;
-                app.run_until_stopped().await?;
+                app.run_until_terminated().await?;
                 tracing::info!("stopped");
             }
             Command::Migrate(_) => {

@@ -48,8 +48,14 @@ crate::domain::enums::slug_enum!(
 );
 
 pub async fn run(db: DatabaseConnection, settings: Settings, wake: Arc<Notify>) {
+    if settings.scheduler.clock_offset_secs != 0 {
+        tracing::warn!(
+            offset_secs = settings.scheduler.clock_offset_secs,
+            "the scheduler runs on a moved clock (scheduler.clock_offset_secs)"
+        );
+    }
     loop {
-        match run_due(&db, clock::now(), &settings).await {
+        match run_due(&db, settings.scheduler.now(), &settings).await {
             Ok(ran) if !ran.is_empty() => {
                 wake.notify_one();
                 tracing::info!(jobs = ?ran, "scheduled jobs ran");

@@ -35,6 +35,8 @@ const ROSTER_LIMIT_BYTES: usize = 5 * 1024 * 1024;
 pub struct Application {
     port: u16,
     server: Server,
+    draining: Draining,
+    drain: Duration,
     db: DatabaseConnection,
     cache: Cache,
     facts: crate::checkin::facts::FactsCache,
@@ -83,6 +85,7 @@ impl Application {
             }
             None => None,
         };
+        let draining = Draining::default();
         let (server, facts) = run(
             listener,
             admin_listener,
@@ -90,10 +93,13 @@ impl Application {
             secrets,
             db.clone(),
             cache.clone(),
+            draining.clone(),
         )?;
         Ok(Self {
             port,
             server,
+            draining,
+            drain: Duration::from_secs(settings.application.drain_secs),
             db,
             cache,
             facts,
@@ -124,9 +130,68 @@ impl Application {
         &self.facts
     }
 
-    /// Serves until SIGINT/SIGTERM; in-flight requests get `shutdown_timeout_secs` to finish.
+    /// Serves until the server is dropped (tests, tools); signals are not watched.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
+    }
+
+    /// Serves until SIGTERM or SIGINT, then drains: `/readyz` answers 503 at once so a load
+    /// balancer stops sending new requests, for `drain_secs` the instance still serves what
+    /// arrives, then it stops accepting and gives in-flight requests `shutdown_timeout_secs`.
+    pub async fn run_until_terminated(self) -> std::io::Result<()> {
+        let handle = self.server.handle();
+        let (draining, drain) = (self.draining.clone(), self.drain);
+        tokio::spawn(async move {
+            let signal = termination().await;
+            draining.start();
+            tracing::info!(
+                signal,
+                drain_secs = drain.as_secs(),
+                "stopping: /readyz answers 503 while the balancer takes this instance out"
+            );
+            tokio::time::sleep(drain).await;
+            tracing::info!("no longer accepting; finishing requests in flight");
+            handle.stop(true).await;
+        });
+        self.server.await
+    }
+}
+
+/// Set once the process was asked to stop; `/readyz` then answers 503 `draining`.
+#[derive(Clone, Default)]
+pub struct Draining(Arc<std::sync::atomic::AtomicBool>);
+
+impl Draining {
+    fn start(&self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn is_draining(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// Which signal asked the process to stop.
+async fn termination() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => tokio::select! {
+                _ = terminate.recv() => "SIGTERM",
+                _ = tokio::signal::ctrl_c() => "SIGINT",
+            },
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot watch SIGTERM; only SIGINT stops the server");
+                let _ = tokio::signal::ctrl_c().await;
+                "SIGINT"
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+        "SIGINT"
     }
 }
 
@@ -150,7 +215,9 @@ fn run(
     secrets: Secrets,
     db: DatabaseConnection,
     cache: Cache,
+    draining: Draining,
 ) -> anyhow::Result<(Server, crate::checkin::facts::FactsCache)> {
+    let draining = web::Data::new(draining);
     let db = web::Data::new(db);
     let cache = web::Data::new(cache);
     let tokens = web::Data::new(TokenIssuer::new(&secrets.jwt_secret, &settings.auth));
@@ -192,10 +259,18 @@ fn run(
     let receipt_key = web::Data::new(crate::feedback::ReceiptKey::derive(
         secrets.jwt_secret.expose_secret().as_bytes(),
     ));
+    let blobs: Arc<dyn crate::attachments::store::BlobStore> = match settings.attachments.storage {
+        crate::config::AttachmentStorage::Database => Arc::new(
+            crate::attachments::store::DbStore::new(db.get_ref().clone()),
+        ),
+        crate::config::AttachmentStorage::Files => {
+            Arc::new(crate::attachments::store::FsStore::new(
+                settings.application.data_dir.join("attachments"),
+            ))
+        }
+    };
     let attachments = web::Data::new(crate::attachments::Attachments::new(
-        std::sync::Arc::new(crate::attachments::store::FsStore::new(
-            settings.application.data_dir.join("attachments"),
-        )),
+        blobs,
         settings.attachments.clone(),
     ));
     let checkin_settings = web::Data::new(settings.checkin.clone());
@@ -282,10 +357,14 @@ fn run(
             .app_data(checkin_settings.clone())
             .app_data(console_sessions.clone())
             .app_data(admin_address.clone())
+            .app_data(draining.clone())
             .configure(routes::configure)
             .configure(routes::console::configure)
     })
-    .shutdown_timeout(settings.application.shutdown_timeout_secs);
+    .shutdown_timeout(settings.application.shutdown_timeout_secs)
+    // Signals are ours (run_until_terminated): the balancer must see /readyz fail before
+    // the listener closes.
+    .disable_signals();
     let server = match settings.application.workers {
         0 => server,
         n => server.workers(n),

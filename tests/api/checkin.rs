@@ -104,6 +104,42 @@ async fn move_plan(app: &TestApp, id: i64, days: i64) {
 }
 
 on_both_stores! {
+    async fn a_repeat_puts_a_stored_check_in_the_counters_missed_back_into_them(app) {
+        // An instance killed after its check-in committed and before the live counters heard
+        // of it: the row is there, the counters lack the member. The member's phone repeats
+        // the scan with the same nonce (through another instance, in production).
+        let w = app.world().await;
+        let id = app.open_activity(&w).await;
+        let (code, token) = venue(&app, &w.secretary_a, id).await;
+        let first_nonce = nonce();
+        let first = scan(&app, &w.member_a, json!({"activity_code": code, "token": token, "nonce": first_nonce})).await;
+        assert_eq!(first["live"]["present"], 1);
+        let removed = app
+            .cache
+            .remove_from_set(&format!("att:{id}:member"), &w.member_a.id.to_string())
+            .await
+            .expect("remove");
+        assert!(removed, "the member was in the counters");
+        assert_eq!(live(&app, &w.secretary_a, id).await["present"], 0, "the counters missed the stored row");
+
+        let repeat = scan(&app, &w.member_a, json!({"activity_code": code, "token": token, "nonce": first_nonce})).await;
+        assert_eq!(repeat["result"], "ok");
+        assert_eq!(repeat["checkin_id"], first["checkin_id"]);
+        assert_eq!(repeat["live"]["present"], 1, "the repeat's own answer counts the member");
+        assert_eq!(live(&app, &w.secretary_a, id).await["present"], 1);
+
+        // The same through a second scan (a new nonce): already checked in, and counted.
+        app.cache
+            .remove_from_set(&format!("att:{id}:member"), &w.member_a.id.to_string())
+            .await
+            .expect("remove");
+        let again = scan_now(&app, &w.member_a, &code, &token).await;
+        assert_eq!(again["result"], "already_checked_in");
+        assert_eq!(live(&app, &w.secretary_a, id).await["present"], 1);
+    }
+}
+
+on_both_stores! {
     async fn a_member_checks_in_once_and_retries_get_the_first_answer(app) {
         let w = app.world().await;
         let id = app.open_activity(&w).await;

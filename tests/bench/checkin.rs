@@ -10,23 +10,14 @@
 //! both point at the same stores and secrets.
 use std::{collections::HashSet, path::PathBuf, time::Duration};
 
+use api_tests::load;
 use huodongri::{
-    auth::TokenIssuer,
     cache::{Cache, SetAdd},
-    checkin::{
-        facts,
-        token::{Rotation, Signer},
-    },
-    cli,
     config::{Environment, Settings},
     db,
-    entities::{activity, activity_plan, checkin, person, plan_participant},
-    secrets::Secrets,
+    entities::checkin,
 };
-use sea_orm::{
-    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter,
-    QuerySelect, Set,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QuerySelect};
 use secrecy::ExposeSecret;
 
 const WINDOW_SECONDS: i32 = 3600;
@@ -66,110 +57,26 @@ async fn provision(
     let started = std::time::Instant::now();
     let db = db::connect(&settings.database, &settings.application.data_dir).await?;
     db::migrate(&db).await?;
-    cli::create_org(&db, "BENCH", "压测市", "city", None).await?;
-    cli::create_org(&db, "BENCH-C", "压测党委", "committee", Some("BENCH")).await?;
-    let branch = cli::create_org(&db, "BENCH-C-1", "压测支部", "branch", Some("BENCH-C")).await?;
-    let organiser = cli::create_admin(&db, "13300000000", "压测管理员", "BENCH", None).await?;
-    let now = huodongri::clock::now();
-    let indices: Vec<usize> = (0..people).collect();
-    for (n, chunk) in indices.chunks(500).enumerate() {
-        let rows = chunk.iter().map(|i| person::ActiveModel {
-            name: Set(format!("党员{i}")),
-            phone: Set(format!("{}", 15_000_000_000u64 + *i as u64)),
-            org_id: Set(branch),
-            status: Set(huodongri::domain::MemberStatus::Full),
-            in_service_organ: Set(false),
-            exempt: Set(false),
-            active: Set(true),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
-        person::Entity::insert_many(rows)
-            .exec_without_returning(&db)
-            .await?;
-        if n % 40 == 39 {
-            eprintln!("  {} / {people} people", (n + 1) * 500);
-        }
-    }
-    let ids: Vec<i64> = person::Entity::find()
-        .select_only()
-        .column(person::Column::Id)
-        .filter(person::Column::OrgId.eq(branch))
-        .into_tuple()
-        .all(&db)
-        .await?;
-    let today = now
-        .with_timezone(&huodongri::clock::shanghai())
-        .date_naive();
-    let plan = activity_plan::ActiveModel {
-        org_id: Set(branch),
-        month: Set(today.format("%Y-%m").to_string()),
-        version: Set(1),
-        status: Set(huodongri::domain::PlanStatus::Filed),
-        theme: Set("压测：扫码签到".into()),
-        category: Set(huodongri::domain::PlanCategory::PartyLecture),
-        activity_date: Set(today),
-        start_time: Set("00:00".into()),
-        end_time: Set("23:59".into()),
-        date_reason: Set(Some("压测".into())),
-        place: Set("压测会场".into()),
-        requirements: Set(String::new()),
-        organiser: Set("压测管理员".into()),
-        checkin_opens_minutes_before: Set(720),
-        checkin_closes_minutes_after: Set(720),
-        created_by: Set(organiser),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&db)
-    .await?;
-    for chunk in ids.chunks(1000) {
-        let rows = chunk.iter().map(|id| plan_participant::ActiveModel {
-            plan_id: Set(plan.id),
-            person_id: Set(*id),
-            invited: Set(false),
-        });
-        plan_participant::Entity::insert_many(rows)
-            .exec_without_returning(&db)
-            .await?;
-    }
-    let created = facts::ensure_activity(&db, &plan, &settings.checkin)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mut active = created.into_active_model();
-    active.window_seconds = Set(WINDOW_SECONDS);
-    let activity: activity::Model = active.update(&db).await?;
-
-    let secrets = Secrets::resolve(settings)?;
-    let issuer = TokenIssuer::new(&secrets.jwt_secret, &settings.auth);
-    let signer = Signer::new(secrets.qr_secret.expose_secret().as_bytes());
-    let rotation = Rotation {
-        seconds: WINDOW_SECONDS as u32,
-    };
-    let venue = signer.venue_token(
-        &activity.code,
-        rotation,
-        rotation.window_at(now.timestamp()),
-    );
+    let branch = load::seed_branch(&db, people, None).await?;
+    let activity = load::open_activity_today(&db, settings, &branch, WINDOW_SECONDS).await?;
     let ttl = Duration::from_secs(2 * 3600);
-    let mut lines = String::with_capacity(ids.len() * 260);
-    for id in &ids {
-        let token = issuer.issue_access_for(*id, ttl)?;
+    let tokens = load::tokens_for(settings, &branch.people, ttl)?;
+    let mut lines = String::with_capacity(tokens.len() * 260);
+    for token in &tokens {
         let nonce = uuid::Uuid::new_v4().simple().to_string();
-        lines.push_str(&format!("{token} {} {venue} {nonce}\n", activity.code));
+        lines.push_str(&format!(
+            "{token} {} {} {nonce}\n",
+            activity.code, activity.venue_token
+        ));
     }
     std::fs::write(out.join("requests.txt"), lines)?;
-    std::fs::write(
-        out.join("organiser.token"),
-        issuer.issue_access_for(organiser, ttl)?,
-    )?;
-    std::fs::write(out.join("activity.id"), plan.id.to_string())?;
+    let organiser = load::tokens_for(settings, &[branch.organiser], ttl)?;
+    std::fs::write(out.join("organiser.token"), &organiser[0])?;
+    std::fs::write(out.join("activity.id"), activity.plan_id.to_string())?;
     eprintln!(
         "provisioned {} people and activity {} (code {}) in {:.1} s",
-        ids.len(),
-        plan.id,
+        tokens.len(),
+        activity.plan_id,
         activity.code,
         started.elapsed().as_secs_f64()
     );

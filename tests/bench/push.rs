@@ -12,19 +12,19 @@ use std::{
     time::{Duration, Instant},
 };
 
+use api_tests::load;
 use huodongri::{
     auth::TokenIssuer,
-    cli,
     config::{Environment, Settings},
     db,
-    entities::{person, push_outbox, subscription_quota},
+    entities::push_outbox,
     secrets::Secrets,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, Set};
-use serde_json::{Value, json};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 const TEMPLATE: &str = "TPL_ACTIVITY_PREVIEW";
 const SEND: &str = "/cgi-bin/message/subscribe/send";
+const PUBLISH: &[&str] = &["submit", "approve", "publish"];
 
 struct Args {
     people: usize,
@@ -119,137 +119,18 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
 }
 
 async fn seed(db: &DatabaseConnection, fake: &wechat_fake::FakeWechat, people: usize) -> i64 {
-    cli::create_org(db, "BENCH", "压测市", "city", None)
+    let branch = load::seed_branch(db, people, Some("o-bench-"))
         .await
-        .expect("city");
-    cli::create_org(db, "BENCH-C", "压测党委", "committee", Some("BENCH"))
+        .expect("people");
+    load::grant_consent(db, &branch.people, TEMPLATE, 2)
         .await
-        .expect("committee");
-    let branch = cli::create_org(db, "BENCH-C-1", "压测支部", "branch", Some("BENCH-C"))
-        .await
-        .expect("branch");
-    cli::create_admin(db, "13300000000", "压测管理员", "BENCH", None)
-        .await
-        .expect("admin");
-    let now = huodongri::clock::now();
-    for chunk in (0..people).collect::<Vec<_>>().chunks(500) {
-        let rows = chunk.iter().map(|i| person::ActiveModel {
-            name: Set(format!("党员{i}")),
-            phone: Set(format!("{}", 15_000_000_000u64 + *i as u64)),
-            org_id: Set(branch),
-            status: Set(huodongri::domain::MemberStatus::Full),
-            join_date: Set(None),
-            party_post: Set(None),
-            leader_level: Set(None),
-            deputy_level: Set(None),
-            work_unit: Set(None),
-            in_service_organ: Set(false),
-            exempt: Set(false),
-            exempt_reason: Set(None),
-            active: Set(true),
-            wechat_openid: Set(Some(format!("o-bench-{i}"))),
-            wechat_unionid: Set(None),
-            password_hash: Set(None),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        });
-        person::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await
-            .expect("people");
+        .expect("quotas");
+    for i in 0..people {
+        let openid = format!("o-bench-{i}");
+        fake.accept(&openid, TEMPLATE);
+        fake.accept(&openid, TEMPLATE);
     }
-    let ids: Vec<(i64, String)> = person::Entity::find()
-        .filter(person::Column::OrgId.eq(branch))
-        .all(db)
-        .await
-        .expect("ids")
-        .into_iter()
-        .map(|p| (p.id, p.wechat_openid.unwrap_or_default()))
-        .collect();
-    for chunk in ids.chunks(500) {
-        let rows = chunk.iter().map(|(id, _)| subscription_quota::ActiveModel {
-            person_id: Set(*id),
-            template_id: Set(TEMPLATE.into()),
-            remaining: Set(2),
-            long_term: Set(false),
-            updated_at: Set(now),
-        });
-        subscription_quota::Entity::insert_many(rows)
-            .exec_without_returning(db)
-            .await
-            .expect("quotas");
-    }
-    for (_, openid) in &ids {
-        fake.accept(openid, TEMPLATE);
-        fake.accept(openid, TEMPLATE);
-    }
-    branch
-}
-
-fn month(offset: i32) -> String {
-    use chrono::Datelike;
-    let today = huodongri::clock::now()
-        .with_timezone(&huodongri::clock::shanghai())
-        .date_naive();
-    let index = today.year() * 12 + today.month0() as i32 + offset;
-    format!("{}-{:02}", index.div_euclid(12), index.rem_euclid(12) + 1)
-}
-
-/// Drafts, submits, approves and publishes (the admin acts for the branch); returns the id.
-async fn publish(
-    client: &reqwest::Client,
-    base: &str,
-    token: &str,
-    branch: i64,
-    month: &str,
-) -> i64 {
-    let year = &month[..4];
-    let calendar = client
-        .get(format!("{base}/api/v1/calendar/{year}"))
-        .send()
-        .await
-        .expect("calendar");
-    if calendar.status().as_u16() == 404 {
-        let minimal = json!({"holidays": [[format!("{year}-01-01"), "元旦"]], "workdays": []});
-        client
-            .put(format!("{base}/api/v1/calendar/{year}"))
-            .bearer_auth(token)
-            .json(&minimal)
-            .send()
-            .await
-            .expect("load year");
-    }
-    let body = json!({"month": month, "theme": "压测预告", "category": "党课", "start_time": "09:00",
-                      "end_time": "10:00", "place": "会议室", "organiser": "管理员"});
-    let created: Value = client
-        .post(format!("{base}/api/v1/orgs/{branch}/plans"))
-        .bearer_auth(token)
-        .json(&body)
-        .send()
-        .await
-        .expect("create")
-        .json()
-        .await
-        .expect("json");
-    let id = created["id"]
-        .as_i64()
-        .unwrap_or_else(|| panic!("plan not created: {created}"));
-    for step in ["submit", "approve", "publish"] {
-        let response = client
-            .post(format!("{base}/api/v1/plans/{id}/{step}"))
-            .bearer_auth(token)
-            .json(&json!({}))
-            .send()
-            .await
-            .expect(step);
-        assert!(
-            response.status().is_success(),
-            "{step}: {}",
-            response.text().await.unwrap_or_default()
-        );
-    }
-    id
+    branch.branch
 }
 
 async fn open_rows(db: &DatabaseConnection, plan: i64) -> u64 {
@@ -327,7 +208,15 @@ async fn main() {
     // Phase 1: an undisturbed drain.
     let mut server = start_server(&args.bin, &settings, &fake, port);
     wait_ready(&client, &server.base).await;
-    let first = publish(&client, &server.base, &token, branch, &month(2)).await;
+    let first = load::plan_through(
+        &client,
+        &server.base,
+        &token,
+        branch,
+        &load::month_from_today(2),
+        PUBLISH,
+    )
+    .await;
     let drain = Instant::now();
     while open_rows(&db, first).await > 0 {
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -344,7 +233,15 @@ async fn main() {
     );
 
     // Phase 2: kill -9 mid-drain, restart, finish.
-    let second = publish(&client, &server.base, &token, branch, &month(3)).await;
+    let second = load::plan_through(
+        &client,
+        &server.base,
+        &token,
+        branch,
+        &load::month_from_today(3),
+        PUBLISH,
+    )
+    .await;
     let target = (args.people as f64 * args.kill_at) as usize;
     while delivered_for(&fake, second).len() < target {
         tokio::time::sleep(Duration::from_millis(5)).await;

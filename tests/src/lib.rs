@@ -5,6 +5,7 @@
 //! Store pairs: SQLite + in-process cache always; PostgreSQL + Redis when
 //! `TEST_DATABASE_URL` / `TEST_REDIS_URL` are set (each test gets a fresh schema and a
 //! fresh key prefix). With `TEST_REQUIRE_STORES=1` (CI) a missing variable fails the test.
+pub mod load;
 mod world;
 
 use std::path::PathBuf;

@@ -326,7 +326,11 @@ impl CheckinService {
             match current_presence(&self.db, plan_id, row.person_id).await? {
                 Standing::Present(first) => {
                     let live = match &facts {
-                        Some(f) => self.live.counts(f).await.ok(),
+                        Some(f) => {
+                            self.heal_live(plan_id, first.attendance, first.person_id)
+                                .await;
+                            self.live.counts(f).await.ok()
+                        }
                         None => None,
                     };
                     return Ok(Answer {
@@ -351,7 +355,11 @@ impl CheckinService {
     async fn replay(&self, first: checkin::Model, facts: Option<Arc<ActivityFacts>>) -> Answer {
         let outcome = first.outcome;
         let live = match (&facts, first.present) {
-            (Some(f), true) => self.live.counts(f).await.ok(),
+            (Some(f), true) => {
+                self.heal_live(f.plan_id, first.attendance, first.person_id)
+                    .await;
+                self.live.counts(f).await.ok()
+            }
             _ => None,
         };
         Answer {
@@ -363,6 +371,21 @@ impl CheckinService {
             location_far: first.location_far,
             activity: facts.as_deref().map(ActivityRef::of),
             live,
+        }
+    }
+
+    /// Puts a stored presence (back) into the live counters. The writer adds people after
+    /// their rows commit; an instance killed between the two leaves a stored, acknowledged
+    /// check-in out of the counters, and the member's retry (same nonce, or a second scan)
+    /// lands here on another instance. Adding is idempotent, so doing it on every repeat is
+    /// safe and costs one round trip on a path only repeats take.
+    async fn heal_live(&self, plan_id: i64, attendance: Option<Attendance>, person_id: i64) {
+        if let Some(attendance) = attendance {
+            let added = std::collections::HashMap::from([(
+                (plan_id, attendance),
+                vec![person_id.to_string()],
+            )]);
+            self.live.record(&added).await;
         }
     }
 

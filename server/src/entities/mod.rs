@@ -6,6 +6,7 @@ pub mod admin_token;
 pub mod assessment_rubric;
 pub mod assessment_score;
 pub mod attachment;
+pub mod attachment_blob;
 pub mod audit_log;
 pub mod calendar_day;
 pub mod checkin;

@@ -45,7 +45,8 @@ pub struct Liveness {
 
 #[derive(Serialize, ToSchema)]
 pub struct Readiness {
-    /// `ready` when every dependency answers, else `not_ready`.
+    /// `ready` when every dependency answers; `draining` once the process was asked to stop
+    /// (it still serves for `drain_secs`); else `not_ready`.
     #[schema(example = "ready")]
     status: &'static str,
     database: DependencyCheck,
@@ -76,9 +77,13 @@ pub async fn healthz() -> web::Json<Liveness> {
 /// The database and the cache both answer. 503 names the one that does not.
 #[utoipa::path(get, path = "/readyz", tag = "operations", responses(
     (status = 200, description = "Every dependency answers", body = Readiness),
-    (status = 503, description = "A dependency is down; the body says which", body = Readiness)))]
+    (status = 503, description = "A dependency is down (the body says which), or the instance is draining before it stops", body = Readiness)))]
 #[tracing::instrument(name = "Check readiness", skip_all)]
-pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) -> HttpResponse {
+pub async fn readyz(
+    db: web::Data<DatabaseConnection>,
+    cache: web::Data<Cache>,
+    draining: web::Data<crate::startup::Draining>,
+) -> HttpResponse {
     let database = check(crate::db::kind(&db), async {
         db.ping().await.map_err(|e| e.to_string())
     })
@@ -104,13 +109,18 @@ pub async fn readyz(db: web::Data<DatabaseConnection>, cache: web::Data<Cache>) 
     for warning in &warnings {
         tracing::warn!(%warning, "readiness warning");
     }
+    let draining = draining.is_draining();
     let report = Readiness {
-        status: if ready { "ready" } else { "not_ready" },
+        status: match (draining, ready) {
+            (true, _) => "draining",
+            (false, true) => "ready",
+            (false, false) => "not_ready",
+        },
         database,
         cache,
         warnings,
     };
-    if ready {
+    if ready && !draining {
         HttpResponse::Ok().json(report)
     } else {
         HttpResponse::ServiceUnavailable().json(report)
