@@ -9,7 +9,11 @@ use api_tests::{
 };
 use calamine::{Data, Reader, Xlsx};
 use huodongri::{
-    checkin::token::{Rotation, Signer},
+    checkin::{
+        decision::Attendance,
+        live,
+        token::{Rotation, Signer},
+    },
     clock,
     entities::{activity_plan, checkin},
     secrets::Secrets,
@@ -116,7 +120,7 @@ on_both_stores! {
         assert_eq!(first["live"]["present"], 1);
         let removed = app
             .cache
-            .remove_from_set(&format!("att:{id}:member"), &w.member_a.id.to_string())
+            .remove_from_set(&live::set_key(id, Attendance::Member), &w.member_a.id.to_string())
             .await
             .expect("remove");
         assert!(removed, "the member was in the counters");
@@ -130,7 +134,7 @@ on_both_stores! {
 
         // The same through a second scan (a new nonce): already checked in, and counted.
         app.cache
-            .remove_from_set(&format!("att:{id}:member"), &w.member_a.id.to_string())
+            .remove_from_set(&live::set_key(id, Attendance::Member), &w.member_a.id.to_string())
             .await
             .expect("remove");
         let again = scan_now(&app, &w.member_a, &code, &token).await;
@@ -342,14 +346,14 @@ on_both_stores! {
         for who in [&w.member_a, &w.reviewer, &w.member_c] {
             assert!(scan_now(&app, who, &code, &token).await["accepted"].as_bool().expect("accepted"));
         }
-        for kind in ["member", "guest"] {
-            app.cache.delete(&format!("att:{id}:{kind}")).await.expect("wiped");
+        for kind in [Attendance::Member, Attendance::Guest] {
+            app.cache.delete(&live::set_key(id, kind)).await.expect("wiped");
         }
         let counts = live(&app, &w.secretary_a, id).await;
         assert_eq!((counts["present"].as_u64(), counts["guests"].as_u64()), (Some(2), Some(1)));
         // Wiped again, then a new check-in re-creates a partial set: still counted right.
-        for kind in ["member", "guest"] {
-            app.cache.delete(&format!("att:{id}:{kind}")).await.expect("wiped");
+        for kind in [Attendance::Member, Attendance::Guest] {
+            app.cache.delete(&live::set_key(id, kind)).await.expect("wiped");
         }
         let last = scan_now(&app, &w.secretary_a, &code, &token).await;
         assert_eq!(last["live"]["present"], 3);

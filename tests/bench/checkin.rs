@@ -129,7 +129,10 @@ async fn verify(settings: &Settings, out: &std::path::Path, base: &str) -> anyho
                 &settings.cache.key_prefix,
                 Duration::from_secs(2),
             )?;
-            let key = format!("att:{plan_id}:member");
+            let key = huodongri::checkin::live::set_key(
+                plan_id,
+                huodongri::checkin::decision::Attendance::Member,
+            );
             let state = cache
                 .add_to_sets(
                     &[SetAdd {

@@ -439,7 +439,13 @@ async fn verify_checkins(
     {
         let candidates: Vec<String> = rows.iter().map(i64::to_string).collect();
         let found = cache
-            .set_contains(&format!("att:{plan_id}:member"), &candidates)
+            .set_contains(
+                &huodongri::checkin::live::set_key(
+                    plan_id,
+                    huodongri::checkin::decision::Attendance::Member,
+                ),
+                &candidates,
+            )
             .await?;
         for (person, in_set) in rows.iter().zip(found) {
             if !in_set {

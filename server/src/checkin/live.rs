@@ -81,8 +81,10 @@ pub struct Live {
     ttl: Duration,
 }
 
-fn set_key(plan_id: i64, attendance: Attendance) -> String {
-    format!("att:{plan_id}:{}", attendance.as_str())
+/// Who is present at an activity, by kind. The braces are a Redis Cluster hash tag: both
+/// sets of one activity live in one slot, so one script updates and reads them together.
+pub fn set_key(plan_id: i64, attendance: Attendance) -> String {
+    format!("att:{{{plan_id}}}:{}", attendance.as_str())
 }
 
 pub fn channel(plan_id: i64) -> String {
