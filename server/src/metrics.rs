@@ -144,6 +144,11 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     }
 });
 
+/// The route pattern a resource serves (`/api/v1/plans/{id}`), kept as its app data so the
+/// request's label costs nothing to find.
+#[derive(Clone, Copy)]
+pub struct RoutePattern(pub &'static str);
+
 /// One answered request.
 pub fn observe_request(method: &str, route: &str, status: u16, seconds: f64) {
     METRICS

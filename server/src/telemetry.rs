@@ -36,11 +36,12 @@ impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
             .get::<tracing_actix_web::RequestId>()
             .map(ToString::to_string)
             .unwrap_or_default();
-        let route = request.match_pattern().unwrap_or_else(|| "default".into());
+        // The route is filled in at the end, from the pattern the resource carries: asking
+        // actix for it here would match the path against every route's regex once more.
         tracing::info_span!(
             "HTTP request",
             http.method = %request.method(),
-            http.route = %route,
+            http.route = tracing::field::Empty,
             http.target = %redacted_target(request.uri()),
             http.client_ip = %request.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default(),
             http.status_code = tracing::field::Empty,
@@ -54,6 +55,13 @@ impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
         span: tracing::Span,
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
+        if let Ok(response) = outcome {
+            let route = response
+                .request()
+                .app_data::<crate::metrics::RoutePattern>()
+                .map_or("default", |pattern| pattern.0);
+            span.record("http.route", route);
+        }
         tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
     }
 }

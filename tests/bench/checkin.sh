@@ -5,6 +5,10 @@
 #   bash tests/bench/checkin.sh postgres   # PostgreSQL + Redis (local services)
 #   bash tests/bench/checkin.sh sqlite     # the embedded default: SQLite + in-process cache
 #   options (environment): PEOPLE=150000 CONNECTIONS=64 DURATION=10 REDIS_RESTART_AT=4
+#   BALANCER=3: three instances behind HAProxy (server/deploy/haproxy/huodongri.cfg) instead of one
+#   PROFILE=1: samples the whole machine (perf, cpu-clock) during the loaded run and prints
+#   where the time went: the CPU share of each process (server, PostgreSQL, Redis, wrk) and
+#   the server's hottest functions (perf.data and profile-*.txt stay in the output folder).
 #
 # REDIS_RESTART_AT=N restarts the local Redis N seconds into the loaded run (postgres only;
 # it stops the machine's shared Redis, so do not run it while tests are running).
@@ -54,8 +58,25 @@ if [ -n "${REDIS_RESTART_AT:-}" ] && [ "$STORES" = postgres ]; then
    echo "-- Redis is back") &
   RESTARTER=$!
 fi
+if [ -n "${PROFILE:-}" ]; then
+  command -v perf >/dev/null || apt-get install -y -q linux-perf >/dev/null
+  # Software clock sampling: hardware counters are not offered on every virtual machine.
+  perf record -q -a -g -e cpu-clock -F 499 -o "$OUT/perf.data" -- sleep "$DURATION" 2>/dev/null &
+  PROFILER=$!
+fi
 echo "== $STORES: $CONNECTIONS connections, 2 threads, $DURATION s"
 run loaded 2 "$CONNECTIONS" "$DURATION" "$((UNLOADED_PEOPLE + 1))" "$PEOPLE"
+if [ -n "${PROFILER:-}" ]; then
+  wait "$PROFILER" || true
+  perf report -i "$OUT/perf.data" --stdio --no-children --sort comm --percent-limit 1 2>/dev/null \
+    | grep -v '^#' | grep -v '^$' > "$OUT/profile-processes.txt" || true
+  perf report -i "$OUT/perf.data" --stdio --no-children --comm huodongri --sort dso,symbol \
+    -g none --percent-limit 0.7 2>/dev/null | grep -v '^#' | grep -v '^$' > "$OUT/profile-server.txt" || true
+  echo "== where the CPU went (share of all samples, both cores)"
+  head -12 "$OUT/profile-processes.txt"
+  echo "== the server's hottest functions (share of all samples)"
+  head -30 "$OUT/profile-server.txt"
+fi
 [ -n "${RESTARTER:-}" ] && wait "$RESTARTER"
 echo "== verification"
 ./target/debug/examples/checkin_bench verify --out "$OUT" --base "http://127.0.0.1:$PORT"

@@ -3,6 +3,8 @@
 # prefix, dropped on exit; sqlite: the embedded default in $OUT/data) and waits until it
 # answers. Leaves the server's pid in $SERVER; its log is $OUT/server.log.
 # BENCH_DB_CONNECTIONS sizes the pool (16 by default).
+# BALANCER=3 (postgres only) starts three instances on PORT+1..PORT+3 instead, behind HAProxy
+# on $PORT with server/deploy/haproxy/huodongri.cfg; $SERVER is then HAProxy's pid.
 start_bench_server() {
   export APP_APPLICATION__DATA_DIR="$OUT/data"
   export APP_APPLICATION__BIND="127.0.0.1:$PORT"
@@ -19,9 +21,32 @@ start_bench_server() {
     sqlite) unset DATABASE_URL REDIS_URL ;;
     *) echo "usage: $0 postgres|sqlite"; exit 2 ;;
   esac
-  ./target/release/huodongri serve >"$OUT/server.log" 2>&1 &
-  SERVER=$!
-  trap 'kill $SERVER 2>/dev/null || true; [ -n "${APP_DATABASE__SCHEMA:-}" ] && psql -q "${DATABASE_URL%%\?*}" -c "DROP SCHEMA IF EXISTS $APP_DATABASE__SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
+  if [ -n "${BALANCER:-}" ]; then
+    [ "$STORES" = postgres ] || { echo "BALANCER needs postgres"; exit 2; }
+    command -v haproxy >/dev/null || apt-get install -y -q haproxy >/dev/null
+    # The instances share the secrets the first one would otherwise generate alone.
+    export APP_SECRETS__JWT_SECRET="bench-jwt-$(date +%s%N)-$(date +%s%N)"
+    export APP_SECRETS__QR_SECRET="bench-qr-$(date +%s%N)-$(date +%s%N)"
+    INSTANCES=()
+    for n in 1 2 3; do
+      APP_APPLICATION__BIND="127.0.0.1:$((PORT + n))" APP_APPLICATION__DATA_DIR="$OUT/data-$n" \
+        ./target/release/huodongri serve >"$OUT/server-$n.log" 2>&1 &
+      INSTANCES+=($!)
+      # One at a time: each migrates at start.
+      for _ in $(seq 1 100); do
+        curl -fs "http://127.0.0.1:$((PORT + n))/healthz" >/dev/null 2>&1 && break
+        sleep 0.1
+      done
+    done
+    HDR_FRONTEND="127.0.0.1:$PORT" HDR_APP1="127.0.0.1:$((PORT + 1))" HDR_APP2="127.0.0.1:$((PORT + 2))" \
+      HDR_APP3="127.0.0.1:$((PORT + 3))" haproxy -db -f server/deploy/haproxy/huodongri.cfg >"$OUT/haproxy.log" 2>&1 &
+    SERVER=$!
+    sleep 1.5 # two health checks mark the instances up
+  else
+    ./target/release/huodongri serve >"$OUT/server.log" 2>&1 &
+    SERVER=$!
+  fi
+  trap 'kill $SERVER ${INSTANCES[*]:-} 2>/dev/null || true; [ -n "${APP_DATABASE__SCHEMA:-}" ] && psql -q "${DATABASE_URL%%\?*}" -c "DROP SCHEMA IF EXISTS $APP_DATABASE__SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
   for _ in $(seq 1 100); do
     curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
     sleep 0.1
