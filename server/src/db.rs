@@ -151,8 +151,35 @@ fn valid_schema_name(name: &str) -> anyhow::Result<&str> {
     }
 }
 
+/// Runs the pending migrations. Instances started together (all restarted at once, a new
+/// release on several machines) must not run one migration twice: on PostgreSQL they run in
+/// one transaction holding an advisory lock keyed by the schema, so one instance migrates
+/// while the others wait, and those find nothing pending (DDL is transactional there).
 #[tracing::instrument(name = "Run pending migrations", skip_all)]
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<usize> {
+    if db.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+        use sea_orm::TransactionTrait;
+        let txn = db
+            .begin()
+            .await
+            .context("cannot start the migrations' transaction")?;
+        txn.execute_unprepared(
+            "SELECT pg_advisory_xact_lock(1751412327, hashtext(current_schema()))",
+        )
+        .await
+        .context("cannot take the migration lock")?;
+        let applied = apply_pending(&txn).await?;
+        txn.commit().await.context("cannot commit the migrations")?;
+        return Ok(applied);
+    }
+    apply_pending(db).await
+}
+
+async fn apply_pending<C>(db: &C) -> anyhow::Result<usize>
+where
+    C: sea_orm::ConnectionTrait,
+    for<'c> &'c C: sea_orm::IntoDatabaseExecutor<'c>,
+{
     let pending = Migrator::get_pending_migrations(db)
         .await
         .context("cannot read the migration status")?

@@ -305,6 +305,7 @@ mod codes {
         "cache.redis_url",
         "console.css",
         "database.url",
+        "http.route",
         "demo.json",
         "huodongri.sqlite",
         "live.js",

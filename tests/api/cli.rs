@@ -69,3 +69,44 @@ on_both_stores! {
         assert!(id > 0);
     }
 }
+
+/// Three instances started at the same moment on an empty PostgreSQL schema: one migrates,
+/// the others wait for it and find nothing to do (each migration is recorded once).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_started_together_migrate_once() {
+    use migrations::MigratorTrait;
+    use sea_orm::ConnectionTrait;
+    let fake = wechat_fake::spawn().await;
+    let Some(settings) = api_tests::test_settings(api_tests::Stores::Production, &fake) else {
+        return;
+    };
+    let mut connections = Vec::new();
+    for _ in 0..3 {
+        connections.push(
+            huodongri::db::connect(&settings.database, &settings.application.data_dir)
+                .await
+                .expect("connect"),
+        );
+    }
+    let runs = futures_util::future::join_all(connections.iter().map(huodongri::db::migrate)).await;
+    let applied: Vec<usize> = runs
+        .into_iter()
+        .map(|r| r.expect("every instance starts"))
+        .collect();
+    let total = migrations::Migrator::migrations().len();
+    assert_eq!(
+        applied.iter().sum::<usize>(),
+        total,
+        "one instance applied them all: {applied:?}"
+    );
+    assert!(applied.contains(&total), "{applied:?}");
+    let recorded = migrations::Migrator::get_applied_migrations(&connections[0])
+        .await
+        .expect("read");
+    assert_eq!(recorded.len(), total, "each migration recorded once");
+    let schema = settings.database.schema.expect("a schema");
+    connections[0]
+        .execute_unprepared(&format!("DROP SCHEMA \"{schema}\" CASCADE"))
+        .await
+        .expect("dropped");
+}
