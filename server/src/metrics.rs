@@ -149,6 +149,17 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
 #[derive(Clone, Copy)]
 pub struct RoutePattern(pub &'static str);
 
+/// The route label of a routed request: the pattern its resource carries. The console's pages
+/// share one label (their paths are not in the API's route table, and a label per raw path
+/// would grow without bound).
+pub fn route_label(request: &actix_web::HttpRequest) -> &'static str {
+    match request.app_data::<RoutePattern>() {
+        Some(pattern) => pattern.0,
+        None if request.path().starts_with("/console") => "/console/*",
+        None => "unmatched",
+    }
+}
+
 /// One answered request.
 pub fn observe_request(method: &str, route: &str, status: u16, seconds: f64) {
     METRICS

@@ -317,16 +317,9 @@ fn run(
                     }
                     let elapsed = started.elapsed();
                     log_request(&method, &path, res.status(), elapsed);
-                    // The console's pages share one label: their paths are not in the API's
-                    // route table, and a label per raw path would grow without bound.
-                    let route = match res.request().app_data::<crate::metrics::RoutePattern>() {
-                        Some(pattern) => pattern.0,
-                        None if path.starts_with("/console") => "/console/*",
-                        None => "unmatched",
-                    };
                     crate::metrics::observe_request(
                         method.as_str(),
-                        route,
+                        crate::metrics::route_label(res.request()),
                         res.status().as_u16(),
                         elapsed.as_secs_f64(),
                     );

@@ -56,11 +56,10 @@ impl tracing_actix_web::RootSpanBuilder for RedactingRootSpan {
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
         if let Ok(response) = outcome {
-            let route = response
-                .request()
-                .app_data::<crate::metrics::RoutePattern>()
-                .map_or("default", |pattern| pattern.0);
-            span.record("http.route", route);
+            span.record(
+                "http.route",
+                crate::metrics::route_label(response.request()),
+            );
         }
         tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
     }

@@ -399,7 +399,7 @@ async fn verify_checkins(
     organiser: &str,
     plan_id: i64,
     report: &LoadReport,
-) -> anyhow::Result<usize> {
+) -> anyhow::Result<()> {
     let acknowledged = &report.ok;
     let rows: Vec<i64> = checkin::Entity::find()
         .filter(checkin::Column::PlanId.eq(plan_id))
@@ -462,7 +462,7 @@ async fn verify_checkins(
         live["present"],
         rows.len()
     );
-    Ok(rows.len())
+    Ok(())
 }
 
 fn report_load(name: &str, report: &LoadReport) {
@@ -514,18 +514,20 @@ fn events(
     receiver
 }
 
-/// Waits for the first event whose `read` value reaches `at_least`; how long it took.
+/// Waits for the first event whose `read` value reaches `at_least`; how long after `since`
+/// it was read (an event that arrived while another stream was awaited counts from `since`
+/// too, so the figure is never smaller than the truth).
 async fn until_count(
     events: &mut tokio::sync::mpsc::UnboundedReceiver<Value>,
     read: impl Fn(&Value) -> Option<u64>,
     at_least: u64,
+    since: Instant,
 ) -> anyhow::Result<Duration> {
-    let started = Instant::now();
     loop {
-        let left = Duration::from_secs(5).saturating_sub(started.elapsed());
+        let left = Duration::from_secs(5).saturating_sub(since.elapsed());
         match tokio::time::timeout(left, events.recv()).await {
             Ok(Some(event)) if read(&event).is_some_and(|n| n >= at_least) => {
-                return Ok(started.elapsed());
+                return Ok(since.elapsed());
             }
             Ok(Some(_)) => {}
             Ok(None) => bail!("the event stream ended"),
@@ -601,8 +603,7 @@ impl Suite {
             self.activity.plan_id,
             &report,
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn kill_one_under_load(&mut self) -> anyhow::Result<()> {
@@ -690,25 +691,26 @@ impl Suite {
             let through = self.cluster.instances[index].base.clone();
             let sent = Instant::now();
             check_in_directly(&self.cluster.client, &through, scan).await?;
-            let answered = sent.elapsed();
+            let answered_at = Instant::now();
+            let answered = answered_at - sent;
             now_present += 1;
-            let on_projector = until_count(&mut projector, present, now_present).await?;
-            let on_board = until_count(&mut board, board_present, now_present).await?;
+            let on_projector =
+                until_count(&mut projector, present, now_present, answered_at).await?;
+            let on_board = until_count(&mut board, board_present, now_present, answered_at).await?;
             println!(
                 "   check-in through instance {}: answered in {} ms; projector on instance 1 showed it {} ms later, the live board {} ms later",
                 index + 1,
                 answered.as_millis(),
                 on_projector.as_millis(),
-                on_board.as_millis().max(on_projector.as_millis())
+                on_board.as_millis()
             );
             ensure!(
                 on_projector < Duration::from_secs(1),
                 "the projector took {on_projector:?}"
             );
             ensure!(
-                on_board.max(on_projector) < Duration::from_secs(1),
-                "the live board took {:?}",
-                on_board.max(on_projector)
+                on_board < Duration::from_secs(1),
+                "the live board took {on_board:?}"
             );
         }
         Ok(())
