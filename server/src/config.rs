@@ -224,6 +224,9 @@ pub struct CommunitySettings {
     /// that a place is theirs to confirm.
     pub offer_template_id: String,
     pub offer_page: String,
+    /// Group commit for claims: writer tasks, and the most claims settled in one transaction.
+    pub claim_writers: usize,
+    pub claim_max_batch: usize,
 }
 
 /// Where attachments' bytes are kept.
@@ -350,6 +353,21 @@ impl CheckinSettings {
         }
         if self.writers == 0 || self.writers > 16 {
             return Err("checkin.writers must be 1–16".into());
+        }
+        Ok(())
+    }
+}
+
+impl CommunitySettings {
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=2000).contains(&self.claim_max_batch) {
+            return Err(
+                "community.claim_max_batch must be 1–2000 (5 parameters per claim in one INSERT)"
+                    .into(),
+            );
+        }
+        if !(1..=16).contains(&self.claim_writers) {
+            return Err("community.claim_writers must be 1–16".into());
         }
         Ok(())
     }

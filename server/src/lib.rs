@@ -21,6 +21,7 @@ pub mod entities;
 pub mod error;
 pub mod evaluation;
 pub mod feedback;
+pub mod group_commit;
 pub mod metrics;
 pub mod org_life;
 pub mod pagination;

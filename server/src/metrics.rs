@@ -64,6 +64,8 @@ pub struct Metrics {
     pool: Family<PoolLabels, Gauge>,
     writer_batch: Histogram,
     writer_queue: Gauge,
+    claim_batch: Histogram,
+    claim_queue: Gauge,
     cache_errors: Family<KindLabels, Counter>,
 }
 
@@ -84,6 +86,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
     // 1 to 2048 rows in doublings (a batch is at most `checkin.max_batch`).
     let writer_batch = Histogram::new(exponential_buckets(1.0, 2.0, 12));
     let writer_queue = Gauge::default();
+    let claim_batch = Histogram::new(exponential_buckets(1.0, 2.0, 12));
+    let claim_queue = Gauge::default();
     let cache_errors = Family::<KindLabels, Counter>::default();
     registry.register(
         "checkin_writer_batch_rows",
@@ -94,6 +98,16 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         "checkin_writer_queue_depth",
         "Check-ins left waiting when the writer took its last batch",
         writer_queue.clone(),
+    );
+    registry.register(
+        "claim_writer_batch_claims",
+        "Claims settled per group-committed claim transaction",
+        claim_batch.clone(),
+    );
+    registry.register(
+        "claim_writer_queue_depth",
+        "Claims left waiting when the claim writer took its last batch",
+        claim_queue.clone(),
     );
     registry.register(
         "cache_errors",
@@ -140,6 +154,8 @@ static METRICS: LazyLock<Metrics> = LazyLock::new(|| {
         pool,
         writer_batch,
         writer_queue,
+        claim_batch,
+        claim_queue,
         cache_errors,
     }
 });
@@ -197,6 +213,14 @@ pub fn observe_writer_batch(rows: usize, waiting: usize) {
     METRICS.writer_batch.observe(rows as f64);
     METRICS
         .writer_queue
+        .set(i64::try_from(waiting).unwrap_or(i64::MAX));
+}
+
+/// One group-committed batch of `claims`, with `waiting` left in the claim queue.
+pub fn observe_claim_batch(claims: usize, waiting: usize) {
+    METRICS.claim_batch.observe(claims as f64);
+    METRICS
+        .claim_queue
         .set(i64::try_from(waiting).unwrap_or(i64::MAX));
 }
 
@@ -277,12 +301,14 @@ mod tests {
         count_claim("full");
         observe_request("GET", "/api/v1/plans/{id}", 200, 0.003);
         observe_writer_batch(40, 7);
+        observe_claim_batch(12, 3);
         let text = encode_all().expect("encoded");
         assert!(
             text.contains("cache_errors_total{kind=\"wrong_type\"}"),
             "{text}"
         );
         assert!(text.contains("claim_outcomes_total{outcome=\"full\"}"));
+        assert!(text.contains("claim_writer_batch_claims_bucket{le=\"16.0\"}"));
         // 3 ms falls in the 4 ms bucket (0.25 ms doubled four times), not the 2 ms one.
         assert!(text.contains("http_request_duration_seconds_bucket{le=\"0.004\",method=\"GET\",route=\"/api/v1/plans/{id}\",status=\"200\"} 1"), "{text}");
         assert!(

@@ -48,6 +48,7 @@ impl Application {
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         settings.scheduler.validate().map_err(anyhow::Error::msg)?;
         settings.checkin.validate().map_err(anyhow::Error::msg)?;
+        settings.community.validate().map_err(anyhow::Error::msg)?;
         settings.auth.validate().map_err(anyhow::Error::msg)?;
         let secrets = Secrets::resolve(&settings)?;
         let statements = db::StatementCount::default();
@@ -253,6 +254,10 @@ fn run(
     let facts = checkin.facts.clone();
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
+    let claim_desk = web::Data::new(crate::community::claims::ClaimDesk::start(
+        db.get_ref().clone(),
+        &settings.community,
+    ));
     let duty_settings = web::Data::new(settings.duties.clone());
     let deputy_settings = web::Data::new(settings.deputies.clone());
     let feedback_settings = web::Data::new(settings.feedback.clone());
@@ -278,11 +283,7 @@ fn run(
         cache.get_ref().clone(),
         &settings.auth,
     ));
-    spawn_offer_sweeper(
-        db.get_ref().clone(),
-        cache.get_ref().clone(),
-        settings.community.clone(),
-    );
+    spawn_offer_sweeper(db.get_ref().clone(), settings.community.clone());
 
     let admin_address = web::Data::new(crate::routes::health::AdminListener(
         admin_listener
@@ -348,6 +349,7 @@ fn run(
             .app_data(checkin.clone())
             .app_data(application_settings.clone())
             .app_data(community_settings.clone())
+            .app_data(claim_desk.clone())
             .app_data(duty_settings.clone())
             .app_data(deputy_settings.clone())
             .app_data(feedback_settings.clone())
@@ -395,19 +397,13 @@ fn log_request(
     }
 }
 
-/// The push worker of this process, plus a listener so a preview published on another
-/// instance wakes it at once (without Redis, the poll interval covers the gap).
 /// Offers of freed places that were not confirmed in time move on to the next person
 /// waiting, even when nobody touches the item.
-fn spawn_offer_sweeper(
-    db: DatabaseConnection,
-    cache: Cache,
-    settings: crate::config::CommunitySettings,
-) {
+fn spawn_offer_sweeper(db: DatabaseConnection, settings: crate::config::CommunitySettings) {
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
-            if let Err(err) = crate::community::claims::sweep_all(&db, &cache, &settings).await {
+            if let Err(err) = crate::community::claims::sweep_all(&db, &settings).await {
                 tracing::warn!(error = ?err, "cannot expire stale offers");
             }
         }

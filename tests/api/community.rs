@@ -146,6 +146,18 @@ on_both_stores! {
         assert_eq!(not_admin.status().as_u16(), 403);
         let listed: Value = app.get_as(&w.member_a, &format!("/api/v1/communities/{}/service-items?kind=item", c.id)).await.json().await.expect("json");
         assert_eq!(listed["total"], 3);
+
+        // Claims are settled in batches: one for an item that does not exist is a 404 and
+        // spoils nothing for a claim settled beside it.
+        let open = publish(&app, &c, &item("旁边的项目", 3)).await;
+        let newcomer = app.add_person("新来的", "13700000099", c.id).await;
+        let empty = json!({});
+        let (missing, beside) = tokio::join!(
+            app.post_as(&newcomer, "/api/v1/service-items/987654321/claims", &empty),
+            claim(&app, &newcomer, open)
+        );
+        assert_eq!((missing.status().as_u16(), error_code(missing).await.as_str()), (404, "service.item_not_found"));
+        assert_eq!(beside["result"], "ok");
     }
 
     async fn a_crowd_never_overfills_an_item(app) {
@@ -166,6 +178,29 @@ on_both_stores! {
             .count(&app.db).await.expect("count");
         assert_eq!(claimed, 5);
         assert_eq!(taken(&app, id).await, 5);
+        // Claims are settled in batches; the queue is still one line, told the same way to
+        // each member and to the admin.
+        let mut told: Vec<(i64, u64)> = answers.iter().filter(|a| a["result"] == "full")
+            .map(|a| (a["claim"]["person_id"].as_i64().expect("person"), a["claim"]["waitlist_position"].as_u64().expect("position")))
+            .collect();
+        told.sort_by_key(|(_, position)| *position);
+        assert_eq!(told.iter().map(|(_, p)| *p).collect::<Vec<_>>(), (1..=35).collect::<Vec<_>>(), "positions 1 to 35, each once");
+        let queue: Value = app.get_as(&c.admin, &format!("/api/v1/service-items/{id}/claims")).await.json().await.expect("json");
+        let waiting: Vec<(i64, u64)> = queue.as_array().expect("claims").iter().filter(|c| c["status"] == "waitlisted")
+            .map(|c| (c["person_id"].as_i64().expect("person"), c["waitlist_position"].as_u64().expect("position")))
+            .collect();
+        assert_eq!(waiting, told, "the admin's queue is the order members were told");
+
+        // One member tapping five times at once holds one claim (someone only waiting on the
+        // first item, so the two do not clash).
+        let last = publish(&app, &c, &item("另一个项目", 1)).await;
+        let tapper = crowd.iter().find(|p| p.id == told[0].0).expect("a waiting member");
+        let taps = futures_util::future::join_all((0..5).map(|_| claim(&app, tapper, last))).await;
+        let results: Vec<&str> = taps.iter().map(|a| a["result"].as_str().expect("result")).collect();
+        assert_eq!(results.iter().filter(|r| **r == "ok").count(), 1, "{results:?}");
+        assert_eq!(results.iter().filter(|r| **r == "already_claimed").count(), 4, "{results:?}");
+        assert!(taps.iter().all(|a| a["claim"]["id"] == taps[0]["claim"]["id"]), "the same claim every time");
+        assert_eq!(taken(&app, last).await, 1);
     }
 
     async fn a_freed_place_is_offered_to_the_first_waiting_until_a_deadline(app) {

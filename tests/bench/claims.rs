@@ -102,6 +102,32 @@ async fn main() -> anyhow::Result<()> {
         .pool_max_idle_per_host(people)
         .timeout(Duration::from_secs(60))
         .build()?;
+    // PROFILE_OUT (set by `PROFILE=1 claims.sh`): sample the whole machine during the storm
+    // only, not while people and items are provisioned.
+    let profiler = match std::env::var("PROFILE_OUT") {
+        Ok(out) => {
+            let seconds = std::env::var("PROFILE_SECONDS").unwrap_or_else(|_| "3".into());
+            let child = std::process::Command::new("perf")
+                .args([
+                    "record",
+                    "-q",
+                    "-a",
+                    "-g",
+                    "-e",
+                    "cpu-clock",
+                    "-F",
+                    "499",
+                    "-o",
+                    &out,
+                ])
+                .args(["--", "sleep", &seconds])
+                .stderr(std::process::Stdio::null())
+                .spawn()?;
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            Some(child)
+        }
+        Err(_) => None,
+    };
     let barrier = Arc::new(Barrier::new(ids.len()));
     let mut tasks = Vec::with_capacity(ids.len());
     for (i, id) in ids.iter().enumerate() {
@@ -134,6 +160,9 @@ async fn main() -> anyhow::Result<()> {
         latencies.push(latency);
     }
     let elapsed = started.elapsed();
+    if let Some(mut profiler) = profiler {
+        profiler.wait()?;
+    }
     latencies.sort();
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     println!(

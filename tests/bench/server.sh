@@ -6,6 +6,12 @@
 # BALANCER=3 (postgres only) starts three instances on PORT+1..PORT+3 instead, behind HAProxy
 # on $PORT with server/deploy/haproxy/huodongri.cfg; $SERVER is then HAProxy's pid.
 start_bench_server() {
+  # A server from a previous run may still be shutting down on the port: wait for it, or this
+  # run would measure the old server (on a schema already dropped).
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null || break
+    sleep 0.1
+  done
   export APP_APPLICATION__DATA_DIR="$OUT/data"
   export APP_APPLICATION__BIND="127.0.0.1:$PORT"
   export APP_APPLICATION__LOG_FORMAT=json
@@ -46,9 +52,13 @@ start_bench_server() {
     ./target/release/huodongri serve >"$OUT/server.log" 2>&1 &
     SERVER=$!
   fi
-  trap 'kill $SERVER ${INSTANCES[*]:-} 2>/dev/null || true; [ -n "${APP_DATABASE__SCHEMA:-}" ] && psql -q "${DATABASE_URL%%\?*}" -c "DROP SCHEMA IF EXISTS $APP_DATABASE__SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
+  trap 'kill $SERVER ${INSTANCES[*]:-} 2>/dev/null || true; wait $SERVER ${INSTANCES[*]:-} 2>/dev/null || true; [ -n "${APP_DATABASE__SCHEMA:-}" ] && psql -q "${DATABASE_URL%%\?*}" -c "DROP SCHEMA IF EXISTS $APP_DATABASE__SCHEMA CASCADE" >/dev/null 2>&1 || true' EXIT
   for _ in $(seq 1 100); do
-    curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+    if curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1; then
+      kill -0 "$SERVER" 2>/dev/null && return 0
+      echo "!! the server exited at start; see $OUT/server.log" >&2
+      exit 1
+    fi
     sleep 0.1
   done
   echo "!! the server did not answer on port $PORT; see $OUT/server.log" >&2

@@ -3,14 +3,11 @@
 //! updates the live counters and answers each request. A request is answered only after its
 //! row is committed, so an acknowledged check-in survives a crash; batching is what lets
 //! one database absorb a whole city scanning at once (see README, "Check-in benchmark").
-//!
-//! No timer: a batch is whatever arrived while the previous one was being written, so an
-//! idle server writes a lone scan at once and a busy one writes hundreds per statement.
-use std::{collections::HashMap, sync::Arc};
+use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::{
     decision::{Attendance, Outcome},
@@ -116,35 +113,17 @@ pub struct CheckinWriter {
 }
 
 impl CheckinWriter {
-    /// Starts `writers` tasks sharing one queue: while one waits for its commit, the next
-    /// gathers the following batch.
+    /// Starts `writers` tasks sharing one queue (`crate::group_commit`).
     pub fn spawn(db: DatabaseConnection, live: Live, writers: usize, max_batch: usize) -> Self {
-        // Room for a burst; beyond it requests wait to enqueue, which is the back-pressure.
-        let (tx, rx) = mpsc::channel::<Job>(max_batch * 8);
-        let rx = Arc::new(Mutex::new(rx));
-        for _ in 0..writers.max(1) {
-            let (rx, db, live) = (rx.clone(), db.clone(), live.clone());
-            tokio::spawn(async move {
-                loop {
-                    let mut jobs = Vec::new();
-                    {
-                        let mut rx = rx.lock().await;
-                        match rx.recv().await {
-                            Some(job) => jobs.push(job),
-                            None => return,
-                        }
-                        while jobs.len() < max_batch {
-                            match rx.try_recv() {
-                                Ok(job) => jobs.push(job),
-                                Err(_) => break,
-                            }
-                        }
-                        crate::metrics::observe_writer_batch(jobs.len(), rx.len());
-                    }
-                    flush(&db, &live, jobs).await;
-                }
-            });
-        }
+        let tx = crate::group_commit::spawn(
+            writers,
+            max_batch,
+            crate::metrics::observe_writer_batch,
+            move |jobs| {
+                let (db, live) = (db.clone(), live.clone());
+                async move { flush(&db, &live, jobs).await }
+            },
+        );
         Self { tx }
     }
 

@@ -1,6 +1,7 @@
-//! Service items and claims (认领). Capacity is enforced by one conditional UPDATE of the
-//! item's `taken` counter inside the claim's transaction, which both databases serialise per
-//! row: whoever runs it when `taken < capacity` gets the place, everyone else is waitlisted.
+//! Service items and claims (认领). Claims are decided and stored in batches by the
+//! group-commit writer (`claim_writer`): a handful of statements per batch, against the
+//! locked item rows, so capacity is never exceeded however many claim at once: the first
+//! ones get the places, everyone else is waitlisted in order.
 //! A freed place is not released: it is offered to the first person waiting, with a deadline;
 //! it goes back to the pool only when nobody is waiting.
 use anyhow::Context;
@@ -13,9 +14,12 @@ use sea_orm::{
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::error::CommunityError;
+use super::{
+    claim_writer::{ClaimRequest, ClaimWriter, Settled},
+    error::CommunityError,
+    items::ClaimView,
+};
 use crate::{
-    cache::Cache,
     clock,
     config::CommunitySettings,
     db::begin_write,
@@ -125,212 +129,106 @@ pub fn phase(item: &service_item::Model, now: DateTime<FixedOffset>) -> &'static
     }
 }
 
-fn gate_key(item_id: i64) -> String {
-    format!("svc:{item_id}:left")
+/// Claims go through here: the group-commit writer decides and stores them in batches.
+#[derive(Clone)]
+pub struct ClaimDesk {
+    db: DatabaseConnection,
+    writer: ClaimWriter,
 }
 
-/// How long a gate counter lives before it is read again from the database.
-const GATE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// The cache gate in front of the item row: a counter of places left, so that when hundreds
-/// claim at once only about `capacity` of them queue for the row lock; the rest go straight
-/// to the waitlist. The conditional UPDATE stays the arbiter: a wrong gate (lost, stale) only
-/// costs contention; a place the gate lost (a failure between its decrement and the
-/// UPDATE) is found by the sweeper, which offers free places to people waiting.
-async fn gate_says_full(cache: &Cache, item: &service_item::Model) -> bool {
-    let key = gate_key(item.id);
-    let left = Ord::max(i64::from(item.capacity - item.taken), 0);
-    if cache
-        .set_if_absent(&key, &left.to_string(), GATE_TTL)
-        .await
-        .is_err()
-    {
-        return false;
-    }
-    match cache.incr_by(&key, -1).await {
-        Ok(after) => after < 0,
-        Err(_) => false,
-    }
+/// What a claim came to, with the claim as the member now sees it.
+pub struct ClaimAnswer {
+    pub outcome: ClaimOutcome,
+    pub claim: Option<ClaimView>,
 }
 
-/// Called after a place returns to the pool: the gate is reread from the database.
-pub async fn reopen_gate(cache: &Cache, item_id: i64) {
-    if let Err(err) = cache.delete(&gate_key(item_id)).await {
-        tracing::warn!(error = %err, item_id, "cannot reset a claim gate");
+impl ClaimDesk {
+    /// Starts the writer tasks; call inside the runtime.
+    pub fn start(db: DatabaseConnection, settings: &CommunitySettings) -> Self {
+        let writer =
+            ClaimWriter::spawn(db.clone(), settings.claim_writers, settings.claim_max_batch);
+        Self { db, writer }
     }
-}
 
-/// Claims a place (or a waitlist place) on an item for a person.
-pub async fn claim(
-    db: &DatabaseConnection,
-    cache: &Cache,
-    item: &service_item::Model,
-    person: &person::Model,
-) -> Result<(ClaimOutcome, Option<service_claim::Model>), CommunityError> {
-    let now = clock::now();
-    match phase(item, now) {
-        "not_open_yet" => return Ok((ClaimOutcome::NotOpenYet, None)),
-        "closed" | "cancelled" => return Ok((ClaimOutcome::Closed, None)),
-        _ => {}
-    }
-    if !serves(db, person, item.community_id).await? {
-        return Ok((ClaimOutcome::NotReported, None));
-    }
-    // The person's claims, read once: "already claimed?" and "does it clash?" come from them.
-    // Outside the transaction: the unique (item, person) index settles a double claim, and
-    // the row lock below is then held only for the UPDATE and INSERT.
-    let mine = service_claim::Entity::find()
-        .filter(service_claim::Column::PersonId.eq(person.id))
-        .all(db)
-        .await
-        .context("cannot read claims")?;
-    let existing = mine.iter().find(|c| c.item_id == item.id).cloned();
-    if let Some(existing) = &existing
-        && existing.status.is_active()
-    {
-        return Ok((ClaimOutcome::AlreadyClaimed, Some(existing.clone())));
-    }
-    let holding: Vec<i64> = mine
-        .iter()
-        .filter(|c| {
-            c.item_id != item.id && matches!(c.status, ClaimStatus::Claimed | ClaimStatus::Offered)
-        })
-        .map(|c| c.item_id)
-        .collect();
-    if !holding.is_empty() && clashes(db, item, &holding).await? {
-        return Ok((ClaimOutcome::TimeClash, None));
-    }
-    let full = gate_says_full(cache, item).await;
-    let (took, stored) = if full {
-        // Straight to the waitlist: one INSERT, no transaction, no row lock.
-        (
-            false,
-            store_claim(
-                db,
-                existing,
-                item.id,
-                person.id,
-                ClaimStatus::Waitlisted,
-                now,
-            )
-            .await,
-        )
-    } else {
-        let txn = begin_write(db)
+    /// Claims a place (or a waitlist place) on item `item_id` for person `person_id`.
+    pub async fn claim_for(
+        &self,
+        person_id: i64,
+        item_id: i64,
+    ) -> Result<ClaimAnswer, CommunityError> {
+        let settled = self
+            .writer
+            .claim(ClaimRequest { item_id, person_id })
             .await
-            .context("cannot start a transaction")?;
-        let took = txn
-            .execute(
-                Query::update()
-                    .table(service_item::Entity)
-                    .value(
-                        service_item::Column::Taken,
-                        Expr::col(service_item::Column::Taken).add(1),
-                    )
-                    .and_where(Expr::col(service_item::Column::Id).eq(item.id))
-                    .and_where(
-                        Expr::col(service_item::Column::Taken)
-                            .lt(Expr::col(service_item::Column::Capacity)),
-                    ),
-            )
-            .await
-            .context("cannot take a place")?
-            .rows_affected()
-            == 1;
-        let status = if took {
-            ClaimStatus::Claimed
-        } else {
-            ClaimStatus::Waitlisted
+            .map_err(anyhow::Error::new)?;
+        let answer = match settled {
+            Settled::Stored {
+                id,
+                status,
+                position,
+                created_at,
+                item_title,
+                person_name,
+            } => ClaimAnswer {
+                outcome: if status == ClaimStatus::Claimed {
+                    ClaimOutcome::Ok
+                } else {
+                    ClaimOutcome::Full
+                },
+                claim: Some(ClaimView {
+                    id,
+                    item_id,
+                    item_title,
+                    person_id,
+                    person_name,
+                    status,
+                    waitlist_position: position,
+                    offer_expires_at: None,
+                    hours: None,
+                    checked_in_at: None,
+                    created_at,
+                }),
+            },
+            Settled::Refused(outcome) => ClaimAnswer {
+                outcome,
+                claim: None,
+            },
+            Settled::AlreadyClaimed {
+                item_title,
+                person_name,
+            } => {
+                self.already_claimed(item_id, person_id, item_title, &person_name)
+                    .await?
+            }
+            Settled::NoItem => return Err(CommunityError::ItemNotFound),
+            Settled::NoPerson => return Err(CommunityError::Forbidden),
         };
-        let stored = store_claim(&txn, existing, item.id, person.id, status, now).await;
-        match stored {
-            Ok(stored) => {
-                txn.commit().await.context("cannot commit a claim")?;
-                (took, Ok(stored))
-            }
-            Err(err) => {
-                txn.rollback().await.ok();
-                (took, Err(err))
-            }
-        }
-    };
-    let stored = match stored {
-        Ok(stored) => stored,
-        // The same person claiming twice at once: the unique (item, person) index let one in.
-        Err(err) => {
-            let first = service_claim::Entity::find()
-                .filter(service_claim::Column::ItemId.eq(item.id))
-                .filter(service_claim::Column::PersonId.eq(person.id))
-                .one(db)
-                .await
-                .context("cannot read claims")?;
-            return match first {
-                Some(first) => Ok((ClaimOutcome::AlreadyClaimed, Some(first))),
-                None => Err(anyhow::Error::new(err)
-                    .context("cannot store a claim")
-                    .into()),
-            };
-        }
-    };
-    let outcome = if took {
-        ClaimOutcome::Ok
-    } else {
-        ClaimOutcome::Full
-    };
-    Ok((outcome, Some(stored)))
-}
-
-/// Stores a claim: a new row, or a person's earlier (cancelled, declined…) row reused at the
-/// back of the queue.
-async fn store_claim(
-    db: &impl ConnectionTrait,
-    existing: Option<service_claim::Model>,
-    item_id: i64,
-    person_id: i64,
-    status: ClaimStatus,
-    now: DateTime<FixedOffset>,
-) -> Result<service_claim::Model, sea_orm::DbErr> {
-    match existing {
-        Some(old) => {
-            let mut active: service_claim::ActiveModel = old.into();
-            active.status = Set(status);
-            active.offer_expires_at = Set(None);
-            active.minutes = Set(None);
-            active.checked_in_at = Set(None);
-            active.created_at = Set(now);
-            active.updated_at = Set(now);
-            active.update(db).await
-        }
-        None => {
-            service_claim::ActiveModel {
-                item_id: Set(item_id),
-                person_id: Set(person_id),
-                status: Set(status),
-                created_at: Set(now),
-                updated_at: Set(now),
-                ..Default::default()
-            }
-            .insert(db)
-            .await
-        }
+        crate::metrics::count_claim(answer.outcome.as_str());
+        Ok(answer)
     }
-}
 
-/// Whether one of the items the person holds overlaps this item's time.
-async fn clashes(
-    db: &impl ConnectionTrait,
-    item: &service_item::Model,
-    holding: &[i64],
-) -> anyhow::Result<bool> {
-    let overlapping = service_item::Entity::find()
-        .filter(service_item::Column::Id.is_in(holding.iter().copied()))
-        .filter(service_item::Column::Status.ne("cancelled"))
-        .filter(service_item::Column::StartsAt.lt(item.ends_at))
-        .filter(service_item::Column::EndsAt.gt(item.starts_at))
-        .one(db)
-        .await
-        .context("cannot check for clashes")?;
-    Ok(overlapping.is_some())
+    /// The person's claim on the item, as it stands now.
+    async fn already_claimed(
+        &self,
+        item_id: i64,
+        person_id: i64,
+        item_title: String,
+        person_name: &str,
+    ) -> Result<ClaimAnswer, CommunityError> {
+        let claim = service_claim::Entity::find()
+            .filter(service_claim::Column::ItemId.eq(item_id))
+            .filter(service_claim::Column::PersonId.eq(person_id))
+            .one(&self.db)
+            .await
+            .context("cannot read claims")?
+            .ok_or_else(|| anyhow::anyhow!("a claim said to exist is missing"))?;
+        let view =
+            super::items::claim_view_of(&self.db, claim, Some(item_title), person_name).await?;
+        Ok(ClaimAnswer {
+            outcome: ClaimOutcome::AlreadyClaimed,
+            claim: Some(view),
+        })
+    }
 }
 
 /// Gives a freed place to the first person waiting (an offer with a deadline), or back to
@@ -411,7 +309,6 @@ async fn pass_place_on(
 /// change on the item and by the scheduler for all items.
 pub async fn sweep_item(
     db: &DatabaseConnection,
-    cache: &Cache,
     item_id: i64,
     now: DateTime<FixedOffset>,
     offers: &CommunitySettings,
@@ -443,19 +340,16 @@ pub async fn sweep_item(
             .await
             .context("cannot expire an offer")?
             .rows_affected();
-        let mut released = false;
         if changed == 1 {
             let item = find_item(&txn, item_id).await?;
-            released = pass_place_on(&txn, &item, now, offers).await?.is_none();
+            pass_place_on(&txn, &item, now, offers).await?;
         }
         txn.commit().await.context("cannot commit")?;
-        if released {
-            reopen_gate(cache, item_id).await;
-        }
     }
 }
 
-/// Free places while people wait (the gate lost a place): offer them, first come first.
+/// Free places while people wait (a claim the unique index kept out gave its place back, or
+/// a crash between taking and offering): offer them, first come first.
 async fn fill_free_places(
     db: &DatabaseConnection,
     item_id: i64,
@@ -511,7 +405,6 @@ async fn fill_free_places(
 /// The scheduler's pass over every item with an expired offer.
 pub async fn sweep_all(
     db: &DatabaseConnection,
-    cache: &Cache,
     offers: &CommunitySettings,
 ) -> Result<(), CommunityError> {
     let now = clock::now();
@@ -525,7 +418,7 @@ pub async fn sweep_all(
         .map(|c| c.item_id)
         .collect();
     for item in items {
-        sweep_item(db, cache, item, now, offers).await?;
+        sweep_item(db, item, now, offers).await?;
     }
     // Items still ahead with a free place; fill_free_places returns at once when nobody waits.
     let waiting: Vec<i64> = service_item::Entity::find()
@@ -549,13 +442,12 @@ pub async fn sweep_all(
 /// The member gives up a claim, a waitlist place or an offer (before sign-up closes).
 pub async fn cancel(
     db: &DatabaseConnection,
-    cache: &Cache,
     claim: service_claim::Model,
     offers: &CommunitySettings,
     declining: bool,
 ) -> Result<service_claim::Model, CommunityError> {
     let now = clock::now();
-    sweep_item(db, cache, claim.item_id, now, offers).await?;
+    sweep_item(db, claim.item_id, now, offers).await?;
     let item = find_item(db, claim.item_id).await?;
     let claim = find_claim(db, claim.id).await?;
     if !claim.status.may_withdraw(declining) {
@@ -589,23 +481,21 @@ pub async fn cancel(
         .await
         .context("cannot cancel a claim")?
         .rows_affected();
-    let released = changed == 1 && held && pass_place_on(&txn, &item, now, offers).await?.is_none();
-    txn.commit().await.context("cannot commit")?;
-    if released {
-        reopen_gate(cache, item.id).await;
+    if changed == 1 && held {
+        pass_place_on(&txn, &item, now, offers).await?;
     }
+    txn.commit().await.context("cannot commit")?;
     find_claim(db, claim.id).await
 }
 
 /// The member takes up an offered place before its deadline.
 pub async fn confirm(
     db: &DatabaseConnection,
-    cache: &Cache,
     claim: service_claim::Model,
     offers: &CommunitySettings,
 ) -> Result<service_claim::Model, CommunityError> {
     let now = clock::now();
-    sweep_item(db, cache, claim.item_id, now, offers).await?;
+    sweep_item(db, claim.item_id, now, offers).await?;
     let claim = find_claim(db, claim.id).await?;
     match claim.status.as_str() {
         "offered" => {}
@@ -801,7 +691,58 @@ mod tests {
     }
 
     #[test]
-    fn each_item_has_its_own_gate() {
-        assert_ne!(gate_key(1), gate_key(2));
+    fn a_claim_is_refused_for_the_first_rule_it_breaks() {
+        use super::super::claim_writer::{ClaimFacts, Settled, judge};
+        let open = item(ItemStatus::Open);
+        let now = open.signup_opens_at + Duration::hours(1);
+        let facts = |change: &dyn Fn(&mut ClaimFacts)| {
+            let mut facts = ClaimFacts {
+                item: open.clone(),
+                person_name: "张三".into(),
+                person_active: true,
+                serves: true,
+                existing: None,
+                clashes: false,
+            };
+            change(&mut facts);
+            facts
+        };
+        assert_eq!(judge(&facts(&|_| {}), now), Ok(()));
+        assert_eq!(
+            judge(&facts(&|f| f.person_active = false), now),
+            Err(Settled::NoPerson)
+        );
+        assert_eq!(
+            judge(&facts(&|f| f.serves = false), now - Duration::hours(2)),
+            Err(Settled::Refused(ClaimOutcome::NotOpenYet)),
+            "the sign-up period is told before the community"
+        );
+        assert_eq!(
+            judge(&facts(&|f| f.serves = false), now),
+            Err(Settled::Refused(ClaimOutcome::NotReported))
+        );
+        assert!(matches!(
+            judge(
+                &facts(&|f| f.existing = Some((7, ClaimStatus::Waitlisted))),
+                now
+            ),
+            Err(Settled::AlreadyClaimed { .. })
+        ));
+        assert_eq!(
+            judge(
+                &facts(&|f| f.existing = Some((7, ClaimStatus::Cancelled))),
+                now
+            ),
+            Ok(()),
+            "a cancelled claim may be made again"
+        );
+        assert_eq!(
+            judge(&facts(&|f| f.clashes = true), now),
+            Err(Settled::Refused(ClaimOutcome::TimeClash))
+        );
+        assert_eq!(
+            judge(&facts(&|f| f.item.status = ItemStatus::Cancelled), now),
+            Err(Settled::Refused(ClaimOutcome::Closed))
+        );
     }
 }

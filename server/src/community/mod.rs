@@ -2,6 +2,7 @@
 //! capacity that is never exceeded and a waitlist with offers), volunteer on site with the
 //! same rotating QR as meetings, make suggestions, pair with households in need, keep a
 //! yearly commitment; and each member's year against the document's minimums.
+pub mod claim_writer;
 pub mod claims;
 pub mod engagement;
 pub mod error;

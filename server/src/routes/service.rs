@@ -8,12 +8,11 @@ use utoipa::{IntoParams, ToSchema};
 use crate::{
     auth::AuthUser,
     authz,
-    cache::Cache,
     checkin::CheckinService,
     clock,
     community::{
         CommunityError,
-        claims::{self, ClaimOutcome},
+        claims::{self, ClaimDesk, ClaimOutcome},
         items::{self, ClaimView, ItemView, NewItem},
         volunteer,
     },
@@ -124,11 +123,10 @@ pub async fn get_item(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ItemView>, CommunityError> {
     let id = path.into_inner();
-    claims::sweep_item(&db, &cache, id, clock::now(), settings.get_ref()).await?;
+    claims::sweep_item(&db, id, clock::now(), settings.get_ref()).await?;
     let item = claims::find_item(db.get_ref(), id).await?;
     Ok(web::Json(
         items::item_view(db.get_ref(), item, user.person_id).await?,
@@ -152,23 +150,13 @@ pub struct ClaimResponse {
 pub async fn claim_item(
     user: AuthUser,
     path: web::Path<i64>,
-    db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
+    desk: web::Data<ClaimDesk>,
 ) -> Result<web::Json<ClaimResponse>, CommunityError> {
-    let me = me(&db, user).await?;
-    let item = claims::find_item(db.get_ref(), path.into_inner()).await?;
-    let (result, claim) = claims::claim(&db, &cache, &item, &me).await?;
-    crate::metrics::count_claim(result.as_str());
-    let claim = match claim {
-        Some(c) => {
-            Some(items::claim_view_of(db.get_ref(), c, Some(item.title.clone()), &me.name).await?)
-        }
-        None => None,
-    };
+    let answer = desk.claim_for(user.person_id, path.into_inner()).await?;
     Ok(web::Json(ClaimResponse {
-        result,
-        message: result.message().to_owned(),
-        claim,
+        result: answer.outcome,
+        message: answer.outcome.message().to_owned(),
+        claim: answer.claim,
     }))
 }
 
@@ -196,11 +184,10 @@ pub async fn cancel_claim(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::cancel(&db, &cache, claim, settings.get_ref(), false).await?;
+    let updated = claims::cancel(&db, claim, settings.get_ref(), false).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
@@ -216,11 +203,10 @@ pub async fn confirm_claim(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::confirm(&db, &cache, claim, settings.get_ref()).await?;
+    let updated = claims::confirm(&db, claim, settings.get_ref()).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
@@ -236,11 +222,10 @@ pub async fn decline_claim(
     user: AuthUser,
     path: web::Path<i64>,
     db: web::Data<DatabaseConnection>,
-    cache: web::Data<Cache>,
     settings: web::Data<CommunitySettings>,
 ) -> Result<web::Json<ClaimView>, CommunityError> {
     let claim = my_claim(&db, user, path.into_inner()).await?;
-    let updated = claims::cancel(&db, &cache, claim, settings.get_ref(), true).await?;
+    let updated = claims::cancel(&db, claim, settings.get_ref(), true).await?;
     Ok(web::Json(
         items::claim_view(db.get_ref(), updated, None).await?,
     ))
