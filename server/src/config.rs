@@ -158,6 +158,15 @@ pub struct WechatSettings {
     pub reminder_template_id: String,
     pub miniprogram_state: String,
     pub long_term_templates: Vec<String>,
+    /// The official account (公众号) bound to the same open platform: its AppID, its
+    /// AppSecret (`APP_WECHAT__OA_APP_SECRET`) and the token of its message-push URL
+    /// (`APP_WECHAT__OA_EVENT_TOKEN`). The second channel is off until all three are set.
+    #[serde(default)]
+    pub oa_appid: Option<String>,
+    #[serde(default)]
+    pub oa_app_secret: Option<SecretString>,
+    #[serde(default)]
+    pub oa_event_token: Option<SecretString>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

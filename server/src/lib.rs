@@ -23,6 +23,7 @@ pub mod evaluation;
 pub mod feedback;
 pub mod group_commit;
 pub mod metrics;
+pub mod official;
 pub mod org_life;
 pub mod pagination;
 pub mod plans;

@@ -55,25 +55,43 @@ pub mod status {
 pub struct AccessTokens {
     wechat: Arc<WechatClient>,
     cache: Cache,
+    key: &'static str,
+    lock: &'static str,
 }
 
 impl AccessTokens {
+    /// The mini-program's token.
     pub fn new(wechat: Arc<WechatClient>, cache: Cache) -> Self {
-        Self { wechat, cache }
+        Self::kept_under(wechat, cache, TOKEN_KEY, TOKEN_LOCK)
+    }
+
+    /// Another app's token (the official account's), under its own cache key and lock.
+    pub fn kept_under(
+        wechat: Arc<WechatClient>,
+        cache: Cache,
+        key: &'static str,
+        lock: &'static str,
+    ) -> Self {
+        Self {
+            wechat,
+            cache,
+            key,
+            lock,
+        }
     }
 
     pub async fn current(&self) -> Result<String, WechatError> {
-        if let Ok(Some(token)) = self.cache.get(TOKEN_KEY).await {
+        if let Ok(Some(token)) = self.cache.get(self.key).await {
             return Ok(token);
         }
         let lock = self
             .cache
-            .lock(TOKEN_LOCK, Duration::from_secs(10), Duration::from_secs(5))
+            .lock(self.lock, Duration::from_secs(10), Duration::from_secs(5))
             .await
             .ok()
             .flatten();
         if lock.is_some()
-            && let Ok(Some(token)) = self.cache.get(TOKEN_KEY).await
+            && let Ok(Some(token)) = self.cache.get(self.key).await
         {
             if let Some(lock) = lock {
                 let _ = lock.release().await;
@@ -85,7 +103,7 @@ impl AccessTokens {
             let ttl = Ord::max(token.expires_in.saturating_sub(TOKEN_EARLY_SECS), 60);
             let _ = self
                 .cache
-                .set(TOKEN_KEY, &token.token, Some(Duration::from_secs(ttl)))
+                .set(self.key, &token.token, Some(Duration::from_secs(ttl)))
                 .await;
         }
         if let Some(lock) = lock {
@@ -97,7 +115,7 @@ impl AccessTokens {
     /// Drops the token only if it is still the one that failed (another caller may already
     /// have replaced it).
     pub async fn invalidate(&self, failing: &str) {
-        let _ = self.cache.delete_if_equals(TOKEN_KEY, failing).await;
+        let _ = self.cache.delete_if_equals(self.key, failing).await;
     }
 }
 

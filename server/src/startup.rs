@@ -254,6 +254,10 @@ fn run(
     let facts = checkin.facts.clone();
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
+    let official_account = web::Data::new(crate::official::OfficialAccount::from_settings(
+        &settings.wechat,
+        cache.get_ref().clone(),
+    )?);
     let claim_desk = web::Data::new(crate::community::claims::ClaimDesk::start(
         db.get_ref().clone(),
         &settings.community,
@@ -350,6 +354,7 @@ fn run(
             .app_data(application_settings.clone())
             .app_data(community_settings.clone())
             .app_data(claim_desk.clone())
+            .app_data(official_account.clone())
             .app_data(duty_settings.clone())
             .app_data(deputy_settings.clone())
             .app_data(feedback_settings.clone())

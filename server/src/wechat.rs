@@ -100,16 +100,73 @@ struct SessionBody {
     unionid: Option<String>,
 }
 
+/// What the official account knows of one of its users (`user/info`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OaUser {
+    pub following: bool,
+    pub unionid: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct UserInfoBody {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    #[serde(default)]
+    subscribe: i64,
+    unionid: Option<String>,
+}
+
 impl WechatClient {
+    /// The mini-program's client.
     pub fn new(settings: &WechatSettings, secret: SecretString) -> anyhow::Result<Self> {
+        Self::for_app(settings, &settings.appid, secret)
+    }
+
+    /// A client for another app on the same WeChat servers (the official account).
+    pub fn for_app(
+        settings: &WechatSettings,
+        appid: &str,
+        secret: SecretString,
+    ) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_millis(settings.timeout_ms))
             .build()?;
         Ok(Self {
             http,
             base_url: settings.base_url.trim_end_matches('/').to_owned(),
-            appid: settings.appid.clone(),
+            appid: appid.to_owned(),
             secret,
+        })
+    }
+
+    /// The official account's `user/info`: whether `oa_openid` follows it, and its unionid.
+    #[tracing::instrument(name = "WeChat user/info", skip_all)]
+    pub async fn user_info(
+        &self,
+        access_token: &str,
+        oa_openid: &str,
+    ) -> Result<OaUser, WechatError> {
+        let body: UserInfoBody = self
+            .get_json(
+                "/cgi-bin/user/info",
+                &[
+                    ("access_token", access_token),
+                    ("openid", oa_openid),
+                    ("lang", "zh_CN"),
+                ],
+            )
+            .await?;
+        if body.errcode != 0 {
+            return Err(WechatError::Api {
+                code: body.errcode,
+                message: body.errmsg,
+            });
+        }
+        Ok(OaUser {
+            following: body.subscribe == 1,
+            unionid: body.unionid.filter(|u| !u.is_empty()),
         })
     }
 
@@ -196,29 +253,39 @@ impl WechatClient {
         }
     }
 
-    async fn code_to_session_once(&self, code: &LoginCode) -> Result<Session, WechatError> {
-        let url = reqwest::Url::parse_with_params(
-            &format!("{}/sns/jscode2session", self.base_url),
-            [
-                ("appid", self.appid.as_str()),
-                ("secret", self.secret.expose_secret()),
-                ("js_code", code.as_str()),
-                ("grant_type", "authorization_code"),
-            ],
-        )
-        .map_err(|e| WechatError::Api {
-            code: 0,
-            message: format!("bad base URL: {e}"),
-        })?;
-        let body: SessionBody = self
-            .http
+    /// A GET with `params` in the query string, its JSON answer read as `T`.
+    async fn get_json<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        params: &[(&str, &str)],
+    ) -> Result<T, WechatError> {
+        let url = reqwest::Url::parse_with_params(&format!("{}{path}", self.base_url), params)
+            .map_err(|e| WechatError::Api {
+                code: 0,
+                message: format!("bad base URL: {e}"),
+            })?;
+        self.http
             .get(url)
             .send()
             .await
             .map_err(|e| WechatError::Transport(e.without_url()))?
             .json()
             .await
-            .map_err(|e| WechatError::Decode(e.without_url()))?;
+            .map_err(|e| WechatError::Decode(e.without_url()))
+    }
+
+    async fn code_to_session_once(&self, code: &LoginCode) -> Result<Session, WechatError> {
+        let body: SessionBody = self
+            .get_json(
+                "/sns/jscode2session",
+                &[
+                    ("appid", self.appid.as_str()),
+                    ("secret", self.secret.expose_secret()),
+                    ("js_code", code.as_str()),
+                    ("grant_type", "authorization_code"),
+                ],
+            )
+            .await?;
         if body.errcode != 0 {
             tracing::warn!(errcode = body.errcode, errmsg = %body.errmsg, "jscode2session refused");
             return Err(WechatError::Api {

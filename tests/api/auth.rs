@@ -10,7 +10,11 @@ pub(crate) async fn login(app: &api_tests::TestApp, openid: &str) -> serde_json:
     response.json().await.expect("json")
 }
 
-async fn invite(app: &api_tests::TestApp, issuer: &api_tests::Someone, person_id: i64) -> String {
+pub(crate) async fn invite(
+    app: &api_tests::TestApp,
+    issuer: &api_tests::Someone,
+    person_id: i64,
+) -> String {
     let response = app
         .post_as(
             issuer,

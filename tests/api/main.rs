@@ -15,6 +15,7 @@ mod errors;
 mod evaluation;
 mod feedback;
 mod health;
+mod official;
 mod org_life;
 mod plans;
 mod push;

@@ -53,6 +53,10 @@ impl Drop for TestApp {
     }
 }
 
+/// The token of the official account's push URL in every test app (as configured on the
+/// account's console in production).
+pub const OA_EVENT_TOKEN: &str = "test-oa-push-token";
+
 /// Settings for one test on the given stores; `None` when the production stores are not
 /// configured and not required.
 pub fn test_settings(stores: Stores, wechat: &FakeWechat) -> Option<Settings> {
@@ -66,6 +70,9 @@ pub fn test_settings(stores: Stores, wechat: &FakeWechat) -> Option<Settings> {
     settings.wechat.base_url = wechat.uri();
     settings.wechat.appid = wechat.appid().to_owned();
     settings.wechat.app_secret = Some(SecretString::from(wechat.secret().to_owned()));
+    settings.wechat.oa_appid = Some(wechat.oa_appid().to_owned());
+    settings.wechat.oa_app_secret = Some(SecretString::from(wechat.oa_secret().to_owned()));
+    settings.wechat.oa_event_token = Some(SecretString::from(OA_EVENT_TOKEN.to_owned()));
     settings.cache.key_prefix = format!("test:{id}:");
     // The facts cache stays on, as in production: a write that forgets to invalidate the
     // activity facts fails the test that scans right after it.

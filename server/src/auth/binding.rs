@@ -77,6 +77,15 @@ pub async fn bind(
     {
         return Err(AuthError::PersonAlreadyBound);
     }
+    // One WeChat user is one person: a unionid someone else still holds (a binding revoked
+    // by hand, or WeChat misbehaving) is not shared.
+    if let Some(unionid) = &identity.unionid
+        && people::find_by_unionid(&txn, unionid)
+            .await?
+            .is_some_and(|holder| holder.id != person.id)
+    {
+        return Err(AuthError::AlreadyBound);
+    }
     let org_id = person.org_id;
     let person_id = person.id;
     let mut active = person.into_active_model();

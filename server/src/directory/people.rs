@@ -71,6 +71,48 @@ pub async fn find_by_openid(
         .context("cannot read a person by openid")
 }
 
+pub async fn find_by_unionid(
+    db: &impl ConnectionTrait,
+    unionid: &str,
+) -> anyhow::Result<Option<person::Model>> {
+    person::Entity::find()
+        .filter(person::Column::WechatUnionid.eq(unionid))
+        .one(db)
+        .await
+        .context("cannot read a person by unionid")
+}
+
+/// Records the unionid WeChat gave at a login. One WeChat user is one person: a unionid
+/// another person holds is not taken over (an administrator sorts that out), and the login
+/// goes on without it.
+pub async fn record_unionid(
+    db: &impl ConnectionTrait,
+    person_id: i64,
+    unionid: &str,
+) -> anyhow::Result<bool> {
+    if find_by_unionid(db, unionid)
+        .await?
+        .is_some_and(|holder| holder.id != person_id)
+    {
+        tracing::warn!(person_id, "unionid held by another person; not recorded");
+        return Ok(false);
+    }
+    let stored = person::Entity::update_many()
+        .col_expr(
+            person::Column::WechatUnionid,
+            sea_orm::sea_query::Expr::value(unionid),
+        )
+        .filter(person::Column::Id.eq(person_id))
+        .exec(db)
+        .await;
+    // The unique index settles two logins racing for one unionid.
+    if let Err(err) = stored {
+        tracing::warn!(person_id, error = %err, "unionid not recorded");
+        return Ok(false);
+    }
+    Ok(true)
+}
+
 /// Everything a roster line or a form says about a person, already validated.
 #[derive(Debug, Clone)]
 pub struct PersonFields {

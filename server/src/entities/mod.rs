@@ -41,6 +41,7 @@ pub mod matter_cosigner;
 pub mod matter_event;
 pub mod notice;
 pub mod notice_read;
+pub mod oa_follower;
 pub mod org_pair;
 pub mod org_pair_entry;
 pub mod organisation;

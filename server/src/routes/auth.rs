@@ -99,6 +99,13 @@ pub async fn wechat_login(
     match people::find_by_openid(db.get_ref(), &session.openid).await? {
         Some(person) if !person.active => Err(AuthError::AccountDisabled),
         Some(person) => {
+            // The unionid is what joins the member to the official account's follower; WeChat
+            // may start returning it after the binding (the app joined an open platform).
+            if let Some(unionid) = &session.unionid
+                && person.wechat_unionid.as_deref() != Some(unionid.as_str())
+            {
+                people::record_unionid(db.get_ref(), person.id, unionid).await?;
+            }
             let pair = tokens.issue_pair(db.get_ref(), person.id).await?;
             tracing::info!(person_id = person.id, "logged in with WeChat");
             Ok(web::Json(WechatLoginResponse::Bound(pair)))

@@ -16,6 +16,7 @@ mod evaluation;
 mod feedback;
 pub(crate) mod health;
 mod landing;
+mod official;
 pub mod openapi;
 mod org_attendance;
 mod org_life;
@@ -73,6 +74,7 @@ routes! {
     "/api/v1/auth/refresh" => { post: auth::refresh },
     "/api/v1/auth/logout" => { post: auth::logout },
     "/api/v1/auth/password" => { post: auth::password_login },
+    "/api/v1/wechat/official-account/events" => { get: official::verify_url, post: official::receive_push },
     "/api/v1/console-sign-ins/{code}/confirm" => { post: auth::confirm_console_sign_in },
     "/api/v1/me" => { get: auth::me },
     "/api/v1/me/preview" => { get: plans::my_preview },

@@ -4,8 +4,8 @@ use utoipa::OpenApi;
 
 use super::{
     activities, assessment, attachments, auth, calendar, checkins, community, deputies, display,
-    duties, evaluation, feedback, health, landing, org_attendance, org_life, orgs, people, plans,
-    push, service, supervision,
+    duties, evaluation, feedback, health, landing, official, org_attendance, org_life, orgs,
+    people, plans, push, service, supervision,
 };
 use crate::error::ErrorBody;
 
@@ -32,6 +32,7 @@ pub struct ServerSentEvent {
     paths(
         health::healthz, health::readyz, health::metrics, openapi_json,
         auth::wechat_login, auth::bind, auth::refresh, auth::logout, auth::password_login, auth::me, auth::confirm_console_sign_in,
+        official::verify_url, official::receive_push,
         calendar::get_calendar, calendar::load_year,
         orgs::create_org, orgs::get_org, orgs::list_children, orgs::list_roles, orgs::grant_role,
         orgs::revoke_role, orgs::list_audit, orgs::update_settings,

@@ -30,7 +30,7 @@ pub const CONTROL_ENDPOINTS: &[&str] = &[
     r#"POST   /__fake/openids        {"openid"}: a mini-program user known without a login"#,
     r#"POST   /__fake/subscriptions  {"openid","template_id","accept"?=true} -> {"quota","long_term"}: accept adds one send (long-term: grants); false removes all"#,
     r#"GET    /__fake/subscriptions?openid=&template_id=  -> {"quota","long_term"}"#,
-    r#"POST   /__fake/follow         {"oa_openid","follow"?=true}: the user (un)follows the official account"#,
+    r#"POST   /__fake/follow         {"oa_openid","follow"?=true,"unionid"?}: the user (un)follows the official account"#,
     "GET    /__fake/delivered      subscribe messages delivered, oldest first (?openid= filters)",
     "GET    /__fake/oa-delivered   official-account messages delivered (?oa_openid= filters)",
     "DELETE /__fake/delivered      forget delivered messages of both channels",
@@ -280,6 +280,7 @@ struct FollowRequest {
     oa_openid: String,
     #[serde(default = "yes")]
     follow: bool,
+    unionid: Option<String>,
 }
 
 async fn follow(
@@ -287,7 +288,10 @@ async fn follow(
     shared: SharedState,
 ) -> Result<HttpResponse, ControlError> {
     non_empty("oa_openid", &body.oa_openid)?;
-    lock(&shared).set_following(&body.oa_openid, body.follow);
+    if let Some(unionid) = &body.unionid {
+        non_empty("unionid", unionid)?;
+    }
+    lock(&shared).set_following(&body.oa_openid, body.follow, body.unionid.as_deref());
     Ok(HttpResponse::Ok().json(json!({ "oa_openid": body.oa_openid, "follow": body.follow })))
 }
 

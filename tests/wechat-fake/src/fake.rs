@@ -248,12 +248,18 @@ impl FakeWechat {
 
     /// The official-account user follows the account: template messages reach them.
     pub fn follow(&self, oa_openid: &str) {
-        lock(&self.state).set_following(oa_openid, true);
+        lock(&self.state).set_following(oa_openid, true, None);
+    }
+
+    /// As [`FakeWechat::follow`], for a user whose Open Platform account has `unionid`: the
+    /// account's `user/info` then names it.
+    pub fn follow_with_unionid(&self, oa_openid: &str, unionid: &str) {
+        lock(&self.state).set_following(oa_openid, true, Some(unionid));
     }
 
     /// The official-account user unfollows: template messages get 43004.
     pub fn unfollow(&self, oa_openid: &str) {
-        lock(&self.state).set_following(oa_openid, false);
+        lock(&self.state).set_following(oa_openid, false, None);
     }
 
     /// Every subscribe message accepted, oldest first.

@@ -22,6 +22,7 @@
 mod clock;
 mod config;
 mod control;
+mod events;
 mod fake;
 mod login;
 mod network;
@@ -36,6 +37,7 @@ mod values;
 
 pub use config::{EnumValues, FakeConfig, TemplateSpec};
 pub use control::CONTROL_ENDPOINTS;
+pub use events::{OaEvent, SignedPush, signature, signed_event};
 pub use fake::{FakeWechat, serve, spawn, spawn_with};
 pub use official::{MiniprogramLink, OaDeliveredMessage};
 pub use routes::WECHAT_ENDPOINTS;

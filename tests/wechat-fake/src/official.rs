@@ -20,6 +20,7 @@ use crate::values::{Channel, check_data};
 pub(crate) const TEMPLATE_SEND_PATH: &str = "/cgi-bin/message/template/send";
 pub(crate) const UNIFORM_SEND_PATH: &str = "/cgi-bin/message/wxopen/template/uniform_send";
 pub(crate) const WXOPEN_SEND_PATH: &str = "/cgi-bin/message/wxopen/template/send";
+pub(crate) const USER_INFO_PATH: &str = "/cgi-bin/user/info";
 const DEDUP_WINDOW: TimeDelta = TimeDelta::minutes(10);
 
 /// Where the card of an official-account message jumps to.
@@ -52,16 +53,51 @@ pub struct OaDeliveredMessage {
 pub(crate) struct OfficialStore {
     /// Every OA openid the fake has heard of, and whether it follows now.
     followers: HashMap<String, bool>,
+    /// OA openid -> the unionid of the Open Platform account both apps are bound to.
+    unionids: HashMap<String, String>,
+    /// OA openid -> when it last followed (fake clock, seconds).
+    followed_at: HashMap<String, i64>,
     /// (openid, client_msg_id) -> the msgid it got and when.
     recent: HashMap<(String, String), (u64, DateTime<Utc>)>,
     sent_today: DailyCount,
 }
 
 impl State {
-    pub(crate) fn set_following(&mut self, oa_openid: &str, follows: bool) {
+    pub(crate) fn set_following(&mut self, oa_openid: &str, follows: bool, unionid: Option<&str>) {
         self.official
             .followers
             .insert(oa_openid.to_owned(), follows);
+        if let Some(unionid) = unionid {
+            self.official
+                .unionids
+                .insert(oa_openid.to_owned(), unionid.to_owned());
+        }
+        if follows {
+            let at = self.clock.now().timestamp();
+            self.official.followed_at.insert(oa_openid.to_owned(), at);
+        }
+    }
+
+    /// `user/info`: a follower's details; someone who does not follow gets `subscribe: 0`
+    /// and nothing else, as WeChat answers.
+    fn user_info(&self, openid: &str) -> Result<Value, WxError> {
+        match self.official.followers.get(openid) {
+            Some(true) => {
+                let mut info = json!({
+                    "subscribe": 1,
+                    "openid": openid,
+                    "language": "zh_CN",
+                    "subscribe_time": self.official.followed_at.get(openid).copied().unwrap_or(0),
+                    "subscribe_scene": "ADD_SCENE_QR_CODE",
+                });
+                if let Some(unionid) = self.official.unionids.get(openid) {
+                    info["unionid"] = json!(unionid);
+                }
+                Ok(info)
+            }
+            Some(false) => Ok(json!({ "subscribe": 0, "openid": openid })),
+            None => Err(WxError::new(40003)),
+        }
     }
 
     fn template_send(&mut self, request: TemplateSendRequest) -> Result<u64, WxError> {
@@ -180,6 +216,25 @@ pub(crate) async fn template_send(
     let request: TemplateSendRequest = json_body(&req, &body)?;
     let msgid = state.template_send(request)?;
     Ok(HttpResponse::Ok().json(json!({ "errcode": 0, "errmsg": "ok", "msgid": msgid })))
+}
+
+/// `GET /cgi-bin/user/info?access_token=OA_TOKEN&openid=OA_OPENID&lang=zh_CN`: only with the
+/// official account's token (a mini-program token is 40001), only for an openid of the account
+/// (else 40003).
+pub(crate) async fn user_info(
+    req: HttpRequest,
+    shared: SharedState,
+) -> Result<HttpResponse, WxError> {
+    let query = query_map(req.query_string());
+    let state = lock(&shared);
+    let appid = state.authenticate(&query)?;
+    if appid != state.config.oa_appid {
+        return Err(WxError::new(40001));
+    }
+    let openid = crate::plumbing::param(&query, "openid")
+        .filter(|o| !o.trim().is_empty())
+        .ok_or_else(|| WxError::new(40003))?;
+    Ok(HttpResponse::Ok().json(state.user_info(openid)?))
 }
 
 /// Withdrawn 20 Sep 2023.

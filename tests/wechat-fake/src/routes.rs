@@ -6,7 +6,9 @@ use actix_web::{FromRequest, Handler, Resource, Responder, web};
 use crate::control;
 use crate::login::{self, LOGIN_PATH};
 use crate::network::{self, DOMAIN_IP_PATH};
-use crate::official::{self, TEMPLATE_SEND_PATH, UNIFORM_SEND_PATH, WXOPEN_SEND_PATH};
+use crate::official::{
+    self, TEMPLATE_SEND_PATH, UNIFORM_SEND_PATH, USER_INFO_PATH, WXOPEN_SEND_PATH,
+};
 use crate::plumbing::{require_get, require_post};
 use crate::subscribe::{self, SUBSCRIBE_SEND_PATH};
 use crate::token::{self, CLASSIC_PATH, STABLE_PATH};
@@ -19,6 +21,7 @@ pub const WECHAT_ENDPOINTS: &[&str] = &[
     "GET    /cgi-bin/get_api_domain_ip                    needs ?access_token=",
     "POST   /cgi-bin/message/subscribe/send               subscribe message, mini-program token",
     "POST   /cgi-bin/message/template/send                official-account template message, OA token",
+    "GET    /cgi-bin/user/info                            a follower's subscribe flag and unionid, OA token",
     "POST   /cgi-bin/message/wxopen/template/uniform_send always 45109 (withdrawn 2023)",
     "POST   /cgi-bin/message/wxopen/template/send         always 45103 (offline since 2020)",
 ];
@@ -30,6 +33,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(get(DOMAIN_IP_PATH, network::api_domain_ip))
         .service(post(SUBSCRIBE_SEND_PATH, subscribe::send))
         .service(post(TEMPLATE_SEND_PATH, official::template_send))
+        .service(get(USER_INFO_PATH, official::user_info))
         .service(post(UNIFORM_SEND_PATH, official::uniform_send))
         .service(post(WXOPEN_SEND_PATH, official::wxopen_template_send))
         .configure(control::configure);

@@ -362,3 +362,56 @@ async fn the_retired_template_apis_always_fail() {
     );
     assert_eq!(wx.fake.requests_to(UNIFORM_SEND).len(), 2);
 }
+
+const USER_INFO: &str = "/cgi-bin/user/info";
+
+#[tokio::test]
+async fn user_info_names_a_followers_unionid_and_only_to_the_official_account() {
+    let wx = start().await;
+    wx.fake.follow_with_unionid("oOA-alice", "u-alice");
+    let token = wx.oa_token().await;
+    let ask = |token: String, openid: &'static str| {
+        let wx = &wx;
+        async move {
+            wx.get(
+                USER_INFO,
+                &[
+                    ("access_token", &token),
+                    ("openid", openid),
+                    ("lang", "zh_CN"),
+                ],
+            )
+            .await
+        }
+    };
+
+    let alice = ask(token.clone(), "oOA-alice").await;
+    assert_eq!(alice["subscribe"], 1, "{alice}");
+    assert_eq!(alice["unionid"], "u-alice");
+    assert_eq!(alice["openid"], "oOA-alice");
+
+    let mini = wx.mini_token().await;
+    assert_error(&ask(mini, "oOA-alice").await, 40001, "invalid credential");
+    assert_error(
+        &ask(token.clone(), "oOA-nobody").await,
+        40003,
+        "invalid openid",
+    );
+
+    // Unfollowing leaves an openid WeChat still knows, with nothing else to say.
+    wx.control(
+        "/__fake/follow",
+        &json!({"oa_openid": "oOA-alice", "follow": false}),
+    )
+    .await;
+    let gone = ask(token.clone(), "oOA-alice").await;
+    assert_eq!(gone, json!({"subscribe": 0, "openid": "oOA-alice"}));
+
+    // Following again through the control endpoint, with a unionid.
+    wx.control(
+        "/__fake/follow",
+        &json!({"oa_openid": "oOA-bob", "unionid": "u-bob"}),
+    )
+    .await;
+    assert_eq!(ask(token, "oOA-bob").await["unionid"], "u-bob");
+}
