@@ -241,3 +241,26 @@ pub async fn names_by_id<E: sea_orm::EntityTrait>(
     }
     Ok(out)
 }
+
+/// Placeholders in each store's dialect (`$1, $2…` or `?`), numbered as values are added:
+/// for the few statements built by hand (multi-row INSERTs of the group-commit writers).
+#[derive(Clone, Copy)]
+pub struct Params(pub sea_orm::DatabaseBackend);
+
+impl Params {
+    /// Adds `value` and returns its placeholder.
+    pub fn param(self, values: &mut Vec<sea_orm::Value>, value: sea_orm::Value) -> String {
+        values.push(value);
+        match self.0 {
+            sea_orm::DatabaseBackend::Postgres => format!("${}", values.len()),
+            _ => "?".to_owned(),
+        }
+    }
+
+    /// Adds every id and returns their placeholders, comma-separated (for `IN (…)`).
+    pub fn list(self, values: &mut Vec<sea_orm::Value>, ids: impl Iterator<Item = i64>) -> String {
+        ids.map(|id| self.param(values, id.into()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, FixedOffset};
-use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
+use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, Value};
 use tokio::sync::{mpsc, oneshot};
 
 use super::{
@@ -195,6 +195,7 @@ async fn insert(
     rows: &[&NewCheckin],
 ) -> Result<Vec<(i64, i64, String)>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
+    let params = crate::db::Params(backend);
     let mut sql = String::with_capacity(64 + rows.len() * COLUMNS.len() * 5);
     sql.push_str("INSERT INTO checkin (");
     sql.push_str(&COLUMNS.join(", "));
@@ -209,14 +210,7 @@ async fn insert(
             if j > 0 {
                 sql.push_str(", ");
             }
-            values.push(value);
-            match backend {
-                DatabaseBackend::Postgres => {
-                    sql.push('$');
-                    sql.push_str(&values.len().to_string());
-                }
-                _ => sql.push('?'),
-            }
+            sql.push_str(&params.param(&mut values, value));
         }
         sql.push(')');
     }

@@ -18,13 +18,16 @@
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, FixedOffset, SubsecRound};
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, FromQueryResult, Statement, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, FromQueryResult, Statement};
 use tokio::sync::{mpsc, oneshot};
 
 use super::claims::ClaimOutcome;
-use crate::{clock, db::begin_write, domain::ClaimStatus, entities::service_item};
+use crate::{
+    clock,
+    db::{Params, begin_write},
+    domain::ClaimStatus,
+    entities::service_item,
+};
 
 /// One member claiming one item.
 #[derive(Debug, Clone, Copy)]
@@ -166,7 +169,7 @@ async fn settle(
     requests: &[ClaimRequest],
 ) -> Result<Vec<Settled>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    let sql = Sql(backend);
+    let sql = Params(backend);
     let facts = read_facts(db, requests).await?;
     let now = clock::now();
 
@@ -247,7 +250,7 @@ async fn read_facts(
     requests: &[ClaimRequest],
 ) -> Result<Vec<Facts>, sea_orm::DbErr> {
     let backend = db.get_database_backend();
-    let sql = Sql(backend);
+    let sql = Params(backend);
     let mut values = Vec::with_capacity(requests.len() * 3);
     let rows: Vec<String> = requests
         .iter()
@@ -314,7 +317,7 @@ async fn read_facts(
 /// Stores the claims that passed (`passing`, indexes into `requests`) in one transaction.
 async fn store(
     db: &DatabaseConnection,
-    sql: Sql,
+    sql: Params,
     requests: &[ClaimRequest],
     facts: &[Facts],
     passing: &[usize],
@@ -521,24 +524,4 @@ async fn store(
         });
     }
     Ok(())
-}
-
-/// Placeholders in each store's dialect, numbered as values are added.
-#[derive(Clone, Copy)]
-struct Sql(DatabaseBackend);
-
-impl Sql {
-    fn param(self, values: &mut Vec<Value>, value: Value) -> String {
-        values.push(value);
-        match self.0 {
-            DatabaseBackend::Postgres => format!("${}", values.len()),
-            _ => "?".to_owned(),
-        }
-    }
-
-    fn list(self, values: &mut Vec<Value>, ids: impl Iterator<Item = i64>) -> String {
-        ids.map(|id| self.param(values, id.into()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
 }

@@ -24,7 +24,7 @@ use crate::{
     config::CommunitySettings,
     db::begin_write,
     domain::ClaimStatus,
-    entities::{community_report, organisation_closure, person, service_claim, service_item},
+    entities::{service_claim, service_item},
 };
 
 /// The answer to a claim. The slugs are the API's `result` values.
@@ -88,33 +88,6 @@ pub async fn find_claim(
         .await
         .context("cannot read a claim")?
         .ok_or(CommunityError::ClaimNotFound)
-}
-
-/// Whether a person may serve a community: a member of it (or of an org under it), or
-/// accepted after reporting to it.
-pub async fn serves(
-    db: &impl ConnectionTrait,
-    person: &person::Model,
-    community_id: i64,
-) -> anyhow::Result<bool> {
-    let inside = organisation_closure::Entity::find()
-        .filter(organisation_closure::Column::AncestorId.eq(community_id))
-        .filter(organisation_closure::Column::DescendantId.eq(person.org_id))
-        .one(db)
-        .await
-        .context("cannot read the org tree")?
-        .is_some();
-    if inside {
-        return Ok(true);
-    }
-    Ok(community_report::Entity::find()
-        .filter(community_report::Column::PersonId.eq(person.id))
-        .filter(community_report::Column::CommunityId.eq(community_id))
-        .filter(community_report::Column::Status.eq("accepted"))
-        .one(db)
-        .await
-        .context("cannot read reports")?
-        .is_some())
 }
 
 pub fn phase(item: &service_item::Model, now: DateTime<FixedOffset>) -> &'static str {
