@@ -38,10 +38,22 @@ pub async fn verify_url(
     (status = 503, description = "official.wechat_unavailable", body = ErrorBody)))]
 pub async fn receive_push(
     query: web::Query<Signed>,
-    body: web::Bytes,
+    payload: web::Payload,
     db: web::Data<DatabaseConnection>,
     account: web::Data<OfficialAccount>,
 ) -> Result<HttpResponse, OfficialError> {
+    // Read no more than a push can be: this URL is open to anyone until the signature is
+    // checked, so the app-wide body limit (sized for roster uploads) is far too generous.
+    let body = match payload.to_bytes_limited(followers::MAX_PUSH_BYTES).await {
+        Ok(Ok(body)) => body,
+        Ok(Err(_)) => return Err(OfficialError::BadPush("the push could not be read".into())),
+        Err(_) => {
+            return Err(OfficialError::BadPush(format!(
+                "a push is at most {} bytes",
+                followers::MAX_PUSH_BYTES
+            )));
+        }
+    };
     followers::receive(&db, &account, &query, &body).await?;
     Ok(HttpResponse::Ok()
         .content_type("text/plain")
