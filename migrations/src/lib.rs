@@ -27,6 +27,7 @@ mod m20261207_000002_create_supervision;
 mod m20261207_000003_drop_feedback_given;
 mod m20261208_000001_create_attachment_blob;
 mod m20261209_000001_create_oa_follower;
+mod m20261210_000001_notification_channels;
 mod schema_parts;
 
 pub struct Migrator;
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000003_drop_feedback_given::Migration),
             Box::new(m20261208_000001_create_attachment_blob::Migration),
             Box::new(m20261209_000001_create_oa_follower::Migration),
+            Box::new(m20261210_000001_notification_channels::Migration),
         ]
     }
 }

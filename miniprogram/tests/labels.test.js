@@ -50,14 +50,19 @@ test('check-in words: phases, my status, the roster, leave, methods, rates and c
   expect(labels.clockLabel(null)).toBe('')
 })
 
-test('delivery words: kinds, statuses and what they mean', () => {
+test('delivery words: kinds, statuses, what they mean and the channels', () => {
   expect(['preview', 'remind_day_before', 'remind_members'].map(labels.deliveryKindLabel)).toEqual(['预告', '活动提醒', '活动提醒'])
-  expect(['sent', 'pending', 'sending', 'no_consent', 'no_wechat', 'failed', 'unknown'].map(labels.deliveryStatusLabel))
-    .toEqual(['已送达', '发送中', '发送中', '未订阅', '未绑定微信', '发送失败', '状态未知'])
+  expect(['sent', 'told_in_person', 'pending', 'sending', 'no_consent', 'not_following', 'no_wechat', 'failed', 'unknown']
+    .map(labels.deliveryStatusLabel))
+    .toEqual(['已送达', '已当面告知', '发送中', '发送中', '未订阅且未关注公众号', '已取消关注公众号', '未绑定微信', '发送失败', '状态未知'])
   expect(labels.deliveryStatusNote('no_consent')).toBe('需另行通知')
+  expect(labels.deliveryStatusNote('not_following')).toBe('公众号消息发不出去，需另行通知')
   expect(labels.deliveryStatusNote('unknown')).toBe('服务器中断时正在发送，未重发')
   expect(labels.deliveryStatusNote('sent')).toBe('')
   expect(labels.deliveryKindLabel('remind_week_before')).toBe('remind_week_before')
+  expect(['subscribe', 'official_account', 'in_person'].map(labels.deliveryChannelLabel)).toEqual(['订阅消息', '公众号', '当面告知'])
+  expect(['subscribe', 'official_account', 'in_person', null, 'sms'].map(labels.deliveryViaLabel))
+    .toEqual(['经订阅消息', '经公众号', '当面告知', '', ''])
 })
 
 test('duty words: kinds, quotas, sources, leader levels and posts', () => {

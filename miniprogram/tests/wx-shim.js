@@ -14,6 +14,7 @@
 //   shim.scrolls                             // every wx.pageScrollTo's options
 //   shim.mediaAnswers.push({ tempFiles: [{ tempFilePath: 'wxfile://tmp_1.jpg', size: 2048 }] })  // or { fail: errMsg }
 //   shim.previews, shim.documents, shim.loadings  // every wx.previewImage / wx.openDocument / wx.showLoading's options
+//   shim.phoneCalls                          // the number of every wx.makePhoneCall
 //
 // A route answers with { status, body, delay } or { fail: errMsg } (wx.request's fail callback), either as a value or
 // as a function of the request { method, path, url, data, header, timeout }. Every request is logged in shim.requests.
@@ -60,6 +61,7 @@ function installWx({ envVersion = 'develop' } = {}) {
     documents: [], // every wx.openDocument's options (without its callbacks)
     loadings: [], // the title of every wx.showLoading
     loadingShown: false,
+    phoneCalls: [], // the phoneNumber of every wx.makePhoneCall
     setNetwork(isConnected) {
       shim.networkListeners.forEach((listener) => listener({ isConnected, networkType: isConnected ? 'wifi' : 'none' }))
     },
@@ -157,6 +159,7 @@ function installWx({ envVersion = 'develop' } = {}) {
       shim.loadingShown = true
     },
     hideLoading() { shim.loadingShown = false },
+    makePhoneCall({ phoneNumber }) { shim.phoneCalls.push(phoneNumber) },
 
     navigateTo(options) { shim.navigations.push({ kind: 'navigateTo', url: options.url }) },
     reLaunch(options) { shim.navigations.push({ kind: 'reLaunch', url: options.url }) },

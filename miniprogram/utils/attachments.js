@@ -1,9 +1,10 @@
 // Photos and documents kept as evidence of a record: a duty entry (its author adds them) or an activity (its
 // organisers add them). The list, photos picked with wx.chooseMedia and sent one by one (api.upload), thumbnails and
 // full files brought down with the token (api.download: an <image> cannot send it), a photo shown in WeChat's viewer
-// and a document opened with wx.openDocument. Used by components/attachment-list.
+// and a document opened with wx.openDocument (utils/downloads.js). Used by components/attachment-list.
 const api = require('./api')
 const errors = require('./errors')
+const downloads = require('./downloads')
 const paths = require('./paths')
 const ui = require('./ui')
 
@@ -70,34 +71,14 @@ async function thumbnails(photos, onEach) {
   await Promise.all(Array.from({ length: Math.min(PARALLEL_DOWNLOADS, photos.length) }, worker))
 }
 
-// A file tapped: brought down full size (a notice meanwhile: a photo may take a while), then a photo in WeChat's
-// viewer, a document in wx.openDocument. A failure says why, with 重试 when trying again can help.
-async function open(file) {
-  wx.showLoading({ title: file.photo ? '正在打开照片' : '正在打开文件', mask: true })
-  let path = ''
-  let failure = null
-  try {
-    path = await api.download(paths.attachmentContent(file.id))
-  } catch (err) {
-    failure = err
-  } finally {
-    wx.hideLoading()
-  }
-  if (failure) {
-    if (await errors.promptRetry(failure, file.photo ? '照片未能打开' : '文件未能打开')) return open(file)
-    return false
-  }
-  if (file.photo) {
-    wx.previewImage({ urls: [path], current: path })
-  } else {
-    wx.openDocument({
-      filePath: path,
-      fileType: file.fileType,
-      showMenu: true,
-      fail: () => wx.showToast({ title: '手机无法打开这个文件，请在电脑上查看', icon: 'none' }),
-    })
-  }
-  return true
+// A file tapped: brought down full size, then a photo in WeChat's viewer, a document in wx.openDocument.
+function open(file) {
+  return downloads.open(paths.attachmentContent(file.id), {
+    fileType: file.fileType,
+    photo: file.photo,
+    loading: file.photo ? '正在打开照片' : '正在打开文件',
+    failTitle: file.photo ? '照片未能打开' : '文件未能打开',
+  })
 }
 
 // Up to `count` photos from the album or the camera, compressed by WeChat: [{ path, size }]; [] when cancelled or

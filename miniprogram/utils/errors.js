@@ -66,6 +66,11 @@ const MESSAGES = {
   'roster.invalid': '名册内容有误，请按提示修改后重新上传',
   'roster.unsupported_format': '名册文件格式不支持，请使用 Excel（.xlsx）文件',
   'exemption.not_found': '该登记不存在或已撤销',
+  // 送达情况: the secretary recording that a preview's recipient was told in person or by phone.
+  'delivery.invalid_input': '输入有误，请返回后重试',
+  'delivery.not_found': '没有该同志的预告送达记录，请下拉刷新',
+  'delivery.already_reached': '该同志已收到通知，无需再记录',
+  'delivery.under_way': '通知仍在发送中，请稍后再试',
   // Community service (issue #6).
   'community.invalid_input': '提交的内容有误，请检查后重试',
   'community.not_found': '该社区或记录不存在',

@@ -83,9 +83,11 @@ const DELIVERY_KINDS = {
 
 const DELIVERY_STATUS = {
   sent: '已送达',
+  told_in_person: '已当面告知',
   pending: '发送中',
   sending: '发送中',
-  no_consent: '未订阅',
+  no_consent: '未订阅且未关注公众号',
+  not_following: '已取消关注公众号',
   no_wechat: '未绑定微信',
   failed: '发送失败',
   unknown: '状态未知',
@@ -94,7 +96,21 @@ const DELIVERY_STATUS = {
 // What a status means for the secretary, under its heading.
 const DELIVERY_NOTES = {
   no_consent: '需另行通知',
+  not_following: '公众号消息发不出去，需另行通知',
   unknown: '服务器中断时正在发送，未重发',
+}
+
+// The channel that reached a person: the summary's figures, and the word beside each person reached.
+const DELIVERY_CHANNELS = {
+  subscribe: '订阅消息',
+  official_account: '公众号',
+  in_person: '当面告知',
+}
+
+const DELIVERY_VIA = {
+  subscribe: '经订阅消息',
+  official_account: '经公众号',
+  in_person: '当面告知',
 }
 
 // Leaders' duties (issue 14). What a leading cadre logs (DutyKind), in the order of the form's picker.
@@ -157,6 +173,9 @@ const methodLabel = label(CHECKIN_METHODS)
 const deliveryKindLabel = label(DELIVERY_KINDS)
 const deliveryStatusLabel = label(DELIVERY_STATUS)
 const deliveryStatusNote = (status) => DELIVERY_NOTES[status] || ''
+const deliveryChannelLabel = label(DELIVERY_CHANNELS)
+// A channel this page does not know says nothing beside the name (its figure still counts it).
+const deliveryViaLabel = (channel) => DELIVERY_VIA[channel] || ''
 const dutyKindLabel = label(DUTY_KINDS)
 // A quota's name: the server's (given) or ours, without its unit in brackets.
 const dutyQuotaLabel = (kind, given) => String(given || DUTY_QUOTAS[kind] || kind || '').replace(/（[天次篇]）$/, '')
@@ -225,7 +244,8 @@ module.exports = {
   historyItem, previewFlags,
   PHASES, MY_STATUS, ROSTER_STATUS, LEAVE_STATUS, CHECKIN_METHODS, phaseLabel, myStatusLabel, rosterStatusLabel,
   leaveStatusLabel, methodLabel, rateLabel, clockLabel,
-  DELIVERY_KINDS, DELIVERY_STATUS, DELIVERY_NOTES, deliveryKindLabel, deliveryStatusLabel, deliveryStatusNote,
+  DELIVERY_KINDS, DELIVERY_STATUS, DELIVERY_NOTES, DELIVERY_CHANNELS, DELIVERY_VIA, deliveryKindLabel, deliveryStatusLabel,
+  deliveryStatusNote, deliveryChannelLabel, deliveryViaLabel,
   DUTY_KINDS, DUTY_QUOTAS, EVIDENCE_SOURCES, LEADER_LEVELS, PARTY_POSTS, dutyKindLabel, dutyQuotaLabel, evidenceSourceLabel,
   leaderLevelLabel, partyPostLabel,
   label,

@@ -44,6 +44,10 @@ module.exports = {
   planParticipants: (id) => `${V1}/plans/${id}/participants`,
   planParticipantsRefresh: (id) => `${V1}/plans/${id}/participants/refresh`,
   planDeliveries: (id) => `${V1}/plans/${id}/deliveries`,
+  // a preview's recipient reached by neither channel, then told by the secretary (POST, no body)
+  planDeliveryToldInPerson: (id, personId) => `${V1}/plans/${id}/deliveries/${personId}/told-in-person`,
+  // the preview's recipients reached by neither channel, as an Excel file
+  planDeliveriesUnreached: (id) => `${V1}/plans/${id}/deliveries/unreached.xlsx`,
   personExemptions: (personId) => `${V1}/people/${personId}/exemptions`,
   exemptionRevoke: (id) => `${V1}/exemptions/${id}/revoke`,
 

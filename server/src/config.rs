@@ -167,6 +167,53 @@ pub struct WechatSettings {
     pub oa_app_secret: Option<SecretString>,
     #[serde(default)]
     pub oa_event_token: Option<SecretString>,
+    /// The account's template messages, each standing in for one subscribe template: a
+    /// notification queued for `stands_for` goes out as `template_id` to a member reached
+    /// only through the account, with `keys` naming which subscribe key fills each of its
+    /// keys. A subscribe template without one here has no second channel.
+    #[serde(default)]
+    pub oa_templates: Vec<OaTemplate>,
+    /// Channels tried in this order unless an organisation (or one above it) set its own.
+    #[serde(default = "default_channel_order")]
+    pub channel_order: Vec<crate::domain::Channel>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct OaTemplate {
+    pub stands_for: String,
+    pub template_id: String,
+    /// Official-account key -> subscribe key.
+    pub keys: std::collections::BTreeMap<String, String>,
+}
+
+fn default_channel_order() -> Vec<crate::domain::Channel> {
+    vec![
+        crate::domain::Channel::Subscribe,
+        crate::domain::Channel::OfficialAccount,
+    ]
+}
+
+impl WechatSettings {
+    pub fn validate(&self) -> Result<(), String> {
+        crate::push::channels::ChannelOrder::new(self.channel_order.clone())
+            .map_err(|e| format!("wechat.channel_order: {e}"))?;
+        for t in &self.oa_templates {
+            if t.stands_for.is_empty() || t.template_id.is_empty() || t.keys.is_empty() {
+                return Err(format!(
+                    "wechat.oa_templates: `{}` needs stands_for, template_id and keys",
+                    t.template_id
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// The official-account template standing in for a subscribe template, if any.
+    pub fn oa_template_for(&self, subscribe_template: &str) -> Option<&OaTemplate> {
+        self.oa_templates
+            .iter()
+            .find(|t| t.stands_for == subscribe_template)
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -50,6 +50,7 @@ impl Application {
         settings.checkin.validate().map_err(anyhow::Error::msg)?;
         settings.community.validate().map_err(anyhow::Error::msg)?;
         settings.auth.validate().map_err(anyhow::Error::msg)?;
+        settings.wechat.validate().map_err(anyhow::Error::msg)?;
         let secrets = Secrets::resolve(&settings)?;
         let statements = db::StatementCount::default();
         let db = db::connect_counted(
@@ -236,7 +237,18 @@ fn run(
     ));
     let wechat_settings = web::Data::new(settings.wechat.clone());
     let wake = Arc::new(Notify::new());
-    spawn_pusher(settings, &db, &wechat, &cache, wake.clone());
+    let official_account = web::Data::new(crate::official::OfficialAccount::from_settings(
+        &settings.wechat,
+        cache.get_ref().clone(),
+    )?);
+    spawn_pusher(
+        settings,
+        &db,
+        &wechat,
+        &cache,
+        official_account.get_ref().clone(),
+        wake.clone(),
+    );
     if settings.scheduler.enabled {
         tokio::spawn(crate::scheduler::run(
             db.get_ref().clone(),
@@ -254,10 +266,6 @@ fn run(
     let facts = checkin.facts.clone();
     let application_settings = web::Data::new(settings.application.clone());
     let community_settings = web::Data::new(settings.community.clone());
-    let official_account = web::Data::new(crate::official::OfficialAccount::from_settings(
-        &settings.wechat,
-        cache.get_ref().clone(),
-    )?);
     let claim_desk = web::Data::new(crate::community::claims::ClaimDesk::start(
         db.get_ref().clone(),
         &settings.community,
@@ -420,9 +428,11 @@ fn spawn_pusher(
     db: &web::Data<DatabaseConnection>,
     wechat: &web::Data<WechatClient>,
     cache: &web::Data<Cache>,
+    official: crate::official::OfficialAccount,
     wake: Arc<Notify>,
 ) {
     let pusher = Pusher {
+        official,
         db: db.get_ref().clone(),
         wechat: wechat.clone().into_inner(),
         tokens: AccessTokens::new(wechat.clone().into_inner(), cache.get_ref().clone()),

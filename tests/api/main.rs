@@ -4,6 +4,7 @@ mod attachments;
 mod auth;
 mod cache;
 mod calendar;
+mod channels;
 mod checkin;
 mod cli;
 mod community;

@@ -48,26 +48,12 @@ async fn publish_again(app: &TestApp, w: &World, id: i64) {
     app.publish_plan(w, id).await;
 }
 
-/// Waits until no delivery is pending or in flight; returns person name → status.
+/// The people of the settled report.
 async fn settled(app: &TestApp, w: &World, id: i64) -> Vec<Value> {
-    for _ in 0..100 {
-        let rows: Value = app
-            .get_as(&w.secretary_a, &format!("/api/v1/plans/{id}/deliveries"))
-            .await
-            .json()
-            .await
-            .expect("json");
-        let rows = rows.as_array().expect("rows").clone();
-        if !rows.is_empty()
-            && rows
-                .iter()
-                .all(|r| r["status"] != "pending" && r["status"] != "sending")
-        {
-            return rows;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("deliveries did not settle");
+    app.settled_deliveries(&w.secretary_a, id).await["people"]
+        .as_array()
+        .expect("rows")
+        .clone()
 }
 
 fn status_of<'a>(rows: &'a [Value], name: &str) -> &'a str {

@@ -57,6 +57,32 @@ impl Drop for TestApp {
 /// account's console in production).
 pub const OA_EVENT_TOKEN: &str = "test-oa-push-token";
 
+/// The account's stand-ins for the preview and the reminders, as registered on the fake.
+pub fn oa_templates() -> Vec<huodongri::config::OaTemplate> {
+    let template = |stands_for: &str, template_id: &str, keys: &[(&str, &str)]| {
+        huodongri::config::OaTemplate {
+            stands_for: stands_for.to_owned(),
+            template_id: template_id.to_owned(),
+            keys: keys
+                .iter()
+                .map(|(oa, subscribe)| ((*oa).to_owned(), (*subscribe).to_owned()))
+                .collect(),
+        }
+    };
+    vec![
+        template(
+            "TPL_ACTIVITY_PREVIEW",
+            "OA_TPL_ACTIVITY_PREVIEW",
+            &[("thing2", "thing1"), ("time3", "date2")],
+        ),
+        template(
+            "TPL_ACTIVITY_REMINDER",
+            "OA_TPL_ACTIVITY_REMINDER",
+            &[("thing1", "thing1"), ("time2", "time2")],
+        ),
+    ]
+}
+
 /// Settings for one test on the given stores; `None` when the production stores are not
 /// configured and not required.
 pub fn test_settings(stores: Stores, wechat: &FakeWechat) -> Option<Settings> {
@@ -73,6 +99,7 @@ pub fn test_settings(stores: Stores, wechat: &FakeWechat) -> Option<Settings> {
     settings.wechat.oa_appid = Some(wechat.oa_appid().to_owned());
     settings.wechat.oa_app_secret = Some(SecretString::from(wechat.oa_secret().to_owned()));
     settings.wechat.oa_event_token = Some(SecretString::from(OA_EVENT_TOKEN.to_owned()));
+    settings.wechat.oa_templates = oa_templates();
     settings.cache.key_prefix = format!("test:{id}:");
     // The facts cache stays on, as in production: a write that forgets to invalidate the
     // activity facts fails the test that scans right after it.

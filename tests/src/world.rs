@@ -278,6 +278,28 @@ impl TestApp {
         }
     }
 
+    /// The plan's delivery report as `who` sees it, once nothing is queued or in flight.
+    pub async fn settled_deliveries(&self, who: &Someone, plan_id: i64) -> serde_json::Value {
+        for _ in 0..100 {
+            let report: serde_json::Value = self
+                .get_as(who, &format!("/api/v1/plans/{plan_id}/deliveries"))
+                .await
+                .json()
+                .await
+                .expect("json");
+            let people = report["people"].as_array().expect("people");
+            if !people.is_empty()
+                && people
+                    .iter()
+                    .all(|r| r["status"] != "pending" && r["status"] != "sending")
+            {
+                return report;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("deliveries did not settle");
+    }
+
     /// Publishes a filed plan's preview.
     pub async fn publish_plan(&self, w: &World, id: i64) {
         let response = self

@@ -242,9 +242,34 @@ slug_enum!(
         Sending = ("sending", "发送中"),
         Sent = ("sent", "已送达"),
         NoConsent = ("no_consent", "未订阅"),
+        NotFollowing = ("not_following", "未关注公众号"),
         NoWechat = ("no_wechat", "未绑定微信"),
         Failed = ("failed", "发送失败"),
         Unknown = ("unknown", "状态未知"),
+        ToldInPerson = ("told_in_person", "已当面告知"),
+    }
+);
+
+impl DeliveryStatus {
+    /// The person has the message: WeChat accepted it, or the secretary told them.
+    pub fn reached(self) -> bool {
+        matches!(self, Self::Sent | Self::ToldInPerson)
+    }
+
+    /// Still queued or in flight.
+    pub fn under_way(self) -> bool {
+        matches!(self, Self::Pending | Self::Sending)
+    }
+}
+
+slug_enum!(
+    /// How a notification reached a member: the mini-program's subscribe message (needs the
+    /// member's consent), the official account's template message (needs them to follow
+    /// it), or the secretary in person when neither could.
+    Channel {
+        Subscribe = ("subscribe", "小程序订阅消息"),
+        OfficialAccount = ("official_account", "公众号模板消息"),
+        InPerson = ("in_person", "当面告知"),
     }
 );
 

@@ -11,9 +11,10 @@ pub mod text;
 
 pub use dates::Year;
 pub use enums::{
-    ClaimStatus, CommitmentCategory, CommitmentStatus, DayKind, DeliveryStatus, DeputyLevel,
-    HouseholdKind, ItemKind, ItemStatus, LeaderLevel, LeaveStatus, MemberStatus, OrgKind,
-    PartyPost, PlanAction, PlanCategory, PlanStatus, PushKind, ReportStatus, Role, VolunteerKind,
+    Channel, ClaimStatus, CommitmentCategory, CommitmentStatus, DayKind, DeliveryStatus,
+    DeputyLevel, HouseholdKind, ItemKind, ItemStatus, LeaderLevel, LeaveStatus, MemberStatus,
+    OrgKind, PartyPost, PlanAction, PlanCategory, PlanStatus, PushKind, ReportStatus, Role,
+    VolunteerKind,
 };
 pub use invite_code::{InviteCode, InviteKey};
 pub use login_code::LoginCode;

@@ -42,6 +42,7 @@ pub mod matter_event;
 pub mod notice;
 pub mod notice_read;
 pub mod oa_follower;
+pub mod org_notification_channels;
 pub mod org_pair;
 pub mod org_pair_entry;
 pub mod organisation;

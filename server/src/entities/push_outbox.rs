@@ -19,6 +19,8 @@ pub struct Model {
     pub next_attempt_at: DateTimeWithTimeZone,
     pub last_error: Option<String>,
     pub msgid: Option<String>,
+    /// Which channel reached the person (`None` until one did).
+    pub channel: Option<crate::domain::Channel>,
     pub created_at: DateTimeWithTimeZone,
     pub updated_at: DateTimeWithTimeZone,
 }

@@ -55,6 +55,10 @@ impl OfficialAccount {
         })
     }
 
+    pub fn is_configured(&self) -> bool {
+        self.configured.is_some()
+    }
+
     pub(crate) fn configured(&self) -> Result<&Configured, OfficialError> {
         self.configured
             .as_deref()

@@ -43,6 +43,8 @@ pub struct ServerSentEvent {
         plans::publish_preview, plans::list_plans, plans::preview_status, plans::list_participants,
         plans::refresh_participants, plans::my_preview,
         push::report_subscriptions, push::notification_templates, push::list_deliveries,
+        push::export_unreached, push::mark_told_in_person, push::get_notification_channels,
+        push::put_notification_channels,
         checkins::check_in, checkins::my_card, checkins::my_activities, checkins::my_attendance,
         checkins::person_attendance, checkins::create_exemption, checkins::revoke_exemption,
         checkins::list_exemptions, checkins::request_leave, checkins::withdraw_leave,

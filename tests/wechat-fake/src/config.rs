@@ -129,10 +129,10 @@ impl Default for FakeConfig {
             concurrent_send_window: None,
             oa_appid: "wx0000000000fakeoa".to_owned(),
             oa_secret: "fake-oa-secret-0123456789abcdef0".to_owned(),
-            oa_templates: vec![TemplateSpec::one_time(
-                "OA_TPL_ACTIVITY_PREVIEW",
-                &["thing2", "time3"],
-            )],
+            oa_templates: vec![
+                TemplateSpec::one_time("OA_TPL_ACTIVITY_PREVIEW", &["thing2", "time3"]),
+                TemplateSpec::one_time("OA_TPL_ACTIVITY_REMINDER", &["thing1", "time2"]),
+            ],
             oa_template_daily_limit: 100_000,
         }
     }

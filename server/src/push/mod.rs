@@ -1,18 +1,32 @@
-//! Pushing previews to members' WeChat through a durable outbox.
+//! Pushing notifications to members' WeChat through a durable outbox, by one of two channels.
 //!
 //! Publishing a preview inserts one `push_outbox` row per expected participant (unique per
 //! plan and person, so nothing is queued twice). Workers — one per server process — claim
 //! due rows in one conditional UPDATE (a row is claimed by exactly one worker, across
-//! instances), send, and record the outcome. Delivery is at most once: a row whose send was
-//! in flight when its process died stays `sending` and is later marked `unknown`, never
-//! resent, because WeChat's subscribe/send has no idempotency key to make a resend safe.
-use std::{collections::HashMap, sync::Arc, time::Duration};
+//! instances), send, and record the outcome. Each row goes through the first channel of its
+//! organisation's order that can reach the person (`channels`): the mini-program's subscribe
+//! message while they have consent left, the official account's template message while
+//! they follow it. A channel that answers "not this person" (43101, 43004, 40003) hands the
+//! row to the next channel in the same round; the row records which channel reached them.
+//!
+//! Delivery is at most once: a row whose send was in flight when its process died stays
+//! `sending` and is later marked `unknown`, never resent, because neither send has an
+//! idempotency key WeChat keeps long enough to make a resend safe.
+pub mod channels;
+pub mod deliveries;
+pub mod error;
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
 
 use anyhow::Context;
 use chrono::Datelike;
 use futures_util::StreamExt;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, Set,
     sea_query::{Expr, ExprTrait, OnConflict, Query},
 };
 use serde::{Deserialize, Serialize};
@@ -20,15 +34,22 @@ use tokio::sync::Notify;
 use utoipa::ToSchema;
 
 use crate::{
-    authz::{self, Caller, READ_DIRECTORY},
+    authz::Caller,
     cache::Cache,
     clock,
-    config::{CommunitySettings, PushSettings, WechatSettings},
-    domain::PushKind,
-    entities::{activity_plan, person, plan_participant, push_outbox, subscription_quota},
+    config::{CommunitySettings, OaTemplate, PushSettings, WechatSettings},
+    domain::{Channel, DeliveryStatus, PushKind},
+    entities::{
+        activity_plan, oa_follower, person, plan_participant, push_outbox, subscription_quota,
+    },
+    official::OfficialAccount,
     plans::PlanError,
-    wechat::{SubscribeMessage, TOKEN_INVALID, Value, WechatClient, WechatError},
+    wechat::{
+        MiniprogramJump, SubscribeMessage, TOKEN_INVALID, TemplateMessage, Value, WechatClient,
+        WechatError,
+    },
 };
+use channels::ChannelOrder;
 
 /// Published after new rows are queued, so every instance's worker starts at once.
 pub const WAKE_CHANNEL: &str = "push:wake";
@@ -44,6 +65,7 @@ pub mod status {
     pub const SENDING: DeliveryStatus = DeliveryStatus::Sending;
     pub const SENT: DeliveryStatus = DeliveryStatus::Sent;
     pub const NO_CONSENT: DeliveryStatus = DeliveryStatus::NoConsent;
+    pub const NOT_FOLLOWING: DeliveryStatus = DeliveryStatus::NotFollowing;
     pub const NO_WECHAT: DeliveryStatus = DeliveryStatus::NoWechat;
     pub const FAILED: DeliveryStatus = DeliveryStatus::Failed;
     pub const UNKNOWN: DeliveryStatus = DeliveryStatus::Unknown;
@@ -310,16 +332,53 @@ pub struct Pusher {
     pub db: DatabaseConnection,
     pub wechat: Arc<WechatClient>,
     pub tokens: AccessTokens,
+    /// The second channel, when the deployment has an official account.
+    pub official: OfficialAccount,
     pub settings: PushSettings,
     pub wechat_settings: WechatSettings,
     pub wake: Arc<Notify>,
 }
 
+/// One way to reach the person of a row, as decided before sending.
+enum Route {
+    Subscribe {
+        openid: String,
+    },
+    Official {
+        oa_openid: String,
+        template: OaTemplate,
+    },
+}
+
 enum Outcome {
-    Sent,
-    NoConsent(String),
+    Sent(Channel),
+    /// No channel could or did reach the person; final.
+    Unreached(DeliveryStatus, String),
     Retry(String),
     Failed(String),
+}
+
+/// What one row's sends came to, and what they taught about the person.
+struct Attempt {
+    outcome: Outcome,
+    /// A unit of subscribe consent was taken for this row.
+    took_consent: bool,
+    /// WeChat said 43101: nothing is left, whatever our mirror thought.
+    consent_gone: bool,
+    /// WeChat said 43004 for this account openid: they no longer follow.
+    unfollowed: Option<String>,
+}
+
+/// Everything the routes of a batch depend on, read in a fixed number of queries.
+struct BatchFacts {
+    people: HashMap<i64, person::Model>,
+    /// unionid -> the account's openid, for followers only.
+    followers: HashMap<String, String>,
+    /// Organisation whose channel order applies to each row.
+    orders: HashMap<i64, ChannelOrder>,
+    plan_orgs: HashMap<i64, i64>,
+    /// (person, template) with consent left.
+    consent: HashSet<(i64, String)>,
 }
 
 impl Pusher {
@@ -369,8 +428,8 @@ impl Pusher {
         Ok(())
     }
 
-    /// Claims up to `batch` due rows, sends them concurrently, records the outcomes.
-    /// Returns how many rows it handled.
+    /// Claims up to `batch` due rows, sends each through the first channel that can reach
+    /// its person, records the outcomes. Returns how many rows it handled.
     pub async fn round(&self, worker: &str) -> anyhow::Result<usize> {
         let now = clock::now();
         let due = Query::select()
@@ -400,26 +459,32 @@ impl Pusher {
             return Ok(0);
         }
         let count = claimed.len();
-        let people = self.people_of(&claimed).await?;
-        let consenting = self.take_quota(&claimed).await?;
-        let results: Vec<(push_outbox::Model, Outcome)> = futures_util::stream::iter(claimed)
+        let facts = self.facts_of(&claimed).await?;
+        let planned: Vec<(push_outbox::Model, Result<Vec<Route>, Outcome>)> = claimed
+            .into_iter()
             .map(|row| {
-                let openid =
-                    addressed_to(&row).or_else(|| people.get(&row.person_id).cloned().flatten());
-                let consent = consenting.contains(&(row.person_id, row.template_id.clone()));
-                async move {
-                    let outcome = match openid {
-                        None => Outcome::Failed("no_wechat".into()),
-                        Some(_) if !consent => {
-                            Outcome::NoConsent("no remaining consent for this template".into())
-                        }
-                        Some(openid) => match message_of(&row, &openid, &self.wechat_settings) {
-                            Some(message) => self.send(&message).await,
-                            None => Outcome::Failed("the queued message is unreadable".into()),
-                        },
-                    };
-                    (row, outcome)
-                }
+                let routes = self.routes_for(&row, &facts);
+                (row, routes)
+            })
+            .collect();
+        let first_by_subscribe: Vec<&push_outbox::Model> = planned
+            .iter()
+            .filter(|(_, routes)| matches!(routes.as_deref(), Ok([Route::Subscribe { .. }, ..])))
+            .map(|(row, _)| row)
+            .collect();
+        self.take_consent(&first_by_subscribe).await?;
+        let results: Vec<(push_outbox::Model, Attempt)> = futures_util::stream::iter(planned)
+            .map(|(row, routes)| async move {
+                let attempt = match routes {
+                    Err(outcome) => Attempt {
+                        outcome,
+                        took_consent: false,
+                        consent_gone: false,
+                        unfollowed: None,
+                    },
+                    Ok(routes) => self.deliver(&row, routes).await,
+                };
+                (row, attempt)
             })
             .buffer_unordered(Ord::max(self.settings.concurrency, 1))
             .collect()
@@ -428,45 +493,242 @@ impl Pusher {
         Ok(count)
     }
 
-    async fn people_of(
-        &self,
-        rows: &[push_outbox::Model],
-    ) -> anyhow::Result<std::collections::HashMap<i64, Option<String>>> {
-        Ok(person::Entity::find()
+    /// Six queries per batch: people, followers, plans, channel orders (two), consent.
+    async fn facts_of(&self, rows: &[push_outbox::Model]) -> anyhow::Result<BatchFacts> {
+        let people: HashMap<i64, person::Model> = person::Entity::find()
             .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
             .all(&self.db)
-            .await?
+            .await
+            .context("cannot read the people of pushes")?
             .into_iter()
-            .map(|p| (p.id, p.wechat_openid.filter(|_| p.active)))
-            .collect())
+            .map(|p| (p.id, p))
+            .collect();
+        let followers = if self.official.is_configured() {
+            let unionids: Vec<String> = people
+                .values()
+                .filter_map(|p| p.wechat_unionid.clone())
+                .collect();
+            oa_follower::Entity::find()
+                .filter(oa_follower::Column::Unionid.is_in(unionids))
+                .filter(oa_follower::Column::Following.eq(true))
+                .all(&self.db)
+                .await
+                .context("cannot read followers")?
+                .into_iter()
+                .filter_map(|f| Some((f.unionid?, f.oa_openid)))
+                .collect()
+        } else {
+            HashMap::new()
+        };
+        let plan_ids: HashSet<i64> = rows.iter().filter_map(|r| r.plan_id).collect();
+        let plan_orgs: HashMap<i64, i64> = if plan_ids.is_empty() {
+            HashMap::new()
+        } else {
+            activity_plan::Entity::find()
+                .filter(activity_plan::Column::Id.is_in(plan_ids))
+                .all(&self.db)
+                .await
+                .context("cannot read plans of pushes")?
+                .into_iter()
+                .map(|p| (p.id, p.org_id))
+                .collect()
+        };
+        let org_ids: HashSet<i64> = people
+            .values()
+            .map(|p| p.org_id)
+            .chain(plan_orgs.values().copied())
+            .collect();
+        let orders = channels::orders_for(
+            &self.db,
+            org_ids,
+            &channels::deployment_order(&self.wechat_settings),
+        )
+        .await?;
+        let mut consent = HashSet::new();
+        let templates: HashSet<&str> = rows.iter().map(|r| r.template_id.as_str()).collect();
+        let quotas = subscription_quota::Entity::find()
+            .filter(subscription_quota::Column::TemplateId.is_in(templates))
+            .filter(subscription_quota::Column::PersonId.is_in(rows.iter().map(|r| r.person_id)))
+            .all(&self.db)
+            .await
+            .context("cannot read consent")?;
+        for q in quotas {
+            if q.long_term || q.remaining > 0 {
+                consent.insert((q.person_id, q.template_id));
+            }
+        }
+        Ok(BatchFacts {
+            people,
+            followers,
+            orders,
+            plan_orgs,
+            consent,
+        })
     }
 
-    /// Takes one unit of consent from everyone in the batch who has one, in one statement per
-    /// template; returns who may be sent what. A send that then fails gives its unit back.
-    async fn take_quota(
+    /// The channels that can reach the row's person, in their organisation's order; or the
+    /// final outcome when none can.
+    fn routes_for(
         &self,
-        rows: &[push_outbox::Model],
-    ) -> anyhow::Result<std::collections::HashSet<(i64, String)>> {
-        let mut by_template: std::collections::HashMap<&str, Vec<i64>> =
-            std::collections::HashMap::new();
+        row: &push_outbox::Model,
+        facts: &BatchFacts,
+    ) -> Result<Vec<Route>, Outcome> {
+        // A notification about the binding itself goes to the account it names, and only
+        // through the mini-program.
+        if let Some(openid) = addressed_to(row) {
+            return if facts
+                .consent
+                .contains(&(row.person_id, row.template_id.clone()))
+            {
+                Ok(vec![Route::Subscribe { openid }])
+            } else {
+                Err(Outcome::Unreached(
+                    status::NO_CONSENT,
+                    "no remaining consent for this template".into(),
+                ))
+            };
+        }
+        let person = facts.people.get(&row.person_id).filter(|p| p.active);
+        let openid = person.and_then(|p| p.wechat_openid.clone());
+        let Some(openid) = openid else {
+            return Err(Outcome::Unreached(
+                status::NO_WECHAT,
+                "this person has not bound WeChat".into(),
+            ));
+        };
+        let org = row
+            .plan_id
+            .and_then(|plan| facts.plan_orgs.get(&plan))
+            .or(person.map(|p| &p.org_id));
+        let order = org
+            .and_then(|org| facts.orders.get(org))
+            .map(ChannelOrder::channels)
+            .unwrap_or(&[Channel::Subscribe]);
+        let stand_in = self.wechat_settings.oa_template_for(&row.template_id);
+        let follower = person
+            .and_then(|p| p.wechat_unionid.as_ref())
+            .and_then(|unionid| facts.followers.get(unionid));
+        let mut routes = Vec::new();
+        for channel in order {
+            match channel {
+                Channel::Subscribe
+                    if facts
+                        .consent
+                        .contains(&(row.person_id, row.template_id.clone())) =>
+                {
+                    routes.push(Route::Subscribe {
+                        openid: openid.clone(),
+                    });
+                }
+                Channel::OfficialAccount => {
+                    if let (Some(template), Some(oa_openid)) = (stand_in, follower) {
+                        routes.push(Route::Official {
+                            oa_openid: oa_openid.clone(),
+                            template: template.clone(),
+                        });
+                    }
+                }
+                _ => {}
+            }
+        }
+        if routes.is_empty() {
+            let second = self.official.is_configured()
+                && stand_in.is_some()
+                && order.contains(&Channel::OfficialAccount);
+            let why = if second {
+                "no remaining consent for this template, and not following the official account"
+            } else {
+                "no remaining consent for this template"
+            };
+            return Err(Outcome::Unreached(status::NO_CONSENT, why.into()));
+        }
+        Ok(routes)
+    }
+
+    /// Tries the routes in order. A channel that says for certain it did not deliver
+    /// (43101 no consent, 43004 not following, 40003 not an openid of the account) hands
+    /// over to the next; anything else ends the row's round.
+    async fn deliver(&self, row: &push_outbox::Model, routes: Vec<Route>) -> Attempt {
+        let mut attempt = Attempt {
+            outcome: Outcome::Failed("no channel was tried".into()),
+            took_consent: false,
+            consent_gone: false,
+            unfollowed: None,
+        };
+        for (i, route) in routes.into_iter().enumerate() {
+            match route {
+                Route::Subscribe { openid } => {
+                    if i == 0 {
+                        attempt.took_consent = true;
+                    } else {
+                        match self.take_one_consent(row).await {
+                            Ok(true) => attempt.took_consent = true,
+                            Ok(false) => continue,
+                            Err(e) => {
+                                attempt.outcome = Outcome::Retry(e.to_string());
+                                return attempt;
+                            }
+                        }
+                    }
+                    let Some(message) = message_of(row, &openid, &self.wechat_settings) else {
+                        attempt.outcome =
+                            Outcome::Failed("the queued message is unreadable".into());
+                        return attempt;
+                    };
+                    match self.send(&message).await {
+                        Outcome::Unreached(_, why) => {
+                            attempt.consent_gone = true;
+                            attempt.took_consent = false;
+                            attempt.outcome = Outcome::Unreached(status::NO_CONSENT, why);
+                        }
+                        other => {
+                            attempt.outcome = other;
+                            return attempt;
+                        }
+                    }
+                }
+                Route::Official {
+                    oa_openid,
+                    template,
+                } => {
+                    let Some(message) =
+                        template_message_of(row, &oa_openid, &template, &self.wechat_settings)
+                    else {
+                        attempt.outcome = Outcome::Failed(
+                            "the queued message lacks a value the official account's template needs"
+                                .into(),
+                        );
+                        return attempt;
+                    };
+                    match self.send_official(&message).await {
+                        Outcome::Unreached(state, why) => {
+                            if state == status::NOT_FOLLOWING {
+                                attempt.unfollowed = Some(oa_openid);
+                            }
+                            attempt.outcome = Outcome::Unreached(state, why);
+                        }
+                        other => {
+                            attempt.outcome = other;
+                            return attempt;
+                        }
+                    }
+                }
+            }
+        }
+        attempt
+    }
+
+    /// Takes one unit of consent from every row's person for its template, in one statement
+    /// per template. A send that then does not reach the person gives its unit back.
+    async fn take_consent(&self, rows: &[&push_outbox::Model]) -> anyhow::Result<()> {
+        let mut by_template: HashMap<&str, Vec<i64>> = HashMap::new();
         for row in rows {
             by_template
                 .entry(row.template_id.as_str())
                 .or_default()
                 .push(row.person_id);
         }
-        let mut allowed = std::collections::HashSet::new();
         for (template, ids) in by_template {
-            let quotas = subscription_quota::Entity::find()
-                .filter(subscription_quota::Column::TemplateId.eq(template))
-                .filter(subscription_quota::Column::PersonId.is_in(ids.clone()))
-                .all(&self.db)
-                .await?;
-            for q in &quotas {
-                if q.long_term || q.remaining > 0 {
-                    allowed.insert((q.person_id, template.to_owned()));
-                }
-            }
             subscription_quota::Entity::update_many()
                 .col_expr(
                     subscription_quota::Column::Remaining,
@@ -477,9 +739,35 @@ impl Pusher {
                 .filter(subscription_quota::Column::LongTerm.eq(false))
                 .filter(subscription_quota::Column::Remaining.gt(0))
                 .exec(&self.db)
-                .await?;
+                .await
+                .context("cannot take consent")?;
         }
-        Ok(allowed)
+        Ok(())
+    }
+
+    /// The subscribe channel as a fallback: one unit, if there still is one.
+    async fn take_one_consent(&self, row: &push_outbox::Model) -> anyhow::Result<bool> {
+        let quota = subscription_quota::Entity::find()
+            .filter(subscription_quota::Column::PersonId.eq(row.person_id))
+            .filter(subscription_quota::Column::TemplateId.eq(&row.template_id))
+            .one(&self.db)
+            .await?;
+        match quota {
+            Some(q) if q.long_term => Ok(true),
+            Some(_) => Ok(subscription_quota::Entity::update_many()
+                .col_expr(
+                    subscription_quota::Column::Remaining,
+                    Expr::col(subscription_quota::Column::Remaining).sub(1),
+                )
+                .filter(subscription_quota::Column::PersonId.eq(row.person_id))
+                .filter(subscription_quota::Column::TemplateId.eq(&row.template_id))
+                .filter(subscription_quota::Column::Remaining.gt(0))
+                .exec(&self.db)
+                .await?
+                .rows_affected
+                == 1),
+            None => Ok(false),
+        }
     }
 
     async fn send(&self, message: &SubscribeMessage) -> Outcome {
@@ -490,7 +778,7 @@ impl Pusher {
                 Err(e) => return Outcome::Retry(format!("no access token: {e}")),
             };
             match self.wechat.send_subscribe(&token, message).await {
-                Ok(()) => return Outcome::Sent,
+                Ok(()) => return Outcome::Sent(Channel::Subscribe),
                 Err(WechatError::Api { code, .. })
                     if TOKEN_INVALID.contains(&code) && !refreshed =>
                 {
@@ -500,32 +788,59 @@ impl Pusher {
                 Err(WechatError::Api {
                     code: 43101,
                     message,
-                }) => return Outcome::NoConsent(format!("43101 {message}")),
-                Err(WechatError::Api { code: -1, message })
-                | Err(WechatError::Api {
-                    code: 45009,
-                    message,
-                }) => {
-                    return Outcome::Retry(message);
-                }
-                Err(WechatError::Api { code, message }) => {
-                    return Outcome::Failed(format!("{code} {message}"));
-                }
-                Err(other) => return Outcome::Retry(other.to_string()),
+                }) => return Outcome::Unreached(status::NO_CONSENT, format!("43101 {message}")),
+                Err(other) => return retry_or_fail(other),
             }
         }
     }
 
-    async fn record(&self, results: Vec<(push_outbox::Model, Outcome)>) -> anyhow::Result<()> {
+    async fn send_official(&self, message: &TemplateMessage) -> Outcome {
+        let Ok(account) = self.official.configured() else {
+            return Outcome::Failed("the official account is no longer configured".into());
+        };
+        let mut refreshed = false;
+        loop {
+            let token = match account.tokens.current().await {
+                Ok(token) => token,
+                Err(e) => return Outcome::Retry(format!("no official-account token: {e}")),
+            };
+            match account.wechat.send_template(&token, message).await {
+                Ok(()) => return Outcome::Sent(Channel::OfficialAccount),
+                Err(WechatError::Api { code, .. })
+                    if TOKEN_INVALID.contains(&code) && !refreshed =>
+                {
+                    account.tokens.invalidate(&token).await;
+                    refreshed = true;
+                }
+                Err(WechatError::Api {
+                    code: 43004,
+                    message,
+                }) => {
+                    return Outcome::Unreached(status::NOT_FOLLOWING, format!("43004 {message}"));
+                }
+                Err(WechatError::Api {
+                    code: 40003,
+                    message,
+                }) => return Outcome::Unreached(status::FAILED, format!("40003 {message}")),
+                Err(other) => return retry_or_fail(other),
+            }
+        }
+    }
+
+    async fn record(&self, results: Vec<(push_outbox::Model, Attempt)>) -> anyhow::Result<()> {
         let now = clock::now();
-        let sent: Vec<i64> = results
-            .iter()
-            .filter(|(_, o)| matches!(o, Outcome::Sent))
-            .map(|(r, _)| r.id)
-            .collect();
-        if !sent.is_empty() {
+        for channel in [Channel::Subscribe, Channel::OfficialAccount] {
+            let sent: Vec<i64> = results
+                .iter()
+                .filter(|(_, a)| matches!(a.outcome, Outcome::Sent(c) if c == channel))
+                .map(|(r, _)| r.id)
+                .collect();
+            if sent.is_empty() {
+                continue;
+            }
             push_outbox::Entity::update_many()
                 .col_expr(push_outbox::Column::Status, Expr::value(status::SENT))
+                .col_expr(push_outbox::Column::Channel, Expr::value(channel))
                 .col_expr(
                     push_outbox::Column::Attempts,
                     Expr::col(push_outbox::Column::Attempts).add(1),
@@ -536,33 +851,14 @@ impl Pusher {
                 .await
                 .context("cannot record sent pushes")?;
         }
-        for (row, outcome) in results {
+        for (row, attempt) in results {
             let attempts = row.attempts + 1;
-            let (state, error, next, give_back) = match outcome {
-                Outcome::Sent => continue,
-                Outcome::NoConsent(e) => (status::NO_CONSENT, e, now, false),
-                Outcome::Failed(e) if e == "no_wechat" => (
-                    status::NO_WECHAT,
-                    "this person has not bound WeChat".to_owned(),
-                    now,
-                    true,
-                ),
-                Outcome::Failed(e) => (status::FAILED, e, now, true),
-                Outcome::Retry(e) if attempts >= self.settings.max_attempts => (
-                    status::FAILED,
-                    format!("gave up after {attempts} attempts: {e}"),
-                    now,
-                    true,
-                ),
-                Outcome::Retry(e) => {
-                    let backoff = Duration::from_secs(1 << attempts.clamp(0, 8));
-                    (status::PENDING, e, now + backoff, true)
-                }
-            };
+            let give_back = attempt.took_consent
+                && !matches!(attempt.outcome, Outcome::Sent(Channel::Subscribe));
             if give_back {
                 self.give_back(&row).await?;
-            } else {
-                // 43101: WeChat says nothing is left, whatever our mirror thought.
+            }
+            if attempt.consent_gone {
                 subscription_quota::Entity::update_many()
                     .col_expr(subscription_quota::Column::Remaining, Expr::value(0))
                     .filter(subscription_quota::Column::PersonId.eq(row.person_id))
@@ -570,6 +866,29 @@ impl Pusher {
                     .exec(&self.db)
                     .await?;
             }
+            if let Some(oa_openid) = &attempt.unfollowed {
+                // WeChat's word is newer than the last push we had; the unsubscribe push
+                // that follows changes nothing more.
+                oa_follower::Entity::update_many()
+                    .col_expr(oa_follower::Column::Following, Expr::value(false))
+                    .filter(oa_follower::Column::OaOpenid.eq(oa_openid))
+                    .exec(&self.db)
+                    .await?;
+            }
+            let (state, error, next) = match attempt.outcome {
+                Outcome::Sent(_) => continue,
+                Outcome::Unreached(state, e) => (state, e, now),
+                Outcome::Failed(e) => (status::FAILED, e, now),
+                Outcome::Retry(e) if attempts >= self.settings.max_attempts => (
+                    status::FAILED,
+                    format!("gave up after {attempts} attempts: {e}"),
+                    now,
+                ),
+                Outcome::Retry(e) => {
+                    let backoff = Duration::from_secs(1 << attempts.clamp(0, 8));
+                    (status::PENDING, e, now + backoff)
+                }
+            };
             push_outbox::Entity::update_many()
                 .col_expr(push_outbox::Column::Status, Expr::value(state))
                 .col_expr(push_outbox::Column::Attempts, Expr::value(attempts))
@@ -600,6 +919,57 @@ impl Pusher {
     }
 }
 
+/// Busy and daily-limit answers are retried later; any other refusal is final.
+fn retry_or_fail(error: WechatError) -> Outcome {
+    match error {
+        WechatError::Api { code: -1, message }
+        | WechatError::Api {
+            code: 45009,
+            message,
+        } => Outcome::Retry(message),
+        WechatError::Api { code, message } => Outcome::Failed(format!("{code} {message}")),
+        other => Outcome::Retry(other.to_string()),
+    }
+}
+
+/// The official account's message for a queued notification: its keys filled from the
+/// subscribe keys they stand for, opening the same mini-program page.
+fn template_message_of(
+    row: &push_outbox::Model,
+    oa_openid: &str,
+    template: &OaTemplate,
+    wechat: &WechatSettings,
+) -> Option<TemplateMessage> {
+    let payload: serde_json::Value = serde_json::from_str(&row.payload).ok()?;
+    let data = template
+        .keys
+        .iter()
+        .map(|(oa_key, subscribe_key)| {
+            let value = payload["data"][subscribe_key].as_str()?;
+            Some((
+                oa_key.clone(),
+                Value {
+                    value: value.to_owned(),
+                },
+            ))
+        })
+        .collect::<Option<_>>()?;
+    Some(TemplateMessage {
+        touser: oa_openid.to_owned(),
+        template_id: template.template_id.clone(),
+        miniprogram: MiniprogramJump {
+            appid: wechat.appid.clone(),
+            pagepath: payload["page"]
+                .as_str()
+                .unwrap_or(&wechat.preview_page)
+                .to_owned(),
+        },
+        // WeChat drops a repeat within ten minutes; the outbox row is the message.
+        client_msg_id: format!("huodongri-{}", row.id),
+        data,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -622,18 +992,6 @@ pub struct SubscriptionReport {
     /// What `wx.requestSubscribeMessage` returned per template id:
     /// accept, acceptWithAudio, reject, ban or filter.
     pub results: HashMap<String, String>,
-}
-
-#[derive(Serialize, ToSchema)]
-pub struct DeliveryResponse {
-    pub kind: PushKind,
-    pub person_id: i64,
-    pub name: String,
-    /// pending, sending, sent, no_consent, no_wechat, failed, unknown
-    pub status: crate::domain::DeliveryStatus,
-    pub attempts: i32,
-    pub last_error: Option<String>,
-    pub updated_at: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -731,46 +1089,4 @@ pub async fn record_subscriptions(
         record_consent(db, user.person_id, template, accepted, long_term).await?;
     }
     Ok(())
-}
-
-pub async fn deliveries(
-    db: &DatabaseConnection,
-    user: Caller,
-    plan_id: i64,
-) -> Result<Vec<DeliveryResponse>, PlanError> {
-    let plan = activity_plan::Entity::find_by_id(plan_id)
-        .one(db)
-        .await
-        .context("cannot read a plan")?
-        .ok_or(PlanError::NotFound)?;
-    authz::require(db, user, READ_DIRECTORY, plan.org_id).await?;
-    let rows = push_outbox::Entity::find()
-        .filter(push_outbox::Column::PlanId.eq(plan.id))
-        .order_by_asc(push_outbox::Column::Id)
-        .all(db)
-        .await
-        .context("cannot read deliveries")?;
-    let names: HashMap<i64, String> = person::Entity::find()
-        .filter(person::Column::Id.is_in(rows.iter().map(|r| r.person_id)))
-        .all(db)
-        .await
-        .context("cannot read names")?
-        .into_iter()
-        .map(|p| (p.id, p.name))
-        .collect();
-    Ok(rows
-        .into_iter()
-        .map(|r| DeliveryResponse {
-            name: names.get(&r.person_id).cloned().unwrap_or_default(),
-            person_id: r.person_id,
-            kind: r.kind,
-            status: r.status,
-            attempts: r.attempts,
-            last_error: r.last_error,
-            updated_at: r
-                .updated_at
-                .with_timezone(&crate::clock::shanghai())
-                .to_rfc3339(),
-        })
-        .collect())
 }
