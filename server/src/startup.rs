@@ -24,10 +24,10 @@ use crate::{
     error::{
         json_error_handler, normalise_error_response, path_error_handler, query_error_handler,
     },
-    push::{AccessTokens, Pusher, WAKE_CHANNEL},
+    push::{Pusher, WAKE_CHANNEL},
     routes,
     secrets::Secrets,
-    wechat::WechatClient,
+    wechat::{AccessTokens, WechatClient},
 };
 
 const ROSTER_LIMIT_BYTES: usize = 5 * 1024 * 1024;

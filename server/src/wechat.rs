@@ -1,11 +1,11 @@
 //! The WeChat server API, as a typed client (contract: `shared/wechat-api.md`). Business
 //! errors arrive as HTTP 200 with `errcode`; success is `errcode` 0 or absent.
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
-use crate::{config::WechatSettings, domain::LoginCode};
+use crate::{cache::Cache, config::WechatSettings, domain::LoginCode};
 
 /// `-1` means "system busy, retry"; WeChat recommends backing off.
 const BUSY: i64 = -1;
@@ -343,5 +343,80 @@ impl WechatClient {
                 message: "success without an openid".into(),
             }),
         }
+    }
+}
+
+const TOKEN_KEY: &str = "wechat:access_token";
+const TOKEN_LOCK: &str = "wechat:token_refresh";
+/// Refresh well before WeChat's own expiry (it rotates stable tokens 5 min early).
+const TOKEN_EARLY_SECS: u64 = 600;
+
+/// One shared access token for every instance: kept in the cache, refreshed early under a
+/// lock. `stable_token` returns the same token to concurrent callers, so when the cache is
+/// down each caller may simply fetch it.
+pub struct AccessTokens {
+    wechat: Arc<WechatClient>,
+    cache: Cache,
+    key: &'static str,
+    lock: &'static str,
+}
+
+impl AccessTokens {
+    /// The mini-program's token.
+    pub fn new(wechat: Arc<WechatClient>, cache: Cache) -> Self {
+        Self::kept_under(wechat, cache, TOKEN_KEY, TOKEN_LOCK)
+    }
+
+    /// Another app's token (the official account's), under its own cache key and lock.
+    pub fn kept_under(
+        wechat: Arc<WechatClient>,
+        cache: Cache,
+        key: &'static str,
+        lock: &'static str,
+    ) -> Self {
+        Self {
+            wechat,
+            cache,
+            key,
+            lock,
+        }
+    }
+
+    pub async fn current(&self) -> Result<String, WechatError> {
+        if let Ok(Some(token)) = self.cache.get(self.key).await {
+            return Ok(token);
+        }
+        let lock = self
+            .cache
+            .lock(self.lock, Duration::from_secs(10), Duration::from_secs(5))
+            .await
+            .ok()
+            .flatten();
+        if lock.is_some()
+            && let Ok(Some(token)) = self.cache.get(self.key).await
+        {
+            if let Some(lock) = lock {
+                let _ = lock.release().await;
+            }
+            return Ok(token);
+        }
+        let fetched = self.wechat.stable_token().await;
+        if let Ok(token) = &fetched {
+            let ttl = Ord::max(token.expires_in.saturating_sub(TOKEN_EARLY_SECS), 60);
+            let _ = self
+                .cache
+                .set(self.key, &token.token, Some(Duration::from_secs(ttl)))
+                .await;
+        }
+        if let Some(lock) = lock {
+            let _ = lock.release().await;
+        }
+        fetched.map(|t| t.token)
+    }
+
+    /// Drops the token only if it is still the one that failed (another caller may already
+    /// have replaced it).
+    pub async fn invalidate(&self, failing: &str) {
+        let _ = self.cache.delete_if_equals(self.key, failing).await;
     }
 }

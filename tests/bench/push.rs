@@ -1,8 +1,13 @@
 //! Push one preview to many people through the WeChat fake and measure the drain; then do it
-//! again and `kill -9` the server mid-drain, restart it, and count what each person got.
+//! again and `kill -9` the server mid-drain, restart it, and count what each person got, on
+//! each channel.
 //!
 //! cargo build --release -p huodongri
-//! cargo run --release -p api-tests --example push_bench -- [--people 20000] [--delay-ms 5] [--kill-at 0.3]
+//! cargo run --release -p api-tests --example push_bench -- [--people 20000] [--delay-ms 5] [--kill-at 0.3] [--followers 0.5]
+//!
+//! `--followers F`: that share of the people never subscribed in the mini-program but follow
+//! the official account (matched by unionid), so their preview goes out as the account's
+//! template message; the rest subscribed. 0 is the subscribe-only run of earlier figures.
 //!
 //! The server runs as a child process (so it can be killed) on the embedded SQLite store,
 //! or on PostgreSQL when BENCH_DATABASE_URL is set. The fake runs in this process.
@@ -17,19 +22,22 @@ use huodongri::{
     auth::TokenIssuer,
     config::{Environment, Settings},
     db,
-    entities::push_outbox,
+    entities::{person, push_outbox},
     secrets::Secrets,
 };
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter};
 
 const TEMPLATE: &str = "TPL_ACTIVITY_PREVIEW";
 const SEND: &str = "/cgi-bin/message/subscribe/send";
+const OA_SEND: &str = "/cgi-bin/message/template/send";
+const OA_TEMPLATE: &str = "OA_TPL_ACTIVITY_PREVIEW";
 const PUBLISH: &[&str] = &["submit", "approve", "publish"];
 
 struct Args {
     people: usize,
     delay_ms: u64,
     kill_at: f64,
+    followers: f64,
     bin: String,
 }
 
@@ -38,6 +46,7 @@ fn args() -> Args {
         people: 20_000,
         delay_ms: 5,
         kill_at: 0.3,
+        followers: 0.5,
         bin: "target/release/huodongri".into(),
     };
     let raw: Vec<String> = std::env::args().skip(1).collect();
@@ -48,6 +57,7 @@ fn args() -> Args {
             "--people" => out.people = value.parse().expect("--people N"),
             "--delay-ms" => out.delay_ms = value.parse().expect("--delay-ms N"),
             "--kill-at" => out.kill_at = value.parse().expect("--kill-at 0.0-1.0"),
+            "--followers" => out.followers = value.parse().expect("--followers 0.0-1.0"),
             "--bin" => out.bin = value,
             other => panic!("unknown argument {other}; see the header of bench/push.rs"),
         }
@@ -69,6 +79,8 @@ fn start_server(
 ) -> Server {
     let mut command = Command::new(bin);
     command
+        .arg("--config")
+        .arg(settings.application.data_dir.join("bench.yaml"))
         .args([
             "serve",
             "--bind",
@@ -80,6 +92,9 @@ fn start_server(
         .env("APP_WECHAT__BASE_URL", fake.uri())
         .env("APP_WECHAT__APPID", fake.appid())
         .env("APP_WECHAT__APP_SECRET", fake.secret())
+        .env("APP_WECHAT__OA_APPID", fake.oa_appid())
+        .env("APP_WECHAT__OA_APP_SECRET", fake.oa_secret())
+        .env("APP_WECHAT__OA_EVENT_TOKEN", "bench-oa-push-token")
         .env("APP_PUSH__STUCK_AFTER_SECS", "3")
         .env("APP_PUSH__IDLE_POLL_MS", "200")
         .stdout(if std::env::var("BENCH_VERBOSE").is_ok() {
@@ -118,18 +133,72 @@ async fn wait_ready(client: &reqwest::Client, base: &str) {
     panic!("the server did not become ready");
 }
 
-async fn seed(db: &DatabaseConnection, fake: &wechat_fake::FakeWechat, people: usize) -> i64 {
+/// The account's stand-in for the preview, as `wechat.oa_templates` in a config file.
+fn write_config(settings: &Settings) {
+    std::fs::create_dir_all(&settings.application.data_dir).expect("data dir");
+    std::fs::write(
+        settings.application.data_dir.join("bench.yaml"),
+        format!(
+            "wechat:\n  oa_templates:\n    - stands_for: \"{TEMPLATE}\"\n      template_id: \"{OA_TEMPLATE}\"\n      keys: {{ thing2: \"thing1\", time3: \"date2\" }}\n"
+        ),
+    )
+    .expect("config file");
+}
+
+/// One branch of `people`; every other one (as `followers` says) follows the official
+/// account and never subscribed, the rest subscribed for two previews.
+async fn seed(
+    db: &DatabaseConnection,
+    fake: &wechat_fake::FakeWechat,
+    people: usize,
+    followers: f64,
+) -> i64 {
     let branch = load::seed_branch(db, people, Some("o-bench-"))
         .await
         .expect("people");
-    load::grant_consent(db, &branch.people, TEMPLATE, 2)
+    let every = if followers > 0.0 {
+        (1.0 / followers).round().max(1.0) as usize
+    } else {
+        usize::MAX
+    };
+    let follows = |n: usize| every != usize::MAX && n % every == every - 1;
+    let (mut following, mut subscribing) = (Vec::new(), Vec::new());
+    for (n, id) in branch.people.iter().copied().enumerate() {
+        if follows(n) {
+            following.push(id);
+        } else {
+            subscribing.push(id);
+        }
+    }
+    load::grant_consent(db, &subscribing, TEMPLATE, 2)
         .await
         .expect("quotas");
-    for i in 0..people {
-        let openid = format!("o-bench-{i}");
-        fake.accept(&openid, TEMPLATE);
-        fake.accept(&openid, TEMPLATE);
+    load::follow_official_account(db, &following)
+        .await
+        .expect("followers");
+    let openids: HashMap<i64, String> = person::Entity::find()
+        .filter(person::Column::OrgId.eq(branch.branch))
+        .all(db)
+        .await
+        .expect("people")
+        .into_iter()
+        .filter_map(|p| Some((p.id, p.wechat_openid?)))
+        .collect();
+    for id in &subscribing {
+        fake.accept(&openids[id], TEMPLATE);
+        fake.accept(&openids[id], TEMPLATE);
     }
+    for id in &following {
+        fake.follow_with_unionid(
+            &format!("oOA-{}", openids[id]),
+            &format!("u-{}", openids[id]),
+        );
+    }
+    eprintln!(
+        "{} subscribed, {} follow the official account only",
+        subscribing.len(),
+        following.len()
+    );
     branch.branch
 }
 
@@ -155,6 +224,8 @@ async fn statuses(db: &DatabaseConnection, plan: i64) -> HashMap<String, usize> 
     out
 }
 
+/// Messages per person for the plan, whatever the channel: subscribe messages by openid,
+/// template messages by the account's openid (`oOA-` + the mini-program openid here).
 fn delivered_for(fake: &wechat_fake::FakeWechat, plan: i64) -> HashMap<String, usize> {
     let marker = format!("plan={plan}");
     let mut per_person = HashMap::new();
@@ -167,7 +238,38 @@ fn delivered_for(fake: &wechat_fake::FakeWechat, plan: i64) -> HashMap<String, u
             *per_person.entry(message.openid).or_insert(0) += 1;
         }
     }
+    for message in fake.oa_delivered() {
+        let page = message
+            .miniprogram
+            .as_ref()
+            .and_then(|m| m.pagepath.as_deref());
+        if page.is_some_and(|p| p.ends_with(&marker)) {
+            let openid = message.oa_openid.trim_start_matches("oOA-").to_owned();
+            *per_person.entry(openid).or_insert(0) += 1;
+        }
+    }
     per_person
+}
+
+/// Messages for the plan on each channel.
+fn per_channel(fake: &wechat_fake::FakeWechat, plan: i64) -> (usize, usize) {
+    let marker = format!("plan={plan}");
+    let subscribe = fake
+        .delivered()
+        .iter()
+        .filter(|m| m.page.as_deref().is_some_and(|p| p.ends_with(&marker)))
+        .count();
+    let official = fake
+        .oa_delivered()
+        .iter()
+        .filter(|m| {
+            m.miniprogram
+                .as_ref()
+                .and_then(|j| j.pagepath.as_deref())
+                .is_some_and(|p| p.ends_with(&marker))
+        })
+        .count();
+    (subscribe, official)
 }
 
 #[tokio::main]
@@ -175,6 +277,7 @@ async fn main() {
     let args = args();
     let fake = wechat_fake::spawn().await;
     fake.delay(SEND, Duration::from_millis(args.delay_ms));
+    fake.delay(OA_SEND, Duration::from_millis(args.delay_ms));
     let mut settings = Settings::load(Environment::Local, None).expect("settings");
     settings.application.data_dir =
         std::env::temp_dir().join(format!("hdr-bench-{}", uuid::Uuid::new_v4().simple()));
@@ -186,8 +289,9 @@ async fn main() {
         .await
         .expect("db");
     db::migrate(&db).await.expect("migrate");
+    write_config(&settings);
     let started = Instant::now();
-    let branch = seed(&db, &fake, args.people).await;
+    let branch = seed(&db, &fake, args.people, args.followers).await;
     eprintln!(
         "seeded {} people in {:.1} s ({})",
         args.people,
@@ -224,13 +328,16 @@ async fn main() {
     let elapsed = drain.elapsed().as_secs_f64();
     let sent = statuses(&db, first).await.get("sent").copied().unwrap_or(0);
     let per_person = delivered_for(&fake, first);
+    let (by_subscribe, by_account) = per_channel(&fake, first);
     eprintln!(
-        "phase 1: {sent} sent in {elapsed:.2} s = {:.0} messages/s; fake latency {} ms; people with exactly one message: {}; with more: {}",
+        "phase 1: {sent} sent in {elapsed:.2} s = {:.0} messages/s ({by_subscribe} subscribe, {by_account} official account); fake latency {} ms; people with exactly one message: {}; with more: {}; with none: {}",
         sent as f64 / elapsed,
         args.delay_ms,
         per_person.values().filter(|n| **n == 1).count(),
-        per_person.values().filter(|n| **n > 1).count()
+        per_person.values().filter(|n| **n > 1).count(),
+        args.people - per_person.len()
     );
+    let first_duplicates = per_person.values().filter(|n| **n > 1).count();
 
     // Phase 2: kill -9 mid-drain, restart, finish.
     let second = load::plan_through(
@@ -256,6 +363,7 @@ async fn main() {
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let per_person = delivered_for(&fake, second);
+    let (by_subscribe, by_account) = per_channel(&fake, second);
     let counts = statuses(&db, second).await;
     eprintln!(
         "phase 2: killed at {at_kill} delivered; after restart drained in {:.2} s (includes {} s to give up on rows in flight at the kill)",
@@ -263,7 +371,7 @@ async fn main() {
         3
     );
     eprintln!(
-        "phase 2: rows {:?}; people with exactly one message: {}; with more than one: {}; with none: {}",
+        "phase 2: rows {:?}; {by_subscribe} subscribe, {by_account} official account; people with exactly one message: {}; with more than one: {}; with none: {}",
         counts,
         per_person.values().filter(|n| **n == 1).count(),
         per_person.values().filter(|n| **n > 1).count(),
@@ -279,5 +387,9 @@ async fn main() {
             .await;
     }
     let duplicates = per_person.values().filter(|n| **n > 1).count();
-    assert_eq!(duplicates, 0, "somebody got the preview twice");
+    assert_eq!(
+        (first_duplicates, duplicates),
+        (0, 0),
+        "somebody got the preview twice"
+    );
 }

@@ -11,7 +11,9 @@ use huodongri::{
     },
     cli,
     config::Settings,
-    entities::{activity, activity_plan, person, plan_participant, subscription_quota},
+    entities::{
+        activity, activity_plan, oa_follower, person, plan_participant, subscription_quota,
+    },
     secrets::Secrets,
 };
 use sea_orm::{
@@ -97,6 +99,44 @@ pub async fn grant_consent(
         subscription_quota::Entity::insert_many(rows)
             .exec_without_returning(db)
             .await?;
+    }
+    Ok(())
+}
+
+/// Makes `people` followers of the official account, as its subscribe pushes would have:
+/// each gets the unionid `u-<openid>` (recorded at their mini-program login) and a
+/// following row under the account's openid `oOA-<openid>`.
+pub async fn follow_official_account(
+    db: &DatabaseConnection,
+    people: &[i64],
+) -> anyhow::Result<()> {
+    let now = huodongri::clock::now();
+    for chunk in people.chunks(500) {
+        let members = person::Entity::find()
+            .filter(person::Column::Id.is_in(chunk.iter().copied()))
+            .all(db)
+            .await?;
+        let mut followers = Vec::new();
+        for member in members {
+            let Some(openid) = member.wechat_openid.clone() else {
+                continue;
+            };
+            let unionid = format!("u-{openid}");
+            followers.push(oa_follower::ActiveModel {
+                oa_openid: Set(format!("oOA-{openid}")),
+                unionid: Set(Some(unionid.clone())),
+                following: Set(true),
+                changed_at: Set(now),
+            });
+            let mut active = member.into_active_model();
+            active.wechat_unionid = Set(Some(unionid));
+            active.update(db).await?;
+        }
+        if !followers.is_empty() {
+            oa_follower::Entity::insert_many(followers)
+                .exec_without_returning(db)
+                .await?;
+        }
     }
     Ok(())
 }

@@ -17,7 +17,11 @@ use secrecy::SecretString;
 
 pub use error::OfficialError;
 
-use crate::{cache::Cache, config::WechatSettings, push::AccessTokens, wechat::WechatClient};
+use crate::{
+    cache::Cache,
+    config::WechatSettings,
+    wechat::{AccessTokens, WechatClient},
+};
 
 const TOKEN_KEY: &str = "wechat:oa_access_token";
 const TOKEN_LOCK: &str = "wechat:oa_token_refresh";

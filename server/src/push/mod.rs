@@ -35,7 +35,6 @@ use utoipa::ToSchema;
 
 use crate::{
     authz::Caller,
-    cache::Cache,
     clock,
     config::{CommunitySettings, OaTemplate, PushSettings, WechatSettings},
     domain::{Channel, DeliveryStatus, PushKind},
@@ -45,19 +44,14 @@ use crate::{
     official::OfficialAccount,
     plans::PlanError,
     wechat::{
-        MiniprogramJump, SubscribeMessage, TOKEN_INVALID, TemplateMessage, Value, WechatClient,
-        WechatError,
+        AccessTokens, MiniprogramJump, SubscribeMessage, TOKEN_INVALID, TemplateMessage, Value,
+        WechatClient, WechatError,
     },
 };
 use channels::ChannelOrder;
 
 /// Published after new rows are queued, so every instance's worker starts at once.
 pub const WAKE_CHANNEL: &str = "push:wake";
-const TOKEN_KEY: &str = "wechat:access_token";
-const TOKEN_LOCK: &str = "wechat:token_refresh";
-/// Refresh well before WeChat's own expiry (it rotates stable tokens 5 min early).
-const TOKEN_EARLY_SECS: u64 = 600;
-
 /// Row states, as stored.
 pub mod status {
     use crate::domain::DeliveryStatus;
@@ -69,76 +63,6 @@ pub mod status {
     pub const NO_WECHAT: DeliveryStatus = DeliveryStatus::NoWechat;
     pub const FAILED: DeliveryStatus = DeliveryStatus::Failed;
     pub const UNKNOWN: DeliveryStatus = DeliveryStatus::Unknown;
-}
-
-/// One shared access token for every instance: kept in the cache, refreshed early under a
-/// lock. `stable_token` returns the same token to concurrent callers, so when the cache is
-/// down each caller may simply fetch it.
-pub struct AccessTokens {
-    wechat: Arc<WechatClient>,
-    cache: Cache,
-    key: &'static str,
-    lock: &'static str,
-}
-
-impl AccessTokens {
-    /// The mini-program's token.
-    pub fn new(wechat: Arc<WechatClient>, cache: Cache) -> Self {
-        Self::kept_under(wechat, cache, TOKEN_KEY, TOKEN_LOCK)
-    }
-
-    /// Another app's token (the official account's), under its own cache key and lock.
-    pub fn kept_under(
-        wechat: Arc<WechatClient>,
-        cache: Cache,
-        key: &'static str,
-        lock: &'static str,
-    ) -> Self {
-        Self {
-            wechat,
-            cache,
-            key,
-            lock,
-        }
-    }
-
-    pub async fn current(&self) -> Result<String, WechatError> {
-        if let Ok(Some(token)) = self.cache.get(self.key).await {
-            return Ok(token);
-        }
-        let lock = self
-            .cache
-            .lock(self.lock, Duration::from_secs(10), Duration::from_secs(5))
-            .await
-            .ok()
-            .flatten();
-        if lock.is_some()
-            && let Ok(Some(token)) = self.cache.get(self.key).await
-        {
-            if let Some(lock) = lock {
-                let _ = lock.release().await;
-            }
-            return Ok(token);
-        }
-        let fetched = self.wechat.stable_token().await;
-        if let Ok(token) = &fetched {
-            let ttl = Ord::max(token.expires_in.saturating_sub(TOKEN_EARLY_SECS), 60);
-            let _ = self
-                .cache
-                .set(self.key, &token.token, Some(Duration::from_secs(ttl)))
-                .await;
-        }
-        if let Some(lock) = lock {
-            let _ = lock.release().await;
-        }
-        fetched.map(|t| t.token)
-    }
-
-    /// Drops the token only if it is still the one that failed (another caller may already
-    /// have replaced it).
-    pub async fn invalidate(&self, failing: &str) {
-        let _ = self.cache.delete_if_equals(self.key, failing).await;
-    }
 }
 
 /// One notification to queue: `dedupe_key` says what it is for and is unique.
