@@ -5,36 +5,18 @@ use std::time::Duration;
 
 use chrono::TimeZone;
 
-use api_tests::{
-    OA_EVENT_TOKEN, Someone, TestApp, World, error_code, month_from_now, on_both_stores,
-};
+use api_tests::{Someone, TestApp, World, error_code, month_from_now, on_both_stores};
 use huodongri::{
-    clock,
-    entities::{audit_log, oa_follower, person},
+    entities::{audit_log, oa_follower},
     scheduler::run_due,
 };
-use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter, Set};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::{Value, json};
-use wechat_fake::{OaEvent, signed_event};
 
 const PREVIEW: &str = "TPL_ACTIVITY_PREVIEW";
 const OA_PREVIEW: &str = "OA_TPL_ACTIVITY_PREVIEW";
 const SUBSCRIBE_SEND: &str = "/cgi-bin/message/subscribe/send";
 const TEMPLATE_SEND: &str = "/cgi-bin/message/template/send";
-
-/// The member logged in to the mini-program (openid and unionid recorded).
-async fn bind(app: &TestApp, who: &Someone, openid: &str) {
-    let person = person::Entity::find_by_id(who.id)
-        .one(&app.db)
-        .await
-        .expect("read")
-        .expect("exists");
-    let mut active = person.into_active_model();
-    active.wechat_openid = Set(Some(openid.to_owned()));
-    active.wechat_unionid = Set(Some(format!("u-{openid}")));
-    active.update(&app.db).await.expect("bound");
-    app.wechat.register_openid(openid);
-}
 
 /// The member tapped "subscribe" for the preview, at WeChat and in the mini-program.
 async fn consent(app: &TestApp, who: &Someone, openid: &str) {
@@ -47,33 +29,6 @@ async fn consent(app: &TestApp, who: &Someone, openid: &str) {
         )
         .await;
     assert_eq!(response.status().as_u16(), 204);
-}
-
-/// The member follows the official account; WeChat pushes the follow to the server.
-async fn follow(app: &TestApp, openid: &str) -> String {
-    let oa_openid = format!("oOA-{openid}");
-    app.wechat
-        .follow_with_unionid(&oa_openid, &format!("u-{openid}"));
-    let signed = signed_event(
-        OA_EVENT_TOKEN,
-        "gh_test",
-        &oa_openid,
-        OaEvent::Subscribe,
-        clock::now().timestamp(),
-    );
-    let answer = app
-        .client
-        .post(format!(
-            "{}?{}",
-            app.url("/api/v1/wechat/official-account/events"),
-            signed.query
-        ))
-        .body(signed.body)
-        .send()
-        .await
-        .expect("push");
-    assert_eq!(answer.status().as_u16(), 200);
-    oa_openid
 }
 
 async fn publish(app: &TestApp, w: &World) -> i64 {
@@ -111,10 +66,10 @@ on_both_stores! {
     async fn each_member_gets_the_preview_once_through_the_first_channel_that_reaches_them(app) {
         let w = app.world().await;
         // 甲书记 subscribed; 甲党员 never did but follows the account; 审核员 has no WeChat.
-        bind(&app, &w.secretary_a, "o-sec").await;
+        app.bind_wechat(&w.secretary_a, "o-sec").await;
         consent(&app, &w.secretary_a, "o-sec").await;
-        bind(&app, &w.member_a, "o-mem").await;
-        let member_oa = follow(&app, "o-mem").await;
+        app.bind_wechat(&w.member_a, "o-mem").await;
+        let member_oa = app.follow_official_account("o-mem").await;
 
         let id = publish(&app, &w).await;
         let report = settled(&app, &w.secretary_a, id).await;
@@ -176,9 +131,9 @@ on_both_stores! {
 
         // A member who both subscribed and follows is reached by the account, and keeps the
         // consent for another time.
-        bind(&app, &w.member_a, "o-mem").await;
+        app.bind_wechat(&w.member_a, "o-mem").await;
         consent(&app, &w.member_a, "o-mem").await;
-        let member_oa = follow(&app, "o-mem").await;
+        let member_oa = app.follow_official_account("o-mem").await;
         let id = publish(&app, &w).await;
         let report = settled(&app, &w.secretary_a, id).await;
         assert_eq!(row(&report, "甲党员")["channel"], "official_account");
@@ -199,11 +154,11 @@ on_both_stores! {
         let path = format!("/api/v1/orgs/{}/notification-channels", w.branch_a);
         assert_eq!(app.put_as(&w.admin, &path, &json!({"order": ["official_account", "subscribe"]})).await.status().as_u16(), 200);
         // Both followed; both left the account before WeChat's push reached the server.
-        bind(&app, &w.member_a, "o-mem").await;
-        let member_oa = follow(&app, "o-mem").await;
-        bind(&app, &w.secretary_a, "o-sec").await;
+        app.bind_wechat(&w.member_a, "o-mem").await;
+        let member_oa = app.follow_official_account("o-mem").await;
+        app.bind_wechat(&w.secretary_a, "o-sec").await;
         consent(&app, &w.secretary_a, "o-sec").await;
-        let secretary_oa = follow(&app, "o-sec").await;
+        let secretary_oa = app.follow_official_account("o-sec").await;
         app.wechat.unfollow(&member_oa);
         app.wechat.unfollow(&secretary_oa);
 
@@ -223,8 +178,8 @@ on_both_stores! {
 
     async fn a_plan_nobody_can_reach_lists_everyone_for_the_secretary_to_tell_in_person(app) {
         let w = app.world().await;
-        bind(&app, &w.member_a, "o-mem").await; // bound, never subscribed, does not follow
-        bind(&app, &w.secretary_a, "o-sec").await;
+        app.bind_wechat(&w.member_a, "o-mem").await; // bound, never subscribed, does not follow
+        app.bind_wechat(&w.secretary_a, "o-sec").await;
         consent(&app, &w.secretary_a, "o-sec").await;
         let id = publish(&app, &w).await;
         let report = settled(&app, &w.secretary_a, id).await;
@@ -283,8 +238,8 @@ on_both_stores! {
         let month = month_from_now(2);
         app.ensure_calendar_year(&w.admin, &month[..4]).await;
         // The secretary never allowed the mini-program's reminders but follows the account.
-        bind(&app, &w.secretary_a, "o-sec").await;
-        let secretary_oa = follow(&app, "o-sec").await;
+        app.bind_wechat(&w.secretary_a, "o-sec").await;
+        let secretary_oa = app.follow_official_account("o-sec").await;
         let (year, m) = month.split_once('-').expect("a month");
         let fifth = huodongri::clock::shanghai()
             .with_ymd_and_hms(year.parse().expect("year"), m.parse().expect("month"), 5, 9, 1, 0)

@@ -203,6 +203,33 @@ on_both_stores! {
         assert_eq!(taken(&app, last).await, 1);
     }
 
+    async fn an_offer_reaches_a_member_who_only_follows_the_official_account(app) {
+        let w = app.world().await;
+        let c = community(&app, &w).await;
+        let id = publish(&app, &c, &item("唯一的名额", 1)).await;
+        let holder = app.add_person("甲", "13700000061", c.id).await;
+        let waiting = app.add_person("乙", "13700000062", c.id).await;
+        app.bind_wechat(&waiting, "o-waiting").await;
+        let account = app.follow_official_account("o-waiting").await;
+        let first = claim(&app, &holder, id).await;
+        assert_eq!(claim(&app, &waiting, id).await["result"], "full");
+        app.post_as(&holder, &format!("/api/v1/service-claims/{}/cancel", first["claim"]["id"]), &json!({})).await;
+        let mut cards = Vec::new();
+        for _ in 0..100 {
+            cards = app.wechat.oa_delivered_to(&account);
+            if !cards.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        let rows = huodongri::entities::push_outbox::Entity::find().all(&app.db).await.expect("rows");
+        assert_eq!(cards.len(), 1, "told once, by the account, since they never subscribed: {rows:?}");
+        assert!(cards[0].data["thing1"].contains("唯一的名额"), "{:?}", cards[0].data);
+        let jump = cards[0].miniprogram.as_ref().and_then(|m| m.pagepath.clone());
+        assert_eq!(jump, Some(format!("pages/service-item/index?id={id}")), "opens the item to confirm");
+        assert!(app.wechat.delivered_to("o-waiting").is_empty());
+    }
+
     async fn a_freed_place_is_offered_to_the_first_waiting_until_a_deadline(app) {
         let w = app.world().await;
         let c = community(&app, &w).await;

@@ -9,7 +9,7 @@ use huodongri::{
     people::{self, PersonFields, Upserted},
     secrets::Secrets,
 };
-use sea_orm::{ActiveModelTrait, Set};
+use sea_orm::{ActiveModelTrait, EntityTrait, Set};
 
 use crate::TestApp;
 
@@ -276,6 +276,49 @@ impl TestApp {
                 .await;
             assert_eq!(response.status().as_u16(), 200, "{step}");
         }
+    }
+
+    /// The member logged in to the mini-program: their openid and the unionid `u-<openid>`
+    /// recorded, as a login under an open platform does.
+    pub async fn bind_wechat(&self, who: &Someone, openid: &str) {
+        let person = huodongri::entities::person::Entity::find_by_id(who.id)
+            .one(&self.db)
+            .await
+            .expect("read")
+            .expect("exists");
+        let mut active = sea_orm::IntoActiveModel::into_active_model(person);
+        active.wechat_openid = Set(Some(openid.to_owned()));
+        active.wechat_unionid = Set(Some(format!("u-{openid}")));
+        active.update(&self.db).await.expect("bound");
+        self.wechat.register_openid(openid);
+    }
+
+    /// The member bound as `openid` follows the official account, and WeChat's signed push
+    /// tells the server; returns their openid under the account.
+    pub async fn follow_official_account(&self, openid: &str) -> String {
+        let oa_openid = format!("oOA-{openid}");
+        self.wechat
+            .follow_with_unionid(&oa_openid, &format!("u-{openid}"));
+        let signed = wechat_fake::signed_event(
+            crate::OA_EVENT_TOKEN,
+            "gh_test",
+            &oa_openid,
+            wechat_fake::OaEvent::Subscribe,
+            huodongri::clock::now().timestamp(),
+        );
+        let answer = self
+            .client
+            .post(format!(
+                "{}?{}",
+                self.url("/api/v1/wechat/official-account/events"),
+                signed.query
+            ))
+            .body(signed.body)
+            .send()
+            .await
+            .expect("push");
+        assert_eq!(answer.status().as_u16(), 200, "the follow was taken");
+        oa_openid
     }
 
     /// The plan's delivery report as `who` sees it, once nothing is queued or in flight.

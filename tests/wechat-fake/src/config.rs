@@ -122,6 +122,7 @@ impl Default for FakeConfig {
                 "pages/index/index".to_owned(),
                 "pages/activity/index".to_owned(),
                 "pages/checkin/index".to_owned(),
+                "pages/service-item/index".to_owned(),
             ],
             strict_keys: true,
             enum_values: Vec::new(),
