@@ -754,3 +754,38 @@ pub async fn seed_demo_activity(
         participant_phones: expected.iter().map(|p| p.phone.clone()).collect(),
     })
 }
+
+/// Catches up with the official account's follower list (`huodongri admin sync-followers`).
+/// The account's token is fetched afresh (an in-process cache): `stable_token` hands out the
+/// token the running servers use, so this never evicts theirs. Audited.
+pub async fn sync_followers(
+    db: &DatabaseConnection,
+    settings: &Settings,
+) -> anyhow::Result<crate::official::followers::SyncReport> {
+    let account = crate::official::OfficialAccount::from_settings(
+        &settings.wechat,
+        crate::cache::Cache::in_process(&settings.cache.key_prefix),
+    )?;
+    if !account.is_configured() {
+        bail!(
+            "the official account is not configured (wechat.oa_appid, APP_WECHAT__OA_APP_SECRET, APP_WECHAT__OA_EVENT_TOKEN)"
+        );
+    }
+    let report = crate::official::followers::sync_followers(db, &account)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    audit::record(
+        db,
+        None,
+        AuditEntry {
+            actor: Actor::CommandLine,
+            action: "admin.sync_followers",
+            target_type: "oa_follower",
+            target_id: "*".to_owned(),
+            org_id: None,
+            detail: json!({"listed": report.listed, "joined": report.joined, "left": report.left}),
+        },
+    )
+    .await?;
+    Ok(report)
+}

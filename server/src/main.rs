@@ -36,6 +36,12 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AdminCommand {
+    /// Catch up with the official account's whole follower list (when the account is first
+    /// connected, or after pushes may have been missed); needs the wechat.oa_* settings.
+    SyncFollowers {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Create an organisation; the city root has no --parent-code.
     CreateOrg {
         #[arg(long)]
@@ -112,7 +118,8 @@ fn main() -> anyhow::Result<()> {
             AdminCommand::CreateOrg { store, .. }
             | AdminCommand::Create { store, .. }
             | AdminCommand::Token { store, .. }
-            | AdminCommand::RevokeTokens { store, .. },
+            | AdminCommand::RevokeTokens { store, .. }
+            | AdminCommand::SyncFollowers { store },
         ) => store,
     };
     if let Some(dir) = &store.data_dir {
@@ -242,6 +249,13 @@ async fn run_admin(command: AdminCommand, settings: &Settings) -> anyhow::Result
         AdminCommand::RevokeTokens { phone, .. } => {
             let revoked = cli::revoke_tokens(&connection, &phone).await?;
             println!("{revoked} token(s) revoked");
+        }
+        AdminCommand::SyncFollowers { .. } => {
+            let report = cli::sync_followers(&connection, settings).await?;
+            println!(
+                "{} follower(s) listed by WeChat, {} newly joined, {} left",
+                report.listed, report.joined, report.left
+            );
         }
     }
     Ok(())

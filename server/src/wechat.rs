@@ -118,6 +118,22 @@ struct SessionBody {
     unionid: Option<String>,
 }
 
+#[derive(Deserialize)]
+struct FollowerPageBody {
+    #[serde(default)]
+    errcode: i64,
+    #[serde(default)]
+    errmsg: String,
+    data: Option<FollowerOpenids>,
+    next_openid: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct FollowerOpenids {
+    #[serde(default)]
+    openid: Vec<String>,
+}
+
 /// What the official account knows of one of its users (`user/info`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OaUser {
@@ -186,6 +202,33 @@ impl WechatClient {
             following: body.subscribe == 1,
             unionid: body.unionid.filter(|u| !u.is_empty()),
         })
+    }
+
+    /// One page of the official account's followers (`user/get`): their openids, and the
+    /// openid to ask after (`None` once a page comes back empty).
+    #[tracing::instrument(name = "WeChat user/get", skip_all)]
+    pub async fn follower_page(
+        &self,
+        access_token: &str,
+        after: Option<&str>,
+    ) -> Result<(Vec<String>, Option<String>), WechatError> {
+        let mut params = vec![("access_token", access_token)];
+        if let Some(after) = after {
+            params.push(("next_openid", after));
+        }
+        let body: FollowerPageBody = self.get_json("/cgi-bin/user/get", &params).await?;
+        if body.errcode != 0 {
+            return Err(WechatError::Api {
+                code: body.errcode,
+                message: body.errmsg,
+            });
+        }
+        let openids = body.data.map(|d| d.openid).unwrap_or_default();
+        let next = (!openids.is_empty())
+            .then_some(body.next_openid)
+            .flatten()
+            .filter(|n| !n.is_empty());
+        Ok((openids, next))
     }
 
     /// `stable_token` in normal mode: concurrent callers and instances get the same token,

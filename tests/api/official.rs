@@ -129,4 +129,31 @@ on_both_stores! {
         assert_eq!(error_code(bind).await, "auth.already_bound");
         assert_eq!(unionid_of(w.member_c.id).await, None);
     }
+
+    async fn an_operator_catches_up_with_followers_the_pushes_never_told_of(app) {
+        // Two followed before the push URL was configured; one we knew has left since.
+        app.wechat.follow_with_unionid("oOA-early-1", "u-early-1");
+        app.wechat.follow_with_unionid("oOA-early-2", "u-early-2");
+        let now = clock::now().timestamp();
+        app.wechat.follow_with_unionid("oOA-known", "u-known");
+        assert_eq!(event(&app, "oOA-known", OaEvent::Subscribe, now - 60).await.status().as_u16(), 200);
+        app.wechat.unfollow("oOA-known"); // its push was lost
+
+        let account = huodongri::official::OfficialAccount::from_settings(
+            &app.settings.wechat,
+            huodongri::cache::Cache::in_process("sync-test:"),
+        )
+        .expect("account");
+        let report = huodongri::official::followers::sync_followers(&app.db, &account).await.expect("synced");
+        assert_eq!((report.listed, report.joined, report.left), (2, 2, 1));
+        let early = follower(&app, "oOA-early-1").await.expect("recorded");
+        assert!(early.following);
+        assert_eq!(early.unionid.as_deref(), Some("u-early-1"), "asked of user/info");
+        assert!(!follower(&app, "oOA-known").await.expect("kept").following, "no longer listed");
+
+        // Again: nothing new to ask.
+        let again = huodongri::official::followers::sync_followers(&app.db, &account).await.expect("synced");
+        assert_eq!((again.listed, again.joined, again.left), (2, 0, 0));
+        assert_eq!(app.wechat.requests_to("/cgi-bin/user/info").len(), 3, "one user/info per newcomer, plus the push's");
+    }
 }

@@ -163,34 +163,51 @@ fn element(xml: &str, name: &str) -> Option<String> {
     Some(text.to_owned())
 }
 
-/// `user/info` with the account's token; a token WeChat calls invalid is dropped and
-/// fetched once more.
+/// `user/info` with the account's token.
 async fn ask_wechat(
     configured: &Configured,
     oa_openid: &str,
 ) -> Result<crate::wechat::OaUser, OfficialError> {
+    match with_token(configured, |token| async move {
+        configured.wechat.user_info(&token, oa_openid).await
+    })
+    .await
+    {
+        Ok(user) => Ok(user),
+        // Not an openid of this account: the push was not about one of its users.
+        Err(Some(err)) if err.code() == Some(40003) => Err(OfficialError::BadPush(format!(
+            "WeChat does not know this follower: {err}"
+        ))),
+        Err(Some(err)) => {
+            tracing::warn!(error = %err, "user/info failed");
+            Err(OfficialError::Upstream)
+        }
+        Err(None) => Err(OfficialError::Upstream),
+    }
+}
+
+/// A call with the account's token; a token WeChat calls invalid is dropped and fetched
+/// once more. `Err(None)`: no token could be had at all.
+async fn with_token<T, F, Fut>(
+    configured: &Configured,
+    call: F,
+) -> Result<T, Option<crate::wechat::WechatError>>
+where
+    F: Fn(String) -> Fut,
+    Fut: std::future::Future<Output = Result<T, crate::wechat::WechatError>>,
+{
     let mut retried = false;
     loop {
         let token = configured.tokens.current().await.map_err(|err| {
             tracing::warn!(error = %err, "cannot get the official account's access token");
-            OfficialError::Upstream
+            None
         })?;
-        match configured.wechat.user_info(&token, oa_openid).await {
-            Ok(user) => return Ok(user),
+        match call(token.clone()).await {
             Err(err) if !retried && err.code().is_some_and(|c| TOKEN_INVALID.contains(&c)) => {
                 configured.tokens.invalidate(&token).await;
                 retried = true;
             }
-            // Not an openid of this account: the push was not about one of its users.
-            Err(err) if err.code() == Some(40003) => {
-                return Err(OfficialError::BadPush(format!(
-                    "WeChat does not know this follower: {err}"
-                )));
-            }
-            Err(err) => {
-                tracing::warn!(error = %err, "user/info failed");
-                return Err(OfficialError::Upstream);
-            }
+            other => return other.map_err(Some),
         }
     }
 }
@@ -281,4 +298,109 @@ mod tests {
         assert!(!same(b"abc", b"abd"));
         assert!(!same(b"abc", b"ab"));
     }
+}
+
+/// What catching up with the account's follower list changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncReport {
+    /// Followers WeChat listed.
+    pub listed: usize,
+    /// Of them, followers we did not know as following (asked of `user/info`).
+    pub joined: usize,
+    /// Followers we had that WeChat no longer lists.
+    pub left: usize,
+}
+
+/// How many `user/info` calls run at once while catching up.
+const SYNC_CONCURRENCY: usize = 8;
+
+/// Catches up with the account's whole follower list (`user/get`, 10,000 a page): pushes
+/// only tell of follows after the push URL was configured, and a push can be lost while the
+/// server is down. A listed follower we do not know as following is asked of `user/info`
+/// for their unionid; one we know that is no longer listed has left. Run by an operator
+/// (`huodongri admin sync-followers`) when the account is first connected, and whenever
+/// pushes may have been missed.
+pub async fn sync_followers(
+    db: &DatabaseConnection,
+    account: &OfficialAccount,
+) -> Result<SyncReport, OfficialError> {
+    use futures_util::StreamExt;
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+
+    let configured = account.configured()?;
+    let mut listed = std::collections::HashSet::new();
+    let mut after: Option<String> = None;
+    loop {
+        let (page, next) = list_page(configured, after.as_deref()).await?;
+        listed.extend(page);
+        tracing::info!(
+            listed = listed.len(),
+            "official-account followers listed so far"
+        );
+        match next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    let known: std::collections::HashMap<String, oa_follower::Model> = oa_follower::Entity::find()
+        .all(db)
+        .await
+        .context("cannot read followers")?
+        .into_iter()
+        .map(|f| (f.oa_openid.clone(), f))
+        .collect();
+    let now = clock::now().timestamp();
+    let newcomers: Vec<&String> = listed
+        .iter()
+        .filter(|openid| {
+            known
+                .get(*openid)
+                .is_none_or(|f| !f.following || f.unionid.is_none())
+        })
+        .collect();
+    let asked: Vec<Result<(), OfficialError>> = futures_util::stream::iter(&newcomers)
+        .map(|openid| async move {
+            let user = ask_wechat(configured, openid).await?;
+            store(db, openid, user.following, user.unionid, now).await
+        })
+        .buffer_unordered(SYNC_CONCURRENCY)
+        .collect()
+        .await;
+    asked.into_iter().collect::<Result<Vec<()>, _>>()?;
+    let gone: Vec<String> = known
+        .values()
+        .filter(|f| f.following && !listed.contains(&f.oa_openid))
+        .map(|f| f.oa_openid.clone())
+        .collect();
+    for chunk in gone.chunks(500) {
+        oa_follower::Entity::update_many()
+            .col_expr(oa_follower::Column::Following, Expr::value(false))
+            .col_expr(oa_follower::Column::ChangedAt, Expr::value(clock::now()))
+            .filter(oa_follower::Column::OaOpenid.is_in(chunk.iter().cloned()))
+            .exec(db)
+            .await
+            .context("cannot record followers who left")?;
+    }
+    Ok(SyncReport {
+        listed: listed.len(),
+        joined: newcomers.len(),
+        left: gone.len(),
+    })
+}
+
+/// One page of `user/get`.
+async fn list_page(
+    configured: &Configured,
+    after: Option<&str>,
+) -> Result<(Vec<String>, Option<String>), OfficialError> {
+    with_token(configured, |token| async move {
+        configured.wechat.follower_page(&token, after).await
+    })
+    .await
+    .map_err(|err| {
+        if let Some(err) = err {
+            tracing::warn!(error = %err, "user/get failed");
+        }
+        OfficialError::Upstream
+    })
 }

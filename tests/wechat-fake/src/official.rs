@@ -21,6 +21,9 @@ pub(crate) const TEMPLATE_SEND_PATH: &str = "/cgi-bin/message/template/send";
 pub(crate) const UNIFORM_SEND_PATH: &str = "/cgi-bin/message/wxopen/template/uniform_send";
 pub(crate) const WXOPEN_SEND_PATH: &str = "/cgi-bin/message/wxopen/template/send";
 pub(crate) const USER_INFO_PATH: &str = "/cgi-bin/user/info";
+pub(crate) const USER_GET_PATH: &str = "/cgi-bin/user/get";
+/// `user/get` lists at most this many followers per call, as WeChat does.
+const FOLLOWERS_PER_PAGE: usize = 10_000;
 const DEDUP_WINDOW: TimeDelta = TimeDelta::minutes(10);
 
 /// Where the card of an official-account message jumps to.
@@ -98,6 +101,47 @@ impl State {
             Some(false) => Ok(json!({ "subscribe": 0, "openid": openid })),
             None => Err(WxError::new(40003)),
         }
+    }
+
+    /// Only the official account's own token (a mini-program token is 40001).
+    fn authenticate_account(
+        &self,
+        query: &std::collections::BTreeMap<String, String>,
+    ) -> Result<(), WxError> {
+        if self.authenticate(query)? == self.config.oa_appid {
+            Ok(())
+        } else {
+            Err(WxError::new(40001))
+        }
+    }
+
+    /// `user/get`: the account's followers now, in a stable order, from after `next_openid`.
+    /// `next_openid` of an answer is its last openid; the call after the last page answers
+    /// `count: 0` without `data`, as WeChat does.
+    fn follower_page(&self, next_openid: Option<&str>) -> Value {
+        let mut following: Vec<&String> = self
+            .official
+            .followers
+            .iter()
+            .filter(|(_, follows)| **follows)
+            .map(|(openid, _)| openid)
+            .collect();
+        following.sort();
+        let total = following.len();
+        let page: Vec<&String> = following
+            .into_iter()
+            .filter(|openid| next_openid.is_none_or(|after| openid.as_str() > after))
+            .take(FOLLOWERS_PER_PAGE)
+            .collect();
+        let mut answer = json!({
+            "total": total,
+            "count": page.len(),
+            "next_openid": page.last().map_or(next_openid.unwrap_or_default(), |o| o.as_str()),
+        });
+        if !page.is_empty() {
+            answer["data"] = json!({ "openid": page });
+        }
+        answer
     }
 
     fn template_send(&mut self, request: TemplateSendRequest) -> Result<u64, WxError> {
@@ -209,13 +253,23 @@ pub(crate) async fn template_send(
 ) -> Result<HttpResponse, WxError> {
     let query = query_map(req.query_string());
     let mut state = lock(&shared);
-    let appid = state.authenticate(&query)?;
-    if appid != state.config.oa_appid {
-        return Err(WxError::new(40001));
-    }
+    state.authenticate_account(&query)?;
     let request: TemplateSendRequest = json_body(&req, &body)?;
     let msgid = state.template_send(request)?;
     Ok(HttpResponse::Ok().json(json!({ "errcode": 0, "errmsg": "ok", "msgid": msgid })))
+}
+
+/// `GET /cgi-bin/user/get?access_token=OA_TOKEN&next_openid=…`: the official account's token
+/// only (a mini-program token is 40001).
+pub(crate) async fn user_get(
+    req: HttpRequest,
+    shared: SharedState,
+) -> Result<HttpResponse, WxError> {
+    let query = query_map(req.query_string());
+    let state = lock(&shared);
+    state.authenticate_account(&query)?;
+    let next = crate::plumbing::param(&query, "next_openid").filter(|o| !o.is_empty());
+    Ok(HttpResponse::Ok().json(state.follower_page(next)))
 }
 
 /// `GET /cgi-bin/user/info?access_token=OA_TOKEN&openid=OA_OPENID&lang=zh_CN`: only with the
@@ -227,10 +281,7 @@ pub(crate) async fn user_info(
 ) -> Result<HttpResponse, WxError> {
     let query = query_map(req.query_string());
     let state = lock(&shared);
-    let appid = state.authenticate(&query)?;
-    if appid != state.config.oa_appid {
-        return Err(WxError::new(40001));
-    }
+    state.authenticate_account(&query)?;
     let openid = crate::plumbing::param(&query, "openid")
         .filter(|o| !o.trim().is_empty())
         .ok_or_else(|| WxError::new(40003))?;

@@ -7,7 +7,7 @@ use crate::control;
 use crate::login::{self, LOGIN_PATH};
 use crate::network::{self, DOMAIN_IP_PATH};
 use crate::official::{
-    self, TEMPLATE_SEND_PATH, UNIFORM_SEND_PATH, USER_INFO_PATH, WXOPEN_SEND_PATH,
+    self, TEMPLATE_SEND_PATH, UNIFORM_SEND_PATH, USER_GET_PATH, USER_INFO_PATH, WXOPEN_SEND_PATH,
 };
 use crate::plumbing::{require_get, require_post};
 use crate::subscribe::{self, SUBSCRIBE_SEND_PATH};
@@ -22,6 +22,7 @@ pub const WECHAT_ENDPOINTS: &[&str] = &[
     "POST   /cgi-bin/message/subscribe/send               subscribe message, mini-program token",
     "POST   /cgi-bin/message/template/send                official-account template message, OA token",
     "GET    /cgi-bin/user/info                            a follower's subscribe flag and unionid, OA token",
+    "GET    /cgi-bin/user/get                             the account's followers, 10,000 per page, OA token",
     "POST   /cgi-bin/message/wxopen/template/uniform_send always 45109 (withdrawn 2023)",
     "POST   /cgi-bin/message/wxopen/template/send         always 45103 (offline since 2020)",
 ];
@@ -34,6 +35,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
         .service(post(SUBSCRIBE_SEND_PATH, subscribe::send))
         .service(post(TEMPLATE_SEND_PATH, official::template_send))
         .service(get(USER_INFO_PATH, official::user_info))
+        .service(get(USER_GET_PATH, official::user_get))
         .service(post(UNIFORM_SEND_PATH, official::uniform_send))
         .service(post(WXOPEN_SEND_PATH, official::wxopen_template_send))
         .configure(control::configure);

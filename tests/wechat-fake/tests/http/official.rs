@@ -415,3 +415,41 @@ async fn user_info_names_a_followers_unionid_and_only_to_the_official_account() 
     .await;
     assert_eq!(ask(token, "oOA-bob").await["unionid"], "u-bob");
 }
+
+#[tokio::test]
+async fn user_get_lists_the_accounts_followers_now_and_only_to_the_account() {
+    let wx = start().await;
+    wx.fake.follow_with_unionid("oOA-b", "u-b");
+    wx.fake.follow_with_unionid("oOA-a", "u-a");
+    wx.fake.follow_with_unionid("oOA-c", "u-c");
+    wx.fake.unfollow("oOA-c");
+    let token = wx.oa_token().await;
+    let first = wx
+        .get("/cgi-bin/user/get", &[("access_token", &token)])
+        .await;
+    assert_eq!(first["total"], 2, "{first}");
+    assert_eq!(
+        first["data"]["openid"],
+        json!(["oOA-a", "oOA-b"]),
+        "followers only, in order"
+    );
+    assert_eq!(first["next_openid"], "oOA-b");
+    let after = wx
+        .get(
+            "/cgi-bin/user/get",
+            &[("access_token", &token), ("next_openid", "oOA-b")],
+        )
+        .await;
+    assert_eq!(after["count"], 0);
+    assert!(
+        after.get("data").is_none(),
+        "no data after the last page: {after}"
+    );
+    let mini = wx.mini_token().await;
+    assert_error(
+        &wx.get("/cgi-bin/user/get", &[("access_token", &mini)])
+            .await,
+        40001,
+        "invalid credential",
+    );
+}
